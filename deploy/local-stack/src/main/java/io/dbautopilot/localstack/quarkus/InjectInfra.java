@@ -1,0 +1,16 @@
+package io.dbautopilot.localstack.quarkus;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a test field of type {@link io.dbautopilot.localstack.kafka.KafkaBroker} or
+ * {@link io.dbautopilot.localstack.postgres.PostgresServer} to receive the instance a test resource started,
+ * so a test can stop it, restart it or run SQL against it.
+ */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.FIELD)
+public @interface InjectInfra {
+}
