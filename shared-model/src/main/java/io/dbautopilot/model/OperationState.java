@@ -1,0 +1,53 @@
+package io.dbautopilot.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** Lifecycle state of an operation run by the automation service. */
+public enum OperationState {
+    /** Accepted and queued. */
+    REQUESTED,
+    /** Postponed (maintenance window or unsafe precondition); the reason travels with the event. */
+    DEFERRED,
+    /** Running. */
+    STARTED,
+    /** Running, with a progress report. */
+    PROGRESS,
+    /** Finished successfully. */
+    SUCCEEDED,
+    /** Finished with an error. */
+    FAILED,
+    /** Stopped before finishing. */
+    CANCELLED;
+
+    /**
+     * The JSON form of this constant.
+     *
+     * @return the constant's name in lower case
+     */
+    @JsonValue
+    public String wire() {
+        return WireEnums.toWire(this);
+    }
+
+    /**
+     * Parses the JSON form, in either case.
+     *
+     * @param text the name, e.g. {@code "succeeded"}
+     * @return the constant, or null for null input
+     * @throws IllegalArgumentException if no constant has that name
+     */
+    @JsonCreator
+    public static OperationState fromWire(String text) {
+        return WireEnums.fromWire(OperationState.class, text);
+    }
+
+    /**
+     * Whether no further state change follows this one.
+     *
+     * @return true for SUCCEEDED, FAILED and CANCELLED
+     */
+    public boolean terminal() {
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+    }
+}

@@ -1,0 +1,23 @@
+package io.dbautopilot.model;
+
+/** Kafka topic names of the event contracts; every topic is keyed by target id (see DESIGN.md). */
+public final class Topics {
+
+    /** Metric snapshots: one collection cycle of one target, produced by the performance service. */
+    public static final String METRICS = "autopilot.metrics.v1";
+
+    /** Anomaly lifecycle events (opened / escalated / resolved), produced by the performance service. */
+    public static final String ANOMALIES = "autopilot.anomalies.v1";
+
+    /** Advisor findings (index, vacuum, config) with evidence, produced by the performance service. */
+    public static final String RECOMMENDATIONS = "autopilot.recommendations.v1";
+
+    /** Operation lifecycle events, produced by the automation service from its transactional outbox. */
+    public static final String OPERATIONS = "autopilot.operations.v1";
+
+    /** Anomaly records the automation service could not process, with the reason in headers. */
+    public static final String ANOMALIES_DLQ = "autopilot.anomalies.v1.dlq";
+
+    private Topics() {
+    }
+}

@@ -1,0 +1,117 @@
+package io.dbautopilot.model;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Realistic example events shared by the tests. */
+final class Examples {
+
+    static final Instant T0 = Instant.parse("2025-03-14T09:26:53.589Z");
+
+    private Examples() {
+    }
+
+    static MetricSnapshot snapshot() {
+        Map<String, String> errors = new LinkedHashMap<>();
+        errors.put("pg_stat_statements", "relation \"pg_stat_statements\" does not exist");
+        return new MetricSnapshot(
+                "orders-db",
+                T0,
+                143,
+                List.of(
+                        new FamilyResult("pg_stat_database", FamilyStatus.RAN, 12, null),
+                        new FamilyResult("pg_stat_user_tables", FamilyStatus.RAN, 31, null),
+                        new FamilyResult("pg_stat_statements", FamilyStatus.FAILED, 4,
+                                "relation \"pg_stat_statements\" does not exist"),
+                        new FamilyResult("pg_stat_replication", FamilyStatus.SKIPPED, 0, "not a primary with standbys"),
+                        new FamilyResult("host", FamilyStatus.UNAVAILABLE, 0, "target is remote")),
+                errors,
+                List.of(
+                        new MetricPoint("pg_stat_database_xact_commit", Map.of("datname", "orders"), 1_284_311),
+                        new MetricPoint("pg_stat_database_xact_commit", Map.of("datname", "postgres"), 912),
+                        new MetricPoint("pg_stat_database_blks_hit", Map.of("datname", "orders"), 9.87e8),
+                        new MetricPoint("pg_stat_user_tables_n_dead_tup",
+                                Map.of("datname", "orders", "schemaname", "public", "relname", "orders"), 421_337),
+                        MetricPoint.of("pg_up", 1)));
+    }
+
+    static AnomalyEvent anomaly() {
+        Map<String, Double> evidence = new LinkedHashMap<>();
+        evidence.put("dead_tuple_ratio", 0.42);
+        evidence.put("n_dead_tup", 421_337.0);
+        evidence.put("threshold", 0.2);
+        return new AnomalyEvent(
+                "table_bloat:orders-db:public.orders",
+                "orders-db",
+                "table_bloat",
+                "public.orders",
+                Severity.WARNING,
+                AnomalyState.ESCALATED,
+                17,
+                T0.plusSeconds(600),
+                T0,
+                evidence,
+                "vacuum",
+                "public.orders has 42% dead tuples (threshold 20%)");
+    }
+
+    static RecommendationEvent recommendation() {
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("seq_scan", 18_234);
+        evidence.put("seq_tup_read", 12_114_000_000L);
+        evidence.put("avg_rows_returned", 1.3);
+        evidence.put("columns", List.of("customer_id"));
+        evidence.put("sample_query", "select * from orders where customer_id = $1");
+        return new RecommendationEvent(
+                "missing_index:orders-db:orders:public.orders(customer_id)",
+                "orders-db",
+                "orders",
+                "public.orders",
+                "missing_index",
+                RecommendationState.RAISED,
+                T0,
+                evidence,
+                "CREATE INDEX CONCURRENTLY orders_customer_id_idx ON public.orders (customer_id)",
+                "~95% fewer rows read by the top query",
+                Risk.MEDIUM,
+                true,
+                "Sequential scans on public.orders filter on customer_id");
+    }
+
+    static OperationEvent operation() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("object", "public.orders");
+        details.put("statement", "VACUUM (ANALYZE) public.orders");
+        details.put("dead_tuples_before", 421_337);
+        details.put("window", "nightly");
+        return new OperationEvent(
+                UUID.fromString("6f1c2d0e-8b4a-4c3e-9f7a-2b1d5e6c7a80"),
+                "0b9d5c0a-2f3e-4e47-8a55-7c1f0c9b1a22",
+                "orders-db",
+                "vacuum",
+                OperationState.PROGRESS,
+                0.35,
+                "anomaly table_bloat escalated to warning",
+                T0,
+                T0.plusSeconds(5),
+                null,
+                T0.plusSeconds(65),
+                details);
+    }
+
+    static HealthSummary health() {
+        return new HealthSummary(
+                HealthSummary.UP,
+                "performance-service",
+                "0.1.0-SNAPSHOT",
+                3_725,
+                List.of(
+                        new HealthSummary.Check("kafka", HealthSummary.UP, Map.of("bootstrap_servers", "localhost:9092")),
+                        new HealthSummary.Check("state-db", HealthSummary.UP, Map.of()),
+                        new HealthSummary.Check("target:orders-db", HealthSummary.UP,
+                                Map.of("last_collection_ms", 143, "server_version", "17.2"))));
+    }
+}
