@@ -1,0 +1,17 @@
+package io.dbautopilot.automation.state;
+
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/** Says at start-up which state database the service uses (the first thing to check when readiness is DOWN). */
+@ApplicationScoped
+public class StateDatabaseBanner {
+
+    private static final Logger LOG = Logger.getLogger(StateDatabaseBanner.class);
+
+    void onStart(@Observes StartupEvent event, StateDatabaseConfig config) {
+        LOG.infof("State database: %s as %s (schema automation, migrated by Flyway)", config.url(), config.username());
+    }
+}

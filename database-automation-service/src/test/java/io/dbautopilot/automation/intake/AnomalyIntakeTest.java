@@ -1,0 +1,184 @@
+package io.dbautopilot.automation.intake;
+
+import io.dbautopilot.localstack.kafka.KafkaBroker;
+import io.dbautopilot.localstack.postgres.PostgresServer;
+import io.dbautopilot.localstack.quarkus.InjectInfra;
+import io.dbautopilot.localstack.quarkus.KafkaTestResource;
+import io.dbautopilot.localstack.quarkus.PostgresTestResource;
+import io.dbautopilot.model.AnomalyEvent;
+import io.dbautopilot.model.AnomalyState;
+import io.dbautopilot.model.EventJson;
+import io.dbautopilot.model.EventSources;
+import io.dbautopilot.model.EventTypes;
+import io.dbautopilot.model.Severity;
+import io.dbautopilot.model.Topics;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Anomaly intake against the real broker and state database: exactly-once recording and the dead-letter topic. */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+class AnomalyIntakeTest {
+
+    @InjectInfra
+    KafkaBroker kafka;
+
+    @InjectInfra
+    PostgresServer postgres;
+
+    private KafkaProducer<String, String> producer;
+
+    @BeforeEach
+    void producer() {
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
+    }
+
+    @AfterEach
+    void close() {
+        producer.close();
+    }
+
+    @Test
+    void aReplayedEventIsRecordedOnceAndRecognisedAsDuplicate() throws Exception {
+        String target = "orders-" + UUID.randomUUID();
+        String eventId = UUID.randomUUID().toString();
+        String json = EventJson.newMapper().writeValueAsString(anomaly(target, 1));
+        double duplicatesBefore = consumed("duplicate");
+
+        send(target, eventId, EventTypes.ANOMALY_OPENED, json);
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("processed_event", "event_id", eventId) == 1);
+        assertEquals(1, count("anomaly", "target_id", target));
+
+        send(target, eventId, EventTypes.ANOMALY_OPENED, json); // replay: same CloudEvents id
+        await().atMost(Duration.ofSeconds(30)).until(() -> consumed("duplicate") >= duplicatesBefore + 1);
+        assertEquals(1, count("processed_event", "event_id", eventId));
+        assertEquals(1, count("anomaly", "target_id", target));
+    }
+
+    @Test
+    void malformedRecordsGoToTheDeadLetterTopicWithTheReasonAndConsumptionCarriesOn() throws Exception {
+        String target = "billing-" + UUID.randomUUID();
+        try (KafkaConsumer<String, String> dlq = consumer(Topics.ANOMALIES_DLQ)) {
+            send(target, UUID.randomUUID().toString(), EventTypes.ANOMALY_OPENED, "{not json");
+            producer.send(new ProducerRecord<>(Topics.ANOMALIES, target, "no headers at all")).get(10, TimeUnit.SECONDS);
+            String wrongSeverity = EventJson.newMapper().writeValueAsString(anomaly(target, 2))
+                    .replace("\"severity\":\"critical\"", "\"severity\":\"SEVERE\"");
+            send(target, UUID.randomUUID().toString(), EventTypes.ANOMALY_OPENED, wrongSeverity);
+            String validId = UUID.randomUUID().toString();
+            send(target, validId, EventTypes.ANOMALY_OPENED, EventJson.newMapper().writeValueAsString(anomaly(target, 3)));
+
+            List<ConsumerRecord<String, String>> dead = poll(dlq, 3);
+            assertEquals("{not json", dead.get(0).value());
+            assertTrue(reason(dead.get(0)).contains("not valid JSON"), reason(dead.get(0)));
+            assertEquals("no headers at all", dead.get(1).value());
+            assertTrue(reason(dead.get(1)).contains("missing header(s) ce_specversion ce_id ce_type ce_source"), reason(dead.get(1)));
+            assertTrue(reason(dead.get(2)).contains("$.severity"), reason(dead.get(2)));
+            for (ConsumerRecord<String, String> r : dead) {
+                assertEquals(target, r.key(), "DLQ keeps the key as received");
+                assertEquals(Topics.ANOMALIES, header(r, "dead-letter-topic"));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> count("processed_event", "event_id", validId) == 1);
+            assertEquals(1, count("processed_event", "subject", target), "only the valid event was recorded");
+        }
+    }
+
+    private static AnomalyEvent anomaly(String target, long sequence) {
+        Instant now = Instant.now();
+        return new AnomalyEvent("dead_tuples:" + target + ":public.orders", target, "dead_tuples", "public.orders",
+                Severity.CRITICAL, AnomalyState.OPENED, sequence, now, now, Map.of("n_dead_tup", 250000.0),
+                "vacuum", "dead tuples above 20 % of live rows");
+    }
+
+    private void send(String key, String id, String type, String value) throws Exception {
+        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.ANOMALIES, key, value);
+        record.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_id", id.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_type", type.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_source", EventSources.PERFORMANCE_SERVICE.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_subject", key.getBytes(StandardCharsets.UTF_8));
+        producer.send(record).get(10, TimeUnit.SECONDS);
+    }
+
+    private long count(String table, String column, String value) throws Exception {
+        try (Connection c = postgres.connect("autopilot_state");
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM automation." + table + " WHERE " + column + " = ?")) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static double consumed(String outcome) {
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines()
+                .filter(l -> l.startsWith("autopilot_events_consumed_total{") && l.contains("outcome=\"" + outcome + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    private KafkaConsumer<String, String> consumer(String topic) {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    private static List<ConsumerRecord<String, String>> poll(KafkaConsumer<String, String> consumer, int n) {
+        List<ConsumerRecord<String, String>> out = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (out.size() < n && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+        }
+        assertEquals(n, out.size(), "records on the dead-letter topic");
+        return out;
+    }
+
+    private static String reason(ConsumerRecord<String, String> r) {
+        return header(r, "dead-letter-reason");
+    }
+
+    private static String header(ConsumerRecord<String, String> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        assertNotNull(h, "header " + name);
+        return new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
