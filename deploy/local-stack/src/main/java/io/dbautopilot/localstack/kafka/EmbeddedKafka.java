@@ -4,7 +4,12 @@ import kafka.server.BrokerServer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.logging.Logger;
 
 /**
@@ -18,13 +23,15 @@ public final class EmbeddedKafka implements KafkaBroker {
     private static final Logger LOG = Logger.getLogger(EmbeddedKafka.class.getName());
 
     private final KafkaClusterTestKit cluster;
+    private final Path baseDir;
     private final String bootstrapServers;
     private final Thread shutdownHook;
     private volatile boolean running;
     private volatile boolean closed;
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster) {
+    private EmbeddedKafka(KafkaClusterTestKit cluster, Path baseDir) {
         this.cluster = cluster;
+        this.baseDir = baseDir;
         this.bootstrapServers = cluster.bootstrapServers();
         this.shutdownHook = new Thread(this::close, "embedded-kafka-cleanup");
     }
@@ -37,7 +44,11 @@ public final class EmbeddedKafka implements KafkaBroker {
     /** Formats and starts a new broker; {@code overrides} are extra broker settings. */
     public static EmbeddedKafka launch(Map<String, Object> overrides) {
         try {
+            // Our own directory: Kafka's default temp directory is deleted by a JVM shutdown hook of its own, which
+            // races the broker's shutdown (and ours) on Ctrl-C and fills the console with storage errors.
+            Path baseDir = Files.createTempDirectory("dbautopilot-kafka-");
             TestKitNodes nodes = new TestKitNodes.Builder()
+                    .setBaseDirectory(baseDir)
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
@@ -57,7 +68,7 @@ public final class EmbeddedKafka implements KafkaBroker {
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
-            EmbeddedKafka kafka = new EmbeddedKafka(cluster);
+            EmbeddedKafka kafka = new EmbeddedKafka(cluster, baseDir);
             kafka.running = true;
             Runtime.getRuntime().addShutdownHook(kafka.shutdownHook);
             return kafka;
@@ -118,11 +129,23 @@ public final class EmbeddedKafka implements KafkaBroker {
             LOG.warning("closing the embedded Kafka broker failed: " + e.getMessage());
         } finally {
             running = false;
+            deleteRecursively(baseDir);
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
             } catch (IllegalStateException alreadyShuttingDown) {
                 // called from the hook itself
             }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warning("could not delete " + dir + ": " + e.getMessage());
         }
     }
 

@@ -1,0 +1,301 @@
+package io.dbautopilot.localstack;
+
+import io.dbautopilot.localstack.kafka.EmbeddedKafka;
+import io.dbautopilot.localstack.postgres.PostgresBinaries;
+import io.dbautopilot.localstack.postgres.ThrowawayPostgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole of DB Autopilot on one machine: an embedded Kafka broker, a throwaway PostgreSQL cluster (state
+ * database {@code autopilot} and demo target {@code demo}) and both services, until Ctrl-C or SIGTERM.
+ *
+ * <p>Started by {@code deploy/run-local.sh}, which builds the services first. {@code --check} starts everything,
+ * waits until both services report UP on {@code /health}, then stops everything and exits 0 (used by CI).
+ */
+public final class LocalStack {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+
+    private final Path root;
+    private final int performancePort;
+    private final int automationPort;
+    private final List<Process> services = new ArrayList<>();
+    private EmbeddedKafka kafka;
+    private ThrowawayPostgres postgres;
+    private volatile boolean stopped;
+
+    private LocalStack(Path root, int performancePort, int automationPort) {
+        this.root = root;
+        this.performancePort = performancePort;
+        this.automationPort = automationPort;
+    }
+
+    public static void main(String[] args) {
+        Path root = Path.of(".").toAbsolutePath().normalize();
+        boolean check = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
+                case "--check" -> check = true;
+                default -> fail("unknown option " + args[i] + " (known: --root DIR, --check)");
+            }
+        }
+        int perf = Integer.parseInt(System.getenv().getOrDefault("PERFORMANCE_PORT", "8085"));
+        int auto = Integer.parseInt(System.getenv().getOrDefault("AUTOMATION_PORT", "8086"));
+        LocalStack stack = new LocalStack(root, perf, auto);
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "local-stack-shutdown"));
+        try {
+            stack.start();
+        } catch (MissingPrerequisiteException e) {
+            stack.stop();
+            fail(e.getMessage());
+        } catch (RuntimeException e) {
+            stack.stop();
+            fail("the local stack did not start: " + e.getMessage());
+        }
+        if (check) {
+            System.out.println("Check passed: both services are UP. Stopping everything.");
+            stack.stop();
+            System.exit(0);
+        }
+        System.out.println("Press Ctrl-C to stop everything.");
+        try {
+            new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void start() {
+        Path perfJar = root.resolve("performance-service/target/quarkus-app/quarkus-run.jar");
+        Path autoJar = root.resolve("database-automation-service/target/quarkus-app/quarkus-run.jar");
+        for (Path jar : List.of(perfJar, autoJar)) {
+            if (!Files.isRegularFile(jar)) {
+                throw new MissingPrerequisiteException(jar + " is missing: build first with ./mvnw -DskipTests package "
+                        + "(deploy/run-local.sh does this for you).");
+            }
+        }
+        requireFreePort(performancePort, "PERFORMANCE_PORT");
+        requireFreePort(automationPort, "AUTOMATION_PORT");
+        PostgresBinaries binaries = PostgresBinaries.locate();
+
+        long t0 = System.nanoTime();
+        step("Starting Kafka (embedded KRaft broker)");
+        java.io.PrintStream out = System.out;
+        try {
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream())); // Kafka's format chatter
+            kafka = EmbeddedKafka.launch();
+        } finally {
+            System.setOut(out);
+        }
+        createTopics(kafka.bootstrapServers());
+        done(t0, kafka.bootstrapServers());
+
+        t0 = System.nanoTime();
+        step("Starting PostgreSQL (throwaway cluster from " + binaries.binDir() + ")");
+        postgres = ThrowawayPostgres.launch(binaries);
+        postgres.createDatabase("autopilot");
+        postgres.createDatabase("demo");
+        postgres.execute("demo",
+                "CREATE EXTENSION IF NOT EXISTS pg_stat_statements",
+                "CREATE TABLE IF NOT EXISTS orders (id bigserial PRIMARY KEY, customer int NOT NULL, total numeric(10,2), "
+                        + "created_at timestamptz NOT NULL DEFAULT now())",
+                "INSERT INTO orders (customer, total) SELECT g % 500, (g % 97) * 1.5 FROM generate_series(1, 20000) g");
+        done(t0, postgres.host() + ":" + postgres.port());
+
+        Path logs = root.resolve("deploy/local-stack/target/logs");
+        try {
+            Files.createDirectories(logs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> common = new LinkedHashMap<>();
+        common.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        common.put("AUTOPILOT_STATE_URL", postgres.uri("autopilot"));
+        common.put("AUTOPILOT_STATE_USERNAME", postgres.user());
+        common.put("AUTOPILOT_STATE_PASSWORD", postgres.password());
+
+        List<String> perfProps = List.of(
+                "-Dquarkus.http.port=" + performancePort,
+                "-Dautopilot.targets.demo.url=" + postgres.uri("demo"),
+                "-Dautopilot.targets.demo.username=" + postgres.user(),
+                "-Dautopilot.targets.demo.password=" + postgres.password(),
+                "-Dautopilot.targets.demo.interval=15s");
+        services.add(launch("performance-service", perfJar, perfProps, common, logs));
+        services.add(launch("database-automation-service", autoJar,
+                List.of("-Dquarkus.http.port=" + automationPort), common, logs));
+
+        awaitHealthy("performance-service", performancePort, services.get(0), logs);
+        awaitHealthy("database-automation-service", automationPort, services.get(1), logs);
+
+        System.out.println();
+        System.out.println("DB Autopilot is running:");
+        System.out.println("  performance-service          http://localhost:" + performancePort + "/health   "
+                + "(Swagger UI /q/swagger-ui, metrics /q/metrics)");
+        System.out.println("  database-automation-service  http://localhost:" + automationPort + "/health   "
+                + "(Swagger UI /q/swagger-ui, metrics /q/metrics)");
+        System.out.println("  Kafka bootstrap servers      " + kafka.bootstrapServers()
+                + "   (topics autopilot.metrics.v1, autopilot.anomalies.v1, ...)");
+        System.out.println("  PostgreSQL                   " + postgres.jdbcUrl("demo") + "   (user postgres, password postgres; "
+                + "state database 'autopilot')");
+        System.out.println("  Service logs                 " + logs);
+    }
+
+    /** The topics of DESIGN.md, created up front with 3 partitions each (metrics kept one day). */
+    private static void createTopics(String bootstrap) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<org.apache.kafka.clients.admin.NewTopic> topics = new ArrayList<>();
+            topics.add(new org.apache.kafka.clients.admin.NewTopic("autopilot.metrics.v1", 3, (short) 1)
+                    .configs(Map.of("retention.ms", String.valueOf(Duration.ofDays(1).toMillis()))));
+            for (String t : List.of("autopilot.anomalies.v1", "autopilot.recommendations.v1", "autopilot.operations.v1",
+                    "autopilot.anomalies.v1.dlq")) {
+                topics.add(new org.apache.kafka.clients.admin.NewTopic(t, 3, (short) 1));
+            }
+            admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create the topics: " + e.getMessage(), e);
+        }
+    }
+
+    private Process launch(String name, Path jar, List<String> props, Map<String, String> env, Path logs) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx512m");
+        cmd.addAll(props);
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(logs.resolve(name + ".log").toFile());
+        pb.environment().putAll(env);
+        try {
+            step("Starting " + name);
+            System.out.println(" (log: " + logs.resolve(name + ".log") + ")");
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    private void awaitHealthy(String name, int port, Process process, Path logs) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/health"))
+                .timeout(Duration.ofSeconds(10)).build();
+        long t0 = System.nanoTime();
+        long deadline = t0 + READY_TIMEOUT.toNanos();
+        step("Waiting for " + name + " to report UP");
+        int dots = 0;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with code " + process.exitValue() + ". Last log lines:\n"
+                        + tail(logs.resolve(name + ".log"), 30));
+            }
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    done(t0, "UP");
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            }
+            if (++dots % 4 == 0) {
+                System.out.print(".");
+                System.out.flush();
+            }
+            sleep(500);
+        }
+        throw new IllegalStateException(name + " did not report UP within " + READY_TIMEOUT.toSeconds() + " s; see "
+                + logs.resolve(name + ".log") + ". Last log lines:\n" + tail(logs.resolve(name + ".log"), 30));
+    }
+
+    private synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        System.out.println();
+        System.out.println("Stopping DB Autopilot local stack...");
+        for (Process p : services) {
+            p.destroy(); // SIGTERM: Quarkus shuts down gracefully
+        }
+        for (Process p : services) {
+            try {
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+            }
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        System.out.println("Stopped: no process or temporary directory left behind.");
+    }
+
+    private static void requireFreePort(int port, String setting) {
+        try (ServerSocket s = new ServerSocket(port)) {
+            s.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new MissingPrerequisiteException("port " + port + " is already in use (is another copy running?). "
+                    + "Stop whatever listens there (ss -ltnp 'sport = :" + port + "') or choose another port with "
+                    + setting + "=<port>.");
+        }
+    }
+
+    private static String tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void step(String what) {
+        System.out.print("==> " + what + " ");
+        System.out.flush();
+    }
+
+    private static void done(long startNanos, String detail) {
+        System.out.printf("ok: %s (%.1f s)%n", detail, (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void fail(String message) {
+        System.err.println();
+        System.err.println("ERROR: " + message);
+        System.exit(2);
+    }
+}
