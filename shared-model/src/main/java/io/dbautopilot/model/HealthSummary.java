@@ -35,6 +35,27 @@ public record HealthSummary(String status, String service, String version, long 
     }
 
     /**
+     * Builds the summary from a MicroProfile Health payload ({@code {"status":…,"checks":[{"name","status","data"}]}})
+     * read as plain maps, so both services share one mapping without this module depending on a health API.
+     */
+    @SuppressWarnings("unchecked")
+    public static HealthSummary fromHealthPayload(String service, String version, long uptimeSeconds,
+                                                  Map<String, Object> payload) {
+        List<Check> checks = new java.util.ArrayList<>();
+        Object raw = payload.get("checks");
+        if (raw instanceof List<?> list) {
+            for (Object item : list) {
+                if (item instanceof Map<?, ?> check) {
+                    Object data = check.get("data");
+                    checks.add(new Check(String.valueOf(check.get("name")), String.valueOf(check.get("status")),
+                            data instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of()));
+                }
+            }
+        }
+        return new HealthSummary(String.valueOf(payload.get("status")), service, version, uptimeSeconds, checks);
+    }
+
+    /**
      * One health check (Kafka, state database, a target …).
      *
      * @param name   check name, e.g. {@code kafka}, {@code state-db}, {@code target:orders-db}

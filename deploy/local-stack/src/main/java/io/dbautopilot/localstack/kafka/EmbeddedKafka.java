@@ -1,5 +1,6 @@
 package io.dbautopilot.localstack.kafka;
 
+import io.dbautopilot.localstack.TempDirectories;
 import kafka.server.BrokerServer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -7,9 +8,7 @@ import org.apache.kafka.common.test.TestKitNodes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.logging.Logger;
 
 /**
@@ -129,23 +128,12 @@ public final class EmbeddedKafka implements KafkaBroker {
             LOG.warning("closing the embedded Kafka broker failed: " + e.getMessage());
         } finally {
             running = false;
-            deleteRecursively(baseDir);
+            TempDirectories.deleteRecursively(baseDir);
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
             } catch (IllegalStateException alreadyShuttingDown) {
                 // called from the hook itself
             }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warning("could not delete " + dir + ": " + e.getMessage());
         }
     }
 

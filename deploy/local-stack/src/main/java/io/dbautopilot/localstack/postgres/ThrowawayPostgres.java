@@ -1,5 +1,6 @@
 package io.dbautopilot.localstack.postgres;
 
+import io.dbautopilot.localstack.TempDirectories;
 import io.dbautopilot.localstack.MissingPrerequisiteException;
 
 import java.io.IOException;
@@ -10,11 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * A PostgreSQL cluster created with the installed binaries in a temporary directory, on a free port.
@@ -180,7 +179,7 @@ public final class ThrowawayPostgres implements PostgresServer {
             LOG.warning("stopping the throwaway cluster failed: " + e.getMessage());
         } finally {
             running = false;
-            deleteRecursively(baseDir);
+            TempDirectories.deleteRecursively(baseDir);
             if (watchdog != null) {
                 watchdog.descendants().forEach(ProcessHandle::destroy);
                 watchdog.destroy();
@@ -264,17 +263,6 @@ public final class ThrowawayPostgres implements PostgresServer {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free port", e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warning("could not delete " + dir + ": " + e.getMessage());
         }
     }
 }
