@@ -234,6 +234,9 @@ public final class LocalStack {
             return;
         }
         stopped = true;
+        if (services.isEmpty() && kafka == null && postgres == null) {
+            return; // nothing was started
+        }
         System.out.println();
         System.out.println("Stopping DB Autopilot local stack...");
         for (Process p : services) {
