@@ -44,8 +44,8 @@ public class CollectionScheduler {
     void onStart(@Observes StartupEvent event) {
         config.targets().forEach((id, target) -> TargetConnections.connectOptions(id, target)); // fail fast on bad URLs
         if (config.targets().isEmpty()) {
-            LOG.warn("No targets configured: set autopilot.targets.<id>.url (env AUTOPILOT_TARGETS__<ID>__URL) "
-                    + "to start collecting.");
+            LOG.warn("No targets configured: set autopilot.targets.<id>.url (in application.properties, a config file "
+                    + "or a -D system property) to start collecting.");
         }
         config.targets().forEach((id, target) -> {
             scheduler.newJob("collect-" + id)

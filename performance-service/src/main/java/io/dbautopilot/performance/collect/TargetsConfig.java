@@ -20,10 +20,10 @@ public interface TargetsConfig {
         /** Connection URI, {@code postgresql://host:port/database} (a {@code jdbc:} prefix is accepted). */
         String url();
 
-        /** User to connect as (env: {@code AUTOPILOT_TARGETS__<ID>__USERNAME} or a {@code ${ENV}} expression). */
+        /** User to connect as; may reference an environment variable, e.g. {@code ${ORDERS_DB_USER}}. */
         Optional<String> username();
 
-        /** Password of that user; give it through an environment variable, never in a committed file. */
+        /** Password of that user; reference an environment variable ({@code ${ORDERS_DB_PASSWORD}}), never commit it. */
         Optional<String> password();
 
         /** How often a collection cycle runs. */
