@@ -1,6 +1,8 @@
 package io.dbautopilot.performance.collect;
 
 import io.dbautopilot.model.MetricSnapshot;
+import io.dbautopilot.performance.collect.host.HostCollector;
+import io.dbautopilot.performance.export.MetricsExport;
 import io.dbautopilot.performance.publish.SnapshotPublisher;
 import io.dbautopilot.performance.state.TargetStatusStore;
 import io.quarkus.runtime.StartupEvent;
@@ -12,12 +14,11 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Runs a collection cycle per target on that target's interval: collect, publish, record. A cycle still running
- * when the next is due is skipped (never piled up), and one target's cycle never waits for another's.
+ * Runs a collection cycle per target on that target's tick: collect, keep as latest, export to /q/metrics,
+ * publish, record. A cycle still running when the next is due is skipped (never piled up), and one target's cycle
+ * never waits for another's.
  */
 @ApplicationScoped
 public class CollectionScheduler {
@@ -26,55 +27,74 @@ public class CollectionScheduler {
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
 
     private final TargetsConfig config;
+    private final TargetRegistry targets;
+    private final FamilyCatalog catalog;
     private final SnapshotCollector collector;
+    private final LatestSnapshots latest;
+    private final MetricsExport export;
     private final SnapshotPublisher publisher;
     private final TargetStatusStore status;
+    private final HostCollector host;
     private final Scheduler scheduler;
-    private final Map<String, MetricSnapshot> latest = new ConcurrentHashMap<>();
 
-    public CollectionScheduler(TargetsConfig config, SnapshotCollector collector, SnapshotPublisher publisher,
-                               TargetStatusStore status, Scheduler scheduler) {
+    public CollectionScheduler(TargetsConfig config, TargetRegistry targets, FamilyCatalog catalog,
+                               SnapshotCollector collector, LatestSnapshots latest, MetricsExport export,
+                               SnapshotPublisher publisher, TargetStatusStore status, HostCollector host,
+                               Scheduler scheduler) {
         this.config = config;
+        this.targets = targets;
+        this.catalog = catalog;
         this.collector = collector;
+        this.latest = latest;
+        this.export = export;
         this.publisher = publisher;
         this.status = status;
+        this.host = host;
         this.scheduler = scheduler;
     }
 
     void onStart(@Observes StartupEvent event) {
-        config.targets().forEach((id, target) -> TargetConnections.connectOptions(id, target)); // fail fast on bad URLs
+        config.targets().forEach(TargetConnections::connectOptions); // fail fast on bad URLs, naming the setting
+        catalog.validate();
         if (config.targets().isEmpty()) {
             LOG.warn("No targets configured: set autopilot.targets.<id>.url (in application.properties, a config file "
                     + "or a -D system property) to start collecting.");
         }
-        config.targets().forEach((id, target) -> {
-            scheduler.newJob("collect-" + id)
-                    .setInterval(target.interval().toString())
+        for (TargetRuntime target : targets.all()) {
+            boolean withHost = host.enabledFor(target); // resolves the host name once, off the event loop
+            scheduler.newJob("collect-" + target.id())
+                    .setInterval(target.config().interval().toString())
                     .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
-                    .setAsyncTask(execution -> cycle(id))
+                    .setAsyncTask(execution -> cycle(target.id()))
                     .schedule();
-            LOG.infof("Collecting target %s every %s", id, target.interval());
-        });
+            LOG.infof("Collecting target %s every %s%s", target.id(), target.config().interval(),
+                    withHost ? " with host metrics" : "");
+        }
     }
 
     /** One full cycle for one target; completes when the outcome has been recorded. */
     public Uni<Void> cycle(String targetId) {
-        return collector.collect(targetId)
-                .invoke(snapshot -> latest.put(targetId, snapshot))
-                .chain(snapshot -> publisher.publish(snapshot)
-                        .ifNoItem().after(PUBLISH_TIMEOUT).fail()
-                        .chain(eventId -> status.record(snapshot, eventId, null))
-                        .onFailure().call(e -> {
-                            LOG.warnf("Snapshot of %s not published: %s", targetId, e.getMessage());
-                            return status.record(snapshot, null, String.valueOf(e.getMessage()));
-                        }))
+        TargetRuntime target = targets.get(targetId)
+                .orElseThrow(() -> new IllegalArgumentException("unknown target " + targetId));
+        return collector.collect(target)
+                .invoke(result -> {
+                    latest.accept(result);
+                    export.update(result.snapshot());
+                })
+                .map(CycleResult::snapshot)
+                .chain(snapshot -> publish(targetId, snapshot))
                 .onFailure().invoke(e -> LOG.warnf("Cycle for %s failed: %s", targetId, e.getMessage()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }
 
-    /** The most recent snapshot of a target, if a cycle has run. */
-    public MetricSnapshot latest(String targetId) {
-        return latest.get(targetId);
+    private Uni<Void> publish(String targetId, MetricSnapshot snapshot) {
+        return publisher.publish(snapshot)
+                .ifNoItem().after(PUBLISH_TIMEOUT).fail()
+                .chain(eventId -> status.record(snapshot, eventId, null))
+                .onFailure().call(e -> {
+                    LOG.warnf("Snapshot of %s not published: %s", targetId, e.getMessage());
+                    return status.record(snapshot, null, String.valueOf(e.getMessage()));
+                });
     }
 }

@@ -4,14 +4,29 @@ import io.dbautopilot.model.MetricPoint;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
+import java.time.Duration;
 import java.util.List;
 
-/** One group of related PostgreSQL metrics (postgres_exporter calls these collectors) read in one query. */
+/** One group of related PostgreSQL metrics (postgres_exporter calls these collectors). */
 public interface MetricFamily {
 
-    /** Family name as reported in snapshots, e.g. {@code database}. */
+    /** Family name as reported in snapshots and used in configuration, e.g. {@code database}. */
     String name();
 
-    /** Reads the family's points from a target. */
-    Uni<List<MetricPoint>> collect(SqlClient client);
+    /** Whether the family reads cluster-wide views or each database's catalog. */
+    FamilyScope scope();
+
+    /** How often the family runs unless configured otherwise. */
+    Duration defaultInterval();
+
+    /** Heavy families (per-relation scans, statement statistics) are shed when the target is busy. */
+    default boolean heavy() {
+        return false;
+    }
+
+    /**
+     * Reads the family's points. Fails with {@link FamilyUnavailableException} when the target lacks what the
+     * family needs (an extension, a privilege): that is reported as unavailable, not as an error.
+     */
+    Uni<List<MetricPoint>> collect(CollectionContext context, SqlClient client);
 }

@@ -4,21 +4,28 @@ import io.dbautopilot.model.FamilyResult;
 import io.dbautopilot.model.FamilyStatus;
 import io.dbautopilot.model.MetricPoint;
 import io.dbautopilot.model.MetricSnapshot;
+import io.dbautopilot.performance.collect.host.HostCollector;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Runs one collection cycle for a target: every metric family on one pooled connection, each family isolated so
- * a failing one does not lose the others, plus {@code pg_up} (0 with the error when the target is unreachable).
+ * Runs one collection cycle for a target: a cheap probe (version, load, databases), then the server-wide
+ * families on one connection while the per-database families visit every database on at most
+ * {@code max-connections - 1} more, then the host family. Each family is isolated: one that fails, is
+ * unavailable or is skipped (target busy, budget spent) is reported and the others carry on.
  */
 @ApplicationScoped
 public class SnapshotCollector {
@@ -26,66 +33,154 @@ public class SnapshotCollector {
     private static final Logger LOG = Logger.getLogger(SnapshotCollector.class);
 
     private final TargetConnections connections;
-    private final List<MetricFamily> families;
+    private final FamilyCatalog catalog;
+    private final LoadGate loadGate;
+    private final HostCollector host;
+    private final TargetsConfig config;
 
-    public SnapshotCollector(TargetConnections connections, Instance<MetricFamily> families) {
+    public SnapshotCollector(TargetConnections connections, FamilyCatalog catalog, LoadGate loadGate,
+                             HostCollector host, TargetsConfig config) {
         this.connections = connections;
-        this.families = families.stream().toList();
+        this.catalog = catalog;
+        this.loadGate = loadGate;
+        this.host = host;
+        this.config = config;
     }
 
     /** Collects one snapshot; never fails: problems are reported inside the snapshot. */
-    public Uni<MetricSnapshot> collect(String targetId) {
-        Instant collectedAt = Instant.now();
-        long start = System.nanoTime();
-        Pool pool = connections.pool(targetId);
-        return pool.getConnection()
-                .onItem().transformToUni(conn -> runFamilies(conn)
-                        .eventually(conn::close)
-                        .map(results -> snapshot(targetId, collectedAt, start, results, null)))
-                .onFailure().recoverWithItem(error -> {
-                    LOG.debugf("target %s unreachable: %s", targetId, error.getMessage());
-                    return snapshot(targetId, collectedAt, start, List.of(), describe(error));
-                });
+    public Uni<CycleResult> collect(TargetRuntime target) {
+        Cycle cycle = new Cycle(target, Instant.now(), System.nanoTime());
+        Uni<Void> postgres = connections.pool(target.id()).withConnection(conn -> TargetProbe.read(conn)
+                        .chain(probe -> {
+                            cycle.probe = probe;
+                            target.learnDataDirectory(probe.dataDirectory());
+                            List<String> visited = probe.databases().stream()
+                                    .filter(DatabaseFilter.of(target.config())::accepts).toList();
+                            target.databases(visited);
+                            cycle.busy = loadGate.busyReason(target, probe).orElse(null);
+                            CollectionContext context = new CollectionContext(target.id(), probe.currentDatabase(),
+                                    probe.serverVersion(), probe.inRecovery(),
+                                    Double.toString(probe.postmasterStart()), cycle.start, target.counters(),
+                                    config.collection());
+                            Uni<Void> main = runServerFamilies(cycle, context, conn)
+                                    .chain(() -> visited.contains(probe.currentDatabase())
+                                            ? runDatabaseFamilies(cycle, context, conn)
+                                            : Uni.createFrom().voidItem());
+                            List<String> others = visited.stream()
+                                    .filter(d -> !d.equals(probe.currentDatabase())).toList();
+                            return Uni.combine().all().unis(main, runOtherDatabases(cycle, context, others))
+                                    .discardItems();
+                        }))
+                .onFailure().invoke(error -> {
+                    cycle.connectError = describe(error);
+                    LOG.debugf("target %s unreachable: %s", target.id(), cycle.connectError);
+                })
+                .onFailure().recoverWithNull().replaceWithVoid();
+        return postgres.chain(() -> runHost(cycle)).map(ignored -> cycle.snapshot());
     }
 
-    private Uni<List<Outcome>> runFamilies(io.vertx.mutiny.sqlclient.SqlConnection conn) {
-        Uni<List<Outcome>> chain = Uni.createFrom().item(new ArrayList<>());
-        for (MetricFamily family : families) {
-            chain = chain.chain(done -> {
-                long t0 = System.nanoTime();
-                return family.collect(conn)
-                        .map(points -> new Outcome(family.name(), points, null, elapsedMs(t0)))
-                        .onFailure().recoverWithItem(e -> new Outcome(family.name(), List.of(), describe(e), elapsedMs(t0)))
-                        .map(outcome -> {
-                            done.add(outcome);
-                            return done;
-                        });
-            });
+    private Uni<Void> runServerFamilies(Cycle cycle, CollectionContext context, SqlClient client) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (MetricFamily family : catalog.of(FamilyScope.SERVER)) {
+            chain = chain.chain(() -> runFamily(cycle, family, context, client, null));
         }
         return chain;
     }
 
-    private static MetricSnapshot snapshot(String targetId, Instant collectedAt, long start, List<Outcome> outcomes,
-                                           String connectError) {
-        List<MetricPoint> points = new ArrayList<>();
-        List<FamilyResult> results = new ArrayList<>();
-        Map<String, String> errors = new LinkedHashMap<>();
-        points.add(MetricPoint.of("pg_up", connectError == null ? 1 : 0));
-        if (connectError != null) {
-            errors.put("connection", connectError);
+    private Uni<Void> runDatabaseFamilies(Cycle cycle, CollectionContext context, SqlClient client) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (MetricFamily family : catalog.of(FamilyScope.DATABASE)) {
+            chain = chain.chain(() -> runFamily(cycle, family, context, client, context.database()));
         }
-        for (Outcome o : outcomes) {
-            points.addAll(o.points());
-            results.add(new FamilyResult(o.family(), o.error() == null ? FamilyStatus.RAN : FamilyStatus.FAILED,
-                    o.durationMs(), o.error()));
-            if (o.error() != null) {
-                errors.put(o.family(), o.error());
-            }
-        }
-        return new MetricSnapshot(targetId, collectedAt, elapsedMs(start), results, errors, points);
+        return chain;
     }
 
-    private static String describe(Throwable e) {
+    private Uni<Void> runOtherDatabases(Cycle cycle, CollectionContext context, List<String> databases) {
+        List<MetricFamily> due = catalog.of(FamilyScope.DATABASE).stream()
+                .filter(f -> cycle.isDue(f, catalog)).toList();
+        if (databases.isEmpty() || due.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int concurrency = Math.max(1, cycle.target.config().maxConnections() - 1);
+        return Multi.createFrom().iterable(databases)
+                .onItem().transformToUni(db -> visit(cycle, context.forDatabase(db)))
+                .merge(concurrency)
+                .collect().last().replaceWithVoid();
+    }
+
+    private Uni<Void> visit(Cycle cycle, CollectionContext context) {
+        String db = context.database();
+        if (cycle.overBudget()) {
+            catalog.of(FamilyScope.DATABASE).stream().filter(f -> cycle.isDue(f, catalog))
+                    .forEach(f -> cycle.skip(f.name(), db, cycle.budgetReason()));
+            return Uni.createFrom().voidItem();
+        }
+        return connections.connect(cycle.target.id(), db)
+                .onItem().transformToUni(conn -> runDatabaseFamilies(cycle, context, conn)
+                        .eventually(conn::close))
+                .onFailure().recoverWithUni(error -> {
+                    String message = "cannot connect to database " + db + ": " + describe(error);
+                    catalog.of(FamilyScope.DATABASE).stream().filter(f -> cycle.isDue(f, catalog))
+                            .forEach(f -> cycle.fail(f.name(), db, message, 0));
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    private Uni<Void> runFamily(Cycle cycle, MetricFamily family, CollectionContext context, SqlClient client,
+                                String database) {
+        if (!cycle.isDue(family, catalog)) {
+            return Uni.createFrom().voidItem();
+        }
+        if (family.heavy() && cycle.busy != null) {
+            cycle.skip(family.name(), database, cycle.busy);
+            return Uni.createFrom().voidItem();
+        }
+        if (cycle.overBudget()) {
+            cycle.skip(family.name(), database, cycle.budgetReason());
+            return Uni.createFrom().voidItem();
+        }
+        long t0 = System.nanoTime();
+        Duration guard = cycle.target.config().queryTimeout().plusSeconds(2);
+        return Uni.createFrom().deferred(() -> family.collect(context, client))
+                .ifNoItem().after(guard).failWith(() -> new IllegalStateException(
+                        "no answer within " + guard.toMillis() + " ms"))
+                .map(points -> {
+                    cycle.ran(family.name(), database, points, elapsedMs(t0));
+                    return (Void) null;
+                })
+                .onFailure(FamilyUnavailableException.class).recoverWithItem(e -> {
+                    if (cycle.target.firstUnavailable(family.name(), e.getMessage())) {
+                        LOG.infof("Target %s: family %s unavailable: %s", cycle.target.id(), family.name(),
+                                e.getMessage());
+                    }
+                    cycle.unavailable(family.name(), database, e.getMessage(), elapsedMs(t0));
+                    return null;
+                })
+                .onFailure().recoverWithItem(e -> {
+                    cycle.fail(family.name(), database, describe(e), elapsedMs(t0));
+                    return null;
+                });
+    }
+
+    private Uni<Void> runHost(Cycle cycle) {
+        if (!host.enabledFor(cycle.target) || catalog.disabled(cycle.target.config(), FamilyCatalog.HOST)
+                || !cycle.target.due(FamilyCatalog.HOST, catalog.interval(cycle.target.config(), FamilyCatalog.HOST,
+                cycle.target.config().interval()), cycle.start)) {
+            return Uni.createFrom().voidItem();
+        }
+        long t0 = System.nanoTime();
+        return host.collect(cycle.target)
+                .map(points -> {
+                    cycle.ran(FamilyCatalog.HOST, null, points, elapsedMs(t0));
+                    return (Void) null;
+                })
+                .onFailure().recoverWithItem(e -> {
+                    cycle.fail(FamilyCatalog.HOST, null, describe(e), elapsedMs(t0));
+                    return null;
+                });
+    }
+
+    static String describe(Throwable e) {
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
@@ -94,6 +189,124 @@ public class SnapshotCollector {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    private record Outcome(String family, List<MetricPoint> points, String error, long durationMs) {
+    /** One cycle in progress: results arrive from several connections, so every mutation is synchronized. */
+    private static final class Cycle {
+        final TargetRuntime target;
+        final Instant start;
+        final long startNanos;
+        final List<MetricPoint> points = new ArrayList<>();
+        final Map<String, List<MetricPoint>> byFamily = new TreeMap<>();
+        final Map<String, List<Outcome>> outcomes = new TreeMap<>();
+        volatile TargetProbe probe;
+        volatile String busy;
+        volatile String connectError;
+
+        Cycle(TargetRuntime target, Instant start, long startNanos) {
+            this.target = target;
+            this.start = start;
+            this.startNanos = startNanos;
+        }
+
+        boolean isDue(MetricFamily family, FamilyCatalog catalog) {
+            return !catalog.disabled(target.config(), family.name())
+                    && target.due(family.name(), catalog.interval(target.config(), family.name(),
+                    family.defaultInterval()), start);
+        }
+
+        boolean overBudget() {
+            return elapsedMs(startNanos) > target.config().cycleBudget().toMillis();
+        }
+
+        String budgetReason() {
+            return "cycle budget of " + target.config().cycleBudget().toMillis() + " ms spent";
+        }
+
+        synchronized void ran(String family, String db, List<MetricPoint> found, long ms) {
+            points.addAll(found);
+            byFamily.computeIfAbsent(family, f -> new ArrayList<>()).addAll(found);
+            add(family, new Outcome(db, FamilyStatus.RAN, ms, null));
+        }
+
+        synchronized void fail(String family, String db, String error, long ms) {
+            add(family, new Outcome(db, FamilyStatus.FAILED, ms, error));
+        }
+
+        synchronized void unavailable(String family, String db, String reason, long ms) {
+            add(family, new Outcome(db, FamilyStatus.UNAVAILABLE, ms, reason));
+        }
+
+        synchronized void skip(String family, String db, String reason) {
+            outcomes.computeIfAbsent(family, f -> new ArrayList<>()).add(new Outcome(db, FamilyStatus.SKIPPED, 0, reason));
+        }
+
+        private void add(String family, Outcome outcome) {
+            outcomes.computeIfAbsent(family, f -> new ArrayList<>()).add(outcome);
+        }
+
+        synchronized CycleResult snapshot() {
+            long duration = elapsedMs(startNanos);
+            List<MetricPoint> own = new ArrayList<>();
+            own.add(MetricPoint.of("pg_up", connectError == null ? 1 : 0));
+            Map<String, String> errors = new LinkedHashMap<>();
+            if (connectError != null) {
+                errors.put("connection", connectError);
+            }
+            if (probe != null) {
+                own.add(MetricPoint.of("pg_server_version_num", probe.serverVersion()));
+                own.add(MetricPoint.of("pg_is_in_recovery", probe.inRecovery() ? 1 : 0));
+                own.add(MetricPoint.of("pg_postmaster_start_time_seconds", probe.postmasterStart()));
+                own.add(MetricPoint.of("pg_databases_visited", target.databases().size()));
+                own.add(MetricPoint.of("pg_target_busy", busy == null ? 0 : 1));
+            }
+            List<MetricPoint> all = new ArrayList<>(own);
+            all.addAll(points);
+            List<FamilyResult> results = new ArrayList<>();
+            outcomes.forEach((family, list) -> {
+                results.add(summarize(family, list));
+                for (Outcome o : list) {
+                    if (o.status() == FamilyStatus.FAILED) {
+                        errors.put(o.database() == null ? family : family + "[" + o.database() + "]", o.detail());
+                    }
+                    if (o.status() != FamilyStatus.SKIPPED) {
+                        target.ran(family, start);
+                    }
+                }
+            });
+            target.lastCycleMs(duration);
+            Map<String, List<MetricPoint>> families = new TreeMap<>(byFamily);
+            families.put(CycleResult.CYCLE, own);
+            return new CycleResult(new MetricSnapshot(target.id(), start, duration, results, errors, all), families);
+        }
+
+        /** One result per family: per-database outcomes are folded, the worst status wins only if all share it. */
+        private static FamilyResult summarize(String family, List<Outcome> list) {
+            long ms = list.stream().mapToLong(Outcome::durationMs).sum();
+            if (list.size() == 1 && list.get(0).database() == null) {
+                Outcome o = list.get(0);
+                return new FamilyResult(family, o.status(), ms, o.detail());
+            }
+            Map<FamilyStatus, List<Outcome>> by = new LinkedHashMap<>();
+            list.forEach(o -> by.computeIfAbsent(o.status(), s -> new ArrayList<>()).add(o));
+            if (by.size() == 1) {
+                FamilyStatus only = by.keySet().iterator().next();
+                String detail = only == FamilyStatus.RAN ? null
+                        : list.get(0).detail() + (list.size() > 1 ? " (" + list.size() + " databases)" : "");
+                return new FamilyResult(family, only, ms, detail);
+            }
+            FamilyStatus status = by.containsKey(FamilyStatus.RAN) ? FamilyStatus.RAN : by.keySet().iterator().next();
+            List<String> notes = new ArrayList<>();
+            by.forEach((s, outcomes) -> {
+                if (s != FamilyStatus.RAN) {
+                    List<String> dbs = outcomes.stream().map(Outcome::database).limit(5).toList();
+                    notes.add(outcomes.size() + " database(s) " + s.name().toLowerCase() + " " + dbs
+                            + (outcomes.size() > 5 ? "…" : "") + ": " + outcomes.get(0).detail());
+                }
+            });
+            Collections.sort(notes);
+            return new FamilyResult(family, status, ms, String.join("; ", notes));
+        }
+    }
+
+    private record Outcome(String database, FamilyStatus status, long durationMs, String detail) {
     }
 }

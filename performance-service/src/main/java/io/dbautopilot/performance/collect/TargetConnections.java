@@ -1,6 +1,9 @@
 package io.dbautopilot.performance.collect;
 
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgConnection;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgConnectOptions;
@@ -12,7 +15,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One small, capped reactive connection pool per target, created on first use.
+ * Connections to targets: one pooled connection per target for server-wide statistics, and short-lived
+ * connections to each other database for per-database statistics (never more than {@code max-connections} in all).
  *
  * <p>Every connection carries {@code statement_timeout}, {@code lock_timeout} and an {@code application_name} as
  * start-up parameters, so no collector query can hang or queue behind locks on a target.
@@ -26,29 +30,48 @@ public class TargetConnections {
     private final Vertx vertx;
     private final TargetsConfig config;
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+    private final Map<String, PgConnectOptions> options = new ConcurrentHashMap<>();
 
     public TargetConnections(Vertx vertx, TargetsConfig config) {
         this.vertx = vertx;
         this.config = config;
     }
 
-    /** The pool for a configured target. */
+    /** The pool (one connection) for a configured target's server-wide statistics. */
     public Pool pool(String targetId) {
         return pools.computeIfAbsent(targetId, this::create);
     }
 
+    /** The database named in the target's URL. */
+    public String mainDatabase(String targetId) {
+        return options(targetId).getDatabase();
+    }
+
+    /** Opens a new connection to another database of the target; the caller closes it. */
+    public Uni<SqlConnection> connect(String targetId, String database) {
+        PgConnectOptions copy = new PgConnectOptions(options(targetId)).setDatabase(database);
+        return PgConnection.connect(vertx, copy).map(c -> (SqlConnection) c);
+    }
+
+    private PgConnectOptions options(String targetId) {
+        return options.computeIfAbsent(targetId, id -> {
+            TargetsConfig.Target target = config.targets().get(id);
+            if (target == null) {
+                throw new IllegalArgumentException("unknown target " + id);
+            }
+            return connectOptions(id, target);
+        });
+    }
+
     private Pool create(String targetId) {
+        PgConnectOptions connectOptions = options(targetId);
         TargetsConfig.Target target = config.targets().get(targetId);
-        if (target == null) {
-            throw new IllegalArgumentException("unknown target " + targetId);
-        }
-        PgConnectOptions options = connectOptions(targetId, target);
         PoolOptions poolOptions = new PoolOptions()
-                .setMaxSize(target.maxConnections())
+                .setMaxSize(1)
                 .setName("target-" + targetId)
                 .setIdleTimeout(60)
                 .setConnectionTimeout((int) Math.max(1, target.queryTimeout().toSeconds()));
-        return PgBuilder.pool().with(poolOptions).connectingTo(options).using(vertx).build();
+        return PgBuilder.pool().with(poolOptions).connectingTo(connectOptions).using(vertx).build();
     }
 
     /** Parses and completes the connect options for a target; fails naming the setting when the URL is bad. */

@@ -3,8 +3,6 @@ package io.dbautopilot.performance.collect;
 import io.vertx.pgclient.PgConnectOptions;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,36 +31,6 @@ class TargetConnectionsTest {
     }
 
     private static TargetsConfig.Target target(String url) {
-        return new TargetsConfig.Target() {
-            @Override
-            public String url() {
-                return url;
-            }
-
-            @Override
-            public Optional<String> username() {
-                return Optional.of("monitor");
-            }
-
-            @Override
-            public Optional<String> password() {
-                return Optional.of("s3cret");
-            }
-
-            @Override
-            public Duration interval() {
-                return Duration.ofSeconds(30);
-            }
-
-            @Override
-            public Duration queryTimeout() {
-                return Duration.ofSeconds(5);
-            }
-
-            @Override
-            public int maxConnections() {
-                return 3;
-            }
-        };
+        return TestTarget.of(url);
     }
 }

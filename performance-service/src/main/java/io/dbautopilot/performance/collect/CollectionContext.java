@@ -1,0 +1,24 @@
+package io.dbautopilot.performance.collect;
+
+import java.time.Instant;
+
+/**
+ * What a family may know about the cycle it runs in.
+ *
+ * @param targetId      configured target id
+ * @param database      database the client is connected to (the family's database for per-database families)
+ * @param serverVersion {@code server_version_num}, e.g. 150004
+ * @param inRecovery    whether the server is a standby
+ * @param epoch         identifies this life of the server (postmaster start), so counters restart cleanly
+ * @param cycleStart    when the cycle started
+ * @param counters      counter history of this target, for rates and per-interval deltas
+ * @param settings      collection settings shared by all targets
+ */
+public record CollectionContext(String targetId, String database, int serverVersion, boolean inRecovery,
+                                String epoch, Instant cycleStart, CounterHistory counters, TargetsConfig.Collection settings) {
+
+    /** The same context for another database of the target. */
+    public CollectionContext forDatabase(String otherDatabase) {
+        return new CollectionContext(targetId, otherDatabase, serverVersion, inRecovery, epoch, cycleStart, counters, settings);
+    }
+}

@@ -1,0 +1,39 @@
+package io.dbautopilot.performance.collect;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** Decides whether a target is too busy for heavy families this cycle, and says why. */
+@ApplicationScoped
+public class LoadGate {
+
+    private final TargetsConfig.Collection settings;
+
+    public LoadGate(TargetsConfig config) {
+        this.settings = config.collection();
+    }
+
+    /** The reason the target is busy, or empty when heavy families may run. */
+    public Optional<String> busyReason(TargetRuntime target, TargetProbe probe) {
+        double utilization = probe.connectionUtilization();
+        double threshold = target.config().busyConnectionRatio().orElse(settings.busyConnectionRatio());
+        if (utilization >= threshold) {
+            return Optional.of(String.format(Locale.ROOT,
+                    "target busy: %d of %d usable connections in use (%.0f%%, threshold %.0f%%)",
+                    probe.clientBackends() + 1, probe.usableConnections(), utilization * 100,
+                    threshold * 100));
+        }
+        if (settings.busyActiveBackends() > 0 && probe.activeBackends() >= settings.busyActiveBackends()) {
+            return Optional.of("target busy: " + probe.activeBackends() + " active backends (threshold "
+                    + settings.busyActiveBackends() + ")");
+        }
+        long budget = target.config().cycleBudget().toMillis();
+        if (target.lastCycleMs() > budget) {
+            return Optional.of("previous cycle took " + target.lastCycleMs() + " ms, over its " + budget
+                    + " ms budget");
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,95 @@
+package io.dbautopilot.performance.collect;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** What the collector remembers about one target between cycles: when each family last ran, counters, databases. */
+public final class TargetRuntime {
+
+    private final String id;
+    private final TargetsConfig.Target config;
+    private final CounterHistory counters = new CounterHistory();
+    private final Map<String, Instant> lastRun = new ConcurrentHashMap<>();
+    private final Set<String> reportedUnavailable = ConcurrentHashMap.newKeySet();
+    private volatile List<String> databases = List.of();
+    private volatile long lastCycleMs = -1;
+    private volatile String dataDirectory;
+
+    TargetRuntime(String id, TargetsConfig.Target config) {
+        this.id = id;
+        this.config = config;
+        this.dataDirectory = config.dataDirectory().orElse(null);
+    }
+
+    /** The configured target id. */
+    public String id() {
+        return id;
+    }
+
+    /** The target's configuration. */
+    public TargetsConfig.Target config() {
+        return config;
+    }
+
+    /** Counter history for rates and deltas. */
+    public CounterHistory counters() {
+        return counters;
+    }
+
+    /** Databases found in the last cycle that reached the server (after include/exclude filters). */
+    public List<String> databases() {
+        return databases;
+    }
+
+    void databases(List<String> discovered) {
+        List<String> gone = databases.stream().filter(d -> !discovered.contains(d)).toList();
+        gone.forEach(d -> counters.forget("db/" + d + "/"));
+        databases = List.copyOf(discovered);
+    }
+
+    /** Duration of the previous cycle in milliseconds, or -1 before the first. */
+    public long lastCycleMs() {
+        return lastCycleMs;
+    }
+
+    void lastCycleMs(long ms) {
+        lastCycleMs = ms;
+    }
+
+    /** Data directory on this host, if configured or learnt from the server. */
+    public String dataDirectory() {
+        return dataDirectory;
+    }
+
+    void learnDataDirectory(String directory) {
+        if (config.dataDirectory().isEmpty() && directory != null && !directory.isBlank()) {
+            dataDirectory = directory;
+        }
+    }
+
+    /**
+     * Whether a family with this interval is due at {@code now}; half a tick of slack keeps a 30 s family on a
+     * 15 s tick from slipping to every third tick.
+     */
+    boolean due(String family, Duration interval, Instant now) {
+        Instant last = lastRun.get(family);
+        if (last == null) {
+            return true;
+        }
+        Duration slack = config.interval().dividedBy(2);
+        return !now.isBefore(last.plus(interval).minus(slack));
+    }
+
+    void ran(String family, Instant at) {
+        lastRun.put(family, at);
+    }
+
+    /** True the first time a family is reported unavailable for a reason (so it is logged once, not every cycle). */
+    boolean firstUnavailable(String family, String reason) {
+        return reportedUnavailable.add(family + ": " + reason);
+    }
+}

@@ -1,0 +1,41 @@
+package io.dbautopilot.performance.collect.family;
+
+import io.dbautopilot.performance.collect.CollectionContext;
+import io.dbautopilot.performance.collect.FamilyScope;
+import io.dbautopilot.performance.collect.PointsBuilder;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The {@code archiver} family: archived and failed WAL segments and how long ago the last one was archived. */
+@ApplicationScoped
+public class ArchiverFamily extends SqlFamily {
+    public ArchiverFamily() {
+        super("archiver", FamilyScope.SERVER, Duration.ofSeconds(60), false);
+    }
+
+    static final String SQL = """
+            SELECT archived_count, failed_count,
+                   extract(epoch FROM now() - last_archived_time)::float8 AS last_archive_age,
+                   extract(epoch FROM now() - last_failed_time)::float8 AS last_failed_age,
+                   current_setting('archive_mode') <> 'off' AS archiving_enabled
+              FROM pg_stat_archiver""";
+
+    @Override
+    protected String sql(CollectionContext context) {
+        return SQL;
+    }
+
+    @Override
+    protected void map(CollectionContext context, List<RowSet<Row>> results, PointsBuilder points) {
+        Row r = results.get(0).iterator().next();
+        points.add("pg_stat_archiver_archived_count", r.getValue("archived_count"));
+        points.add("pg_stat_archiver_failed_count", r.getValue("failed_count"));
+        points.add("pg_stat_archiver_last_archive_age", r.getValue("last_archive_age"));
+        points.add("pg_stat_archiver_last_failed_age", r.getValue("last_failed_age"));
+        points.add("pg_stat_archiver_enabled", r.getBoolean("archiving_enabled"));
+    }
+}

@@ -1,0 +1,182 @@
+package io.dbautopilot.performance.collect.host;
+
+import io.dbautopilot.model.MetricPoint;
+import io.dbautopilot.performance.collect.PointsBuilder;
+import io.dbautopilot.performance.collect.TargetRuntime;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import oshi.SystemInfo;
+import oshi.hardware.CentralProcessor;
+import oshi.hardware.CentralProcessor.TickType;
+import oshi.hardware.GlobalMemory;
+import oshi.hardware.HWDiskStore;
+import oshi.hardware.HardwareAbstractionLayer;
+import oshi.hardware.NetworkIF;
+import oshi.software.os.OSFileStore;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@code host} family: CPU, load, memory, swap, the data directory's filesystem, disk I/O and network of the
+ * machine this service runs on, read through OSHI on a worker thread (it reads /proc and /sys).
+ *
+ * <p>It is collected with a target only when that target runs on this machine (a loopback or local address) or
+ * {@code autopilot.targets.<id>.host-metrics=true}.
+ */
+@ApplicationScoped
+public class HostCollector {
+
+    private final HardwareAbstractionLayer hardware;
+    private final oshi.software.os.OperatingSystem os;
+    private final Map<String, long[]> previousTicks = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> local = new ConcurrentHashMap<>();
+
+    public HostCollector() {
+        SystemInfo system = new SystemInfo();
+        this.hardware = system.getHardware();
+        this.os = system.getOperatingSystem();
+    }
+
+    /** Whether host metrics go with this target's snapshots. */
+    public boolean enabledFor(TargetRuntime target) {
+        return target.config().hostMetrics().orElseGet(() -> local.computeIfAbsent(target.id(),
+                id -> isLocal(target.config().url())));
+    }
+
+    /** Reads the host family for one target's cycle. */
+    public Uni<List<MetricPoint>> collect(TargetRuntime target) {
+        return Uni.createFrom().item(() -> read(target)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private List<MetricPoint> read(TargetRuntime target) {
+        PointsBuilder points = new PointsBuilder();
+        CentralProcessor cpu = hardware.getProcessor();
+        long[] ticks = cpu.getSystemCpuLoadTicks();
+        long[] before = previousTicks.put(target.id(), ticks);
+        points.add("host_cpu_count", cpu.getLogicalProcessorCount());
+        if (before != null) {
+            long total = 0;
+            for (int i = 0; i < ticks.length; i++) {
+                total += ticks[i] - before[i];
+            }
+            if (total > 0) {
+                points.add("host_cpu_user_ratio", ratio(ticks, before, total, TickType.USER, TickType.NICE));
+                points.add("host_cpu_system_ratio", ratio(ticks, before, total, TickType.SYSTEM, TickType.IRQ,
+                        TickType.SOFTIRQ));
+                points.add("host_cpu_iowait_ratio", ratio(ticks, before, total, TickType.IOWAIT));
+                points.add("host_cpu_steal_ratio", ratio(ticks, before, total, TickType.STEAL));
+                points.add("host_cpu_idle_ratio", ratio(ticks, before, total, TickType.IDLE));
+            }
+        }
+        double[] load = cpu.getSystemLoadAverage(3);
+        String[] names = {"host_load1", "host_load5", "host_load15"};
+        for (int i = 0; i < 3; i++) {
+            if (load[i] >= 0) {
+                points.add(names[i], load[i]);
+            }
+        }
+
+        GlobalMemory memory = hardware.getMemory();
+        points.add("host_memory_total_bytes", memory.getTotal());
+        points.add("host_memory_available_bytes", memory.getAvailable());
+        points.add("host_swap_total_bytes", memory.getVirtualMemory().getSwapTotal());
+        points.add("host_swap_used_bytes", memory.getVirtualMemory().getSwapUsed());
+
+        List<OSFileStore> stores = os.getFileSystem().getFileStores(true);
+        Optional<OSFileStore> dataStore = dataFileStore(stores, target.dataDirectory());
+        List<OSFileStore> reported = dataStore.map(List::of).orElse(stores);
+        for (OSFileStore store : reported) {
+            String mount = store.getMount();
+            points.add("host_filesystem_size_bytes", store.getTotalSpace(), "mountpoint", mount);
+            points.add("host_filesystem_free_bytes", store.getUsableSpace(), "mountpoint", mount);
+            points.add("host_filesystem_files", store.getTotalInodes(), "mountpoint", mount);
+            points.add("host_filesystem_files_free", store.getFreeInodes(), "mountpoint", mount);
+            if (store.getTotalSpace() > 0) {
+                points.add("host_filesystem_used_ratio",
+                        1.0 - (double) store.getUsableSpace() / store.getTotalSpace(), "mountpoint", mount);
+            }
+        }
+        dataStore.ifPresent(s -> points.add("host_data_directory_filesystem_free_bytes", s.getUsableSpace()));
+
+        for (HWDiskStore disk : hardware.getDiskStores()) {
+            disk.updateAttributes();
+            String device = disk.getName();
+            points.add("host_disk_read_bytes", disk.getReadBytes(), "device", device);
+            points.add("host_disk_written_bytes", disk.getWriteBytes(), "device", device);
+            points.add("host_disk_reads", disk.getReads(), "device", device);
+            points.add("host_disk_writes", disk.getWrites(), "device", device);
+            points.add("host_disk_io_time_seconds", disk.getTransferTime() / 1000.0, "device", device);
+        }
+
+        for (NetworkIF net : hardware.getNetworkIFs(false)) {
+            net.updateAttributes();
+            String name = net.getName();
+            points.add("host_network_receive_bytes", net.getBytesRecv(), "interface", name);
+            points.add("host_network_transmit_bytes", net.getBytesSent(), "interface", name);
+            points.add("host_network_receive_errors", net.getInErrors(), "interface", name);
+            points.add("host_network_transmit_errors", net.getOutErrors(), "interface", name);
+        }
+        return points.build();
+    }
+
+    private static double ratio(long[] now, long[] before, long total, TickType... types) {
+        long sum = 0;
+        for (TickType t : types) {
+            sum += now[t.getIndex()] - before[t.getIndex()];
+        }
+        return (double) sum / total;
+    }
+
+    /** The local file store whose mount point is the longest prefix of the data directory. */
+    static Optional<OSFileStore> dataFileStore(List<OSFileStore> stores, String dataDirectory) {
+        if (dataDirectory == null) {
+            return Optional.empty();
+        }
+        Path dir;
+        try {
+            dir = Path.of(dataDirectory).toRealPath();
+        } catch (Exception e) {
+            dir = Path.of(dataDirectory).toAbsolutePath().normalize();
+        }
+        Path target = dir;
+        return stores.stream()
+                .filter(s -> target.startsWith(Path.of(s.getMount())))
+                .max(Comparator.comparingInt(s -> Path.of(s.getMount()).getNameCount()));
+    }
+
+    static boolean isLocal(String url) {
+        String rest = url.startsWith("jdbc:") ? url.substring(5) : url;
+        int scheme = rest.indexOf("://");
+        if (scheme < 0) {
+            return false;
+        }
+        String authority = rest.substring(scheme + 3);
+        int slash = authority.indexOf('/');
+        if (slash >= 0) {
+            authority = authority.substring(0, slash);
+        }
+        int at = authority.lastIndexOf('@');
+        if (at >= 0) {
+            authority = authority.substring(at + 1);
+        }
+        String host = authority.startsWith("[") ? authority.substring(1, Math.max(1, authority.indexOf(']')))
+                : authority.contains(":") ? authority.substring(0, authority.indexOf(':')) : authority;
+        if (host.isEmpty() || host.equals("localhost")) {
+            return true;
+        }
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            return address.isLoopbackAddress() || address.isAnyLocalAddress()
+                    || java.net.NetworkInterface.getByInetAddress(address) != null;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
