@@ -163,7 +163,9 @@ public final class LocalStack {
                 Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             List<org.apache.kafka.clients.admin.NewTopic> topics = new ArrayList<>();
             topics.add(new org.apache.kafka.clients.admin.NewTopic("autopilot.metrics.v1", 3, (short) 1)
-                    .configs(Map.of("retention.ms", String.valueOf(Duration.ofDays(1).toMillis()))));
+                    .configs(Map.of("retention.ms", String.valueOf(Duration.ofDays(1).toMillis()),
+                            // a snapshot with thousands of tables is larger than the 1 MB default, even compressed
+                            "max.message.bytes", String.valueOf(16 * 1024 * 1024))));
             for (String t : List.of("autopilot.anomalies.v1", "autopilot.recommendations.v1", "autopilot.operations.v1",
                     "autopilot.anomalies.v1.dlq")) {
                 topics.add(new org.apache.kafka.clients.admin.NewTopic(t, 3, (short) 1));

@@ -10,6 +10,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
@@ -17,7 +18,7 @@ import java.time.Duration;
 
 /**
  * Runs a collection cycle per target on that target's tick: collect, keep as latest, export to /q/metrics,
- * publish, record. A cycle still running when the next is due is skipped (never piled up), and one target's cycle
+ * announce the {@link CycleResult} to asynchronous observers (detection, advice), publish, record. A cycle still running when the next is due is skipped (never piled up), and one target's cycle
  * never waits for another's.
  */
 @ApplicationScoped
@@ -36,11 +37,12 @@ public class CollectionScheduler {
     private final TargetStatusStore status;
     private final HostCollector host;
     private final Scheduler scheduler;
+    private final Event<CycleResult> cycles;
 
     public CollectionScheduler(TargetsConfig config, TargetRegistry targets, FamilyCatalog catalog,
                                SnapshotCollector collector, LatestSnapshots latest, MetricsExport export,
                                SnapshotPublisher publisher, TargetStatusStore status, HostCollector host,
-                               Scheduler scheduler) {
+                               Scheduler scheduler, Event<CycleResult> cycles) {
         this.config = config;
         this.targets = targets;
         this.catalog = catalog;
@@ -51,6 +53,7 @@ public class CollectionScheduler {
         this.status = status;
         this.host = host;
         this.scheduler = scheduler;
+        this.cycles = cycles;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -80,6 +83,11 @@ public class CollectionScheduler {
                 .invoke(result -> {
                     latest.accept(result);
                     export.update(result.snapshot());
+                    // detection and advice observe finished cycles asynchronously, on worker threads
+                    cycles.fireAsync(result).exceptionally(e -> {
+                        LOG.warnf("A cycle observer failed for %s: %s", targetId, e.getMessage());
+                        return null;
+                    });
                 })
                 .map(CycleResult::snapshot)
                 .chain(snapshot -> publish(targetId, snapshot))
