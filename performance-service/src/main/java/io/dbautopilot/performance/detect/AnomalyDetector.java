@@ -1,0 +1,85 @@
+package io.dbautopilot.performance.detect;
+
+import io.dbautopilot.model.AnomalyEvent;
+import io.dbautopilot.model.MetricPoint;
+import io.dbautopilot.performance.collect.CycleResult;
+import io.dbautopilot.performance.collect.LatestSnapshots;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.ObservesAsync;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * After every collection cycle, evaluates the target's rules against its current values (every family merged),
+ * steps the anomaly lifecycle and stores the changes with their outbox events.
+ */
+@ApplicationScoped
+public class AnomalyDetector {
+
+    private static final Logger LOG = Logger.getLogger(AnomalyDetector.class);
+
+    private final DetectionConfig config;
+    private final ActiveRules rules;
+    private final RuleEvaluator evaluator;
+    private final AnomalyLifecycle lifecycle;
+    private final AnomalyStore store;
+    private final LatestSnapshots latest;
+    private final AnomalyRelay relay;
+    private final MeterRegistry meters;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    public AnomalyDetector(DetectionConfig config, ActiveRules rules, RuleEvaluator evaluator, AnomalyLifecycle lifecycle,
+                           AnomalyStore store, LatestSnapshots latest, AnomalyRelay relay, MeterRegistry meters) {
+        this.config = config;
+        this.rules = rules;
+        this.evaluator = evaluator;
+        this.lifecycle = lifecycle;
+        this.store = store;
+        this.latest = latest;
+        this.relay = relay;
+        this.meters = meters;
+    }
+
+    void onCycle(@ObservesAsync CycleResult cycle) {
+        if (!config.enabled()) {
+            return;
+        }
+        String target = cycle.snapshot().targetId();
+        try {
+            List<AnomalyEvent> events = detect(target, latest.current(target), Instant.now());
+            if (!events.isEmpty()) {
+                relay.wake();
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Anomaly detection failed for target %s", target);
+        }
+    }
+
+    /** Evaluates every rule of a target against its points and stores the resulting changes; returns the events. */
+    public List<AnomalyEvent> detect(String target, List<MetricPoint> points, Instant now) {
+        synchronized (locks.computeIfAbsent(target, t -> new Object())) {
+            Map<String, Map<String, AnomalyRecord>> byRule = new HashMap<>();
+            store.ofTarget(target).values().forEach(r ->
+                    byRule.computeIfAbsent(r.rule(), k -> new HashMap<>()).put(r.fingerprint(), r));
+            List<Transition> changes = new ArrayList<>();
+            for (Rule rule : rules.current().forTarget(target)) {
+                RuleEvaluator.Evaluation seen = evaluator.evaluate(target, rule, points, now);
+                changes.addAll(lifecycle.step(target, rule, seen, byRule.getOrDefault(rule.name(), Map.of()), now));
+            }
+            List<AnomalyEvent> events = store.apply(target, changes, now);
+            for (AnomalyEvent e : events) {
+                meters.counter("autopilot_anomalies_" + e.state().wire() + "_total", "target", target,
+                        "rule", e.detector(), "severity", e.severity().wire()).increment();
+                LOG.infof("Anomaly %s: %s (#%d)", e.state().wire(), e.summary(), e.sequence());
+            }
+            return events;
+        }
+    }
+}

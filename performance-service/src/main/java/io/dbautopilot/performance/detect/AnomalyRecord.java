@@ -1,0 +1,46 @@
+package io.dbautopilot.performance.detect;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.dbautopilot.model.Severity;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The persisted state of one anomaly (table {@code performance.anomaly}); also the API's representation.
+ *
+ * @param fingerprint     rule + target + object, hashed
+ * @param targetId        target id
+ * @param rule            rule name (the events' detector)
+ * @param object          affected object, null when target-wide
+ * @param status          pending, open or resolved
+ * @param severity        current (highest while open) severity
+ * @param value           the value that caused the last change
+ * @param evidence        measurements behind it
+ * @param suggestedAction action kind
+ * @param summary         one sentence
+ * @param pendingSince    when the current breach began (pending only)
+ * @param openedAt        when it was last opened
+ * @param resolvedAt      when it was last resolved
+ * @param updatedAt       last change
+ * @param acknowledgedAt  when an operator acknowledged it (cleared when it re-opens)
+ * @param acknowledgedBy  who acknowledged it
+ * @param lastSequence    sequence number of the last event published for it
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record AnomalyRecord(String fingerprint, String targetId, String rule, String object, AnomalyStatus status,
+                            Severity severity, double value, Map<String, Double> evidence, String suggestedAction,
+                            String summary, Instant pendingSince, Instant openedAt, Instant resolvedAt,
+                            Instant updatedAt, Instant acknowledgedAt, String acknowledgedBy, Long lastSequence) {
+
+    /** A copy with another status, severity, value, evidence, summary and times. */
+    AnomalyRecord with(AnomalyStatus newStatus, Severity newSeverity, Observation o, String newSummary,
+                       Instant newPendingSince, Instant newOpenedAt, Instant newResolvedAt, Instant now,
+                       boolean clearAck) {
+        return new AnomalyRecord(fingerprint, targetId, rule, object, newStatus, newSeverity,
+                o == null ? value : o.value(), o == null ? evidence : o.evidence(), suggestedAction,
+                newSummary == null ? summary : newSummary, newPendingSince, newOpenedAt, newResolvedAt, now,
+                clearAck ? null : acknowledgedAt, clearAck ? null : acknowledgedBy, lastSequence);
+    }
+}

@@ -1,0 +1,38 @@
+package io.dbautopilot.performance.detect;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Settings of threshold-rule anomaly detection ({@code autopilot.detection.*}). */
+@ConfigMapping(prefix = "autopilot.detection")
+public interface DetectionConfig {
+
+    /** Whether rules are evaluated after every collection cycle (env: {@code AUTOPILOT_DETECTION_ENABLED}). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * Rules file: a filesystem path (watched and reloaded on change) or {@code classpath:...}; unset means the
+     * shipped {@code classpath:rules/default-rules.yaml} (env: {@code AUTOPILOT_DETECTION_RULES_FILE}).
+     */
+    Optional<String> rulesFile();
+
+    /** How often the rules file's modification time is checked (env: {@code AUTOPILOT_DETECTION_RELOAD_INTERVAL}). */
+    @WithDefault("10s")
+    Duration reloadInterval();
+
+    /** How often unsent anomaly events are relayed from the outbox to Kafka (env: {@code AUTOPILOT_DETECTION_RELAY_INTERVAL}). */
+    @WithDefault("1s")
+    Duration relayInterval();
+
+    /** At most this many outbox rows are published per relay run (env: {@code AUTOPILOT_DETECTION_RELAY_BATCH}). */
+    @WithDefault("200")
+    int relayBatch();
+
+    /** How long the relay waits for the broker's acknowledgement of one event (env: {@code AUTOPILOT_DETECTION_PUBLISH_TIMEOUT}). */
+    @WithDefault("30s")
+    Duration publishTimeout();
+}
