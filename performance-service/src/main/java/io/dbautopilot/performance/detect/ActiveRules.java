@@ -3,6 +3,7 @@ package io.dbautopilot.performance.detect;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -32,6 +33,7 @@ public class ActiveRules {
     private final AtomicReference<RuleSet> current = new AtomicReference<>();
     private volatile FileTime loadedMtime;
 
+    @Inject
     public ActiveRules(RuleLoader loader, DetectionConfig config) {
         this(loader, config.rulesFile().orElse(DEFAULT_RULES));
     }

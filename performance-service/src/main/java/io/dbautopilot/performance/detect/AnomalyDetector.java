@@ -10,6 +10,7 @@ import jakarta.enterprise.event.ObservesAsync;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,10 +34,12 @@ public class AnomalyDetector {
     private final LatestSnapshots latest;
     private final AnomalyRelay relay;
     private final MeterRegistry meters;
+    private final MetricFamilies families;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public AnomalyDetector(DetectionConfig config, ActiveRules rules, RuleEvaluator evaluator, AnomalyLifecycle lifecycle,
-                           AnomalyStore store, LatestSnapshots latest, AnomalyRelay relay, MeterRegistry meters) {
+                           AnomalyStore store, LatestSnapshots latest, AnomalyRelay relay, MeterRegistry meters,
+                           MetricFamilies families) {
         this.config = config;
         this.rules = rules;
         this.evaluator = evaluator;
@@ -45,6 +48,7 @@ public class AnomalyDetector {
         this.latest = latest;
         this.relay = relay;
         this.meters = meters;
+        this.families = families;
     }
 
     void onCycle(@ObservesAsync CycleResult cycle) {
@@ -53,6 +57,7 @@ public class AnomalyDetector {
         }
         String target = cycle.snapshot().targetId();
         try {
+            families.learn(cycle);
             List<AnomalyEvent> events = detect(target, latest.current(target), Instant.now());
             if (!events.isEmpty()) {
                 relay.wake();
@@ -63,14 +68,15 @@ public class AnomalyDetector {
     }
 
     /** Evaluates every rule of a target against its points and stores the resulting changes; returns the events. */
-    public List<AnomalyEvent> detect(String target, List<MetricPoint> points, Instant now) {
+    public List<AnomalyEvent> detect(String target, List<MetricPoint> points, Instant at) {
+        Instant now = at.truncatedTo(ChronoUnit.MICROS); // what the state database keeps
         synchronized (locks.computeIfAbsent(target, t -> new Object())) {
             Map<String, Map<String, AnomalyRecord>> byRule = new HashMap<>();
             store.ofTarget(target).values().forEach(r ->
                     byRule.computeIfAbsent(r.rule(), k -> new HashMap<>()).put(r.fingerprint(), r));
             List<Transition> changes = new ArrayList<>();
             for (Rule rule : rules.current().forTarget(target)) {
-                RuleEvaluator.Evaluation seen = evaluator.evaluate(target, rule, points, now);
+                RuleEvaluator.Evaluation seen = evaluator.evaluate(target, rule, points, now, families::familyOf);
                 changes.addAll(lifecycle.step(target, rule, seen, byRule.getOrDefault(rule.name(), Map.of()), now));
             }
             List<AnomalyEvent> events = store.apply(target, changes, now);

@@ -40,13 +40,17 @@ public class AnomalyRelay {
         this.config = config;
     }
 
-    /** Relays soon: new rows were written (the schedule would also pick them up). */
+    /** Relays now: new rows were written (the schedule would also pick them up). */
     void wake() {
         relay();
     }
 
-    /** Publishes unsent rows; returns how many were sent. */
     @Scheduled(every = "${autopilot.detection.relay-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        relay();
+    }
+
+    /** Publishes unsent rows in order; returns how many were sent. */
     public int relay() {
         if (!running.compareAndSet(false, true)) {
             return 0;

@@ -1,6 +1,7 @@
 package io.dbautopilot.performance.detect;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,7 @@ public class MetricCatalog {
     private final Set<String> names;
     private final List<String> prefixes;
 
+    @Inject
     public MetricCatalog() {
         this(read());
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -37,13 +38,26 @@ public class RuleEvaluator {
     private final Map<String, Reading> previous = new ConcurrentHashMap<>();
     private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
 
-    /** Evaluates a rule against a target's current points at {@code now}. */
+    /** Evaluates a rule against a target's current points at {@code now}, knowing no metric's family. */
     public Evaluation evaluate(String targetId, Rule rule, List<MetricPoint> points, Instant now) {
+        return evaluate(targetId, rule, points, now, metric -> null);
+    }
+
+    /**
+     * Evaluates a rule against a target's current points at {@code now}.
+     *
+     * @param familyOf the family emitting a metric (null if unknown): when the rule's metric has no series but
+     *                 another metric of its family is present, the family ran and the objects are gone
+     */
+    public Evaluation evaluate(String targetId, Rule rule, List<MetricPoint> points, Instant now,
+                               Function<String, String> familyOf) {
         Expression ex = rule.expression();
         List<MetricPoint> primaries = points.stream()
                 .filter(p -> p.name().equals(ex.primary()) && matchesFilters(rule.labels(), p.labels())).toList();
         if (primaries.isEmpty()) {
-            return new Evaluation(false, List.of());
+            String family = familyOf.apply(ex.primary());
+            boolean familyPresent = family != null && points.stream().anyMatch(p -> family.equals(familyOf.apply(p.name())));
+            return new Evaluation(familyPresent && !(ex instanceof Expression.Rate), List.of());
         }
         List<Observation> out = new ArrayList<>();
         boolean known = true;

@@ -148,6 +148,26 @@ class AnomalyLifecycleTest {
     }
 
     @Test
+    void aMetricThatVanishesWhileItsFamilyStillReportsMeansTheObjectIsGone() {
+        LifecycleDriver d = new LifecycleDriver("db", rules("""
+                rules:
+                  invalid_index:
+                    metric: pg_index_invalid
+                    thresholds: {warning: 0}
+                    action: drop_index
+                    object: [datname, schemaname, indexrelname]
+                """));
+        d.familyOf = m -> m.startsWith("pg_index") ? "indexes" : null;
+        MetricPoint invalid = new MetricPoint("pg_index_invalid",
+                Map.of("datname", "app", "schemaname", "public", "indexrelname", "i_ccnew"), 1);
+        MetricPoint count = new MetricPoint("pg_indexes_count", Map.of("datname", "app"), 3);
+        assertEquals(AnomalyState.OPENED, d.cycle(at(0), invalid, count).get(0).state());
+        assertTrue(d.cycle(at(1), MetricPoint.of("pg_up", 1)).isEmpty(), "indexes family absent: unknown, stays open");
+        List<LifecycleDriver.Published> gone = d.cycle(at(2), count);
+        assertEquals(AnomalyState.RESOLVED, gone.get(0).state(), "family ran without the invalid index: dropped");
+    }
+
+    @Test
     void ratesNeedTwoReadingsAndIgnoreResets() {
         LifecycleDriver d = new LifecycleDriver("db", rules("""
                 rules:

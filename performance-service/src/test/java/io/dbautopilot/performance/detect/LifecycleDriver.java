@@ -22,6 +22,7 @@ final class LifecycleDriver {
     final List<Published> published = new ArrayList<>();
     private final List<Rule> rules;
     private final String target;
+    java.util.function.Function<String, String> familyOf = metric -> null;
 
     LifecycleDriver(String target, List<Rule> rules) {
         this.target = target;
@@ -34,7 +35,7 @@ final class LifecycleDriver {
         for (Rule rule : rules) {
             Map<String, AnomalyRecord> mine = new HashMap<>();
             state.values().stream().filter(r -> r.rule().equals(rule.name())).forEach(r -> mine.put(r.fingerprint(), r));
-            for (Transition t : lifecycle.step(target, rule, evaluator.evaluate(target, rule, points, now), mine, now)) {
+            for (Transition t : lifecycle.step(target, rule, evaluator.evaluate(target, rule, points, now, familyOf), mine, now)) {
                 if (t.delete()) {
                     state.remove(t.record().fingerprint());
                 } else {
