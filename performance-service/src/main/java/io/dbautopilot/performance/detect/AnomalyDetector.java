@@ -1,6 +1,7 @@
 package io.dbautopilot.performance.detect;
 
 import io.dbautopilot.model.AnomalyEvent;
+import io.dbautopilot.model.AnomalyState;
 import io.dbautopilot.model.MetricPoint;
 import io.dbautopilot.performance.collect.CycleResult;
 import io.dbautopilot.performance.collect.LatestSnapshots;
@@ -35,11 +36,12 @@ public class AnomalyDetector {
     private final AnomalyRelay relay;
     private final MeterRegistry meters;
     private final MetricFamilies families;
+    private final SilenceStore silences;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public AnomalyDetector(DetectionConfig config, ActiveRules rules, RuleEvaluator evaluator, AnomalyLifecycle lifecycle,
                            AnomalyStore store, LatestSnapshots latest, AnomalyRelay relay, MeterRegistry meters,
-                           MetricFamilies families) {
+                           MetricFamilies families, SilenceStore silences) {
         this.config = config;
         this.rules = rules;
         this.evaluator = evaluator;
@@ -49,6 +51,7 @@ public class AnomalyDetector {
         this.relay = relay;
         this.meters = meters;
         this.families = families;
+        this.silences = silences;
     }
 
     void onCycle(@ObservesAsync CycleResult cycle) {
@@ -67,6 +70,42 @@ public class AnomalyDetector {
         }
     }
 
+    /**
+     * Holds back publication of changes to anomalies a silence matches: an opening is recorded with the silence's
+     * id; an escalation or resolution of a held anomaly stays unpublished.
+     */
+    static List<Transition> suppress(List<Transition> changes, List<Silence> active) {
+        List<Transition> out = new ArrayList<>();
+        for (Transition t : changes) {
+            if (t.publish() == AnomalyState.OPENED) {
+                Silence s = active.stream().filter(x -> x.matches(t.record())).findFirst().orElse(null);
+                out.add(s == null ? t : new Transition(t.record().silenced(s.id()), null, false));
+            } else if (t.publish() != null && t.record().silencedBy() != null) {
+                out.add(new Transition(t.record(), null, false));
+            } else {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /** Publishes as opened the held anomalies that are still open and that no active silence matches any more. */
+    static List<Transition> release(Map<String, Map<String, AnomalyRecord>> stored, List<Transition> changes,
+                                    List<Silence> active) {
+        java.util.Set<String> changed = new java.util.HashSet<>();
+        changes.forEach(t -> changed.add(t.record().fingerprint()));
+        List<Transition> out = new ArrayList<>();
+        for (Map<String, AnomalyRecord> rule : stored.values()) {
+            for (AnomalyRecord r : rule.values()) {
+                if (r.status() == AnomalyStatus.OPEN && r.silencedBy() != null && !changed.contains(r.fingerprint())
+                        && active.stream().noneMatch(s -> s.matches(r))) {
+                    out.add(new Transition(r.silenced(null), AnomalyState.OPENED, false));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Evaluates every rule of a target against its points and stores the resulting changes; returns the events. */
     public List<AnomalyEvent> detect(String target, List<MetricPoint> points, Instant at) {
         Instant now = at.truncatedTo(ChronoUnit.MICROS); // what the state database keeps
@@ -79,6 +118,9 @@ public class AnomalyDetector {
                 RuleEvaluator.Evaluation seen = evaluator.evaluate(target, rule, points, now, families::familyOf);
                 changes.addAll(lifecycle.step(target, rule, seen, byRule.getOrDefault(rule.name(), Map.of()), now));
             }
+            List<Silence> active = silences.list(now, false);
+            changes = suppress(changes, active);
+            changes.addAll(release(byRule, changes, active));
             List<AnomalyEvent> events = store.apply(target, changes, now);
             for (AnomalyEvent e : events) {
                 meters.counter("autopilot_anomalies_" + e.state().wire() + "_total", "target", target,

@@ -27,20 +27,30 @@ import java.util.Map;
  * @param acknowledgedAt  when an operator acknowledged it (cleared when it re-opens)
  * @param acknowledgedBy  who acknowledged it
  * @param lastSequence    sequence number of the last event published for it
+ * @param silencedBy      id of the silence that suppressed its publication, null if published
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record AnomalyRecord(String fingerprint, String targetId, String rule, String object, AnomalyStatus status,
                             Severity severity, double value, Map<String, Double> evidence, String suggestedAction,
                             String summary, Instant pendingSince, Instant openedAt, Instant resolvedAt,
-                            Instant updatedAt, Instant acknowledgedAt, String acknowledgedBy, Long lastSequence) {
+                            Instant updatedAt, Instant acknowledgedAt, String acknowledgedBy, Long lastSequence,
+                            String silencedBy) {
 
-    /** A copy with another status, severity, value, evidence, summary and times. */
+    /** A copy with another status, severity, value, evidence, summary and times; re-opening clears ack and silence. */
     AnomalyRecord with(AnomalyStatus newStatus, Severity newSeverity, Observation o, String newSummary,
                        Instant newPendingSince, Instant newOpenedAt, Instant newResolvedAt, Instant now,
                        boolean clearAck) {
         return new AnomalyRecord(fingerprint, targetId, rule, object, newStatus, newSeverity,
                 o == null ? value : o.value(), o == null ? evidence : o.evidence(), suggestedAction,
                 newSummary == null ? summary : newSummary, newPendingSince, newOpenedAt, newResolvedAt, now,
-                clearAck ? null : acknowledgedAt, clearAck ? null : acknowledgedBy, lastSequence);
+                clearAck ? null : acknowledgedAt, clearAck ? null : acknowledgedBy, lastSequence,
+                clearAck ? null : silencedBy);
+    }
+
+    /** A copy with another silence (null = published). */
+    AnomalyRecord silenced(String silence) {
+        return new AnomalyRecord(fingerprint, targetId, rule, object, status, severity, value, evidence,
+                suggestedAction, summary, pendingSince, openedAt, resolvedAt, updatedAt, acknowledgedAt,
+                acknowledgedBy, lastSequence, silence);
     }
 }

@@ -37,15 +37,15 @@ public class AnomalyStore {
     };
     private static final String COLUMNS = "fingerprint, target_id, rule, object, status, severity, value, evidence, "
             + "suggested_action, summary, pending_since, opened_at, resolved_at, updated_at, acknowledged_at, "
-            + "acknowledged_by, last_sequence";
+            + "acknowledged_by, last_sequence, silenced_by";
     private static final String UPSERT = "INSERT INTO performance.anomaly (" + COLUMNS + ") "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::uuid) ON CONFLICT (fingerprint) DO UPDATE SET "
             + "status = EXCLUDED.status, severity = EXCLUDED.severity, value = EXCLUDED.value, "
             + "evidence = EXCLUDED.evidence, suggested_action = EXCLUDED.suggested_action, summary = EXCLUDED.summary, "
             + "pending_since = EXCLUDED.pending_since, opened_at = EXCLUDED.opened_at, "
             + "resolved_at = EXCLUDED.resolved_at, updated_at = EXCLUDED.updated_at, "
             + "acknowledged_at = EXCLUDED.acknowledged_at, acknowledged_by = EXCLUDED.acknowledged_by, "
-            + "last_sequence = EXCLUDED.last_sequence";
+            + "last_sequence = EXCLUDED.last_sequence, silenced_by = EXCLUDED.silenced_by";
     private static final String NEXT_SEQUENCE = "INSERT INTO performance.anomaly_sequence AS s (target_id, last_sequence) "
             + "VALUES (?, 1) ON CONFLICT (target_id) DO UPDATE SET last_sequence = s.last_sequence + 1 "
             + "RETURNING last_sequence";
@@ -129,7 +129,7 @@ public class AnomalyStore {
                         r = new AnomalyRecord(r.fingerprint(), r.targetId(), r.rule(), r.object(), r.status(),
                                 r.severity(), r.value(), r.evidence(), r.suggestedAction(), r.summary(),
                                 r.pendingSince(), r.openedAt(), r.resolvedAt(), r.updatedAt(), r.acknowledgedAt(),
-                                r.acknowledgedBy(), sequence);
+                                r.acknowledgedBy(), sequence, r.silencedBy());
                         AnomalyEvent event = new AnomalyEvent(r.fingerprint(), targetId, r.rule(), r.object(),
                                 r.severity(), t.publish(), sequence, now, r.openedAt(), r.evidence(),
                                 r.suggestedAction(), r.summary());
@@ -208,10 +208,11 @@ public class AnomalyStore {
             st.setTimestamp(i++, ts(r.acknowledgedAt()));
             st.setString(i++, r.acknowledgedBy());
             if (r.lastSequence() == null) {
-                st.setNull(i, Types.BIGINT);
+                st.setNull(i++, Types.BIGINT);
             } else {
-                st.setLong(i, r.lastSequence());
+                st.setLong(i++, r.lastSequence());
             }
+            st.setString(i, r.silencedBy());
             st.executeUpdate();
         }
     }
@@ -247,7 +248,8 @@ public class AnomalyStore {
                 Severity.fromWire(rs.getString("severity")), rs.getDouble("value"), evidence,
                 rs.getString("suggested_action"), rs.getString("summary"), instant(rs, "pending_since"),
                 instant(rs, "opened_at"), instant(rs, "resolved_at"), instant(rs, "updated_at"),
-                instant(rs, "acknowledged_at"), rs.getString("acknowledged_by"), lastSequence);
+                instant(rs, "acknowledged_at"), rs.getString("acknowledged_by"), lastSequence,
+                rs.getString("silenced_by"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
