@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * After every collection cycle, evaluates the target's rules against its current values (every family merged),
- * steps the anomaly lifecycle and stores the changes with their outbox events.
+ * steps the anomaly lifecycle, holds back what a silence matches and stores the changes with their outbox events
+ * (published by {@link AnomalyRelay}).
  */
 @ApplicationScoped
 public class AnomalyDetector {
@@ -33,14 +34,13 @@ public class AnomalyDetector {
     private final AnomalyLifecycle lifecycle;
     private final AnomalyStore store;
     private final LatestSnapshots latest;
-    private final AnomalyRelay relay;
     private final MeterRegistry meters;
     private final MetricFamilies families;
     private final SilenceStore silences;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public AnomalyDetector(DetectionConfig config, ActiveRules rules, RuleEvaluator evaluator, AnomalyLifecycle lifecycle,
-                           AnomalyStore store, LatestSnapshots latest, AnomalyRelay relay, MeterRegistry meters,
+                           AnomalyStore store, LatestSnapshots latest, MeterRegistry meters,
                            MetricFamilies families, SilenceStore silences) {
         this.config = config;
         this.rules = rules;
@@ -48,7 +48,6 @@ public class AnomalyDetector {
         this.lifecycle = lifecycle;
         this.store = store;
         this.latest = latest;
-        this.relay = relay;
         this.meters = meters;
         this.families = families;
         this.silences = silences;
@@ -61,12 +60,13 @@ public class AnomalyDetector {
         String target = cycle.snapshot().targetId();
         try {
             families.learn(cycle);
-            List<AnomalyEvent> events = detect(target, latest.current(target), Instant.now());
-            if (!events.isEmpty()) {
-                relay.wake();
-            }
+            detect(target, latest.current(target), Instant.now());
         } catch (RuntimeException e) {
-            LOG.errorf(e, "Anomaly detection failed for target %s", target);
+            if (e.getCause() instanceof java.sql.SQLException) {
+                LOG.warnf("Anomaly detection skipped a cycle of %s (state database): %s", target, e.getMessage());
+            } else {
+                LOG.errorf(e, "Anomaly detection failed for target %s", target);
+            }
         }
     }
 
@@ -114,8 +114,9 @@ public class AnomalyDetector {
             store.ofTarget(target).values().forEach(r ->
                     byRule.computeIfAbsent(r.rule(), k -> new HashMap<>()).put(r.fingerprint(), r));
             List<Transition> changes = new ArrayList<>();
+            PointIndex index = PointIndex.of(points);
             for (Rule rule : rules.current().forTarget(target)) {
-                RuleEvaluator.Evaluation seen = evaluator.evaluate(target, rule, points, now, families::familyOf);
+                RuleEvaluator.Evaluation seen = evaluator.evaluate(target, rule, index, now, families::familyOf);
                 changes.addAll(lifecycle.step(target, rule, seen, byRule.getOrDefault(rule.name(), Map.of()), now));
             }
             List<Silence> active = silences.list(now, false);

@@ -40,11 +40,6 @@ public class AnomalyRelay {
         this.config = config;
     }
 
-    /** Relays now: new rows were written (the schedule would also pick them up). */
-    void wake() {
-        relay();
-    }
-
     @Scheduled(every = "${autopilot.detection.relay-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         relay();

@@ -40,7 +40,13 @@ public class RuleEvaluator {
 
     /** Evaluates a rule against a target's current points at {@code now}, knowing no metric's family. */
     public Evaluation evaluate(String targetId, Rule rule, List<MetricPoint> points, Instant now) {
-        return evaluate(targetId, rule, points, now, metric -> null);
+        return evaluate(targetId, rule, PointIndex.of(points), now, metric -> null);
+    }
+
+    /** As {@link #evaluate(String, Rule, PointIndex, Instant, Function)} on a list of points. */
+    public Evaluation evaluate(String targetId, Rule rule, List<MetricPoint> points, Instant now,
+                               Function<String, String> familyOf) {
+        return evaluate(targetId, rule, PointIndex.of(points), now, familyOf);
     }
 
     /**
@@ -49,14 +55,14 @@ public class RuleEvaluator {
      * @param familyOf the family emitting a metric (null if unknown): when the rule's metric has no series but
      *                 another metric of its family is present, the family ran and the objects are gone
      */
-    public Evaluation evaluate(String targetId, Rule rule, List<MetricPoint> points, Instant now,
+    public Evaluation evaluate(String targetId, Rule rule, PointIndex points, Instant now,
                                Function<String, String> familyOf) {
         Expression ex = rule.expression();
-        List<MetricPoint> primaries = points.stream()
-                .filter(p -> p.name().equals(ex.primary()) && matchesFilters(rule.labels(), p.labels())).toList();
+        List<MetricPoint> primaries = points.named(ex.primary()).stream()
+                .filter(p -> matchesFilters(rule.labels(), p.labels())).toList();
         if (primaries.isEmpty()) {
             String family = familyOf.apply(ex.primary());
-            boolean familyPresent = family != null && points.stream().anyMatch(p -> family.equals(familyOf.apply(p.name())));
+            boolean familyPresent = family != null && points.names().stream().anyMatch(n -> family.equals(familyOf.apply(n)));
             return new Evaluation(familyPresent && !(ex instanceof Expression.Rate), List.of());
         }
         List<Observation> out = new ArrayList<>();
@@ -82,14 +88,14 @@ public class RuleEvaluator {
         return new Evaluation(known, out);
     }
 
-    private Double valueOf(String targetId, Expression ex, MetricPoint p, List<MetricPoint> points, Instant now,
+    private Double valueOf(String targetId, Expression ex, MetricPoint p, PointIndex points, Instant now,
                            Map<String, Double> evidence) {
         if (ex instanceof Expression.Metric m) {
             evidence.put(m.name(), p.value());
             return p.value();
         }
         if (ex instanceof Expression.Ratio r) {
-            Optional<MetricPoint> d = companion(points, r.denominator(), p.labels());
+            Optional<MetricPoint> d = points.companion(r.denominator(), p.labels());
             if (d.isEmpty() || d.get().value() == 0) {
                 return null;
             }
@@ -101,7 +107,7 @@ public class RuleEvaluator {
             double newest = p.value();
             evidence.put(a.timestamps().get(0), p.value());
             for (String other : a.timestamps().subList(1, a.timestamps().size())) {
-                Optional<MetricPoint> o = companion(points, other, p.labels());
+                Optional<MetricPoint> o = points.companion(other, p.labels());
                 if (o.isPresent()) {
                     evidence.put(other, o.get().value());
                     newest = Math.max(newest, o.get().value());
@@ -138,33 +144,13 @@ public class RuleEvaluator {
         return parts.isEmpty() ? null : String.join(".", parts);
     }
 
-    private boolean guardsHold(Rule rule, List<MetricPoint> points, Map<String, String> labels, Map<String, Double> evidence) {
+    private boolean guardsHold(Rule rule, PointIndex points, Map<String, String> labels, Map<String, Double> evidence) {
         for (Guard g : rule.guards()) {
-            Optional<MetricPoint> o = companion(points, g.metric(), labels);
+            Optional<MetricPoint> o = points.companion(g.metric(), labels);
             if (o.isEmpty() || !g.comparison().breaches(o.get().value(), g.value())) {
                 return false;
             }
             evidence.put(g.metric(), o.get().value());
-        }
-        return true;
-    }
-
-    /** The point of {@code name} whose labels agree with {@code labels} on every label both have. */
-    private static Optional<MetricPoint> companion(List<MetricPoint> points, String name, Map<String, String> labels) {
-        for (MetricPoint q : points) {
-            if (q.name().equals(name) && agree(q.labels(), labels)) {
-                return Optional.of(q);
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static boolean agree(Map<String, String> a, Map<String, String> b) {
-        for (Map.Entry<String, String> e : a.entrySet()) {
-            String other = b.get(e.getKey());
-            if (other != null && !other.equals(e.getValue())) {
-                return false;
-            }
         }
         return true;
     }

@@ -71,9 +71,6 @@ class AnomalyDetectionTest {
     ActiveRules rules;
 
     @Inject
-    AnomalyRelay relay;
-
-    @Inject
     MeterRegistry meters;
 
     @Inject
@@ -193,7 +190,7 @@ class AnomalyDetectionTest {
 
         // A fresh detector (new evaluator and lifecycle, as after a restart) reads the open anomaly from the store.
         AnomalyDetector restarted = new AnomalyDetector(config, rules, new RuleEvaluator(), new AnomalyLifecycle(),
-                store, latest, relay, meters, families, silences);
+                store, latest, meters, families, silences);
         assertEquals(List.of(), restarted.detect("offline", List.of(MetricPoint.of("pg_up", 0)), Instant.now()));
         Thread.sleep(2500); // more cycles of the running detector
         assertEquals(before, outboxRows("offline", fp), "no duplicate 'opened'");
