@@ -68,7 +68,8 @@ public class OperationEngine {
     }
 
     @Scheduled(every = "${autopilot.operations.poll-interval:2s}", delayed = "2s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         if (!config.enabled()) {
             return;
@@ -92,7 +93,8 @@ public class OperationEngine {
     }
 
     @Scheduled(every = "${autopilot.operations.heartbeat-interval:5s}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void heartbeat() {
         if (running.isEmpty()) {
             return;

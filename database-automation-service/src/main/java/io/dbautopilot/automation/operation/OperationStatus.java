@@ -1,5 +1,7 @@
 package io.dbautopilot.automation.operation;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -22,6 +24,7 @@ public enum OperationStatus {
     CANCELLED;
 
     /** Lower-case stored/wire name. */
+    @JsonValue
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
     }

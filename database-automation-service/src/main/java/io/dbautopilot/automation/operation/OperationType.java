@@ -1,5 +1,7 @@
 package io.dbautopilot.automation.operation;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -46,6 +48,7 @@ public enum OperationType {
     }
 
     /** Lower-case wire name, e.g. {@code vacuum_freeze}. */
+    @JsonValue
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -46,7 +46,8 @@ public class OutboxRelay {
     }
 
     @Scheduled(every = "${autopilot.operations.relay-interval:1s}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void relay() {
         try {
             int sent = relayOnce();

@@ -1,5 +1,7 @@
 package io.dbautopilot.automation.policy;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,6 +18,7 @@ public enum Mode {
     OFF;
 
     /** Lower-case wire name. */
+    @JsonValue
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
     }
