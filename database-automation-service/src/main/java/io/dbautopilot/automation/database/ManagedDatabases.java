@@ -64,6 +64,17 @@ public class ManagedDatabases {
             }
             positive(prefix + "lock-timeout", db.lockTimeout().toMillis());
             positive(prefix + "statement-timeout", db.statementTimeout().toMillis());
+            db.partitions().forEach((name, set) -> {
+                String at = prefix + "partitions." + name + ".";
+                io.dbautopilot.automation.maintenance.PartitionInspector.checkInterval(at + "interval", set.interval());
+                if (set.table().isBlank()) {
+                    throw new IllegalArgumentException(at + "table must name a table (schema.table)");
+                }
+                if (set.premake() < 0 || set.premake() > 366) {
+                    throw new IllegalArgumentException(at + "premake must be between 0 and 366");
+                }
+                set.retention().ifPresent(r -> positive(at + "retention", r.toMillis()));
+            });
             schedules.put(id, new MaintenanceSchedule(windows, zone));
             LOG.infof("Managed database %s: %s, windows %s (%s)", id, db.url(), specs.isEmpty() ? "none" : specs, zone);
         });

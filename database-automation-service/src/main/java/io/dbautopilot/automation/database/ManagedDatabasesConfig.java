@@ -71,5 +71,29 @@ public interface ManagedDatabasesConfig {
         /** A query active longer than this counts as slow in {@code GET /api/databases}. */
         @WithDefault("5s")
         Duration slowQueryThreshold();
+
+        /** Declaratively range-partitioned tables kept up by this service, by a name of your choice. */
+        Map<String, PartitionedTable> partitions();
+    }
+
+    /** One range-partitioned table ({@code PARTITION BY RANGE} on one date/timestamp column) and its upkeep. */
+    interface PartitionedTable {
+
+        /** The partitioned table, {@code schema.table}. */
+        String table();
+
+        /** Partition width: {@code daily}, {@code weekly} (Monday-based) or {@code monthly} (UTC boundaries). */
+        @WithDefault("daily")
+        String interval();
+
+        /** How many partitions after the current one must exist. */
+        @WithDefault("3")
+        int premake();
+
+        /**
+         * Partitions whose upper bound is older than this are beyond retention (detached, or dropped when the policy
+         * says so); unset = kept forever.
+         */
+        Optional<Duration> retention();
     }
 }

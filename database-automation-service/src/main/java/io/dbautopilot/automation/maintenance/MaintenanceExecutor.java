@@ -38,13 +38,15 @@ public class MaintenanceExecutor {
     private final CatalogObjects catalog;
     private final Preconditions preconditions;
     private final OperationsConfig config;
+    private final PartitionInspector partitions;
 
     public MaintenanceExecutor(ManagedDatabases databases, CatalogObjects catalog, Preconditions preconditions,
-                               OperationsConfig config) {
+                               OperationsConfig config, PartitionInspector partitions) {
         this.databases = databases;
         this.catalog = catalog;
         this.preconditions = preconditions;
         this.config = config;
+        this.partitions = partitions;
     }
 
     /** Runs the operation once; never throws for target-side problems (they become the outcome). */
@@ -74,6 +76,9 @@ public class MaintenanceExecutor {
                 case TERMINATE_IDLE -> sessions(c, op, true);
                 case CANCEL_QUERY -> sessions(c, op, false);
                 case TERMINATE -> terminate(c, op);
+                case PARTITION_CREATE -> partitionCreate(c, ctx, settings);
+                case PARTITION_DETACH -> partitionRetention(c, ctx, settings, false);
+                case PARTITION_DROP -> partitionRetention(c, ctx, settings, true);
             };
         } catch (LockUnavailable e) {
             return new Outcome.Deferred(e.getMessage(), e.details);
@@ -331,6 +336,94 @@ public class MaintenanceExecutor {
         long left = stillThere(c, List.of(pid), true, 0);
         return verified(left == 0, "pg_terminate_backend(" + pid + ")", Map.of("pid", pid, "terminated", signalled,
                 "backend_gone", left == 0), "backend " + pid + " is still there");
+    }
+
+    private Optional<ManagedDatabasesConfig.PartitionedTable> partitionSet(Operation op,
+                                                                           ManagedDatabasesConfig.Database settings) {
+        Object name = op.parameters().get("partition_set");
+        return name == null ? Optional.empty() : Optional.ofNullable(settings.partitions().get(name.toString()));
+    }
+
+    private Outcome partitionCreate(Connection c, ExecutionContext ctx, ManagedDatabasesConfig.Database s) throws SQLException {
+        Operation op = ctx.operation();
+        ManagedDatabasesConfig.PartitionedTable cfg = partitionSet(op, s).orElse(null);
+        if (cfg == null) {
+            return new Outcome.Failed("partition set " + op.parameters().get("partition_set") + " is not configured for "
+                    + op.targetId(), Map.of());
+        }
+        PartitionInspector.Inspection before = partitions.inspect(c, cfg);
+        if (before.problem() != null) {
+            return new Outcome.Failed(before.problem(), Map.of());
+        }
+        CatalogObject parent = before.table().orElseThrow();
+        java.time.Instant now = java.time.Instant.now();
+        List<PartitionInspector.Period> missing = PartitionInspector.missingAhead(cfg, before.partitions(), now);
+        List<String> created = new ArrayList<>();
+        for (PartitionInspector.Period period : missing) {
+            String name = PartitionInspector.partitionName(parent.name(), cfg.interval(), period.from());
+            String sql;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)', ?, ?, ?, ?, ?)")) {
+                ps.setString(1, parent.schema());
+                ps.setString(2, name);
+                ps.setString(3, parent.quoted());
+                ps.setString(4, PartitionInspector.bound(before.keyType(), period.from()));
+                ps.setString(5, PartitionInspector.bound(before.keyType(), period.to()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    sql = rs.getString(1);
+                }
+            }
+            run(c, ctx, s, sql, parent.oid(), parent.qualified());
+            created.add(parent.schema() + "." + name + " " + period);
+        }
+        PartitionInspector.Inspection after = partitions.inspect(c, cfg);
+        List<PartitionInspector.Period> stillMissing = PartitionInspector.missingAhead(cfg, after.partitions(), now);
+        Map<String, Object> effect = new LinkedHashMap<>();
+        effect.put("partitions_before", before.partitions().size());
+        effect.put("partitions_after", after.partitions().size());
+        effect.put("created", created);
+        effect.put("covered_until", String.valueOf(PartitionInspector.coveredUntil(cfg, after.partitions(), now)));
+        effect.put("missing_ahead_after", stillMissing.stream().map(Object::toString).toList());
+        return verified(stillMissing.isEmpty(), "CREATE TABLE ... PARTITION OF " + parent.quoted() + " x" + created.size(),
+                effect, "periods still without a partition: " + stillMissing);
+    }
+
+    private Outcome partitionRetention(Connection c, ExecutionContext ctx, ManagedDatabasesConfig.Database s, boolean drop)
+            throws SQLException {
+        Operation op = ctx.operation();
+        ManagedDatabasesConfig.PartitionedTable cfg = partitionSet(op, s).orElse(null);
+        if (cfg == null) {
+            return new Outcome.Failed("partition set " + op.parameters().get("partition_set") + " is not configured for "
+                    + op.targetId(), Map.of());
+        }
+        PartitionInspector.Inspection before = partitions.inspect(c, cfg);
+        if (before.problem() != null) {
+            return new Outcome.Failed(before.problem(), Map.of());
+        }
+        CatalogObject parent = before.table().orElseThrow();
+        java.time.Instant now = java.time.Instant.now();
+        List<String> detached = new ArrayList<>();
+        List<String> dropped = new ArrayList<>();
+        for (PartitionInspector.Partition p : PartitionInspector.beyondRetention(cfg, before.partitions(), now)) {
+            run(c, ctx, s, "ALTER TABLE " + parent.quoted() + " DETACH PARTITION " + p.quoted() + " CONCURRENTLY",
+                    parent.oid(), parent.qualified());
+            detached.add(p.schema() + "." + p.name());
+            if (drop) {
+                run(c, ctx, s, "DROP TABLE " + p.quoted(), null, p.schema() + "." + p.name());
+                dropped.add(p.schema() + "." + p.name());
+            }
+        }
+        PartitionInspector.Inspection after = partitions.inspect(c, cfg);
+        List<String> left = PartitionInspector.beyondRetention(cfg, after.partitions(), now).stream()
+                .map(p -> p.schema() + "." + p.name()).toList();
+        Map<String, Object> effect = new LinkedHashMap<>();
+        effect.put("retention", String.valueOf(cfg.retention().orElse(null)));
+        effect.put("detached", detached);
+        effect.put("dropped", dropped);
+        effect.put("beyond_retention_after", left);
+        return verified(left.isEmpty(), (drop ? "DETACH + DROP" : "DETACH PARTITION CONCURRENTLY") + " on " + parent.quoted(),
+                effect, "partitions still attached beyond retention: " + left);
     }
 
     private static Outcome verified(boolean ok, String statement, Map<String, Object> measured, String otherwise) {

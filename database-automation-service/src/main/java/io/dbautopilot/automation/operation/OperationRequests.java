@@ -102,6 +102,40 @@ public class OperationRequests {
         return store.insert(tx, n, config.maxAttempts());
     }
 
+    /**
+     * Asks the policy about a finding of this service itself (e.g. {@code partitions_missing} on a table) and creates
+     * the operation it decides on, unless an unfinished operation of that type on that object exists already.
+     */
+    public Optional<Operation> fromFinding(String targetId, String rule, String object, Map<String, Object> parameters,
+                                           String summary) {
+        java.time.Instant now = java.time.Instant.now();
+        AnomalyEvent finding = new AnomalyEvent(rule + ":" + targetId + ":" + object, targetId, rule, object,
+                io.dbautopilot.model.Severity.WARNING, io.dbautopilot.model.AnomalyState.OPENED, 1, now, now, Map.of(),
+                null, summary);
+        Optional<Decision> decision = policy.decide(finding);
+        if (decision.isEmpty()) {
+            return Optional.empty();
+        }
+        Decision d = decision.get();
+        return transactions.inTransaction(tx -> {
+            try (PreparedStatement ps = tx.prepareStatement("""
+                    SELECT 1 FROM automation.operation WHERE target_id = ? AND type = ? AND object = ?
+                       AND status NOT IN ('succeeded', 'failed', 'cancelled') LIMIT 1""")) {
+                ps.setString(1, targetId);
+                ps.setString(2, d.operation().wire());
+                ps.setString(3, object);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return Optional.<Operation>empty();
+                    }
+                }
+            }
+            NewOperation n = new NewOperation(targetId, d.operation(), object, d.mode().wire(), d.ruleName(),
+                    "warning", null, "policy", parameters, d.reason() + ": " + summary);
+            return store.insert(tx, n, config.maxAttempts());
+        });
+    }
+
     /** A manual request from the API, already parsed. */
     public record Manual(String database, String type, String object, String mode, String reason) {
     }

@@ -24,7 +24,13 @@ public enum OperationType {
     /** Cancels queries running beyond the policy's limit; verified by the queries no longer running. */
     CANCEL_QUERY(false, ObjectKind.NONE),
     /** Terminates one named backend (object = pid); verified by the backend being gone. */
-    TERMINATE(false, ObjectKind.PID);
+    TERMINATE(false, ObjectKind.PID),
+    /** Creates the missing current and next partitions of a range-partitioned table; verified by coverage. */
+    PARTITION_CREATE(false, ObjectKind.TABLE),
+    /** Detaches (concurrently) the partitions beyond retention; verified by them no longer being attached. */
+    PARTITION_DETACH(false, ObjectKind.TABLE),
+    /** Detaches and drops the partitions beyond retention (destructive: needs a policy that allows it). */
+    PARTITION_DROP(false, ObjectKind.TABLE);
 
     /** What the operation's object names. */
     public enum ObjectKind { TABLE, TABLE_OR_DATABASE, INDEX, PID, NONE }

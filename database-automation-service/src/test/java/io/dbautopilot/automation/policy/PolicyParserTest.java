@@ -15,7 +15,7 @@ class PolicyParserTest {
     @Test
     void theBuiltInPolicyIsValid() {
         Policy policy = PolicyParser.parse(PolicyDecider.read(PolicyDecider.DEFAULT_POLICY), "default");
-        assertEquals(10, policy.rules().size());
+        assertEquals(12, policy.rules().size());
         PolicyRule idle = policy.rule("idle-in-transaction").orElseThrow();
         assertEquals(OperationType.TERMINATE_IDLE, idle.operation());
         assertEquals(Mode.AUTO, idle.mode());
