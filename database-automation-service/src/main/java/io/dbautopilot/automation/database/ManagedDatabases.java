@@ -43,7 +43,8 @@ public class ManagedDatabases {
     }
 
     @PostConstruct
-    void validate() {
+    /** Validates every managed database setting; throws naming the first bad setting. */
+    public void validate() {
         config.databases().forEach((id, db) -> {
             String prefix = "autopilot.databases." + id + ".";
             jdbcUrls.put(id, jdbcUrl(prefix + "url", db.url()));

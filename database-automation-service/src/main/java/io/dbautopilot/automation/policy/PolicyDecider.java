@@ -40,7 +40,8 @@ public class PolicyDecider {
     }
 
     @PostConstruct
-    void load() {
+    /** Loads and validates the policy and the per-database overrides; throws naming the rule or setting. */
+    public void load() {
         String source = config.file().filter(s -> !s.isBlank()).orElse(DEFAULT_POLICY);
         policy = PolicyParser.parse(read(source), source);
         for (String id : databases.ids()) {
