@@ -131,7 +131,10 @@ public class ManagedDatabases {
         return schedules.get(id);
     }
 
-    /** Opens a JDBC connection (autocommit) to a configured database; {@code purpose} goes into application_name. */
+    /**
+     * Opens a JDBC connection (autocommit) to a configured database with its {@code lock_timeout} and
+     * {@code statement_timeout}; {@code purpose} goes into application_name.
+     */
     public Connection connect(String id, String purpose) throws SQLException {
         ManagedDatabasesConfig.Database db = settings(id);
         Properties props = new Properties();
@@ -140,6 +143,9 @@ public class ManagedDatabases {
         props.setProperty("ApplicationName", purpose == null ? APPLICATION_NAME : APPLICATION_NAME + " " + purpose);
         props.setProperty("connectTimeout", "5");
         props.setProperty("socketTimeout", "0");
+        // defaults for every statement on this connection; maintenance statements set tighter values themselves
+        props.setProperty("options", "-c lock_timeout=" + db.lockTimeout().toMillis()
+                + " -c statement_timeout=" + db.statementTimeout().toMillis());
         return DriverManager.getConnection(jdbcUrls.get(id), props);
     }
 }

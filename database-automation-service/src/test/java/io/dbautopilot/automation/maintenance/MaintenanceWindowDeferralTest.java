@@ -14,6 +14,7 @@ import io.dbautopilot.model.EventTypes;
 import io.dbautopilot.model.Severity;
 import io.dbautopilot.model.Topics;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -49,7 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A window-mode operation requested outside its database's maintenance window is deferred (with the reason and
  * the opening time) and runs once the window opens. The window of database {@code nightly} is set to open
- * 45 seconds after this profile starts.
+ * 40 seconds after the application starts (set by a test resource).
  */
 @QuarkusTest
 @TestProfile(MaintenanceWindowDeferralTest.WindowSoon.class)
@@ -57,12 +58,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(PostgresTestResource.class)
 class MaintenanceWindowDeferralTest {
 
-    /** Database {@code nightly}: the demo target with a window opening shortly. */
+    /** Database {@code nightly}: the demo target with a window opening shortly (computed as the application starts). */
     public static class WindowSoon implements QuarkusTestProfile {
         @Override
-        public Map<String, String> getConfigOverrides() {
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(WindowSoonResource.class));
+        }
+    }
+
+    /** Sets the window right before the application starts, so it is still closed when the test runs. */
+    public static class WindowSoonResource implements QuarkusTestResourceLifecycleManager {
+        @Override
+        public Map<String, String> start() {
             DateTimeFormatter f = DateTimeFormatter.ofPattern("HH:mm:ss");
-            LocalTime start = LocalTime.ofInstant(Instant.now().plusSeconds(45), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
+            LocalTime start = LocalTime.ofInstant(Instant.now().plusSeconds(40), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
             return Map.of(
                     "autopilot.databases.nightly.url",
                     "postgresql://${dbautopilot.test.postgres.host}:${dbautopilot.test.postgres.port}/demo_target",
@@ -71,6 +80,10 @@ class MaintenanceWindowDeferralTest {
                     "autopilot.databases.nightly.maintenance-windows",
                     "daily " + f.format(start) + "-" + f.format(start.plusMinutes(10)),
                     "autopilot.databases.nightly.time-zone", "UTC");
+        }
+
+        @Override
+        public void stop() {
         }
     }
 
