@@ -40,6 +40,7 @@ public class OperationEngine {
     private final MeterRegistry meters;
     private final String owner;
     private final Map<UUID, Running> running = new ConcurrentHashMap<>();
+    private volatile boolean shuttingDown;
 
     public OperationEngine(OperationClaims claims, MaintenanceExecutor executor, ManagedDatabases databases,
                            OperationsConfig config, ManagedExecutor workers, MeterRegistry meters) {
@@ -141,7 +142,13 @@ public class OperationEngine {
     private void run(Running r) {
         Outcome outcome = executor.execute(r);
         Operation op = r.op;
-        if (outcome instanceof Outcome.Succeeded s) {
+        if (shuttingDown && outcome instanceof Outcome.Cancelled) {
+            // stopped by this instance's shutdown, not by an operator: hand it back for an immediate retry
+            outcome = new Outcome.Deferred("interrupted: instance " + owner + " shut down while it ran; retrying",
+                    Map.of("cause", "shutdown", "interrupted", true));
+            claims.defer(op, owner, Duration.ZERO, ((Outcome.Deferred) outcome).reason(),
+                    ((Outcome.Deferred) outcome).details());
+        } else if (outcome instanceof Outcome.Succeeded s) {
             claims.finish(op, owner, OperationStatus.SUCCEEDED, s.summary(), s.effect(), null);
         } else if (outcome instanceof Outcome.Failed f) {
             claims.finish(op, owner, OperationStatus.FAILED, f.error(), f.effect().isEmpty() ? null : f.effect(), f.error());
@@ -157,6 +164,7 @@ public class OperationEngine {
 
     @PreDestroy
     void stop() {
+        shuttingDown = true;
         running.values().forEach(Running::stop);
     }
 
