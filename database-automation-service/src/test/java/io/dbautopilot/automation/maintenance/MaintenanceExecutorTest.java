@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Maintenance statements on a real PostgreSQL target: REINDEX CONCURRENTLY verification and the preconditions. */
+/** Maintenance statements on a real PostgreSQL target: REINDEX, VACUUM (FREEZE), DROP INDEX verification and preconditions. */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
@@ -34,6 +34,9 @@ class MaintenanceExecutorTest {
 
     @InjectInfra
     PostgresServer postgres;
+
+    @InjectInfra
+    io.dbautopilot.localstack.kafka.KafkaBroker kafka;
 
     @Test
     void reindexConcurrentlyShrinksABloatedIndexAndDropsAFailedBuildsCcnewLeftover() throws Exception {
@@ -78,6 +81,46 @@ class MaintenanceExecutorTest {
             assertTrue(reason.startsWith("precondition long_running_transaction: pid " + pid), reason);
             longTx.rollback();
             given().header("X-API-Key", OPERATOR).post("/api/operations/" + id + "/cancel").then().statusCode(200);
+        }
+    }
+
+    @Test
+    void vacuumFreezeLowersTheTablesXidAge() throws Exception {
+        postgres.execute("demo_target", "CREATE TABLE public.frozen_t (id int)", "INSERT INTO public.frozen_t VALUES (1)");
+        for (int i = 0; i < 25; i++) {
+            postgres.execute("demo_target", "SELECT txid_current()"); // age the table's relfrozenxid
+        }
+        Map<String, Object> result = runToEnd("{\"database\":\"demo\",\"type\":\"vacuum_freeze\",\"object\":\"public.frozen_t\"}",
+                "succeeded");
+        long before = ((Number) result.get("relfrozenxid_age_before")).longValue();
+        long after = ((Number) result.get("relfrozenxid_age_after")).longValue();
+        assertTrue(before >= 25 && after < before, result.toString());
+        assertEquals("VACUUM (FREEZE, ANALYZE) public.frozen_t", result.get("statement"));
+    }
+
+    @Test
+    void anInvalidIndexAnomalyLeadsToDropIndexConcurrently() throws Exception {
+        postgres.execute("demo_target", "CREATE TABLE public.dup_t (v int)", "INSERT INTO public.dup_t VALUES (1), (1)");
+        assertThrows(IllegalStateException.class, () -> postgres.execute("demo_target",
+                "CREATE UNIQUE INDEX CONCURRENTLY dup_t_v_key ON public.dup_t (v)"));
+        assertEquals(1L, count("SELECT count(*) FROM pg_index WHERE indexrelid = 'public.dup_t_v_key'::regclass AND NOT indisvalid"));
+        String eventId = java.util.UUID.randomUUID().toString();
+        try (io.dbautopilot.automation.operation.AnomalyPublisher publisher = new io.dbautopilot.automation.operation
+                .AnomalyPublisher(kafka.bootstrapServers())) {
+            publisher.publish(eventId, "demo", "invalid_index", "public.dup_t_v_key");
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> "succeeded".equals(stateText(
+                "SELECT status FROM automation.operation WHERE triggering_event_id = ?", eventId)));
+        assertEquals(0L, count("SELECT count(*) FROM pg_class WHERE relname = 'dup_t_v_key'"), "the invalid index is gone");
+        assertEquals("drop_index", stateText("SELECT type FROM automation.operation WHERE triggering_event_id = ?", eventId));
+    }
+
+    private String stateText(String sql, String param) throws SQLException {
+        try (Connection c = postgres.connect("autopilot_state"); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         }
     }
 
