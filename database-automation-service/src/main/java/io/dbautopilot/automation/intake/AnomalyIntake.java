@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.context.ManagedExecutor;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -12,8 +13,8 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 
 /**
- * Consumes {@code autopilot.anomalies.v1}: each event is checked, recorded exactly once (replays are recognised
- * by event id) and acknowledged; a record that can never be processed is dead-lettered to
+ * Consumes {@code autopilot.anomalies.v1}: each event is checked, recorded exactly once together with the operation
+ * the policy asks for (replays are recognised by event id) on a worker thread, and acknowledged; a record that can never be processed is dead-lettered to
  * {@code autopilot.anomalies.v1.dlq} with the reason, and consumption carries on.
  *
  * <p>A state-database outage is not the record's fault: the write is retried with back-off until the database
@@ -27,11 +28,14 @@ public class AnomalyIntake {
     private final AnomalyEventParser parser;
     private final ProcessedEvents processed;
     private final MeterRegistry meters;
+    private final ManagedExecutor workers;
 
-    public AnomalyIntake(AnomalyEventParser parser, ProcessedEvents processed, MeterRegistry meters) {
+    public AnomalyIntake(AnomalyEventParser parser, ProcessedEvents processed, MeterRegistry meters,
+                         ManagedExecutor workers) {
         this.parser = parser;
         this.processed = processed;
         this.meters = meters;
+        this.workers = workers;
     }
 
     @Incoming("anomalies")
@@ -50,16 +54,19 @@ public class AnomalyIntake {
             count("dead_lettered");
             return Uni.createFrom().completionStage(message.nack(e));
         }
-        return processed.recordAnomaly(origin, parsed.event(), parsed.json().toString())
+        return Uni.createFrom().item(() -> processed.recordAnomaly(origin, parsed.event(), parsed.json()))
+                .runSubscriptionOn(workers)
                 .onFailure().invoke(e -> LOG.warnf("State database write failed for event %s, retrying: %s",
                         origin.eventId(), e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30)).indefinitely()
-                .chain(isNew -> {
-                    if (isNew) {
+                .chain(recorded -> {
+                    if (recorded.isNew()) {
                         count("processed");
                         LOG.infof("Anomaly %s %s on %s (%s, seq %d) recorded from event %s",
                                 parsed.event().detector(), parsed.event().state().wire(), parsed.event().targetId(),
                                 parsed.event().severity().wire(), parsed.event().sequence(), origin.eventId());
+                        recorded.operation().ifPresent(op -> LOG.infof("Operation %s requested: %s %s on %s (%s)",
+                                op.id(), op.type().wire(), op.object(), op.targetId(), op.mode()));
                     } else {
                         count("duplicate");
                         LOG.infof("Event %s was already processed: ignored", origin.eventId());

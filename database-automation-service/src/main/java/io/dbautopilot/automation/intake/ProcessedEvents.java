@@ -1,15 +1,19 @@
 package io.dbautopilot.automation.intake;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dbautopilot.automation.operation.Operation;
+import io.dbautopilot.automation.operation.OperationRequests;
+import io.dbautopilot.automation.state.StateTransactions;
 import io.dbautopilot.model.AnomalyEvent;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+
+import java.sql.PreparedStatement;
+import java.util.Optional;
 
 /**
  * Records consumed events in {@code automation.processed_event} exactly once, in the same transaction as their
- * effect, so a replayed or redelivered event (same CloudEvents id) is recognised and has no second effect.
+ * effect (the anomaly's latest state and the operation the policy asks for), so a replayed or redelivered event
+ * (same CloudEvents id) is recognised and has no second effect. Blocking: call from a worker thread.
  */
 @ApplicationScoped
 public class ProcessedEvents {
@@ -17,23 +21,25 @@ public class ProcessedEvents {
     private static final String CLAIM = """
             INSERT INTO automation.processed_event
                    (event_id, event_type, source, subject, topic, kafka_partition, kafka_offset, payload)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)
             ON CONFLICT (event_id) DO NOTHING""";
 
     private static final String UPSERT_ANOMALY = """
             INSERT INTO automation.anomaly
                    (fingerprint, target_id, detector, object, severity, state, sequence, suggested_action, last_event_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (fingerprint) DO UPDATE SET
                    severity = EXCLUDED.severity, state = EXCLUDED.state, sequence = EXCLUDED.sequence,
                    suggested_action = EXCLUDED.suggested_action, last_event_id = EXCLUDED.last_event_id,
                    updated_at = now()
              WHERE automation.anomaly.sequence < EXCLUDED.sequence""";
 
-    private final Pool state;
+    private final StateTransactions transactions;
+    private final OperationRequests requests;
 
-    public ProcessedEvents(Pool state) {
-        this.state = state;
+    public ProcessedEvents(StateTransactions transactions, OperationRequests requests) {
+        this.transactions = transactions;
+        this.requests = requests;
     }
 
     /** Where a record came from, and its CloudEvents identity. */
@@ -42,27 +48,43 @@ public class ProcessedEvents {
     }
 
     /**
-     * Records an anomaly event and its latest state; emits {@code true} if it was new, {@code false} if this
-     * event id had already been processed (nothing is changed then).
+     * What recording an event did.
+     *
+     * @param isNew     false when this event id had already been processed (then nothing was changed)
+     * @param operation the operation the policy requested for it, if any
      */
-    public Uni<Boolean> recordAnomaly(Origin origin, AnomalyEvent event, String json) {
-        return state.withTransaction(tx -> tx.preparedQuery(CLAIM)
-                .execute(Tuple.tuple()
-                        .addString(origin.eventId()).addString(origin.type()).addString(origin.source())
-                        .addString(origin.subject()).addString(origin.topic()).addInteger(origin.partition())
-                        .addLong(origin.offset()).addValue(new JsonObject(json)))
-                .chain(claimed -> {
-                    if (claimed.rowCount() == 0) {
-                        return Uni.createFrom().item(false);
-                    }
-                    return tx.preparedQuery(UPSERT_ANOMALY)
-                            .execute(Tuple.tuple()
-                                    .addString(event.fingerprint()).addString(event.targetId())
-                                    .addString(event.detector()).addString(event.object())
-                                    .addString(event.severity().wire()).addString(event.state().wire())
-                                    .addLong(event.sequence()).addString(event.suggestedAction())
-                                    .addString(origin.eventId()))
-                            .replaceWith(true);
-                }));
+    public record Recorded(boolean isNew, Optional<Operation> operation) {
+    }
+
+    /** Records an anomaly event, its latest state and the operation the policy asks for, in one transaction. */
+    public Recorded recordAnomaly(Origin origin, AnomalyEvent event, JsonNode json) {
+        return transactions.inTransaction(tx -> {
+            try (PreparedStatement ps = tx.prepareStatement(CLAIM)) {
+                ps.setString(1, origin.eventId());
+                ps.setString(2, origin.type());
+                ps.setString(3, origin.source());
+                ps.setString(4, origin.subject());
+                ps.setString(5, origin.topic());
+                ps.setInt(6, origin.partition());
+                ps.setLong(7, origin.offset());
+                ps.setString(8, json.toString());
+                if (ps.executeUpdate() == 0) {
+                    return new Recorded(false, Optional.empty());
+                }
+            }
+            try (PreparedStatement ps = tx.prepareStatement(UPSERT_ANOMALY)) {
+                ps.setString(1, event.fingerprint());
+                ps.setString(2, event.targetId());
+                ps.setString(3, event.detector());
+                ps.setString(4, event.object());
+                ps.setString(5, event.severity().wire());
+                ps.setString(6, event.state().wire());
+                ps.setLong(7, event.sequence());
+                ps.setString(8, event.suggestedAction());
+                ps.setString(9, origin.eventId());
+                ps.executeUpdate();
+            }
+            return new Recorded(true, requests.fromAnomaly(tx, origin.eventId(), event));
+        });
     }
 }

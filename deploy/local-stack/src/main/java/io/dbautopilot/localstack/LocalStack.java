@@ -35,6 +35,9 @@ public final class LocalStack {
     private final Path root;
     private final int performancePort;
     private final int automationPort;
+    /** API credentials of the local stack's automation service (local use only, never in production). */
+    private static final String LOCAL_VIEWER_KEY = "local-viewer:local-viewer-key";
+    private static final String LOCAL_OPERATOR_KEY = "local-operator:local-operator-key";
     private final List<Process> services = new ArrayList<>();
     private EmbeddedKafka kafka;
     private ThrowawayPostgres postgres;
@@ -138,8 +141,15 @@ public final class LocalStack {
                 "-Dautopilot.targets.demo.password=" + postgres.password(),
                 "-Dautopilot.targets.demo.interval=15s");
         services.add(launch("performance-service", perfJar, perfProps, common, logs));
-        services.add(launch("database-automation-service", autoJar,
-                List.of("-Dquarkus.http.port=" + automationPort), common, logs));
+        List<String> autoProps = List.of(
+                "-Dquarkus.http.port=" + automationPort,
+                "-Dautopilot.databases.demo.url=" + postgres.uri("demo"),
+                "-Dautopilot.databases.demo.username=" + postgres.user(),
+                "-Dautopilot.databases.demo.password=" + postgres.password(),
+                "-Dautopilot.databases.demo.maintenance-windows=daily 00:00-23:59",
+                "-Dautopilot.api.viewer-keys=" + LOCAL_VIEWER_KEY,
+                "-Dautopilot.api.operator-keys=" + LOCAL_OPERATOR_KEY);
+        services.add(launch("database-automation-service", autoJar, autoProps, common, logs));
 
         awaitHealthy("performance-service", performancePort, services.get(0), logs);
         awaitHealthy("database-automation-service", automationPort, services.get(1), logs);
@@ -150,6 +160,9 @@ public final class LocalStack {
                 + "(Swagger UI /q/swagger-ui, metrics /q/metrics)");
         System.out.println("  database-automation-service  http://localhost:" + automationPort + "/health   "
                 + "(Swagger UI /q/swagger-ui, metrics /q/metrics)");
+        System.out.println("  operations API               http://localhost:" + automationPort + "/api/operations   "
+                + "(X-API-Key: " + LOCAL_OPERATOR_KEY.substring(LOCAL_OPERATOR_KEY.indexOf(':') + 1) + " operator, "
+                + LOCAL_VIEWER_KEY.substring(LOCAL_VIEWER_KEY.indexOf(':') + 1) + " viewer)");
         System.out.println("  Kafka bootstrap servers      " + kafka.bootstrapServers()
                 + "   (topics autopilot.metrics.v1, autopilot.anomalies.v1, ...)");
         System.out.println("  PostgreSQL                   " + postgres.jdbcUrl("demo") + "   (user postgres, password postgres; "

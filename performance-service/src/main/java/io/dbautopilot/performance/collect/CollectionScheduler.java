@@ -2,13 +2,13 @@ package io.dbautopilot.performance.collect;
 
 import io.dbautopilot.model.MetricSnapshot;
 import io.dbautopilot.performance.collect.host.HostCollector;
-import io.dbautopilot.performance.export.MetricsExport;
 import io.dbautopilot.performance.publish.SnapshotPublisher;
 import io.dbautopilot.performance.state.TargetStatusStore;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 
 /**
- * Runs a collection cycle per target on that target's tick: collect, keep as latest, export to /q/metrics,
+ * Runs a collection cycle per target on that target's tick: collect, keep as latest (served on /q/metrics),
  * announce the {@link CycleResult} to asynchronous observers (detection, advice), publish, record. A cycle still running when the next is due is skipped (never piled up), and one target's cycle
  * never waits for another's.
  */
@@ -32,7 +32,6 @@ public class CollectionScheduler {
     private final FamilyCatalog catalog;
     private final SnapshotCollector collector;
     private final LatestSnapshots latest;
-    private final MetricsExport export;
     private final SnapshotPublisher publisher;
     private final TargetStatusStore status;
     private final HostCollector host;
@@ -40,7 +39,7 @@ public class CollectionScheduler {
     private final Event<CycleResult> cycles;
 
     public CollectionScheduler(TargetsConfig config, TargetRegistry targets, FamilyCatalog catalog,
-                               SnapshotCollector collector, LatestSnapshots latest, MetricsExport export,
+                               SnapshotCollector collector, LatestSnapshots latest,
                                SnapshotPublisher publisher, TargetStatusStore status, HostCollector host,
                                Scheduler scheduler, Event<CycleResult> cycles) {
         this.config = config;
@@ -48,7 +47,6 @@ public class CollectionScheduler {
         this.catalog = catalog;
         this.collector = collector;
         this.latest = latest;
-        this.export = export;
         this.publisher = publisher;
         this.status = status;
         this.host = host;
@@ -80,9 +78,10 @@ public class CollectionScheduler {
         TargetRuntime target = targets.get(targetId)
                 .orElseThrow(() -> new IllegalArgumentException("unknown target " + targetId));
         return collector.collect(target)
+                // merging tens of thousands of series is CPU work: keep it off the event loop
+                .emitOn(Infrastructure.getDefaultWorkerPool())
                 .invoke(result -> {
                     latest.accept(result);
-                    export.update(result.snapshot());
                     // detection and advice observe finished cycles asynchronously, on worker threads
                     cycles.fireAsync(result).exceptionally(e -> {
                         LOG.warnf("A cycle observer failed for %s: %s", targetId, e.getMessage());

@@ -1,9 +1,12 @@
 package io.dbautopilot.performance.collect.family;
 
+import io.dbautopilot.model.MetricPoint;
 import io.dbautopilot.performance.collect.CollectionContext;
 import io.dbautopilot.performance.collect.PointsBuilder;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -37,7 +40,8 @@ public class BloatFamily extends DatabaseSqlFamily {
     /** Maximum alignment on 64-bit platforms. */
     static final int MAXALIGN = 8;
 
-    static final String SQL = """
+    /** pg_stats (readable by everyone, per-column privilege checks, slow) is the fallback for pg_statistic. */
+    static final String SQL_STATS = """
             SELECT n.nspname AS schemaname, c.relname, c.relpages::float8 AS relpages, c.reltuples::float8 AS reltuples,
                    coalesce(substring(array_to_string(c.reloptions, ' ') FROM 'fillfactor=([0-9]+)')::int, 100) AS fillfactor,
                    sum((1 - coalesce(s.null_frac, 0)) * coalesce(s.avg_width, 0))::float8 AS data_width,
@@ -72,9 +76,28 @@ public class BloatFamily extends DatabaseSqlFamily {
                AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
              GROUP BY n.nspname, t.relname, ic.relname, ic.relpages, ic.reltuples, ic.reloptions""";
 
+    /**
+     * The same estimate from pg_statistic directly, joined by OID instead of names: several times cheaper than the
+     * pg_stats view, but readable only by superusers.
+     */
+    static final String SQL_STATISTIC = SQL_STATS
+            .replaceAll("LEFT JOIN pg_stats s ON s\\.schemaname = n\\.nspname AND s\\.tablename = (\\w)\\.relname\\s+"
+                            + "AND s\\.attname = a\\.attname AND NOT s\\.inherited",
+                    "LEFT JOIN pg_statistic s ON s.starelid = $1.oid AND s.staattnum = a.attnum AND NOT s.stainherit")
+            .replace("s.null_frac", "s.stanullfrac").replace("s.avg_width", "s.stawidth")
+            .replace("s.attname IS NULL", "s.starelid IS NULL");
+
+    static final String CAN_READ_STATISTIC = "SELECT has_table_privilege('pg_catalog.pg_statistic', 'SELECT') AS direct";
+
     @Override
     protected String sql(CollectionContext context) {
-        return SQL;
+        return SQL_STATS;
+    }
+
+    @Override
+    public Uni<List<MetricPoint>> collect(CollectionContext context, SqlClient client) {
+        return client.query(CAN_READ_STATISTIC).execute().chain(rows ->
+                run(context, client, rows.iterator().next().getBoolean("direct") ? SQL_STATISTIC : SQL_STATS));
     }
 
     @Override

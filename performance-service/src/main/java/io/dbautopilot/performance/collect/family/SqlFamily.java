@@ -63,7 +63,12 @@ abstract class SqlFamily implements MetricFamily {
 
     @Override
     public Uni<List<MetricPoint>> collect(CollectionContext context, SqlClient client) {
-        return client.query(sql(context)).execute().map(first -> {
+        return run(context, client, sql(context));
+    }
+
+    /** Runs the given SQL and maps its result sets. */
+    protected Uni<List<MetricPoint>> run(CollectionContext context, SqlClient client, String sql) {
+        return client.query(sql).execute().map(first -> {
             List<RowSet<Row>> results = new ArrayList<>();
             for (RowSet<Row> r = first; r != null; r = r.next()) {
                 results.add(r);

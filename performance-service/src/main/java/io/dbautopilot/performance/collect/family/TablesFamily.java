@@ -10,9 +10,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The {@code tables} family: pg_stat_user_tables and pg_statio_user_tables of one database with table, index and
- * TOAST sizes, as postgres_exporter's stat_user_tables / statio_user_tables name them, plus dead-tuple and cache-hit
- * ratios. Timestamps are epoch seconds, 0 for never.
+ * The {@code tables} family: pg_stat_user_tables and pg_statio_user_tables of one database, as postgres_exporter's
+ * stat_user_tables / statio_user_tables name them, plus dead-tuple and cache-hit ratios. Timestamps are epoch
+ * seconds, 0 for never. Sizes, which must open every relation, are the {@code table_sizes} family's, on a slower
+ * interval.
  */
 @ApplicationScoped
 public class TablesFamily extends DatabaseSqlFamily {
@@ -28,7 +29,7 @@ public class TablesFamily extends DatabaseSqlFamily {
     static final List<String> STATIO_COLUMNS = List.of("heap_blks_read", "heap_blks_hit", "idx_blks_read",
             "idx_blks_hit", "toast_blks_read", "toast_blks_hit", "tidx_blks_read", "tidx_blks_hit");
 
-    static final String SQL = LOCKED + """
+    static final String SQL = """
             SELECT s.schemaname, s.relname, s.seq_scan, s.seq_tup_read, coalesce(s.idx_scan, 0) AS idx_scan,
                    coalesce(s.idx_tup_fetch, 0) AS idx_tup_fetch, s.n_tup_ins, s.n_tup_upd, s.n_tup_del,
                    s.n_tup_hot_upd, s.n_live_tup, s.n_dead_tup, s.n_mod_since_analyze, %s AS n_ins_since_vacuum,
@@ -38,14 +39,9 @@ public class TablesFamily extends DatabaseSqlFamily {
                    coalesce(extract(epoch FROM s.last_autoanalyze), 0)::float8 AS last_autoanalyze,
                    s.vacuum_count, s.autovacuum_count, s.analyze_count, s.autoanalyze_count,
                    io.heap_blks_read, io.heap_blks_hit, io.idx_blks_read, io.idx_blks_hit, io.toast_blks_read,
-                   io.toast_blks_hit, io.tidx_blks_read, io.tidx_blks_hit,
-                   CASE WHEN s.relid IN (SELECT relation FROM locked) THEN NULL ELSE pg_table_size(s.relid) END AS table_size,
-                   CASE WHEN s.relid IN (SELECT relation FROM locked) THEN NULL ELSE pg_indexes_size(s.relid) END AS index_size,
-                   CASE WHEN c.reltoastrelid = 0 OR s.relid IN (SELECT relation FROM locked) THEN 0
-                        ELSE pg_total_relation_size(c.reltoastrelid) END AS toast_size
+                   io.toast_blks_hit, io.tidx_blks_read, io.tidx_blks_hit
               FROM pg_stat_user_tables s
-              JOIN pg_statio_user_tables io ON io.relid = s.relid
-              JOIN pg_class c ON c.oid = s.relid""";
+              JOIN pg_statio_user_tables io ON io.relid = s.relid""";
 
     @Override
     protected String sql(CollectionContext context) {
@@ -64,9 +60,6 @@ public class TablesFamily extends DatabaseSqlFamily {
             for (String column : STATIO_COLUMNS) {
                 points.add("pg_statio_user_tables_" + column, r.getValue(column), labels);
             }
-            points.add("pg_stat_user_tables_table_size_bytes", r.getValue("table_size"), labels);
-            points.add("pg_stat_user_tables_index_size_bytes", r.getValue("index_size"), labels);
-            points.add("pg_stat_user_tables_toast_size_bytes", r.getValue("toast_size"), labels);
             double live = number(r, "n_live_tup");
             double dead = number(r, "n_dead_tup");
             if (live + dead > 0) {

@@ -141,7 +141,7 @@ class FamiliesTest {
             Thread.sleep(2_000);
             MetricSnapshot s = await("demo", Instant.now(),
                     x -> value(x, "pg_stat_activity_blocked_count").orElse(0) >= 1
-                            && family(x, "tables").isPresent());
+                            && family(x, "table_sizes").isPresent());
             assertTrue(value(s, "pg_stat_activity_idle_in_transaction_count").orElseThrow() >= 2,
                     "the idle session and the lock holder are idle in transaction");
             assertTrue(value(s, "pg_stat_activity_idle_in_transaction_max_age_seconds").orElseThrow() >= 2);
@@ -150,8 +150,8 @@ class FamiliesTest {
             assertTrue(value(s, "pg_locks_count", "datname", DB, "mode", "AccessExclusiveLock").orElseThrow() >= 1);
             assertTrue(value(s, "pg_stat_activity_active_by_wait_event_type", "wait_event_type", "Lock").orElseThrow() >= 1);
             assertTrue(value(s, "pg_connections_utilization_ratio").orElseThrow() > 0);
-            assertEquals(FamilyStatus.RAN, family(s, "tables").orElseThrow().status(),
-                    "an exclusively locked table does not stall the tables family");
+            assertEquals(FamilyStatus.RAN, family(s, "table_sizes").orElseThrow().status(),
+                    "an exclusively locked table does not stall the table_sizes family");
             assertTrue(value(s, "pg_stat_user_tables_table_size_bytes", "relname", "lock_probe").isEmpty(),
                     "its size is not read while it is exclusively locked");
             holder.rollback();

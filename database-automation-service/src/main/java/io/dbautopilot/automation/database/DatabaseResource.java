@@ -1,0 +1,90 @@
+package io.dbautopilot.automation.database;
+
+import io.dbautopilot.automation.state.StateTransactions;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code GET /api/databases}: every managed database with reachability, activity, size and last maintenance. */
+@Path("/api/databases")
+@Produces(MediaType.APPLICATION_JSON)
+public class DatabaseResource {
+
+    private static final String PROBE = """
+            SELECT current_database(), current_setting('server_version'),
+                   (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database())::int,
+                   (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active'
+                       AND pid <> pg_backend_pid())::int,
+                   (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active'
+                       AND pid <> pg_backend_pid() AND now() - query_start > ?::interval)::int,
+                   (SELECT CASE WHEN blks_hit + blks_read = 0 THEN NULL ELSE blks_hit::float8 / (blks_hit + blks_read) END
+                      FROM pg_stat_database WHERE datname = current_database()),
+                   pg_database_size(current_database()) / 1e9,
+                   (SELECT max(greatest(last_vacuum, last_analyze)) FROM pg_stat_user_tables)""";
+
+    private final ManagedDatabases databases;
+    private final StateTransactions transactions;
+
+    public DatabaseResource(ManagedDatabases databases, StateTransactions transactions) {
+        this.databases = databases;
+        this.transactions = transactions;
+    }
+
+    @GET
+    @Operation(summary = "Managed databases", description = "Reachability, connections, queries, cache hit ratio, size, "
+            + "last maintenance and last optimization of every configured database.")
+    public List<DatabaseStatus> list() {
+        List<DatabaseStatus> out = new ArrayList<>();
+        for (String id : databases.ids()) {
+            out.add(status(id));
+        }
+        return out;
+    }
+
+    private DatabaseStatus status(String id) {
+        ManagedDatabasesConfig.Database settings = databases.settings(id);
+        List<String> windows = settings.maintenanceWindows().orElse(List.of());
+        boolean open = databases.schedule(id).isOpen(Instant.now());
+        Instant lastOptimization = transactions.inTransaction(tx -> {
+            try (PreparedStatement ps = tx.prepareStatement(
+                    "SELECT max(finished_at) FROM automation.operation WHERE target_id = ? AND status = 'succeeded'")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    Timestamp t = rs.getTimestamp(1);
+                    return t == null ? null : t.toInstant();
+                }
+            }
+        });
+        List<String> notes = List.of(
+                "last_backup: not tracked yet (the backup capability is not implemented), always null",
+                "schema_version: not tracked yet (the migration capability is not implemented), always null");
+        try (Connection c = databases.connect(id, "status");
+             PreparedStatement ps = c.prepareStatement(PROBE)) {
+            ps.setString(1, settings.slowQueryThreshold().toMillis() + " milliseconds");
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Timestamp lastMaintenance = rs.getTimestamp(8);
+                Object ratio = rs.getObject(6);
+                return new DatabaseStatus(id, rs.getString(1), "reachable", null, rs.getString(2), rs.getInt(3),
+                        rs.getInt(4), rs.getInt(5), ratio == null ? null : ((Number) ratio).doubleValue(),
+                        Math.round(rs.getDouble(7) * 1000.0) / 1000.0, null, lastOptimization,
+                        lastMaintenance == null ? null : lastMaintenance.toInstant(), null, windows, open, notes);
+            }
+        } catch (SQLException e) {
+            return new DatabaseStatus(id, null, "unreachable", e.getMessage(), null, null, null, null, null, null, null,
+                    lastOptimization, null, null, windows, open, notes);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.dbautopilot.automation.database;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The databases this service may operate on, keyed by the same ids as the performance service's targets. */
+@ConfigMapping(prefix = "autopilot")
+public interface ManagedDatabasesConfig {
+
+    /** Managed databases by id ({@code autopilot.databases.<id>.*}); the id is the Kafka key of their events. */
+    Map<String, Database> databases();
+
+    /** One managed PostgreSQL database. */
+    interface Database {
+
+        /** Connection URI, {@code postgresql://host:port/database} (a {@code jdbc:} prefix is accepted). */
+        String url();
+
+        /** User to connect as; reference an environment variable, e.g. {@code ${ORDERS_DB_USER}}. */
+        Optional<String> username();
+
+        /** Password of that user; reference an environment variable ({@code ${ORDERS_DB_PASSWORD}}), never commit it. */
+        Optional<String> password();
+
+        /** {@code lock_timeout} of every maintenance statement; a statement that waits longer is retried, then deferred. */
+        @WithDefault("2s")
+        Duration lockTimeout();
+
+        /** Upper bound of {@code statement_timeout} of every statement (lowered further to the remaining time budget). */
+        @WithDefault("30m")
+        Duration statementTimeout();
+
+        /**
+         * Maintenance windows, e.g. {@code daily 01:00-04:00}, {@code sat,sun 00:00-06:00}, {@code mon-fri 22:00-02:00}
+         * (times may carry seconds). Without windows, window-mode operations wait with the reason "no window".
+         */
+        Optional<List<String>> maintenanceWindows();
+
+        /** Time zone of the maintenance windows (IANA id, e.g. {@code Europe/Berlin}). */
+        @WithDefault("UTC")
+        String timeZone();
+
+        /** Per-database mode overrides of policy rules: {@code policy.<rule name>=auto|window|approval|off}. */
+        @WithName("policy")
+        Map<String, String> policyOverrides();
+
+        /** Precondition: a transaction open longer than this on the database defers heavy maintenance. */
+        @WithDefault("5m")
+        Duration longTransactionLimit();
+
+        /** Precondition: replication replay lag (bytes) above this on any standby defers heavy maintenance. */
+        @WithDefault("268435456")
+        long replicationLagLimitBytes();
+
+        /**
+         * Precondition: minimum free bytes on the data volume, checked only when {@code disk-capacity-bytes} is set
+         * (PostgreSQL cannot report free disk space over SQL); free = capacity - size of all databases.
+         */
+        @WithDefault("1073741824")
+        long minFreeDiskBytes();
+
+        /** Size of the database server's data volume in bytes, for the low-disk precondition; unset = not checked. */
+        Optional<Long> diskCapacityBytes();
+
+        /** A query active longer than this counts as slow in {@code GET /api/databases}. */
+        @WithDefault("5s")
+        Duration slowQueryThreshold();
+
+        /** Declaratively range-partitioned tables kept up by this service, by a name of your choice. */
+        Map<String, PartitionedTable> partitions();
+    }
+
+    /** One range-partitioned table ({@code PARTITION BY RANGE} on one date/timestamp column) and its upkeep. */
+    interface PartitionedTable {
+
+        /** The partitioned table, {@code schema.table}. */
+        String table();
+
+        /** Partition width: {@code daily}, {@code weekly} (Monday-based) or {@code monthly} (UTC boundaries). */
+        @WithDefault("daily")
+        String interval();
+
+        /** How many partitions after the current one must exist. */
+        @WithDefault("3")
+        int premake();
+
+        /**
+         * Partitions whose upper bound is older than this are beyond retention (detached, or dropped when the policy
+         * says so); unset = kept forever.
+         */
+        Optional<Duration> retention();
+    }
+}

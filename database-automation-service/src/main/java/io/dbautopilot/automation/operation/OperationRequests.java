@@ -1,0 +1,255 @@
+package io.dbautopilot.automation.operation;
+
+import io.dbautopilot.automation.database.CatalogObject;
+import io.dbautopilot.automation.database.CatalogObjects;
+import io.dbautopilot.automation.database.ManagedDatabases;
+import io.dbautopilot.automation.policy.Decision;
+import io.dbautopilot.automation.policy.PolicyDecider;
+import io.dbautopilot.automation.problem.ProblemException;
+import io.dbautopilot.automation.state.StateTransactions;
+import io.dbautopilot.model.AnomalyEvent;
+import io.dbautopilot.model.OperationState;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Creates operations (from a policy decision for an anomaly, or manually through the API with the object checked
+ * against the target's catalog) and carries out operators' approvals and cancellations.
+ */
+@ApplicationScoped
+public class OperationRequests {
+
+    private static final Logger LOG = Logger.getLogger(OperationRequests.class);
+
+    /** Types an operator may request by hand. */
+    public static final Set<OperationType> MANUAL = Set.of(OperationType.VACUUM, OperationType.VACUUM_FREEZE,
+            OperationType.ANALYZE, OperationType.REINDEX, OperationType.TERMINATE);
+
+    private static final String APPROVE = """
+            UPDATE automation.operation SET status = 'pending', not_before = now(), approved_by = ?, approved_at = now(),
+                   reason = ?, updated_at = now()
+             WHERE id = ? AND status = 'awaiting_approval' RETURNING *""";
+
+    private static final String CANCEL_WAITING = """
+            UPDATE automation.operation SET status = 'cancelled', finished_at = now(), reason = ?, updated_at = now()
+             WHERE id = ? AND status IN ('pending', 'deferred', 'awaiting_approval') RETURNING *""";
+
+    private static final String CANCEL_RUNNING = """
+            UPDATE automation.operation SET cancel_requested = true, reason = ?, updated_at = now()
+             WHERE id = ? AND status = 'running' RETURNING *""";
+
+    private final PolicyDecider policy;
+    private final OperationStore store;
+    private final Outbox outbox;
+    private final StateTransactions transactions;
+    private final ManagedDatabases databases;
+    private final CatalogObjects catalog;
+    private final OperationsConfig config;
+    private final OperationEngine engine;
+
+    public OperationRequests(PolicyDecider policy, OperationStore store, Outbox outbox, StateTransactions transactions,
+                             ManagedDatabases databases, CatalogObjects catalog, OperationsConfig config,
+                             OperationEngine engine) {
+        this.policy = policy;
+        this.store = store;
+        this.outbox = outbox;
+        this.transactions = transactions;
+        this.databases = databases;
+        this.catalog = catalog;
+        this.config = config;
+        this.engine = engine;
+    }
+
+    /**
+     * In the intake's transaction: asks the policy about an anomaly event and creates the operation it decides on
+     * (once per triggering event id). Empty when no rule applies, the database is not managed, or the anomaly lacks
+     * the object the operation needs.
+     */
+    public Optional<Operation> fromAnomaly(Connection tx, String eventId, AnomalyEvent event) throws SQLException {
+        Optional<Decision> decision = policy.decide(event);
+        if (decision.isEmpty()) {
+            return Optional.empty();
+        }
+        Decision d = decision.get();
+        if (!databases.exists(event.targetId())) {
+            LOG.warnf("Policy rule '%s' matched anomaly %s, but '%s' is not a managed database (autopilot.databases.%s.url): "
+                    + "no operation", d.ruleName(), eventId, event.targetId(), event.targetId());
+            return Optional.empty();
+        }
+        OperationType.ObjectKind kind = d.operation().objectKind();
+        if (event.object() == null && (kind == OperationType.ObjectKind.TABLE || kind == OperationType.ObjectKind.INDEX)) {
+            LOG.warnf("Policy rule '%s' asks for %s but anomaly %s names no object: no operation", d.ruleName(),
+                    d.operation().wire(), eventId);
+            return Optional.empty();
+        }
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        if (d.limit() != null) {
+            parameters.put("limit_seconds", d.limit().toSeconds());
+        }
+        boolean sessionOp = kind == OperationType.ObjectKind.NONE;
+        NewOperation n = new NewOperation(event.targetId(), d.operation(), sessionOp ? null : event.object(),
+                d.mode().wire(), d.ruleName(), event.severity().wire(), eventId, "policy", parameters, d.reason());
+        return store.insert(tx, n, config.maxAttempts());
+    }
+
+    /**
+     * Asks the policy about a finding of this service itself (e.g. {@code partitions_missing} on a table) and creates
+     * the operation it decides on, unless an unfinished operation of that type on that object exists already.
+     */
+    public Optional<Operation> fromFinding(String targetId, String rule, String object, Map<String, Object> parameters,
+                                           String summary) {
+        java.time.Instant now = java.time.Instant.now();
+        AnomalyEvent finding = new AnomalyEvent(rule + ":" + targetId + ":" + object, targetId, rule, object,
+                io.dbautopilot.model.Severity.WARNING, io.dbautopilot.model.AnomalyState.OPENED, 1, now, now, Map.of(),
+                null, summary);
+        Optional<Decision> decision = policy.decide(finding);
+        if (decision.isEmpty()) {
+            return Optional.empty();
+        }
+        Decision d = decision.get();
+        return transactions.inTransaction(tx -> {
+            try (PreparedStatement ps = tx.prepareStatement("""
+                    SELECT 1 FROM automation.operation WHERE target_id = ? AND type = ? AND object = ?
+                       AND status NOT IN ('succeeded', 'failed', 'cancelled') LIMIT 1""")) {
+                ps.setString(1, targetId);
+                ps.setString(2, d.operation().wire());
+                ps.setString(3, object);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return Optional.<Operation>empty();
+                    }
+                }
+            }
+            NewOperation n = new NewOperation(targetId, d.operation(), object, d.mode().wire(), d.ruleName(),
+                    "warning", null, "policy", parameters, d.reason() + ": " + summary);
+            return store.insert(tx, n, config.maxAttempts());
+        });
+    }
+
+    /** A manual request from the API, already parsed. */
+    public record Manual(String database, String type, String object, String mode, String reason) {
+    }
+
+    /** Validates a manual request (type, database, object against the catalog) and creates the operation. */
+    public Operation createManual(Manual request, String caller) {
+        if (request == null) {
+            throw ProblemException.badRequest("request body is required: {\"database\", \"type\", \"object\"}");
+        }
+        if (request.database() == null || request.database().isBlank()) {
+            throw ProblemException.badRequest("field 'database' is required (one of " + databases.ids() + ")");
+        }
+        if (!databases.exists(request.database())) {
+            throw ProblemException.badRequest("field 'database': '" + request.database() + "' is not a managed database "
+                    + "(one of " + databases.ids() + ")");
+        }
+        OperationType type = OperationType.parse(request.type()).filter(MANUAL::contains).orElseThrow(() ->
+                ProblemException.badRequest("field 'type': '" + request.type() + "' is not a manual operation (one of "
+                        + "vacuum, vacuum_freeze, analyze, reindex, terminate)"));
+        String mode = request.mode() == null ? "auto" : request.mode();
+        if (!Set.of("auto", "window", "approval").contains(mode)) {
+            throw ProblemException.badRequest("field 'mode': '" + mode + "' is not one of auto, window, approval");
+        }
+        String object = validatedObject(request.database(), type, request.object());
+        String reason = "manual request by " + caller + (request.reason() == null ? "" : ": " + request.reason());
+        NewOperation n = new NewOperation(request.database(), type, object, mode, null, null, null, caller, Map.of(), reason);
+        return transactions.inTransaction(tx -> store.insert(tx, n, config.maxAttempts()).orElseThrow());
+    }
+
+    private String validatedObject(String database, OperationType type, String object) {
+        if (object == null || object.isBlank()) {
+            if (type.objectKind() == OperationType.ObjectKind.TABLE_OR_DATABASE) {
+                return null;
+            }
+            throw ProblemException.badRequest("field 'object' is required for " + type.wire());
+        }
+        try (Connection c = databases.connect(database, "api")) {
+            if (type.objectKind() == OperationType.ObjectKind.PID) {
+                int pid;
+                try {
+                    pid = Integer.parseInt(object.trim());
+                } catch (NumberFormatException e) {
+                    throw ProblemException.badRequest("field 'object': '" + object + "' is not a backend pid");
+                }
+                if (!catalog.isClientBackend(c, pid)) {
+                    throw ProblemException.badRequest("field 'object': pid " + pid + " is not a client backend of database '"
+                            + database + "'");
+                }
+                return Integer.toString(pid);
+            }
+            String[] kinds = type.objectKind() == OperationType.ObjectKind.INDEX ? CatalogObjects.INDEXES : CatalogObjects.TABLES;
+            String what = type.objectKind() == OperationType.ObjectKind.INDEX ? "an index" : "a table";
+            CatalogObject found = catalog.find(c, object, kinds).orElseThrow(() -> ProblemException.badRequest(
+                    "field 'object': '" + object + "' is not " + what + " in database '" + database
+                            + "' (names are looked up in pg_class/pg_namespace as schema.name)"));
+            return found.qualified();
+        } catch (SQLException e) {
+            throw new ProblemException(503, "Service Unavailable", "cannot check the object against database '" + database
+                    + "': " + e.getMessage());
+        }
+    }
+
+    /** Approves an operation waiting for approval: it becomes claimable now. */
+    public Operation approve(UUID id, String caller) {
+        return transactions.inTransaction(tx -> {
+            Operation op = store.lock(tx, id).orElseThrow(() -> ProblemException.notFound("no operation " + id));
+            String reason = "approved by " + caller;
+            Operation approved = store.update(tx, APPROVE, caller, reason, id).orElseThrow(() ->
+                    ProblemException.conflict("operation " + id + " is " + op.status().wire() + ", not awaiting_approval"));
+            outbox.append(tx, approved, OperationState.REQUESTED, reason, Map.of("approved_by", caller));
+            return approved;
+        });
+    }
+
+    /**
+     * Cancels an operation: a waiting one at once; a running one by flagging it and cancelling its backend on the
+     * target ({@code pg_cancel_backend} on the recorded pid, checked by application_name); the executor then
+     * records it as cancelled.
+     */
+    public Operation cancel(UUID id, String caller) {
+        Operation op = transactions.inTransaction(tx -> {
+            Operation current = store.lock(tx, id).orElseThrow(() -> ProblemException.notFound("no operation " + id));
+            String reason = "cancelled by " + caller;
+            if (current.status().terminal()) {
+                throw ProblemException.conflict("operation " + id + " already " + current.status().wire());
+            }
+            if (current.status() == OperationStatus.RUNNING) {
+                return store.update(tx, CANCEL_RUNNING, reason + " (cancelling its backend)", id).orElseThrow();
+            }
+            Operation cancelled = store.update(tx, CANCEL_WAITING, reason, id).orElseThrow();
+            outbox.append(tx, cancelled, OperationState.CANCELLED, reason, Map.of("cancelled_by", caller));
+            return cancelled;
+        });
+        if (op.status() == OperationStatus.RUNNING) {
+            engine.cancelLocally(id);
+            if (op.backendPid() != null) {
+                cancelBackend(op);
+            }
+        }
+        return op;
+    }
+
+    private void cancelBackend(Operation op) {
+        try (Connection c = databases.connect(op.targetId(), "api");
+             PreparedStatement ps = c.prepareStatement("""
+                     SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE pid = ? AND application_name = ?""")) {
+            ps.setInt(1, op.backendPid());
+            ps.setString(2, op.applicationName());
+            try (ResultSet rs = ps.executeQuery()) {
+                LOG.infof("Operation %s: pg_cancel_backend(%d) %s", op.id(), op.backendPid(),
+                        rs.next() ? "sent" : "not needed (backend gone)");
+            }
+        } catch (SQLException e) {
+            LOG.warnf("Operation %s: could not cancel backend %d: %s", op.id(), op.backendPid(), e.getMessage());
+        }
+    }
+}

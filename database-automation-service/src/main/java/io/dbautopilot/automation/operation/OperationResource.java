@@ -1,0 +1,104 @@
+package io.dbautopilot.automation.operation;
+
+import io.dbautopilot.automation.access.ApiAccess;
+import io.dbautopilot.automation.access.ApiAccessFilter;
+import io.dbautopilot.automation.problem.ProblemException;
+import io.dbautopilot.automation.state.StateTransactions;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import java.util.List;
+import java.util.UUID;
+
+/** The operations API: list and inspect operations, request manual maintenance, approve and cancel. */
+@Path("/api/operations")
+@Produces(MediaType.APPLICATION_JSON)
+public class OperationResource {
+
+    private final StateTransactions transactions;
+    private final OperationStore store;
+    private final OperationRequests requests;
+
+    public OperationResource(StateTransactions transactions, OperationStore store, OperationRequests requests) {
+        this.transactions = transactions;
+        this.store = store;
+        this.requests = requests;
+    }
+
+    @GET
+    @Operation(summary = "List operations", description = "Newest first; filter by database, status and type.")
+    public List<io.dbautopilot.automation.operation.Operation> list(@QueryParam("database") String database,
+                                                                    @QueryParam("status") String status,
+                                                                    @QueryParam("type") String type,
+                                                                    @QueryParam("limit") Integer limit) {
+        if (status != null && OperationStatus.parse(status).isEmpty()) {
+            throw ProblemException.badRequest("query parameter 'status': '" + status + "' is not one of pending, deferred, "
+                    + "awaiting_approval, running, succeeded, failed, cancelled");
+        }
+        if (type != null && OperationType.parse(type).isEmpty()) {
+            throw ProblemException.badRequest("query parameter 'type': '" + type + "' is not one of " + OperationType.names());
+        }
+        int n = limit == null ? 100 : limit;
+        if (n < 1 || n > 1000) {
+            throw ProblemException.badRequest("query parameter 'limit' must be between 1 and 1000");
+        }
+        return transactions.inTransaction(tx -> store.list(tx, database, status, type, n));
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One operation")
+    public io.dbautopilot.automation.operation.Operation get(@PathParam("id") String id) {
+        UUID uuid = uuid(id);
+        return transactions.inTransaction(tx -> store.find(tx, uuid))
+                .orElseThrow(() -> ProblemException.notFound("no operation " + id));
+    }
+
+    @POST
+    @Operation(summary = "Request manual maintenance",
+            description = "Body: {\"database\", \"type\" (vacuum, vacuum_freeze, analyze, reindex, terminate), \"object\" "
+                    + "(schema.table, schema.index or a pid), optional \"mode\" (auto, window, approval) and \"reason\"}. "
+                    + "The object is checked against the database's catalog.")
+    public Response create(OperationRequests.Manual request, @Context ContainerRequestContext context) {
+        io.dbautopilot.automation.operation.Operation op = requests.createManual(request, caller(context));
+        return Response.status(201).entity(op).header("Location", "/api/operations/" + op.id()).build();
+    }
+
+    @POST
+    @Path("/{id}/approve")
+    @Operation(summary = "Approve an operation waiting for approval")
+    public io.dbautopilot.automation.operation.Operation approve(@PathParam("id") String id,
+                                                                 @Context ContainerRequestContext context) {
+        return requests.approve(uuid(id), caller(context));
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @Operation(summary = "Cancel an operation", description = "A running operation's backend is cancelled on the target.")
+    public Response cancel(@PathParam("id") String id, @Context ContainerRequestContext context) {
+        io.dbautopilot.automation.operation.Operation op = requests.cancel(uuid(id), caller(context));
+        return Response.status(op.status() == OperationStatus.RUNNING ? 202 : 200).entity(op).build();
+    }
+
+    private static String caller(ContainerRequestContext context) {
+        Object caller = context.getProperty(ApiAccessFilter.CALLER);
+        return caller instanceof ApiAccess.Caller c ? c.name() : "unknown";
+    }
+
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("'" + id + "' is not an operation id (a UUID)");
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.dbautopilot.automation.policy;
+
+import io.dbautopilot.automation.database.ManagedDatabases;
+import io.dbautopilot.model.AnomalyEvent;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Loads the policy at start-up (an invalid file or override fails the start naming the rule and field) and
+ * decides, for each anomaly event, which operation it leads to and in which mode.
+ */
+@Startup
+@ApplicationScoped
+public class PolicyDecider {
+
+    /** The built-in policy. */
+    public static final String DEFAULT_POLICY = "classpath:policy/default-policy.yaml";
+
+    private static final Logger LOG = Logger.getLogger(PolicyDecider.class);
+
+    private final PolicyConfig config;
+    private final ManagedDatabases databases;
+    private Policy policy;
+    private final Map<String, Map<String, Mode>> overrides = new HashMap<>();
+
+    public PolicyDecider(PolicyConfig config, ManagedDatabases databases) {
+        this.config = config;
+        this.databases = databases;
+    }
+
+    @PostConstruct
+    /** Loads and validates the policy and the per-database overrides; throws naming the rule or setting. */
+    public void load() {
+        String source = config.file().filter(s -> !s.isBlank()).orElse(DEFAULT_POLICY);
+        policy = PolicyParser.parse(read(source), source);
+        for (String id : databases.ids()) {
+            Map<String, Mode> modes = new HashMap<>();
+            databases.settings(id).policyOverrides().forEach((rule, modeText) -> {
+                String setting = "autopilot.databases." + id + ".policy." + rule;
+                if (policy.rule(rule).isEmpty()) {
+                    throw new PolicyException(setting + ": no rule named '" + rule + "' in policy " + source);
+                }
+                modes.put(rule, Mode.parse(modeText).orElseThrow(() -> new PolicyException(setting + ": unknown mode '"
+                        + modeText + "' (expected auto, window, approval, off)")));
+            });
+            overrides.put(id, modes);
+        }
+        LOG.infof("Policy %s loaded: %d rules", source, policy.rules().size());
+    }
+
+    static String read(String source) {
+        try {
+            if (source.startsWith("classpath:")) {
+                String resource = source.substring("classpath:".length());
+                try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
+                    if (in == null) {
+                        throw new PolicyException("autopilot.policy.file: classpath resource '" + resource + "' not found");
+                    }
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
+            return Files.readString(Path.of(source));
+        } catch (IOException e) {
+            throw new PolicyException("autopilot.policy.file: cannot read '" + source + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** The loaded policy. */
+    public Policy policy() {
+        return policy;
+    }
+
+    /** The decision for an anomaly event: empty when no rule matches or the matching rule's mode is off. */
+    public Optional<Decision> decide(AnomalyEvent event) {
+        return decide(policy, overrides.getOrDefault(event.targetId(), Map.of()), event);
+    }
+
+    /** Pure decision logic: first matching rule, with a per-database mode override applied. */
+    public static Optional<Decision> decide(Policy policy, Map<String, Mode> overrides, AnomalyEvent event) {
+        for (PolicyRule rule : policy.rules()) {
+            if (rule.matches(event)) {
+                Mode mode = overrides.getOrDefault(rule.name(), rule.mode());
+                if (mode == Mode.OFF) {
+                    return Optional.empty();
+                }
+                String reason = "policy rule '" + rule.name() + "': " + event.detector() + " (" + event.severity().wire()
+                        + ") on " + (event.object() == null ? event.targetId() : event.object()) + " -> "
+                        + rule.operation().wire() + " " + mode.wire()
+                        + (mode != rule.mode() ? " (per-database override)" : "");
+                return Optional.of(new Decision(rule.name(), rule.operation(), mode, rule.limit(), reason));
+            }
+        }
+        return Optional.empty();
+    }
+}
