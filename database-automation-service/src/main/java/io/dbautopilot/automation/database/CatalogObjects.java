@@ -32,8 +32,9 @@ public class CatalogObjects {
     public static final String[] INDEXES = {"i", "I"};
 
     /**
-     * Finds {@code name} ({@code table} or {@code schema.table}, exactly as in the catalog) among relations of the
-     * given kinds; empty when there is no such object.
+     * Finds {@code name} ({@code table}, {@code schema.table} or {@code database.schema.table}, exactly as in the
+     * catalog; a database other than the connected one is not found) among relations of the given kinds; empty
+     * when there is no such object.
      */
     public Optional<CatalogObject> find(Connection target, String name, String[] kinds) throws SQLException {
         if (name == null || name.isBlank()) {
@@ -41,13 +42,20 @@ public class CatalogObjects {
         }
         String schema = null;
         String relation = name;
-        int dot = name.indexOf('.');
-        if (dot >= 0) {
-            if (name.indexOf('.', dot + 1) >= 0) {
+        String[] parts = name.split("\\.", -1);
+        if (parts.length > 3) {
+            return Optional.empty();
+        }
+        if (parts.length == 3) {
+            // database.schema.relation, as the performance service names objects: only in the connected database
+            if (!parts[0].equals(currentDatabase(target))) {
                 return Optional.empty();
             }
-            schema = name.substring(0, dot);
-            relation = name.substring(dot + 1);
+            schema = parts[1];
+            relation = parts[2];
+        } else if (parts.length == 2) {
+            schema = parts[0];
+            relation = parts[1];
         }
         try (PreparedStatement ps = target.prepareStatement(LOOKUP)) {
             ps.setString(1, relation);
@@ -61,6 +69,14 @@ public class CatalogObjects {
                 return Optional.of(new CatalogObject(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
                         rs.getString(5), rs.getLong(6)));
             }
+        }
+    }
+
+    private static String currentDatabase(Connection target) throws SQLException {
+        try (PreparedStatement ps = target.prepareStatement("SELECT current_database()");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 
