@@ -27,7 +27,7 @@ class FamilyCatalogTest {
     @Test
     void everyFamilyTheIssueNamesIsThere() {
         assertTrue(catalog.names().containsAll(java.util.List.of("activity", "archiver", "bgwriter", "bloat",
-                "database", "host", "indexes", "locks", "replication", "replication_slots", "schema_security",
+                "database", "database_sizes", "host", "indexes", "locks", "replication", "replication_slots", "schema_security",
                 "security", "sequences", "settings", "statements", "table_sizes", "tables", "wal", "wraparound",
                 "wraparound_tables")), catalog.names().toString());
     }

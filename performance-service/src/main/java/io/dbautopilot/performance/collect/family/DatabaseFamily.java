@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@code database} family: pg_stat_database counters and sizes as postgres_exporter names them, plus TPS,
- * rollback ratio and cache-hit ratio derived from counter deltas (none across a stats reset or restart).
+ * The {@code database} family: pg_stat_database counters as postgres_exporter names them, plus TPS, rollback ratio
+ * and cache-hit ratio derived from counter deltas (none across a stats reset or restart). Sizes, which walk every
+ * database directory, are the {@code database_sizes} family's.
  */
 @ApplicationScoped
 public class DatabaseFamily implements MetricFamily {
@@ -37,8 +38,7 @@ public class DatabaseFamily implements MetricFamily {
             SELECT d.datname, d.numbackends, d.xact_commit, d.xact_rollback, d.blks_read, d.blks_hit,
                    d.tup_returned, d.tup_fetched, d.tup_inserted, d.tup_updated, d.tup_deleted, d.conflicts,
                    d.temp_files, d.temp_bytes, d.deadlocks, d.blk_read_time, d.blk_write_time,
-                   extract(epoch FROM d.stats_reset)::float8 AS stats_reset,
-                   CASE WHEN has_database_privilege(d.datid, 'CONNECT') THEN pg_database_size(d.datid) END AS size_bytes
+                   extract(epoch FROM d.stats_reset)::float8 AS stats_reset
                    %s
               FROM pg_stat_database d
               JOIN pg_database db ON db.oid = d.datid
@@ -79,7 +79,6 @@ public class DatabaseFamily implements MetricFamily {
                         points.add("pg_stat_database_" + column, row.getValue(column), "datname", db);
                     }
                 }
-                points.add("pg_database_size_bytes", row.getValue("size_bytes"), "datname", db);
                 derive(context, row, db, points);
             }
             return points.build();
