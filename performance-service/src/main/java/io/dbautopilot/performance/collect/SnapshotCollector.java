@@ -96,13 +96,17 @@ public class SnapshotCollector {
     }
 
     private Uni<Void> runOtherDatabases(Cycle cycle, CollectionContext context, List<String> databases) {
-        List<MetricFamily> due = catalog.of(FamilyScope.DATABASE).stream()
-                .filter(f -> cycle.isDue(f, catalog)).toList();
-        if (databases.isEmpty() || due.isEmpty()) {
+        // only databases with a family due, least recently visited first: when the budget cuts a cycle short,
+        // the databases left out are first in line next time (no database is starved)
+        List<String> due = databases.stream()
+                .filter(db -> catalog.of(FamilyScope.DATABASE).stream().anyMatch(f -> cycle.isDue(f, catalog, db)))
+                .sorted(java.util.Comparator.comparing(db -> cycle.target.lastVisit(db)))
+                .toList();
+        if (due.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         int concurrency = Math.max(1, cycle.target.config().maxConnections() - 1);
-        return Multi.createFrom().iterable(databases)
+        return Multi.createFrom().iterable(due)
                 .onItem().transformToUni(db -> visit(cycle, context.forDatabase(db)))
                 .merge(concurrency)
                 .collect().last().replaceWithVoid();
@@ -111,7 +115,7 @@ public class SnapshotCollector {
     private Uni<Void> visit(Cycle cycle, CollectionContext context) {
         String db = context.database();
         if (cycle.overBudget()) {
-            catalog.of(FamilyScope.DATABASE).stream().filter(f -> cycle.isDue(f, catalog))
+            catalog.of(FamilyScope.DATABASE).stream().filter(f -> cycle.isDue(f, catalog, db))
                     .forEach(f -> cycle.skip(f.name(), db, cycle.budgetReason()));
             return Uni.createFrom().voidItem();
         }
@@ -120,7 +124,7 @@ public class SnapshotCollector {
                         .eventually(conn::close))
                 .onFailure().recoverWithUni(error -> {
                     String message = "cannot connect to database " + db + ": " + describe(error);
-                    catalog.of(FamilyScope.DATABASE).stream().filter(f -> cycle.isDue(f, catalog))
+                    catalog.of(FamilyScope.DATABASE).stream().filter(f -> cycle.isDue(f, catalog, db))
                             .forEach(f -> cycle.fail(f.name(), db, message, 0));
                     return Uni.createFrom().voidItem();
                 });
@@ -128,7 +132,7 @@ public class SnapshotCollector {
 
     private Uni<Void> runFamily(Cycle cycle, MetricFamily family, CollectionContext context, SqlClient client,
                                 String database) {
-        if (!cycle.isDue(family, catalog)) {
+        if (!cycle.isDue(family, catalog, database)) {
             return Uni.createFrom().voidItem();
         }
         if (family.heavy() && cycle.busy != null) {
@@ -208,9 +212,14 @@ public class SnapshotCollector {
         }
 
         boolean isDue(MetricFamily family, FamilyCatalog catalog) {
+            return isDue(family, catalog, null);
+        }
+
+        /** Per-database families are scheduled per database, so a database cut off by the budget stays due. */
+        boolean isDue(MetricFamily family, FamilyCatalog catalog, String database) {
             return !catalog.disabled(target.config(), family.name())
-                    && target.due(family.name(), catalog.interval(target.config(), family.name(),
-                    family.defaultInterval()), start);
+                    && target.due(TargetRuntime.scheduleKey(family.name(), database),
+                    catalog.interval(target.config(), family.name(), family.defaultInterval()), start);
         }
 
         boolean overBudget() {
@@ -268,7 +277,10 @@ public class SnapshotCollector {
                         errors.put(o.database() == null ? family : family + "[" + o.database() + "]", o.detail());
                     }
                     if (o.status() != FamilyStatus.SKIPPED) {
-                        target.ran(family, start);
+                        target.ran(TargetRuntime.scheduleKey(family, o.database()), start);
+                        if (o.database() != null) {
+                            target.visited(o.database(), start);
+                        }
                     }
                 }
             });

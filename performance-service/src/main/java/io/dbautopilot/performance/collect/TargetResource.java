@@ -1,6 +1,8 @@
 package io.dbautopilot.performance.collect;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.dbautopilot.model.FamilyResult;
@@ -11,22 +13,29 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** {@code /api/targets}: the monitored targets, how their last cycle went, and their latest snapshot. */
 @Path("/api/targets")
 @Produces(MediaType.APPLICATION_JSON)
+@jakarta.inject.Singleton
 public class TargetResource {
 
     private final TargetRegistry targets;
     private final LatestSnapshots latest;
+    private final ObjectMapper mapper;
+    private final Map<String, Rendered> rendered = new ConcurrentHashMap<>();
 
-    public TargetResource(TargetRegistry targets, LatestSnapshots latest) {
+    public TargetResource(TargetRegistry targets, LatestSnapshots latest, ObjectMapper mapper) {
         this.targets = targets;
         this.latest = latest;
+        this.mapper = mapper;
     }
 
     @GET
@@ -45,11 +54,21 @@ public class TargetResource {
     @GET
     @Path("{id}/snapshot")
     @Operation(summary = "Latest snapshot of a target", description = "The snapshot of the last cycle, as published on autopilot.metrics.v1.")
-    public MetricSnapshot snapshot(@PathParam("id") String id) {
+    public Response snapshot(@PathParam("id") String id) throws JsonProcessingException {
         TargetRuntime target = find(id);
-        return latest.latest(target.id()).orElseThrow(() -> new NotFoundException(
+        MetricSnapshot snapshot = latest.latest(target.id()).orElseThrow(() -> new NotFoundException(
                 "target " + id + " has not completed a collection cycle yet; try again after its interval ("
                         + target.config().interval() + ")"));
+        // a snapshot of thousands of tables is megabytes of JSON: serialise each snapshot once, however often polled
+        Rendered cached = rendered.get(target.id());
+        if (cached == null || cached.snapshot() != snapshot) {
+            cached = new Rendered(snapshot, mapper.writeValueAsString(snapshot));
+            rendered.put(target.id(), cached);
+        }
+        return Response.ok(cached.json(), MediaType.APPLICATION_JSON).build();
+    }
+
+    private record Rendered(MetricSnapshot snapshot, String json) {
     }
 
     private TargetRuntime find(String id) {

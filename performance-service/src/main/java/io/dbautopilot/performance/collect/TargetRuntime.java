@@ -14,6 +14,7 @@ public final class TargetRuntime {
     private final TargetsConfig.Target config;
     private final CounterHistory counters = new CounterHistory();
     private final Map<String, Instant> lastRun = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastVisit = new ConcurrentHashMap<>();
     private final Set<String> reportedUnavailable = ConcurrentHashMap.newKeySet();
     private volatile List<String> databases = List.of();
     private volatile long lastCycleMs = -1;
@@ -47,7 +48,11 @@ public final class TargetRuntime {
 
     void databases(List<String> discovered) {
         List<String> gone = databases.stream().filter(d -> !discovered.contains(d)).toList();
-        gone.forEach(d -> counters.forget("db/" + d + "/"));
+        gone.forEach(d -> {
+            counters.forget("db/" + d + "/");
+            lastVisit.remove(d);
+            lastRun.keySet().removeIf(k -> k.endsWith("@" + d));
+        });
         databases = List.copyOf(discovered);
     }
 
@@ -75,8 +80,8 @@ public final class TargetRuntime {
      * Whether a family with this interval is due at {@code now}; half a tick of slack keeps a 30 s family on a
      * 15 s tick from slipping to every third tick.
      */
-    boolean due(String family, Duration interval, Instant now) {
-        Instant last = lastRun.get(family);
+    boolean due(String scheduleKey, Duration interval, Instant now) {
+        Instant last = lastRun.get(scheduleKey);
         if (last == null) {
             return true;
         }
@@ -84,8 +89,22 @@ public final class TargetRuntime {
         return !now.isBefore(last.plus(interval).minus(slack));
     }
 
-    void ran(String family, Instant at) {
-        lastRun.put(family, at);
+    void ran(String scheduleKey, Instant at) {
+        lastRun.put(scheduleKey, at);
+    }
+
+    /** Schedule key of a family: per database for per-database families, so each database keeps its own rhythm. */
+    static String scheduleKey(String family, String database) {
+        return database == null ? family : family + "@" + database;
+    }
+
+    /** When per-database families last ran in a database ({@link Instant#MIN} if never). */
+    Instant lastVisit(String database) {
+        return lastVisit.getOrDefault(database, Instant.MIN);
+    }
+
+    void visited(String database, Instant at) {
+        lastVisit.put(database, at);
     }
 
     /** True the first time a family is reported unavailable for a reason (so it is logged once, not every cycle). */
