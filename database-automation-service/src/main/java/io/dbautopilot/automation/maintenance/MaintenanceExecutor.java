@@ -258,10 +258,11 @@ public class MaintenanceExecutor {
         }
         String indexName = indexName(t.name(), columns);
         String quotedIndex;
+        String quotedIndexName;
         Long existingOid = null;
         boolean existingValid = false;
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT format('%I.%I', ?::text, ?::text), ic.oid, x.indisvalid, x.indrelid
+                SELECT format('%I.%I', ?::text, ?::text), ic.oid, x.indisvalid, x.indrelid, format('%I', ?::text)
                   FROM (SELECT 1) one
                   LEFT JOIN pg_class ic ON ic.relname = ?
                         AND ic.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?)
@@ -269,10 +270,12 @@ public class MaintenanceExecutor {
             ps.setString(1, t.schema());
             ps.setString(2, indexName);
             ps.setString(3, indexName);
-            ps.setString(4, t.schema());
+            ps.setString(4, indexName);
+            ps.setString(5, t.schema());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 quotedIndex = rs.getString(1);
+                quotedIndexName = rs.getString(5);
                 if (rs.getObject(2) != null) {
                     if (rs.getObject(4) == null || rs.getLong(4) != t.oid()) {
                         return new Outcome.Failed("relation " + t.schema() + "." + indexName
@@ -283,7 +286,8 @@ public class MaintenanceExecutor {
                 }
             }
         }
-        String sql = "CREATE INDEX CONCURRENTLY " + quotedIndex + " ON " + t.quoted() + " ("
+        // the index name is never schema-qualified: it is created in the table's schema
+        String sql = "CREATE INDEX CONCURRENTLY " + quotedIndexName + " ON " + t.quoted() + " ("
                 + String.join(", ", quotedColumns) + ")";
         Map<String, Object> effect = new LinkedHashMap<>();
         effect.put("index", t.schema() + "." + indexName);

@@ -115,6 +115,10 @@ public final class PolicyParser {
             throw new PolicyException(at + ": field 'operation': " + operation.wire() + " acts on sessions, not on the "
                     + "object of a recommendation");
         }
+        if (recommendation == null && operation == OperationType.CREATE_INDEX) {
+            throw new PolicyException(at + ": field 'operation': create_index needs the columns of a recommendation;"
+                    + " use it with match.recommendation");
+        }
         return new PolicyRule(name, ruleName, action, recommendation, minSeverity, operation, mode, limit);
     }
 

@@ -103,7 +103,7 @@ class RecommendationIntakeTest {
                 .then().statusCode(200).body("status", equalTo("pending"));
         JsonNode effect = support.last(id, "succeeded").path("details").path("effect");
         String indexName = table + "_Customer Id_idx";
-        assertEquals("CREATE INDEX CONCURRENTLY public.\"" + indexName + "\" ON public.\"" + table
+        assertEquals("CREATE INDEX CONCURRENTLY \"" + indexName + "\" ON public.\"" + table
                 + "\" (\"Customer Id\")", effect.path("statement").asText());
         assertEquals(indexName, indexOn(table), "a valid index on the table, found in pg_index");
         assertEquals(List.of("requested", "requested", "started", "succeeded"), support.states(id));
