@@ -1,6 +1,7 @@
 package io.dbautopilot.automation.resilience;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -8,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +54,7 @@ class CrashRecoveryIT {
                     HttpResponse<String> created = a.post("/api/operations", Infrastructure.OPERATOR_KEY,
                             "{\"database\":\"demo\",\"type\":\"vacuum\",\"object\":\"public.crash_t\",\"reason\":\"crash test\"}");
                     assertEquals(201, created.statusCode(), created.body());
-                    id = UUID.fromString(com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
-                            .readTree(created.body()).path("id").asText());
+                    id = UUID.fromString(new ObjectMapper().readTree(created.body()).path("id").asText());
                     appName = "db-autopilot-automation op:" + id;
                     // observably running: owned by crash-a and its VACUUM waiting on the test's lock
                     await().atMost(Duration.ofSeconds(30)).until(() -> infra.targetValue(
@@ -100,7 +101,7 @@ class CrashRecoveryIT {
 
                     // by event id (the relay is at-least-once): requested, started, deferred (interrupted), started, succeeded
                     Set<String> ids = new LinkedHashSet<>();
-                    List<String> states = new java.util.ArrayList<>();
+                    List<String> states = new ArrayList<>();
                     for (ConsumerRecord<String, String> r : infra.eventsOf(id)) {
                         if (ids.add(Infrastructure.header(r, "ce_id"))) {
                             states.add(Infrastructure.state(r));

@@ -53,7 +53,12 @@ final class Infrastructure implements AutoCloseable {
 
     Infrastructure() {
         kafka = InfraMode.effective().startKafka();
-        postgres = InfraMode.effective().startPostgres();
+        try {
+            postgres = InfraMode.effective().startPostgres();
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
         postgres.createDatabase(STATE_DB);
         postgres.createDatabase(TARGET_DB);
         producer = new KafkaProducer<>(Map.of(

@@ -54,7 +54,12 @@ final class ServiceProcess implements AutoCloseable {
         Path log = logs.resolve(name + "-" + System.currentTimeMillis() + ".log");
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ServiceProcess service = new ServiceProcess(name, process, log, port);
-        service.awaitReady(Duration.ofSeconds(60));
+        try {
+            service.awaitReady(Duration.ofSeconds(60));
+        } catch (Exception | AssertionError e) {
+            service.close(); // never leave a child JVM behind
+            throw e;
+        }
         return service;
     }
 
