@@ -18,6 +18,9 @@ public final class Topics {
     /** Anomaly records the automation service could not process, with the reason in headers. */
     public static final String ANOMALIES_DLQ = "autopilot.anomalies.v1.dlq";
 
+    /** Recommendation records the automation service could not process, with the reason in headers. */
+    public static final String RECOMMENDATIONS_DLQ = "autopilot.recommendations.v1.dlq";
+
     private Topics() {
     }
 }

@@ -67,6 +67,7 @@ class EventTypesTest {
         assertEquals("autopilot.recommendations.v1", Topics.RECOMMENDATIONS);
         assertEquals("autopilot.operations.v1", Topics.OPERATIONS);
         assertEquals(Topics.ANOMALIES + ".dlq", Topics.ANOMALIES_DLQ);
+        assertEquals(Topics.RECOMMENDATIONS + ".dlq", Topics.RECOMMENDATIONS_DLQ);
         assertEquals("/db-autopilot/performance-service", EventSources.PERFORMANCE_SERVICE);
         assertEquals("/db-autopilot/database-automation-service", EventSources.AUTOMATION_SERVICE);
     }

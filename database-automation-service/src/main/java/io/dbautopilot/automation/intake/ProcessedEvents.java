@@ -5,6 +5,7 @@ import io.dbautopilot.automation.operation.Operation;
 import io.dbautopilot.automation.operation.OperationRequests;
 import io.dbautopilot.automation.state.StateTransactions;
 import io.dbautopilot.model.AnomalyEvent;
+import io.dbautopilot.model.RecommendationEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.PreparedStatement;
@@ -56,21 +57,35 @@ public class ProcessedEvents {
     public record Recorded(boolean isNew, Optional<Operation> operation) {
     }
 
+    /** Records a recommendation event and the operation the policy asks for, in one transaction. */
+    public Recorded recordRecommendation(Origin origin, RecommendationEvent event, JsonNode json) {
+        return transactions.inTransaction(tx -> {
+            if (!claim(tx, origin, json)) {
+                return new Recorded(false, Optional.empty());
+            }
+            return new Recorded(true, requests.fromRecommendation(tx, origin.eventId(), event));
+        });
+    }
+
+    private static boolean claim(java.sql.Connection tx, Origin origin, JsonNode json) throws java.sql.SQLException {
+        try (PreparedStatement ps = tx.prepareStatement(CLAIM)) {
+            ps.setString(1, origin.eventId());
+            ps.setString(2, origin.type());
+            ps.setString(3, origin.source());
+            ps.setString(4, origin.subject());
+            ps.setString(5, origin.topic());
+            ps.setInt(6, origin.partition());
+            ps.setLong(7, origin.offset());
+            ps.setString(8, json.toString());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     /** Records an anomaly event, its latest state and the operation the policy asks for, in one transaction. */
     public Recorded recordAnomaly(Origin origin, AnomalyEvent event, JsonNode json) {
         return transactions.inTransaction(tx -> {
-            try (PreparedStatement ps = tx.prepareStatement(CLAIM)) {
-                ps.setString(1, origin.eventId());
-                ps.setString(2, origin.type());
-                ps.setString(3, origin.source());
-                ps.setString(4, origin.subject());
-                ps.setString(5, origin.topic());
-                ps.setInt(6, origin.partition());
-                ps.setLong(7, origin.offset());
-                ps.setString(8, json.toString());
-                if (ps.executeUpdate() == 0) {
-                    return new Recorded(false, Optional.empty());
-                }
+            if (!claim(tx, origin, json)) {
+                return new Recorded(false, Optional.empty());
             }
             try (PreparedStatement ps = tx.prepareStatement(UPSERT_ANOMALY)) {
                 ps.setString(1, event.fingerprint());

@@ -72,6 +72,7 @@ public class MaintenanceExecutor {
                 case VACUUM_FREEZE -> vacuum(c, ctx, settings, true);
                 case ANALYZE -> analyze(c, ctx, settings);
                 case REINDEX -> reindex(c, ctx, settings);
+                case CREATE_INDEX -> createIndex(c, ctx, settings);
                 case DROP_INDEX -> dropIndex(c, ctx, settings);
                 case TERMINATE_IDLE -> sessions(c, op, true);
                 case CANCEL_QUERY -> sessions(c, op, false);
@@ -221,6 +222,122 @@ public class MaintenanceExecutor {
             LOG.infof("Dropped invalid leftover index %s of a failed concurrent build", quoted);
         }
         return leftovers;
+    }
+
+    /**
+     * CREATE INDEX CONCURRENTLY over columns looked up in {@code pg_attribute} (quoted by the server). An invalid
+     * index of the same name, left by an interrupted earlier attempt, is dropped first; a valid one means an
+     * earlier attempt finished and is reported as such.
+     */
+    private Outcome createIndex(Connection c, ExecutionContext ctx, ManagedDatabasesConfig.Database s) throws SQLException {
+        Operation op = ctx.operation();
+        Optional<CatalogObject> table = catalog.find(c, op.object(), CatalogObjects.TABLES);
+        if (table.isEmpty()) {
+            return new Outcome.Failed("table " + op.object() + " does not exist in " + op.targetId(), Map.of());
+        }
+        CatalogObject t = table.get();
+        if (!(op.parameters().get("columns") instanceof List<?> names) || names.isEmpty()) {
+            return new Outcome.Failed("operation has no 'columns' parameter (a non-empty list of column names)", Map.of());
+        }
+        List<String> columns = new ArrayList<>();
+        List<String> quotedColumns = new ArrayList<>();
+        for (Object name : names) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT attname, quote_ident(attname) FROM pg_attribute
+                     WHERE attrelid = ? AND attname = ? AND attnum > 0 AND NOT attisdropped""")) {
+                ps.setLong(1, t.oid());
+                ps.setString(2, String.valueOf(name));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return new Outcome.Failed("column '" + name + "' does not exist in table " + t.qualified(), Map.of());
+                    }
+                    columns.add(rs.getString(1));
+                    quotedColumns.add(rs.getString(2));
+                }
+            }
+        }
+        String indexName = indexName(t.name(), columns);
+        String quotedIndex;
+        String quotedIndexName;
+        Long existingOid = null;
+        boolean existingValid = false;
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT format('%I.%I', ?::text, ?::text), ic.oid, x.indisvalid, x.indrelid, format('%I', ?::text)
+                  FROM (SELECT 1) one
+                  LEFT JOIN pg_class ic ON ic.relname = ?
+                        AND ic.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?)
+                  LEFT JOIN pg_index x ON x.indexrelid = ic.oid""")) {
+            ps.setString(1, t.schema());
+            ps.setString(2, indexName);
+            ps.setString(3, indexName);
+            ps.setString(4, indexName);
+            ps.setString(5, t.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                quotedIndex = rs.getString(1);
+                quotedIndexName = rs.getString(5);
+                if (rs.getObject(2) != null) {
+                    if (rs.getObject(4) == null || rs.getLong(4) != t.oid()) {
+                        return new Outcome.Failed("relation " + t.schema() + "." + indexName
+                                + " exists and is not an index of " + t.qualified(), Map.of());
+                    }
+                    existingOid = rs.getLong(2);
+                    existingValid = rs.getBoolean(3);
+                }
+            }
+        }
+        // the index name is never schema-qualified: it is created in the table's schema
+        String sql = "CREATE INDEX CONCURRENTLY " + quotedIndexName + " ON " + t.quoted() + " ("
+                + String.join(", ", quotedColumns) + ")";
+        Map<String, Object> effect = new LinkedHashMap<>();
+        effect.put("index", t.schema() + "." + indexName);
+        effect.put("columns", columns);
+        if (existingOid != null && existingValid) {
+            effect.put("already_existed", true);
+            return verified(true, sql, withSize(c, effect, t.oid(), indexName), "");
+        }
+        if (existingOid != null) {
+            run(c, ctx, s, "DROP INDEX CONCURRENTLY IF EXISTS " + quotedIndex, t.oid(), quotedIndex);
+            effect.put("dropped_invalid_leftover", true);
+            LOG.infof("Operation %s: dropped invalid index %s left by an earlier attempt", op.id(), quotedIndex);
+        }
+        run(c, ctx, s, sql, t.oid(), t.qualified());
+        return verified(indexValid(c, t.oid(), indexName), sql, withSize(c, effect, t.oid(), indexName),
+                "no valid index " + indexName + " on " + t.qualified() + " after the build");
+    }
+
+    private static String indexName(String table, List<String> columns) {
+        String name = table + "_" + String.join("_", columns) + "_idx";
+        while (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 63) {
+            name = name.substring(0, name.length() - 1);
+        }
+        return name;
+    }
+
+    private static boolean indexValid(Connection c, long tableOid, String indexName) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT count(*) FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
+                 WHERE x.indrelid = ? AND x.indisvalid AND ic.relname = ?""")) {
+            ps.setLong(1, tableOid);
+            ps.setString(2, indexName);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) == 1;
+            }
+        }
+    }
+
+    private static Map<String, Object> withSize(Connection c, Map<String, Object> effect, long tableOid, String indexName)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT pg_relation_size(ic.oid) FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
+                 WHERE x.indrelid = ? AND ic.relname = ?""")) {
+            ps.setLong(1, tableOid);
+            ps.setString(2, indexName);
+            try (ResultSet rs = ps.executeQuery()) {
+                effect.put("size_bytes", rs.next() ? rs.getLong(1) : null);
+            }
+        }
+        return effect;
     }
 
     private Outcome dropIndex(Connection c, ExecutionContext ctx, ManagedDatabasesConfig.Database s) throws SQLException {

@@ -9,6 +9,7 @@ import io.dbautopilot.automation.problem.ProblemException;
 import io.dbautopilot.automation.state.StateTransactions;
 import io.dbautopilot.model.AnomalyEvent;
 import io.dbautopilot.model.OperationState;
+import io.dbautopilot.model.RecommendationEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -17,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -99,6 +101,60 @@ public class OperationRequests {
         boolean sessionOp = kind == OperationType.ObjectKind.NONE;
         NewOperation n = new NewOperation(event.targetId(), d.operation(), sessionOp ? null : event.object(),
                 d.mode().wire(), d.ruleName(), event.severity().wire(), eventId, "policy", parameters, d.reason());
+        return store.insert(tx, n, config.maxAttempts());
+    }
+
+    /**
+     * In the intake's transaction: asks the policy about a recommendation and creates the operation it decides on
+     * (once per triggering event id, and not while an unfinished operation of that type on that object exists).
+     * For {@code create_index} the columns come from the evidence's {@code columns} list; the table and columns are
+     * checked against the target's catalog when the operation runs. Empty when nothing is to be done.
+     */
+    public Optional<Operation> fromRecommendation(Connection tx, String eventId, RecommendationEvent event)
+            throws SQLException {
+        Optional<Decision> decision = policy.decide(event);
+        if (decision.isEmpty()) {
+            return Optional.empty();
+        }
+        Decision d = decision.get();
+        if (!databases.exists(event.targetId())) {
+            LOG.warnf("Policy rule '%s' matched recommendation %s, but '%s' is not a managed database "
+                    + "(autopilot.databases.%s.url): no operation", d.ruleName(), eventId, event.targetId(), event.targetId());
+            return Optional.empty();
+        }
+        OperationType.ObjectKind kind = d.operation().objectKind();
+        if (event.object() == null && kind != OperationType.ObjectKind.TABLE_OR_DATABASE) {
+            LOG.warnf("Policy rule '%s' asks for %s but recommendation %s names no object: no operation", d.ruleName(),
+                    d.operation().wire(), eventId);
+            return Optional.empty();
+        }
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("recommendation_id", event.recommendationId());
+        if (d.operation() == OperationType.CREATE_INDEX) {
+            if (!(event.evidence().get("columns") instanceof List<?> columns) || columns.isEmpty()
+                    || !columns.stream().allMatch(c -> c instanceof String text && !text.isBlank())) {
+                LOG.warnf("Policy rule '%s' asks for create_index but recommendation %s has no evidence.columns "
+                        + "(a list of column names): no operation", d.ruleName(), eventId);
+                return Optional.empty();
+            }
+            parameters.put("columns", List.copyOf(columns));
+        }
+        try (PreparedStatement ps = tx.prepareStatement("""
+                SELECT 1 FROM automation.operation WHERE target_id = ? AND type = ? AND object IS NOT DISTINCT FROM ?
+                   AND status NOT IN ('succeeded', 'failed', 'cancelled') LIMIT 1""")) {
+            ps.setString(1, event.targetId());
+            ps.setString(2, d.operation().wire());
+            ps.setString(3, event.object());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    LOG.infof("Recommendation %s: an unfinished %s on %s exists already: no second operation", eventId,
+                            d.operation().wire(), event.object());
+                    return Optional.empty();
+                }
+            }
+        }
+        NewOperation n = new NewOperation(event.targetId(), d.operation(), event.object(), d.mode().wire(), d.ruleName(),
+                null, eventId, "policy", parameters, d.reason());
         return store.insert(tx, n, config.maxAttempts());
     }
 

@@ -17,6 +17,11 @@ public enum OperationType {
     ANALYZE(false, ObjectKind.TABLE),
     /** {@code REINDEX INDEX CONCURRENTLY}; verified by size and by no invalid {@code _ccnew} index being left. */
     REINDEX(true, ObjectKind.INDEX),
+    /**
+     * {@code CREATE INDEX CONCURRENTLY} on a table (object) over the columns in parameter {@code columns}; verified by
+     * a valid index existing.
+     */
+    CREATE_INDEX(true, ObjectKind.TABLE),
     /** {@code DROP INDEX CONCURRENTLY} of an (invalid or unused) index; verified by the index being gone. */
     DROP_INDEX(true, ObjectKind.INDEX),
     /** Terminates sessions idle in transaction beyond the policy's limit; verified by the sessions being gone. */

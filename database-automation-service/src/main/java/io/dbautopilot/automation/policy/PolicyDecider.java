@@ -2,6 +2,7 @@ package io.dbautopilot.automation.policy;
 
 import io.dbautopilot.automation.database.ManagedDatabases;
 import io.dbautopilot.model.AnomalyEvent;
+import io.dbautopilot.model.RecommendationEvent;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -84,6 +85,36 @@ public class PolicyDecider {
     /** The decision for an anomaly event: empty when no rule matches or the matching rule's mode is off. */
     public Optional<Decision> decide(AnomalyEvent event) {
         return decide(policy, overrides.getOrDefault(event.targetId(), Map.of()), event);
+    }
+
+    /**
+     * The decision for a recommendation event: empty when no rule names its kind or the rule's mode is off. A
+     * recommendation that says it requires approval is never run without one, whatever the rule's mode.
+     */
+    public Optional<Decision> decide(RecommendationEvent event) {
+        return decide(policy, overrides.getOrDefault(event.targetId(), Map.of()), event);
+    }
+
+    /** Pure decision logic for recommendations: first rule naming the kind, per-database override applied. */
+    public static Optional<Decision> decide(Policy policy, Map<String, Mode> overrides, RecommendationEvent event) {
+        for (PolicyRule rule : policy.rules()) {
+            if (rule.matches(event)) {
+                Mode mode = overrides.getOrDefault(rule.name(), rule.mode());
+                if (mode == Mode.OFF) {
+                    return Optional.empty();
+                }
+                String note = mode != rule.mode() ? " (per-database override)" : "";
+                if (event.requiresApproval() && mode != Mode.APPROVAL) {
+                    mode = Mode.APPROVAL;
+                    note += " (approval: the recommendation requires it)";
+                }
+                String reason = "policy rule '" + rule.name() + "': recommendation " + event.kind() + " ("
+                        + event.risk().wire() + " risk) on " + (event.object() == null ? event.targetId() : event.object())
+                        + " -> " + rule.operation().wire() + " " + mode.wire() + note;
+                return Optional.of(new Decision(rule.name(), rule.operation(), mode, rule.limit(), reason));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Pure decision logic: first matching rule, with a per-database mode override applied. */

@@ -21,7 +21,7 @@ public final class PolicyParser {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> RULE_FIELDS = Set.of("name", "match", "operation", "mode", "limit");
-    private static final Set<String> MATCH_FIELDS = Set.of("rule", "action", "min_severity");
+    private static final Set<String> MATCH_FIELDS = Set.of("rule", "action", "recommendation", "min_severity");
 
     private PolicyParser() {
     }
@@ -65,13 +65,19 @@ public final class PolicyParser {
         unknownFields(node, RULE_FIELDS, at, "");
         JsonNode match = node.get("match");
         if (match == null || !match.isObject()) {
-            throw new PolicyException(at + ": field 'match' (with 'rule' and/or 'action') is required");
+            throw new PolicyException(at + ": field 'match' (with 'rule' and/or 'action', or 'recommendation') is required");
         }
         unknownFields(match, MATCH_FIELDS, at, "match.");
         String ruleName = text(match, "rule");
         String action = text(match, "action");
-        if (ruleName == null && action == null) {
-            throw new PolicyException(at + ": field 'match' needs 'rule' or 'action'");
+        String recommendation = text(match, "recommendation");
+        if (ruleName == null && action == null && recommendation == null) {
+            throw new PolicyException(at + ": field 'match' needs 'rule' or 'action' (anomalies) or 'recommendation' "
+                    + "(recommendation kind)");
+        }
+        if (recommendation != null && (ruleName != null || action != null || match.has("min_severity"))) {
+            throw new PolicyException(at + ": field 'match.recommendation' cannot be combined with 'rule', 'action' or "
+                    + "'min_severity' (a rule matches either anomalies or recommendations)");
         }
         Severity minSeverity = Severity.INFO;
         String sev = text(match, "min_severity");
@@ -105,7 +111,15 @@ public final class PolicyParser {
             throw new PolicyException(at + ": field 'operation': terminate (of one named backend) is manual only;"
                     + " use terminate_idle with a limit");
         }
-        return new PolicyRule(name, ruleName, action, minSeverity, operation, mode, limit);
+        if (recommendation != null && (sessionOp || operation.objectKind() == OperationType.ObjectKind.PID)) {
+            throw new PolicyException(at + ": field 'operation': " + operation.wire() + " acts on sessions, not on the "
+                    + "object of a recommendation");
+        }
+        if (recommendation == null && operation == OperationType.CREATE_INDEX) {
+            throw new PolicyException(at + ": field 'operation': create_index needs the columns of a recommendation;"
+                    + " use it with match.recommendation");
+        }
+        return new PolicyRule(name, ruleName, action, recommendation, minSeverity, operation, mode, limit);
     }
 
     private static Duration duration(String text, String at) {

@@ -3,6 +3,9 @@ package io.dbautopilot.automation.policy;
 import io.dbautopilot.automation.operation.OperationType;
 import io.dbautopilot.model.AnomalyEvent;
 import io.dbautopilot.model.AnomalyState;
+import io.dbautopilot.model.RecommendationEvent;
+import io.dbautopilot.model.RecommendationState;
+import io.dbautopilot.model.Risk;
 import io.dbautopilot.model.Severity;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +34,34 @@ class PolicyDeciderTest {
         assertDecision("idle_in_transaction", Severity.WARNING, OperationType.TERMINATE_IDLE, Mode.AUTO);
         assertDecision("long_running_query", Severity.CRITICAL, OperationType.CANCEL_QUERY, Mode.APPROVAL);
         assertDecision("unused_index", Severity.INFO, OperationType.DROP_INDEX, Mode.APPROVAL);
+    }
+
+    @Test
+    void recommendationsAreRoutedByTheKindNamedInThePolicy() {
+        assertRecommendation("missing_index", false, OperationType.CREATE_INDEX, Mode.APPROVAL);
+        assertRecommendation("unused_index", false, OperationType.DROP_INDEX, Mode.APPROVAL);
+        assertRecommendation("duplicate_index", false, OperationType.DROP_INDEX, Mode.APPROVAL);
+        assertRecommendation("vacuum", false, OperationType.VACUUM, Mode.WINDOW);
+        assertRecommendation("analyze", false, OperationType.ANALYZE, Mode.AUTO);
+        // a recommendation that requires approval never runs without one
+        assertRecommendation("analyze", true, OperationType.ANALYZE, Mode.APPROVAL);
+        assertTrue(PolicyDecider.decide(DEFAULT, Map.of(), recommendation("config", false, RecommendationState.RAISED)).isEmpty());
+        assertTrue(PolicyDecider.decide(DEFAULT, Map.of(),
+                recommendation("missing_index", false, RecommendationState.WITHDRAWN)).isEmpty());
+        // an anomaly whose detector happens to be a recommendation kind does not match a recommendation rule
+        assertTrue(PolicyDecider.decide(DEFAULT, Map.of(), event("missing_index", Severity.CRITICAL, AnomalyState.OPENED)).isEmpty());
+    }
+
+    private static void assertRecommendation(String kind, boolean requiresApproval, OperationType type, Mode mode) {
+        Decision d = PolicyDecider.decide(DEFAULT, Map.of(), recommendation(kind, requiresApproval, RecommendationState.RAISED))
+                .orElseThrow(() -> new AssertionError("no decision for " + kind));
+        assertEquals(type, d.operation(), kind);
+        assertEquals(mode, d.mode(), kind);
+    }
+
+    private static RecommendationEvent recommendation(String kind, boolean requiresApproval, RecommendationState state) {
+        return new RecommendationEvent(kind + ":db:public.t", "db", "db", "public.t", kind, state, Instant.now(),
+                Map.of(), null, null, Risk.LOW, requiresApproval, null);
     }
 
     @Test

@@ -15,7 +15,7 @@ class PolicyParserTest {
     @Test
     void theBuiltInPolicyIsValid() {
         Policy policy = PolicyParser.parse(PolicyDecider.read(PolicyDecider.DEFAULT_POLICY), "default");
-        assertEquals(12, policy.rules().size());
+        assertEquals(17, policy.rules().size());
         PolicyRule idle = policy.rule("idle-in-transaction").orElseThrow();
         assertEquals(OperationType.TERMINATE_IDLE, idle.operation());
         assertEquals(Mode.AUTO, idle.mode());
@@ -43,6 +43,20 @@ class PolicyParserTest {
         assertError("rules: []\n", "field 'rules' must be a non-empty list");
         assertError("nothing: here\n", "top-level field 'rules' (a list) is missing");
         assertError("rules: [ {", "not valid YAML");
+    }
+
+    @Test
+    void recommendationRulesNameTheKindAloneAndActOnObjects() {
+        Policy p = PolicyParser.parse("rules:\n  - name: mi\n    match: { recommendation: missing_index }\n"
+                + "    operation: create_index\n    mode: approval\n", "t");
+        assertEquals("missing_index", p.rule("mi").orElseThrow().recommendation());
+        assertError("rules:\n  - name: mixed\n    match: { recommendation: missing_index, rule: dead_tuples }\n"
+                + "    operation: create_index\n    mode: approval\n",
+                "rules[0] ('mixed'): field 'match.recommendation' cannot be combined with 'rule', 'action' or 'min_severity'");
+        assertError("rules:\n  - name: s\n    match: { recommendation: slow }\n    operation: cancel_query\n"
+                + "    mode: approval\n    limit: 1m\n", "rules[0] ('s'): field 'operation': cancel_query acts on sessions");
+        assertError("rules:\n  - name: ci\n    match: { rule: seq_scans }\n    operation: create_index\n    mode: auto\n",
+                "rules[0] ('ci'): field 'operation': create_index needs the columns of a recommendation");
     }
 
     private static void assertError(String yaml, String expected) {
