@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * interrupted (a {@code deferred} event and {@code interruptions = 1}), stops the backend the dead one left behind
  * and retries it to success once the lock is released. The operation is never left {@code running}.
  */
-class CrashRecoveryIT {
+class CrashRecoveryTest {
 
     @Test
     void anOperationOfAKilledInstanceIsMarkedInterruptedAndRetriedToSuccessAfterRestart() throws Exception {

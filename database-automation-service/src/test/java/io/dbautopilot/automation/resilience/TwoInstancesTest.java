@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * one attempt in the state row and exactly one {@code started} and one {@code succeeded} event on
  * autopilot.operations.v1, with no duplicate records at all.
  */
-class TwoInstancesIT {
+class TwoInstancesTest {
 
     private static final int PARTITIONS = 2;
     private static final String GROUP = "database-automation-service";
