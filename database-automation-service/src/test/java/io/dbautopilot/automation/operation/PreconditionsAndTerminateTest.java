@@ -51,7 +51,12 @@ class PreconditionsAndTerminateTest {
                     "autopilot.databases.tight.username", "${dbautopilot.test.postgres.user}",
                     "autopilot.databases.tight.password", "${dbautopilot.test.postgres.password}",
                     "autopilot.databases.tight.disk-capacity-bytes", "1048576",
-                    "autopilot.databases.tight.min-free-disk-bytes", "1024");
+                    "autopilot.databases.tight.min-free-disk-bytes", "1024",
+                    "autopilot.databases.lagging.url",
+                    "postgresql://${dbautopilot.test.postgres.host}:${dbautopilot.test.postgres.port}/demo_target",
+                    "autopilot.databases.lagging.username", "${dbautopilot.test.postgres.user}",
+                    "autopilot.databases.lagging.password", "${dbautopilot.test.postgres.password}",
+                    "autopilot.databases.lagging.replication-lag-limit-bytes", "1000");
         }
     }
 
@@ -171,6 +176,78 @@ class PreconditionsAndTerminateTest {
             assertEquals(1L, count("SELECT count(*) FROM pg_stat_activity WHERE pid = " + otherDb), "still connected");
             assertEquals(1L, count("SELECT count(*) FROM pg_stat_activity WHERE pid = " + checkpointer));
         }
+    }
+
+    @Test
+    void replicationLagOfARealStandbyDefersHeavyMaintenance() throws Exception {
+        postgres.execute("demo_target", "CREATE TABLE IF NOT EXISTS public.lag_t (id int, pad text)");
+        java.nio.file.Path base = Files.createTempDirectory("standby-");
+        java.nio.file.Path data = base.resolve("data");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        var bin = io.dbautopilot.localstack.postgres.PostgresBinaries.locate();
+        boolean root = "root".equals(System.getProperty("user.name"));
+        sh(base, root, "chown", "-R", "postgres:postgres", base.toString());
+        String id = null;
+        try {
+            sh(base, root, bin.tool("pg_basebackup").toString(), "-h", postgres.host(), "-p", Integer.toString(postgres.port()),
+                    "-U", postgres.user(), "-D", data.toString(), "-R", "-X", "stream", "-c", "fast", "--no-sync");
+            sh(base, root, bin.tool("pg_ctl").toString(), "-D", data.toString(), "-l", base.resolve("standby.log").toString(),
+                    "-w", "-t", "60", "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories="
+                            + base + " -c hot_standby=on -c wal_receiver_status_interval=1s", "start");
+            await().atMost(Duration.ofSeconds(30)).until(() -> ((Number) targetValue(
+                    "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND replay_lsn IS NOT NULL"))
+                    .longValue() == 1);
+            try (Connection standby = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port
+                    + "/demo_target", postgres.user(), postgres.password())) {
+                assertEquals(true, OperationsTestSupport.value(standby, "SELECT pg_is_in_recovery()"));
+                OperationsTestSupport.value(standby, "SELECT pg_wal_replay_pause()::text");
+            }
+            postgres.execute("demo_target", "INSERT INTO public.lag_t SELECT g, repeat('x', 200) FROM generate_series(1, 5000) g");
+            await().atMost(Duration.ofSeconds(30)).until(() -> ((Number) targetValue(
+                    "SELECT coalesce(max(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)), 0)::bigint FROM pg_stat_replication"))
+                    .longValue() > 1000);
+            String opId = given().header("X-API-Key", OperationsTestSupport.OPERATOR).contentType(ContentType.JSON)
+                    .body("{\"database\":\"lagging\",\"type\":\"vacuum\",\"object\":\"public.lag_t\"}")
+                    .when().post("/api/operations").then().statusCode(201).extract().path("id");
+            id = opId;
+            await().atMost(Duration.ofSeconds(60)).until(() -> "deferred".equals(field(opId, "status")));
+            String reason = field(opId, "reason");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "precondition replication_lag: standby (\\S+) is (\\d+) bytes behind, over the limit of 1000").matcher(reason);
+            assertTrue(m.matches(), reason);
+            assertTrue(Long.parseLong(m.group(2)) > 1000, reason);
+        } finally {
+            if (id != null) {
+                given().header("X-API-Key", OperationsTestSupport.OPERATOR).post("/api/operations/" + id + "/cancel");
+            }
+            try {
+                sh(base, root, bin.tool("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "30", "stop", "-m", "immediate");
+            } catch (AssertionError | Exception e) {
+                // not started
+            }
+            try (var files = Files.walk(base)) {
+                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    /** Runs a command (as the postgres OS user when this JVM runs as root) and fails with its output. */
+    private static void sh(Path dir, boolean root, String... command) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>();
+        if (root && !command[0].equals("chown")) {
+            cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        if (!root && command[0].equals("chown")) {
+            return;
+        }
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + cmd);
+        assertEquals(0, p.exitValue(), cmd + ": " + out);
     }
 
     private Object targetValue(String sql) throws Exception {
