@@ -6,6 +6,8 @@ import io.dbautopilot.automation.database.ManagedDatabases;
 import io.dbautopilot.automation.database.ManagedDatabasesConfig;
 import io.dbautopilot.automation.operation.ExecutionContext;
 import io.dbautopilot.automation.operation.Operation;
+import io.dbautopilot.automation.operation.OperationExecutor;
+import io.dbautopilot.automation.operation.OperationType;
 import io.dbautopilot.automation.operation.OperationsConfig;
 import io.dbautopilot.automation.operation.Outcome;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Executes one claimed operation on its target: checks preconditions, runs the statement with {@code lock_timeout}
@@ -30,7 +33,13 @@ import java.util.Optional;
  * the effect before and after. Identifiers come only from {@link CatalogObjects}.
  */
 @ApplicationScoped
-public class MaintenanceExecutor {
+public class MaintenanceExecutor implements OperationExecutor {
+
+    private static final Set<OperationType> TYPES = java.util.EnumSet.of(OperationType.VACUUM,
+            OperationType.VACUUM_FREEZE, OperationType.ANALYZE, OperationType.REINDEX, OperationType.CREATE_INDEX,
+            OperationType.DROP_INDEX, OperationType.TERMINATE_IDLE, OperationType.CANCEL_QUERY, OperationType.TERMINATE,
+            OperationType.PARTITION_CREATE, OperationType.PARTITION_DETACH, OperationType.PARTITION_DROP);
+
 
     private static final Logger LOG = Logger.getLogger(MaintenanceExecutor.class);
 
@@ -49,7 +58,13 @@ public class MaintenanceExecutor {
         this.partitions = partitions;
     }
 
+    @Override
+    public Set<OperationType> types() {
+        return TYPES;
+    }
+
     /** Runs the operation once; never throws for target-side problems (they become the outcome). */
+    @Override
     public Outcome execute(ExecutionContext ctx) {
         Operation op = ctx.operation();
         if (!databases.exists(op.targetId())) {
@@ -80,6 +95,7 @@ public class MaintenanceExecutor {
                 case PARTITION_CREATE -> partitionCreate(c, ctx, settings);
                 case PARTITION_DETACH -> partitionRetention(c, ctx, settings, false);
                 case PARTITION_DROP -> partitionRetention(c, ctx, settings, true);
+                default -> new Outcome.Failed("not a maintenance operation: " + op.type().wire(), Map.of());
             };
         } catch (LockUnavailable e) {
             return new Outcome.Deferred(e.getMessage(), e.details);

@@ -1,11 +1,11 @@
 package io.dbautopilot.automation.operation;
 
 import io.dbautopilot.automation.database.ManagedDatabases;
-import io.dbautopilot.automation.maintenance.MaintenanceExecutor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
 
@@ -24,8 +24,8 @@ import java.util.stream.Collectors;
 
 /**
  * Drives operations through their lifecycle on this instance: marks expired leases interrupted, claims claimable
- * operations of the configured databases (up to {@code max-parallel}), hands each to the
- * {@link MaintenanceExecutor} on a worker thread, renews the leases while they run and records the outcome.
+ * operations of the configured databases (up to {@code max-parallel}), hands each to the {@link OperationExecutor}
+ * of its type on a worker thread, renews the leases while they run and records the outcome.
  */
 @ApplicationScoped
 public class OperationEngine {
@@ -33,7 +33,7 @@ public class OperationEngine {
     private static final Logger LOG = Logger.getLogger(OperationEngine.class);
 
     private final OperationClaims claims;
-    private final MaintenanceExecutor executor;
+    private final Map<OperationType, OperationExecutor> executors;
     private final ManagedDatabases databases;
     private final OperationsConfig config;
     private final ManagedExecutor workers;
@@ -42,10 +42,10 @@ public class OperationEngine {
     private final Map<UUID, Running> running = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
 
-    public OperationEngine(OperationClaims claims, MaintenanceExecutor executor, ManagedDatabases databases,
+    public OperationEngine(OperationClaims claims, Instance<OperationExecutor> executors, ManagedDatabases databases,
                            OperationsConfig config, ManagedExecutor workers, MeterRegistry meters) {
         this.claims = claims;
-        this.executor = executor;
+        this.executors = byType(executors);
         this.databases = databases;
         this.config = config;
         this.workers = workers;
@@ -61,6 +61,20 @@ public class OperationEngine {
             host = "unknown-host";
         }
         return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static Map<OperationType, OperationExecutor> byType(Iterable<OperationExecutor> executors) {
+        Map<OperationType, OperationExecutor> byType = new java.util.EnumMap<>(OperationType.class);
+        for (OperationExecutor e : executors) {
+            for (OperationType t : e.types()) {
+                OperationExecutor previous = byType.put(t, e);
+                if (previous != null) {
+                    throw new IllegalStateException("operation type " + t.wire() + " is claimed by two executors: "
+                            + previous.getClass().getName() + " and " + e.getClass().getName());
+                }
+            }
+        }
+        return byType;
     }
 
     /** This instance's name in leases. */
@@ -126,7 +140,9 @@ public class OperationEngine {
     }
 
     private void dispatch(Operation op) {
-        Running r = new Running(op, Instant.now().plus(config.timeBudget()));
+        OperationExecutor executor = executors.get(op.type());
+        Duration budget = executor == null ? config.timeBudget() : executor.timeBudget(op).orElse(config.timeBudget());
+        Running r = new Running(op, Instant.now().plus(budget));
         running.put(op.id(), r);
         LOG.infof("Operation %s (%s %s on %s) claimed by %s", op.id(), op.type().wire(),
                 op.object() == null ? "" : op.object(), op.targetId(), owner);
@@ -140,8 +156,12 @@ public class OperationEngine {
     }
 
     private void run(Running r) {
-        Outcome outcome = executor.execute(r);
         Operation op = r.op;
+        OperationExecutor executor = executors.get(op.type());
+        Outcome outcome = executor == null
+                ? new Outcome.Failed("no executor for operation type '" + op.type().wire()
+                        + "' in this build of the service", Map.of())
+                : executor.execute(r);
         if (shuttingDown && outcome instanceof Outcome.Cancelled) {
             // stopped by this instance's shutdown, not by an operator: hand it back for an immediate retry
             outcome = new Outcome.Deferred("interrupted: instance " + owner + " shut down while it ran; retrying",

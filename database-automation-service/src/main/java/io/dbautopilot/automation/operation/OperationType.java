@@ -35,7 +35,19 @@ public enum OperationType {
     /** Detaches (concurrently) the partitions beyond retention; verified by them no longer being attached. */
     PARTITION_DETACH(false, ObjectKind.TABLE),
     /** Detaches and drops the partitions beyond retention (destructive: needs a policy that allows it). */
-    PARTITION_DROP(false, ObjectKind.TABLE);
+    PARTITION_DROP(false, ObjectKind.TABLE),
+    /** A backup of the database (engine and backup type in the parameters); run by the backup capability. */
+    BACKUP(true, ObjectKind.NONE),
+    /** Verification of a stored backup (object = backup id); run by the backup capability. */
+    BACKUP_VERIFY(false, ObjectKind.NONE),
+    /** Restore of a backup into a new data directory and port (never over the target unless forced). */
+    RESTORE(false, ObjectKind.NONE),
+    /** Scheduled restore drill: restore the latest backup to a scratch cluster, check it, measure the RTO, remove it. */
+    RESTORE_DRILL(false, ObjectKind.NONE),
+    /** Applies pending schema migrations (optionally up to a target version); run by the migration capability. */
+    MIGRATE(true, ObjectKind.NONE),
+    /** Rolls back the latest applied migrations with their undo scripts; run by the migration capability. */
+    MIGRATE_UNDO(true, ObjectKind.NONE);
 
     /** What the operation's object names. */
     public enum ObjectKind { TABLE, TABLE_OR_DATABASE, INDEX, PID, NONE }

@@ -1,0 +1,23 @@
+package io.dbautopilot.automation.operation;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Runs claimed operations of some types (maintenance, backups, migrations…); the engine picks the one bean whose
+ * {@link #types()} contains the operation's type, so capabilities plug in without the engine knowing them.
+ */
+public interface OperationExecutor {
+
+    /** The operation types this executor runs; no two executors may claim the same type. */
+    Set<OperationType> types();
+
+    /** Runs the operation once on a worker thread; never throws for target-side problems (they become the outcome). */
+    Outcome execute(ExecutionContext ctx);
+
+    /** The time budget of one attempt when it differs from {@code autopilot.operations.time-budget}. */
+    default Optional<Duration> timeBudget(Operation op) {
+        return Optional.empty();
+    }
+}
