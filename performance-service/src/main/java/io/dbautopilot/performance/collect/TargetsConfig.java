@@ -93,5 +93,12 @@ public interface TargetsConfig {
         /** How many of the oldest tables (by transaction ID age) to report per database. */
         @WithDefault("10")
         int oldestTables();
+
+        /**
+         * How long a relation's size or column-statistics summary (bloat input) is reused while nothing shows it
+         * changed (file node, tuple counters, last analyze); {@code 0s} re-reads every relation on every run.
+         */
+        @WithDefault("1h")
+        Duration relationCacheMaxAge();
     }
 }

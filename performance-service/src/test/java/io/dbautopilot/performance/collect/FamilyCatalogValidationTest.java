@@ -85,6 +85,11 @@ class FamilyCatalogValidationTest {
                     public int oldestTables() {
                         return 10;
                     }
+
+                    @Override
+                    public Duration relationCacheMaxAge() {
+                        return Duration.ofHours(1);
+                    }
                 };
             }
         };

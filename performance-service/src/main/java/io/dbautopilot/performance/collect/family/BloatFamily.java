@@ -10,7 +10,13 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code bloat} family: estimated wasted bytes of every table and btree index, from catalog statistics only
@@ -19,7 +25,9 @@ import java.util.List;
  * <p>The estimate is the classic one (the ioguide / PostgreSQL Experts queries, reimplemented): the pages the
  * live tuples would need at the relation's fillfactor, given the tuple header, null bitmap, alignment and item
  * pointer, compared with the pages the relation has. Relations without statistics (never analyzed, expression
- * index columns) are counted as unestimated rather than guessed.
+ * index columns) are counted as unestimated rather than guessed. Page and tuple counts are read on every run; the
+ * column statistics (the costly part for a non-superuser, who must go through pg_stats) are cached per relation
+ * and re-read only after its table was analyzed or its columns changed (see {@link RelationCache}).
  */
 @ApplicationScoped
 public class BloatFamily extends DatabaseSqlFamily {
@@ -40,96 +48,165 @@ public class BloatFamily extends DatabaseSqlFamily {
     /** Maximum alignment on 64-bit platforms. */
     static final int MAXALIGN = 8;
 
-    /** pg_stats (readable by everyone, per-column privilege checks, slow) is the fallback for pg_statistic. */
-    static final String SQL_STATS = """
-            SELECT n.nspname AS schemaname, c.relname, c.relpages::float8 AS relpages, c.reltuples::float8 AS reltuples,
-                   coalesce(substring(array_to_string(c.reloptions, ' ') FROM 'fillfactor=([0-9]+)')::int, 100) AS fillfactor,
+    /** Column statistics of a relation that the estimate needs; they change only when its table is analyzed. */
+    record ColumnStats(double dataWidth, long missing, boolean hasNulls, int natts) {
+    }
+
+    private final RelationCache<ColumnStats> cache = new RelationCache<>();
+
+    static final String FILLFACTOR = "coalesce(substring(array_to_string(%s.reloptions, ' ') FROM 'fillfactor=([0-9]+)')::int, %d)";
+
+    /**
+     * Every user table and valid btree index with its page and tuple counts (read on every run: VACUUM and ANALYZE
+     * move them) and the key of its column statistics (last analyze times of the table, its live columns).
+     */
+    static final String SQL_RELATIONS = """
+            SELECT 'table' AS kind, c.oid::int8 AS oid, n.nspname AS schemaname, c.relname, NULL::name AS indexrelname,
+                   c.relpages::float8 AS relpages, c.reltuples::float8 AS reltuples, %s AS fillfactor,
+                   current_setting('block_size')::int AS block_size,
+                   concat_ws(':', coalesce(pg_stat_get_last_analyze_time(c.oid)::text, '-'),
+                             coalesce(pg_stat_get_last_autoanalyze_time(c.oid)::text, '-'),
+                             (SELECT count(*) FROM pg_attribute a
+                               WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped)) AS stats_key
+              FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind IN ('r', 'm') AND c.relpages > 0
+               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
+            UNION ALL
+            SELECT 'index', ic.oid::int8, n.nspname, t.relname, ic.relname,
+                   ic.relpages::float8, ic.reltuples::float8, %s, current_setting('block_size')::int,
+                   concat_ws(':', coalesce(pg_stat_get_last_analyze_time(t.oid)::text, '-'),
+                             coalesce(pg_stat_get_last_autoanalyze_time(t.oid)::text, '-'), i.indkey::text)
+              FROM pg_index i
+              JOIN pg_class ic ON ic.oid = i.indexrelid
+              JOIN pg_am am ON am.oid = ic.relam AND am.amname = 'btree'
+              JOIN pg_class t ON t.oid = i.indrelid
+              JOIN pg_namespace n ON n.oid = t.relnamespace
+             WHERE ic.relpages > 1 AND i.indisvalid
+               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'"""
+            .formatted(FILLFACTOR.formatted("c", 100), FILLFACTOR.formatted("ic", 90));
+
+    /** Column statistics of the given tables from pg_stats (readable by everyone, per-column privilege checks, slow). */
+    static final String SQL_TABLE_STATS = """
+            SELECT c.oid::int8 AS oid,
                    sum((1 - coalesce(s.null_frac, 0)) * coalesce(s.avg_width, 0))::float8 AS data_width,
                    count(*) FILTER (WHERE s.attname IS NULL) AS missing,
-                   max(coalesce(s.null_frac, 0)) > 0 AS has_nulls, count(*) AS natts,
-                   current_setting('block_size')::int AS block_size
+                   max(coalesce(s.null_frac, 0)) > 0 AS has_nulls, count(*) AS natts
               FROM pg_class c
               JOIN pg_namespace n ON n.oid = c.relnamespace
               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
               LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname
                                   AND s.attname = a.attname AND NOT s.inherited
-             WHERE c.relkind IN ('r', 'm') AND c.relpages > 0
-               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
-             GROUP BY n.nspname, c.relname, c.relpages, c.reltuples, c.reloptions;
-            SELECT n.nspname AS schemaname, t.relname, ic.relname AS indexrelname,
-                   ic.relpages::float8 AS relpages, ic.reltuples::float8 AS reltuples,
-                   coalesce(substring(array_to_string(ic.reloptions, ' ') FROM 'fillfactor=([0-9]+)')::int, 90) AS fillfactor,
+             WHERE c.oid::int8 = ANY($1)
+             GROUP BY c.oid""";
+
+    /** Column statistics of the key columns of the given btree indexes, from their tables' pg_stats. */
+    static final String SQL_INDEX_STATS = """
+            SELECT i.indexrelid::int8 AS oid,
                    sum(coalesce(s.avg_width, 0))::float8 AS data_width,
                    count(*) FILTER (WHERE s.attname IS NULL) AS missing,
-                   max(coalesce(s.null_frac, 0)) > 0 AS has_nulls, count(*) AS natts,
-                   current_setting('block_size')::int AS block_size
+                   max(coalesce(s.null_frac, 0)) > 0 AS has_nulls, count(*) AS natts
               FROM pg_index i
-              JOIN pg_class ic ON ic.oid = i.indexrelid
-              JOIN pg_am am ON am.oid = ic.relam AND am.amname = 'btree'
               JOIN pg_class t ON t.oid = i.indrelid
               JOIN pg_namespace n ON n.oid = t.relnamespace
               CROSS JOIN LATERAL unnest(i.indkey::int2[]) AS k(attnum)
               LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
               LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = t.relname
                                   AND s.attname = a.attname AND NOT s.inherited
-             WHERE ic.relpages > 1 AND i.indisvalid
-               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
-             GROUP BY n.nspname, t.relname, ic.relname, ic.relpages, ic.reltuples, ic.reloptions""";
+             WHERE i.indexrelid::int8 = ANY($1)
+             GROUP BY i.indexrelid""";
 
-    /**
-     * The same estimate from pg_statistic directly, joined by OID instead of names: several times cheaper than the
-     * pg_stats view, but readable only by superusers.
-     */
-    static final String SQL_STATISTIC = SQL_STATS
-            .replaceAll("LEFT JOIN pg_stats s ON s\\.schemaname = n\\.nspname AND s\\.tablename = (\\w)\\.relname\\s+"
-                            + "AND s\\.attname = a\\.attname AND NOT s\\.inherited",
-                    "LEFT JOIN pg_statistic s ON s.starelid = $1.oid AND s.staattnum = a.attnum AND NOT s.stainherit")
-            .replace("s.null_frac", "s.stanullfrac").replace("s.avg_width", "s.stawidth")
-            .replace("s.attname IS NULL", "s.starelid IS NULL");
+    /** The pg_stats queries rewritten for pg_statistic, joined by OID: several times cheaper, superusers only. */
+    static String direct(String viaPgStats) {
+        return viaPgStats
+                .replaceAll("LEFT JOIN pg_stats s ON s\\.schemaname = n\\.nspname AND s\\.tablename = (\\w)\\.relname\\s+"
+                                + "AND s\\.attname = a\\.attname AND NOT s\\.inherited",
+                        "LEFT JOIN pg_statistic s ON s.starelid = $1.oid AND s.staattnum = a.attnum AND NOT s.stainherit")
+                .replace("s.null_frac", "s.stanullfrac").replace("s.avg_width", "s.stawidth")
+                .replace("s.attname IS NULL", "s.starelid IS NULL");
+    }
+
+    static final String SQL_TABLE_STATISTIC = direct(SQL_TABLE_STATS);
+    static final String SQL_INDEX_STATISTIC = direct(SQL_INDEX_STATS);
 
     static final String CAN_READ_STATISTIC = "SELECT has_table_privilege('pg_catalog.pg_statistic', 'SELECT') AS direct";
 
     @Override
     protected String sql(CollectionContext context) {
-        return SQL_STATS;
+        return CAN_READ_STATISTIC + ";\n" + SQL_RELATIONS;
     }
 
     @Override
     public Uni<List<MetricPoint>> collect(CollectionContext context, SqlClient client) {
-        return client.query(CAN_READ_STATISTIC).execute().chain(rows ->
-                run(context, client, rows.iterator().next().getBoolean("direct") ? SQL_STATISTIC : SQL_STATS));
+        Instant now = Instant.now();
+        return client.query(sql(context)).execute().chain(first -> {
+            boolean direct = first.iterator().next().getBoolean("direct");
+            RowSet<Row> relations = first.next();
+            Map<Long, String> statsKeys = new HashMap<>();
+            Set<Long> indexes = new HashSet<>();
+            for (Row r : relations) {
+                statsKeys.put(r.getLong("oid"), r.getString("stats_key"));
+                if ("index".equals(r.getString("kind"))) {
+                    indexes.add(r.getLong("oid"));
+                }
+            }
+            RelationCache.Plan plan = cache.plan(context, statsKeys, context.settings().relationCacheMaxAge(), now);
+            List<Long> tables = plan.reread().stream().filter(oid -> !indexes.contains(oid)).toList();
+            List<Long> btrees = plan.reread().stream().filter(indexes::contains).toList();
+            return readOids(client, direct ? SQL_TABLE_STATISTIC : SQL_TABLE_STATS, tables)
+                    .chain(t -> readOids(client, direct ? SQL_INDEX_STATISTIC : SQL_INDEX_STATS, btrees)
+                            .map(i -> {
+                                int read = store(context, t, statsKeys, now) + store(context, i, statsKeys, now);
+                                PointsBuilder points = new PointsBuilder(baseLabels(context));
+                                map(context, List.of(relations), points);
+                                cachePoints(points, name(), plan, read);
+                                return points.build();
+                            }));
+        });
+    }
+
+    private int store(CollectionContext context, RowSet<Row> rows, Map<Long, String> keys, Instant now) {
+        int read = 0;
+        if (rows != null) {
+            for (Row r : rows) {
+                long oid = r.getLong("oid");
+                cache.put(context, oid, keys.get(oid), new ColumnStats(number(r, "data_width"), r.getLong("missing"),
+                        Boolean.TRUE.equals(r.getBoolean("has_nulls")), r.getInteger("natts")), now);
+                read++;
+            }
+        }
+        return read;
     }
 
     @Override
     protected void map(CollectionContext context, List<RowSet<Row>> results, PointsBuilder points) {
         int unestimated = 0;
         double tableBloat = 0;
-        for (Row r : results.get(0)) {
-            if (number(r, "missing") > 0 || number(r, "reltuples") < 0) {
-                unestimated++;
-                continue;
-            }
-            Estimate e = estimateTable(number(r, "relpages"), number(r, "reltuples"), (int) number(r, "fillfactor"),
-                    number(r, "data_width"), r.getBoolean("has_nulls"), (int) number(r, "natts"),
-                    (int) number(r, "block_size"));
-            String[] labels = {"schemaname", r.getString("schemaname"), "relname", r.getString("relname")};
-            points.add("pg_table_bloat_bytes", e.wastedBytes(), labels);
-            points.add("pg_table_bloat_ratio", e.ratio(), labels);
-            tableBloat += e.wastedBytes();
-        }
         double indexBloat = 0;
-        for (Row r : results.get(1)) {
-            if (number(r, "missing") > 0 || number(r, "reltuples") < 0) {
+        for (Row r : results.get(0)) {
+            Optional<ColumnStats> stats = cache.get(context, r.getLong("oid"));
+            if (stats.isEmpty() || stats.get().missing() > 0 || number(r, "reltuples") < 0) {
                 unestimated++;
                 continue;
             }
-            Estimate e = estimateBtree(number(r, "relpages"), number(r, "reltuples"), (int) number(r, "fillfactor"),
-                    number(r, "data_width"), r.getBoolean("has_nulls"), (int) number(r, "block_size"));
-            String[] labels = {"schemaname", r.getString("schemaname"), "relname", r.getString("relname"),
-                    "indexrelname", r.getString("indexrelname")};
-            points.add("pg_index_bloat_bytes", e.wastedBytes(), labels);
-            points.add("pg_index_bloat_ratio", e.ratio(), labels);
-            indexBloat += e.wastedBytes();
+            ColumnStats c = stats.get();
+            int blockSize = r.getInteger("block_size");
+            if ("table".equals(r.getString("kind"))) {
+                Estimate e = estimateTable(number(r, "relpages"), number(r, "reltuples"), r.getInteger("fillfactor"),
+                        c.dataWidth(), c.hasNulls(), c.natts(), blockSize);
+                String[] labels = {"schemaname", r.getString("schemaname"), "relname", r.getString("relname")};
+                points.add("pg_table_bloat_bytes", e.wastedBytes(), labels);
+                points.add("pg_table_bloat_ratio", e.ratio(), labels);
+                tableBloat += e.wastedBytes();
+            } else {
+                Estimate e = estimateBtree(number(r, "relpages"), number(r, "reltuples"), r.getInteger("fillfactor"),
+                        c.dataWidth(), c.hasNulls(), blockSize);
+                String[] labels = {"schemaname", r.getString("schemaname"), "relname", r.getString("relname"),
+                        "indexrelname", r.getString("indexrelname")};
+                points.add("pg_index_bloat_bytes", e.wastedBytes(), labels);
+                points.add("pg_index_bloat_ratio", e.ratio(), labels);
+                indexBloat += e.wastedBytes();
+            }
         }
         points.add("pg_database_table_bloat_bytes", tableBloat);
         points.add("pg_database_index_bloat_bytes", indexBloat);

@@ -1,29 +1,42 @@
 package io.dbautopilot.performance.collect.family;
 
+import io.dbautopilot.model.MetricPoint;
 import io.dbautopilot.performance.collect.CollectionContext;
 import io.dbautopilot.performance.collect.PointsBuilder;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@code indexes} family: pg_stat_user_indexes with sizes and validity, and the indexes worth a look —
  * unused (never scanned, not backing a unique, primary-key or exclusion constraint), duplicate (same table,
  * access method, columns, operator classes, collations, expressions and predicate as another) and invalid
- * (typically the leftover of a failed {@code CREATE INDEX CONCURRENTLY}).
+ * (typically the leftover of a failed {@code CREATE INDEX CONCURRENTLY}). Statistics are read on every run; sizes
+ * are cached per index and re-read only when its file node or its table's tuple and vacuum counters moved (see
+ * {@link TableSizesFamily}), never for an index holding or awaiting an ACCESS EXCLUSIVE lock.
  */
 @ApplicationScoped
 public class IndexesFamily extends DatabaseSqlFamily {
+    private final RelationCache<Long> sizes = new RelationCache<>();
+
     public IndexesFamily() {
         super("indexes", Duration.ofMinutes(10), true);
     }
 
     static final String SQL = LOCKED + """
             , idx AS (
-                SELECT s.schemaname, s.relname, s.indexrelname, s.idx_scan, s.idx_tup_read, s.idx_tup_fetch,
+                SELECT s.indexrelid::int8 AS oid, s.schemaname, s.relname, s.indexrelname, s.idx_scan,
+                       s.idx_tup_read, s.idx_tup_fetch,
                        io.idx_blks_read, io.idx_blks_hit,
                        i.indisunique OR i.indisprimary OR i.indisexclusion AS enforces_constraint,
                        i.indisvalid AND i.indisready AS valid,
@@ -31,8 +44,11 @@ public class IndexesFamily extends DatabaseSqlFamily {
                        i.indcollation::text AS collations,
                        coalesce(pg_get_expr(i.indexprs, i.indrelid), '') AS exprs,
                        coalesce(pg_get_expr(i.indpred, i.indrelid), '') AS pred,
-                       CASE WHEN s.indexrelid IN (SELECT relation FROM locked) THEN NULL
-                            ELSE pg_relation_size(s.indexrelid) END AS size_bytes
+                       s.indexrelid IN (SELECT relation FROM locked) AS locked,
+                       concat_ws(':', c.relfilenode, pg_stat_get_tuples_inserted(i.indrelid),
+                                 pg_stat_get_tuples_updated(i.indrelid), pg_stat_get_tuples_deleted(i.indrelid),
+                                 pg_stat_get_vacuum_count(i.indrelid) + pg_stat_get_autovacuum_count(i.indrelid))
+                           AS change_key
                   FROM pg_stat_user_indexes s
                   JOIN pg_statio_user_indexes io ON io.indexrelid = s.indexrelid
                   JOIN pg_index i ON i.indexrelid = s.indexrelid
@@ -41,9 +57,46 @@ public class IndexesFamily extends DatabaseSqlFamily {
                       AS duplicate
               FROM idx""";
 
+    /** The sizes of the given indexes (skipping any that got locked since). */
+    static final String SQL_SIZES = LOCKED + """
+            SELECT c.oid::int8 AS oid, pg_relation_size(c.oid) AS size_bytes
+              FROM pg_class c
+             WHERE c.oid::int8 = ANY($1) AND c.oid NOT IN (SELECT relation FROM locked)""";
+
     @Override
     protected String sql(CollectionContext context) {
         return SQL;
+    }
+
+    @Override
+    public Uni<List<MetricPoint>> collect(CollectionContext context, SqlClient client) {
+        Instant now = Instant.now();
+        return client.query(SQL).execute().chain(indexes -> {
+            Map<Long, String> changeKeys = new HashMap<>();
+            Set<Long> locked = new HashSet<>();
+            for (Row r : indexes) {
+                changeKeys.put(r.getLong("oid"), r.getString("change_key"));
+                if (r.getBoolean("locked")) {
+                    locked.add(r.getLong("oid"));
+                }
+            }
+            RelationCache.Plan plan = sizes.plan(context, changeKeys, context.settings().relationCacheMaxAge(), now);
+            List<Long> reread = plan.reread().stream().filter(oid -> !locked.contains(oid)).toList();
+            return readOids(client, SQL_SIZES, reread).map(fresh -> {
+                int read = 0;
+                if (fresh != null) {
+                    for (Row r : fresh) {
+                        long oid = r.getLong("oid");
+                        sizes.put(context, oid, changeKeys.get(oid), r.getLong("size_bytes"), now);
+                        read++;
+                    }
+                }
+                PointsBuilder points = new PointsBuilder(baseLabels(context));
+                map(context, List.of(indexes), points);
+                cachePoints(points, name(), plan, read);
+                return points.build();
+            });
+        });
     }
 
     @Override
@@ -62,7 +115,8 @@ public class IndexesFamily extends DatabaseSqlFamily {
             points.add("pg_stat_user_indexes_idx_tup_fetch", r.getValue("idx_tup_fetch"), labels);
             points.add("pg_statio_user_indexes_idx_blks_read", r.getValue("idx_blks_read"), labels);
             points.add("pg_statio_user_indexes_idx_blks_hit", r.getValue("idx_blks_hit"), labels);
-            points.add("pg_stat_user_indexes_size_bytes", r.getValue("size_bytes"), labels);
+            Long size = sizes.get(context, r.getLong("oid")).orElse(null);
+            points.add("pg_stat_user_indexes_size_bytes", size, labels);
             boolean valid = r.getBoolean("valid");
             points.add("pg_stat_user_indexes_valid", valid, labels);
             if (!valid) {
@@ -71,7 +125,7 @@ public class IndexesFamily extends DatabaseSqlFamily {
             }
             if (number(r, "idx_scan") == 0 && !r.getBoolean("enforces_constraint") && valid) {
                 unused++;
-                unusedBytes += number(r, "size_bytes");
+                unusedBytes += size == null ? 0 : size;
                 points.add("pg_index_unused", 1, labels);
             }
             if (r.getBoolean("duplicate")) {

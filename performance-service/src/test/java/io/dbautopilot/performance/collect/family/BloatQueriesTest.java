@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
@@ -17,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The fast pg_statistic query and the pg_stats fallback read the same statistics from a real cluster. */
+/** The bloat family's queries on a real cluster: the fast pg_statistic path and the pg_stats fallback agree, keys move with ANALYZE. */
 class BloatQueriesTest {
 
     static ThrowawayPostgres postgres;
@@ -31,6 +32,7 @@ class BloatQueriesTest {
                     + "FROM generate_series(1, 5000) g");
             st.execute("CREATE INDEX t_v ON t (v, n)");
             st.execute("CREATE INDEX t_expr ON t (lower(v))");
+            st.execute("CREATE INDEX t_n_partial ON t (n) WHERE n > 10");
             st.execute("ANALYZE t");
         }
     }
@@ -41,23 +43,60 @@ class BloatQueriesTest {
     }
 
     @Test
-    void theFastQueryReadsPgStatisticInsteadOfPgStats() {
-        assertFalse(BloatFamily.SQL_STATISTIC.contains("pg_stats "), BloatFamily.SQL_STATISTIC);
-        assertEquals(2, BloatFamily.SQL_STATISTIC.split("pg_statistic s").length - 1);
+    void theFastQueriesReadPgStatisticInsteadOfPgStats() {
+        for (String sql : List.of(BloatFamily.SQL_TABLE_STATISTIC, BloatFamily.SQL_INDEX_STATISTIC)) {
+            assertFalse(sql.contains("pg_stats "), sql);
+            assertEquals(1, sql.split("pg_statistic s").length - 1, sql);
+        }
     }
 
     @Test
     void bothQueriesGiveTheSameRows() throws Exception {
-        List<String> viaStats = rows(BloatFamily.SQL_STATS);
-        List<String> viaStatistic = rows(BloatFamily.SQL_STATISTIC);
-        assertTrue(viaStats.stream().anyMatch(r -> r.contains("t_v")), viaStats.toString());
+        List<Long> tables = oids('r');
+        List<Long> indexes = oids('i');
+        List<String> viaStats = rows(BloatFamily.SQL_TABLE_STATS, tables);
+        viaStats.addAll(rows(BloatFamily.SQL_INDEX_STATS, indexes));
+        List<String> viaStatistic = rows(BloatFamily.SQL_TABLE_STATISTIC, tables);
+        viaStatistic.addAll(rows(BloatFamily.SQL_INDEX_STATISTIC, indexes));
+        assertEquals(5, viaStats.size(), "table t and its 4 indexes (pkey, t_v, t_expr, t_n_partial): " + viaStats);
+        assertTrue(viaStats.stream().anyMatch(r -> r.contains("missing=1")), "the expression index has no column statistics");
         assertEquals(viaStats, viaStatistic);
     }
 
-    private static List<String> rows(String sql) throws Exception {
-        List<String> out = new ArrayList<>();
+    @Test
+    void theRelationListCarriesPagesAndAStatisticsKeyThatMovesWithAnalyze() throws Exception {
+        List<String> before = rows(BloatFamily.SQL_RELATIONS, null);
+        assertTrue(before.stream().anyMatch(r -> r.contains("kind=table") && r.contains("relname=t ")), before.toString());
+        assertTrue(before.stream().anyMatch(r -> r.contains("indexrelname=t_v ")), before.toString());
         try (Connection c = postgres.connect("postgres"); Statement st = c.createStatement()) {
-            boolean more = st.execute(sql);
+            st.execute("ANALYZE t");
+        }
+        List<String> after = rows(BloatFamily.SQL_RELATIONS, null);
+        assertEquals(before.size(), after.size());
+        for (int i = 0; i < before.size(); i++) {
+            assertFalse(before.get(i).equals(after.get(i)), "stats_key must move after ANALYZE: " + before.get(i));
+        }
+    }
+
+    private static List<Long> oids(char relkind) throws Exception {
+        List<Long> oids = new ArrayList<>();
+        try (Connection c = postgres.connect("postgres"); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(
+                     "SELECT oid::int8 FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = '" + relkind + "'")) {
+            while (rs.next()) {
+                oids.add(rs.getLong(1));
+            }
+        }
+        return oids;
+    }
+
+    private static List<String> rows(String sql, List<Long> oids) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = postgres.connect("postgres"); PreparedStatement st = c.prepareStatement(sql.replace("$1", "?"))) { // JDBC placeholders
+            if (oids != null) {
+                st.setArray(1, c.createArrayOf("int8", oids.toArray()));
+            }
+            boolean more = st.execute();
             while (more) {
                 try (ResultSet rs = st.getResultSet()) {
                     ResultSetMetaData md = rs.getMetaData();

@@ -57,6 +57,28 @@ class FamiliesTest {
     }
 
     @Test
+    void cachedSizesAreReReadWhenTheTableOrItsIndexesChange() throws Exception {
+        exec(DB, "CREATE TABLE size_probe (id int, pad text)",
+                "INSERT INTO size_probe SELECT g, repeat('x', 100) FROM generate_series(1, 100) g");
+        MetricSnapshot first = await("demo", Instant.now(), x ->
+                value(x, "pg_stat_user_tables_table_size_bytes", "datname", DB, "relname", "size_probe").isPresent()
+                        && value(x, "pg_relation_cache_reused", "datname", DB, "cache", "table_sizes").orElse(0) > 0);
+        double table = value(first, "pg_stat_user_tables_table_size_bytes", "datname", DB, "relname", "size_probe").orElseThrow();
+        assertEquals(0, value(first, "pg_stat_user_tables_index_size_bytes", "datname", DB, "relname", "size_probe").orElseThrow());
+
+        exec(DB, "INSERT INTO size_probe SELECT g, repeat('x', 100) FROM generate_series(1, 5000) g");
+        await("demo", Instant.now(), x -> value(x, "pg_stat_user_tables_table_size_bytes", "datname", DB,
+                "relname", "size_probe").orElse(0) > table);
+        exec(DB, "CREATE INDEX size_probe_id ON size_probe (id)");
+        MetricSnapshot indexed = await("demo", Instant.now(), x -> value(x, "pg_stat_user_tables_index_size_bytes",
+                "datname", DB, "relname", "size_probe").orElse(0) > 0
+                && value(x, "pg_stat_user_indexes_size_bytes", "datname", DB, "indexrelname", "size_probe_id").orElse(0) > 0);
+        assertEquals(value(indexed, "pg_stat_user_indexes_size_bytes", "datname", DB, "indexrelname", "size_probe_id").orElseThrow(),
+                value(indexed, "pg_stat_user_tables_index_size_bytes", "datname", DB, "relname", "size_probe").orElseThrow(),
+                "the table's only index is all of its index size");
+    }
+
+    @Test
     void unusedDuplicateAndInvalidIndexesAreReported() throws Exception {
         exec(DB, "CREATE TABLE idx_probe (id int PRIMARY KEY, a int, b int)",
                 "INSERT INTO idx_probe SELECT g, g % 100, g FROM generate_series(1, 5000) g",
