@@ -39,6 +39,10 @@ import java.util.concurrent.TimeUnit;
  * java -cp "deploy/local-stack/target/classes:deploy/local-stack/target/lib/*" bench/CollectorBench.java \
  *      [--phase all|compare|capacity] [--tables-per-db 500] [--cycles 5] [--capacity 100,500,1000]
  *      [--capacity-seconds 240] [--exporter /usr/bin/prometheus-postgres-exporter] [--out bench/results]
+ *      [--churn-percent 0] [--cache-max-age 1h]
+ * --churn-percent P: before each measured cycle, update one row in P % of the tables of each database (a write load
+ *   that makes the collector re-read those tables' sizes); --cache-max-age: the service's relation-cache-max-age
+ *   (0s turns the relation cache off, so every cycle reads every size and column statistic).
  * </pre>
  */
 public final class CollectorBench {
@@ -53,7 +57,7 @@ public final class CollectorBench {
     static String exporterQueries; // optional queries.yaml for a third exporter variant (per-table stats)
     static final List<String> FAMILIES = List.of("activity", "locks", "replication", "host", "database", "wal",
             "tables", "table_sizes", "statements", "bgwriter", "archiver", "replication_slots", "wraparound", "wraparound_tables",
-            "indexes", "bloat", "sequences", "settings", "security", "schema_security");
+            "indexes", "bloat", "sequences", "settings", "security", "schema_security", "database_sizes");
 
     static final List<Process> children = new CopyOnWriteArrayList<>();
     static Path root = Path.of(".").toAbsolutePath().normalize();
@@ -62,6 +66,8 @@ public final class CollectorBench {
     static String exporterBin = "/usr/bin/prometheus-postgres-exporter";
     static EmbeddedKafka kafka;
     static ThrowawayPostgres pg;
+    static int churnPercent = 0;
+    static String cacheMaxAge = null;
 
     public static void main(String[] args) throws Exception {
         String phase = "all";
@@ -74,6 +80,8 @@ public final class CollectorBench {
                 case "--phase" -> phase = args[++i];
                 case "--tables-per-db" -> tablesPerDb = Integer.parseInt(args[++i]);
                 case "--cycles" -> cycles = Integer.parseInt(args[++i]);
+                case "--churn-percent" -> churnPercent = Integer.parseInt(args[++i]);
+                case "--cache-max-age" -> cacheMaxAge = args[++i];
                 case "--capacity" -> capacity = java.util.Arrays.stream(args[++i].split(","))
                         .map(String::trim).map(Integer::parseInt).toList();
                 case "--capacity-seconds" -> capacitySeconds = Integer.parseInt(args[++i]);
@@ -130,6 +138,8 @@ public final class CollectorBench {
         ObjectNode result = JSON.createObjectNode();
         result.put("postgres_version", pgVersion);
         result.put("tables_per_database", tablesPerDb);
+        result.put("churn_percent", churnPercent);
+        result.put("relation_cache_max_age", cacheMaxAge == null ? "default (1h)" : cacheMaxAge);
         long t0 = System.nanoTime();
         for (String db : List.of("bench_a", "bench_b")) {
             progress("creating " + db + " with " + tablesPerDb + " tables (PK + 1 index, 300 rows each)");
@@ -158,6 +168,9 @@ public final class CollectorBench {
         props.put("autopilot.targets.bench.cycle-budget", "60s");
         for (String f : FAMILIES) {
             props.put("autopilot.collection.family-intervals." + f, "1s");
+        }
+        if (cacheMaxAge != null) {
+            props.put("autopilot.collection.relation-cache-max-age", cacheMaxAge);
         }
         Process svc = startService("compare", svcPort, "bench_a", props);
         List<Exp> exps = new ArrayList<>();
@@ -206,7 +219,9 @@ public final class CollectorBench {
         Map<String, List<Long>> familyMs = new TreeMap<>();
         ArrayNode rounds = JSON.createArrayNode();
         JsonNode last = warm;
+        java.util.Random random = new java.util.Random(42);
         for (int i = 1; i <= cycles; i++) {
+            int touched = churn(tablesPerDb, random);
             last = nextCycle(viewUrl, last.path("last_cycle_at").asText(), 120);
             long ms = last.path("last_duration_ms").asLong();
             ours.add(ms);
@@ -218,6 +233,7 @@ public final class CollectorBench {
             StringBuilder line = new StringBuilder();
             ObjectNode r = rounds.addObject();
             r.put("cycle", i);
+            r.put("tables_updated_before_cycle", touched);
             r.put("ours_collection_duration_ms", ms);
             for (Exp e : exps) {
                 Scrape sc = scrape(e.port);
@@ -329,6 +345,24 @@ public final class CollectorBench {
         n.put("statements_per_" + suffix, s[0] / cycles);
         n.put("server_exec_ms_per_" + suffix, s[1] / cycles);
         n.put("distinct_statements", (long) s[2]);
+    }
+
+    /** Updates one row in churnPercent % of the tables of each database (as the superuser, not a measured role). */
+    static int churn(int tablesPerDb, java.util.Random random) throws Exception {
+        int n = tablesPerDb * churnPercent / 100;
+        if (n == 0) {
+            return 0;
+        }
+        for (String db : List.of("bench_a", "bench_b")) {
+            try (Connection c = pg.connect(db); Statement st = c.createStatement()) {
+                for (int k = 0; k < n; k++) {
+                    st.addBatch(String.format("UPDATE t%04d SET v = md5(random()::text) WHERE id = %d",
+                            1 + random.nextInt(tablesPerDb), 1 + random.nextInt(300)));
+                }
+                st.executeBatch();
+            }
+        }
+        return 2 * n;
     }
 
     // ------------------------------------------------------------------ phase 2: capacity on a 15 s tick
