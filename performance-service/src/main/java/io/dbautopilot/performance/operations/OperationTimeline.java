@@ -36,6 +36,10 @@ public class OperationTimeline {
     private final Map<String, LinkedList<OperationEntry>> recent = new HashMap<>();
     /** Latest event of every not-yet-finished operation per target; guarded by {@code this}. */
     private final Map<String, Map<UUID, OperationEntry>> open = new HashMap<>();
+    /** Latest terminal event per target and operation type (never evicted, types are few); guarded by {@code this}. */
+    private final Map<String, Map<String, OperationEntry>> lastFinished = new HashMap<>();
+    /** Latest succeeded event per target and operation type; guarded by {@code this}. */
+    private final Map<String, Map<String, OperationEntry>> lastSucceeded = new HashMap<>();
 
     @Inject
     public OperationTimeline(OperationsConfig config) {
@@ -80,6 +84,10 @@ public class OperationTimeline {
         if (previous == null || !previous.occurredAt().isAfter(event.occurredAt())) {
             if (event.state().terminal()) {
                 ops.remove(event.operationId());
+                keepLatest(lastFinished, entry);
+                if (event.state() == io.dbautopilot.model.OperationState.SUCCEEDED) {
+                    keepLatest(lastSucceeded, entry);
+                }
             } else {
                 ops.put(event.operationId(), entry);
             }
@@ -117,6 +125,30 @@ public class OperationTimeline {
     /** The newest event (of any state) of the operations on a target matching {@code filter}. */
     public synchronized Optional<OperationEntry> latest(String target, Predicate<OperationEntry> filter) {
         return recent.getOrDefault(target, new LinkedList<>()).stream().filter(filter).findFirst();
+    }
+
+    /**
+     * The latest finished (succeeded, failed or cancelled) operation on a target whose type matches, however many
+     * events came since.
+     */
+    public synchronized Optional<OperationEntry> lastFinished(String target, Predicate<String> type) {
+        return newest(lastFinished, target, type);
+    }
+
+    /** The latest succeeded operation on a target whose type matches, however many events came since. */
+    public synchronized Optional<OperationEntry> lastSucceeded(String target, Predicate<String> type) {
+        return newest(lastSucceeded, target, type);
+    }
+
+    private static Optional<OperationEntry> newest(Map<String, Map<String, OperationEntry>> map, String target,
+                                                   Predicate<String> type) {
+        return map.getOrDefault(target, Map.of()).entrySet().stream().filter(e -> type.test(e.getKey()))
+                .map(Map.Entry::getValue).max(Comparator.comparing(OperationEntry::occurredAt));
+    }
+
+    private static void keepLatest(Map<String, Map<String, OperationEntry>> map, OperationEntry entry) {
+        map.computeIfAbsent(entry.target(), t -> new HashMap<>()).merge(entry.type(), entry,
+                (old, neu) -> neu.occurredAt().isBefore(old.occurredAt()) ? old : neu);
     }
 
     /** Every target seen on the topic. */
