@@ -37,11 +37,14 @@ public class AnomalyDetector {
     private final MeterRegistry meters;
     private final MetricFamilies families;
     private final SilenceStore silences;
+    private final StatisticalDetector statistical;
+    private final ForecastDetector forecasts;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public AnomalyDetector(DetectionConfig config, ActiveRules rules, RuleEvaluator evaluator, AnomalyLifecycle lifecycle,
                            AnomalyStore store, LatestSnapshots latest, MeterRegistry meters,
-                           MetricFamilies families, SilenceStore silences) {
+                           MetricFamilies families, SilenceStore silences, StatisticalDetector statistical,
+                           ForecastDetector forecasts) {
         this.config = config;
         this.rules = rules;
         this.evaluator = evaluator;
@@ -51,6 +54,8 @@ public class AnomalyDetector {
         this.meters = meters;
         this.families = families;
         this.silences = silences;
+        this.statistical = statistical;
+        this.forecasts = forecasts;
     }
 
     void onCycle(@ObservesAsync CycleResult cycle) {
@@ -60,7 +65,9 @@ public class AnomalyDetector {
         String target = cycle.snapshot().targetId();
         try {
             families.learn(cycle);
-            detect(target, latest.current(target), Instant.now());
+            List<MetricPoint> fresh = new ArrayList<>();
+            cycle.pointsByFamily().values().forEach(fresh::addAll);
+            detect(target, latest.current(target), fresh, Instant.now());
         } catch (RuntimeException e) {
             if (e.getCause() instanceof java.sql.SQLException) {
                 LOG.warnf("Anomaly detection skipped a cycle of %s (state database): %s", target, e.getMessage());
@@ -106,8 +113,19 @@ public class AnomalyDetector {
         return out;
     }
 
-    /** Evaluates every rule of a target against its points and stores the resulting changes; returns the events. */
+    /** As {@link #detect(String, List, List, Instant)} with every point fresh. */
     public List<AnomalyEvent> detect(String target, List<MetricPoint> points, Instant at) {
+        return detect(target, points, points, at);
+    }
+
+    /**
+     * Evaluates every rule of a target against its current points and the statistical and forecast detectors
+     * against its fresh readings, and stores the resulting changes; returns the events.
+     *
+     * @param points the target's current values, every family merged
+     * @param fresh  the values of the families that ran this cycle (new readings)
+     */
+    public List<AnomalyEvent> detect(String target, List<MetricPoint> points, List<MetricPoint> fresh, Instant at) {
         Instant now = at.truncatedTo(ChronoUnit.MICROS); // what the state database keeps
         synchronized (locks.computeIfAbsent(target, t -> new Object())) {
             Map<String, Map<String, AnomalyRecord>> byRule = new HashMap<>();
@@ -118,6 +136,13 @@ public class AnomalyDetector {
             for (Rule rule : rules.current().forTarget(target)) {
                 RuleEvaluator.Evaluation seen = evaluator.evaluate(target, rule, index, now, families::familyOf);
                 changes.addAll(lifecycle.step(target, rule, seen, byRule.getOrDefault(rule.name(), Map.of()), now));
+            }
+            PointIndex freshIndex = fresh == points ? index : PointIndex.of(fresh);
+            List<Finding> findings = new ArrayList<>(statistical.evaluate(target, freshIndex, now));
+            findings.addAll(forecasts.evaluate(target, freshIndex, now));
+            for (Finding f : findings) {
+                changes.addAll(lifecycle.step(target, f.rule(), f.evaluation(),
+                        byRule.getOrDefault(f.rule().name(), Map.of()), now));
             }
             List<Silence> active = silences.list(now, false);
             changes = suppress(changes, active);
