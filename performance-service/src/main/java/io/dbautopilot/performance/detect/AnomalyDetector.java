@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * After every collection cycle, evaluates the target's rules against its current values (every family merged),
- * steps the anomaly lifecycle, holds back what a silence matches and stores the changes with their outbox events
+ * runs the statistical and forecast detectors on the fresh readings, steps the anomaly lifecycle, escalates what
+ * stays unacknowledged, holds back what a silence, maintenance window or running operation matches and stores the changes with their outbox events
  * (published by {@link AnomalyRelay}).
  */
 @ApplicationScoped
@@ -39,12 +40,15 @@ public class AnomalyDetector {
     private final SilenceStore silences;
     private final StatisticalDetector statistical;
     private final ForecastDetector forecasts;
+    private final MaintenanceWindows windows;
+    private final UnacknowledgedEscalation escalation;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public AnomalyDetector(DetectionConfig config, ActiveRules rules, RuleEvaluator evaluator, AnomalyLifecycle lifecycle,
                            AnomalyStore store, LatestSnapshots latest, MeterRegistry meters,
                            MetricFamilies families, SilenceStore silences, StatisticalDetector statistical,
-                           ForecastDetector forecasts) {
+                           ForecastDetector forecasts, MaintenanceWindows windows,
+                           UnacknowledgedEscalation escalation) {
         this.config = config;
         this.rules = rules;
         this.evaluator = evaluator;
@@ -56,6 +60,8 @@ public class AnomalyDetector {
         this.silences = silences;
         this.statistical = statistical;
         this.forecasts = forecasts;
+        this.windows = windows;
+        this.escalation = escalation;
     }
 
     void onCycle(@ObservesAsync CycleResult cycle) {
@@ -81,12 +87,12 @@ public class AnomalyDetector {
      * Holds back publication of changes to anomalies a silence matches: an opening is recorded with the silence's
      * id; an escalation or resolution of a held anomaly stays unpublished.
      */
-    static List<Transition> suppress(List<Transition> changes, List<Silence> active) {
+    static List<Transition> suppress(List<Transition> changes, List<? extends Suppressor> active) {
         List<Transition> out = new ArrayList<>();
         for (Transition t : changes) {
             if (t.publish() == AnomalyState.OPENED) {
-                Silence s = active.stream().filter(x -> x.matches(t.record())).findFirst().orElse(null);
-                out.add(s == null ? t : new Transition(t.record().silenced(s.id()), null, false));
+                Suppressor s = active.stream().filter(x -> x.matches(t.record())).findFirst().orElse(null);
+                out.add(s == null ? t : new Transition(t.record().silenced(s.suppressorId()), null, false));
             } else if (t.publish() != null && t.record().silencedBy() != null) {
                 out.add(new Transition(t.record(), null, false));
             } else {
@@ -96,9 +102,9 @@ public class AnomalyDetector {
         return out;
     }
 
-    /** Publishes as opened the held anomalies that are still open and that no active silence matches any more. */
+    /** Publishes as opened the held anomalies that are still open and that nothing active holds any more. */
     static List<Transition> release(Map<String, Map<String, AnomalyRecord>> stored, List<Transition> changes,
-                                    List<Silence> active) {
+                                    List<? extends Suppressor> active) {
         java.util.Set<String> changed = new java.util.HashSet<>();
         changes.forEach(t -> changed.add(t.record().fingerprint()));
         List<Transition> out = new ArrayList<>();
@@ -144,7 +150,9 @@ public class AnomalyDetector {
                 changes.addAll(lifecycle.step(target, f.rule(), f.evaluation(),
                         byRule.getOrDefault(f.rule().name(), Map.of()), now));
             }
-            List<Silence> active = silences.list(now, false);
+            changes.addAll(escalation.step(byRule, changes, now));
+            List<Suppressor> active = new ArrayList<>(silences.list(now, false));
+            windows.activeFor(target, now).forEach(w -> active.add(w.asSuppressor()));
             changes = suppress(changes, active);
             changes.addAll(release(byRule, changes, active));
             List<AnomalyEvent> events = store.apply(target, changes, now);

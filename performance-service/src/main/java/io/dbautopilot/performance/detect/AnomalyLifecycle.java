@@ -85,7 +85,7 @@ public class AnomalyLifecycle {
             }
             AnomalyRecord base = r != null ? r : new AnomalyRecord(fp, targetId, rule.name(), o.object(),
                     AnomalyStatus.PENDING, severity, o.value(), o.evidence(), rule.action(), null, null, null, null,
-                    now, null, null, null, null);
+                    now, null, null, null, null, null);
             String text = summary(rule, targetId, o.object(), o.value(), severity, o.detail());
             if (opensNow) {
                 return new Transition(base.with(AnomalyStatus.OPEN, severity, o, text, null, now, null, now, true),

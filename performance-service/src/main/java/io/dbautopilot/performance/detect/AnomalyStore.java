@@ -37,15 +37,16 @@ public class AnomalyStore {
     };
     private static final String COLUMNS = "fingerprint, target_id, rule, object, status, severity, value, evidence, "
             + "suggested_action, summary, pending_since, opened_at, resolved_at, updated_at, acknowledged_at, "
-            + "acknowledged_by, last_sequence, silenced_by";
+            + "acknowledged_by, last_sequence, silenced_by, escalated_at";
     private static final String UPSERT = "INSERT INTO performance.anomaly (" + COLUMNS + ") "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::uuid) ON CONFLICT (fingerprint) DO UPDATE SET "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET "
             + "status = EXCLUDED.status, severity = EXCLUDED.severity, value = EXCLUDED.value, "
             + "evidence = EXCLUDED.evidence, suggested_action = EXCLUDED.suggested_action, summary = EXCLUDED.summary, "
             + "pending_since = EXCLUDED.pending_since, opened_at = EXCLUDED.opened_at, "
             + "resolved_at = EXCLUDED.resolved_at, updated_at = EXCLUDED.updated_at, "
             + "acknowledged_at = EXCLUDED.acknowledged_at, acknowledged_by = EXCLUDED.acknowledged_by, "
-            + "last_sequence = EXCLUDED.last_sequence, silenced_by = EXCLUDED.silenced_by";
+            + "last_sequence = EXCLUDED.last_sequence, silenced_by = EXCLUDED.silenced_by, "
+            + "escalated_at = EXCLUDED.escalated_at";
     private static final String NEXT_SEQUENCE = "INSERT INTO performance.anomaly_sequence AS s (target_id, last_sequence) "
             + "VALUES (?, 1) ON CONFLICT (target_id) DO UPDATE SET last_sequence = s.last_sequence + 1 "
             + "RETURNING last_sequence";
@@ -129,7 +130,7 @@ public class AnomalyStore {
                         r = new AnomalyRecord(r.fingerprint(), r.targetId(), r.rule(), r.object(), r.status(),
                                 r.severity(), r.value(), r.evidence(), r.suggestedAction(), r.summary(),
                                 r.pendingSince(), r.openedAt(), r.resolvedAt(), r.updatedAt(), r.acknowledgedAt(),
-                                r.acknowledgedBy(), sequence, r.silencedBy());
+                                r.acknowledgedBy(), sequence, r.silencedBy(), r.escalatedAt());
                         AnomalyEvent event = new AnomalyEvent(r.fingerprint(), targetId, r.rule(), r.object(),
                                 r.severity(), t.publish(), sequence, now, r.openedAt(), r.evidence(),
                                 r.suggestedAction(), r.summary());
@@ -212,7 +213,8 @@ public class AnomalyStore {
             } else {
                 st.setLong(i++, r.lastSequence());
             }
-            st.setString(i, r.silencedBy());
+            st.setString(i++, r.silencedBy());
+            st.setTimestamp(i, ts(r.escalatedAt()));
             st.executeUpdate();
         }
     }
@@ -249,7 +251,7 @@ public class AnomalyStore {
                 rs.getString("suggested_action"), rs.getString("summary"), instant(rs, "pending_since"),
                 instant(rs, "opened_at"), instant(rs, "resolved_at"), instant(rs, "updated_at"),
                 instant(rs, "acknowledged_at"), rs.getString("acknowledged_by"), lastSequence,
-                rs.getString("silenced_by"));
+                rs.getString("silenced_by"), instant(rs, "escalated_at"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
