@@ -42,13 +42,14 @@ public class AnomalyDetector {
     private final ForecastDetector forecasts;
     private final MaintenanceWindows windows;
     private final UnacknowledgedEscalation escalation;
+    private final OperationCorrelation correlation;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public AnomalyDetector(DetectionConfig config, ActiveRules rules, RuleEvaluator evaluator, AnomalyLifecycle lifecycle,
                            AnomalyStore store, LatestSnapshots latest, MeterRegistry meters,
                            MetricFamilies families, SilenceStore silences, StatisticalDetector statistical,
                            ForecastDetector forecasts, MaintenanceWindows windows,
-                           UnacknowledgedEscalation escalation) {
+                           UnacknowledgedEscalation escalation, OperationCorrelation correlation) {
         this.config = config;
         this.rules = rules;
         this.evaluator = evaluator;
@@ -62,6 +63,7 @@ public class AnomalyDetector {
         this.forecasts = forecasts;
         this.windows = windows;
         this.escalation = escalation;
+        this.correlation = correlation;
     }
 
     void onCycle(@ObservesAsync CycleResult cycle) {
@@ -153,6 +155,7 @@ public class AnomalyDetector {
             changes.addAll(escalation.step(byRule, changes, now));
             List<Suppressor> active = new ArrayList<>(silences.list(now, false));
             windows.activeFor(target, now).forEach(w -> active.add(w.asSuppressor()));
+            active.addAll(correlation.activeFor(target, now));
             changes = suppress(changes, active);
             changes.addAll(release(byRule, changes, active));
             List<AnomalyEvent> events = store.apply(target, changes, now);

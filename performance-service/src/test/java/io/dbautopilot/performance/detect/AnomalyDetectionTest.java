@@ -94,6 +94,9 @@ class AnomalyDetectionTest {
     @Inject
     UnacknowledgedEscalation escalation;
 
+    @Inject
+    OperationCorrelation correlation;
+
     @Test
     void everyMetricOfARealSnapshotIsInTheCatalog() {
         postgres.execute("demo_target", "CREATE TABLE IF NOT EXISTS detect_catalog(id serial PRIMARY KEY, v int)",
@@ -202,7 +205,7 @@ class AnomalyDetectionTest {
 
         // A fresh detector (new evaluator and lifecycle, as after a restart) reads the open anomaly from the store.
         AnomalyDetector restarted = new AnomalyDetector(config, rules, new RuleEvaluator(), new AnomalyLifecycle(),
-                store, latest, meters, families, silences, statistical, forecasts, windows, escalation);
+                store, latest, meters, families, silences, statistical, forecasts, windows, escalation, correlation);
         assertEquals(List.of(), restarted.detect("offline", List.of(MetricPoint.of("pg_up", 0)), Instant.now()));
         Thread.sleep(2500); // more cycles of the running detector
         assertEquals(before, outboxRows("offline", fp), "no duplicate 'opened'");
