@@ -78,6 +78,27 @@ public class AnomalyStore {
                 severity == null ? null : severity.wire(), severity == null ? null : severity.wire());
     }
 
+    /**
+     * The published anomalies an alert receiver should know of: every open one whose opening was published (not held
+     * by a silence, window or operation) and those resolved since {@code resolvedSince}.
+     */
+    public List<AnomalyRecord> published(Instant resolvedSince) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM performance.anomaly WHERE silenced_by IS NULL AND last_sequence IS NOT NULL "
+                + "AND (status = 'open' OR (status = 'resolved' AND resolved_at >= ?)) ORDER BY target_id, fingerprint")) {
+            st.setTimestamp(1, Timestamp.from(resolvedSince));
+            List<AnomalyRecord> out = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read anomalies: " + e.getMessage(), e);
+        }
+    }
+
     /** One anomaly by fingerprint. */
     public Optional<AnomalyRecord> get(String fingerprint) {
         return query("SELECT " + COLUMNS + " FROM performance.anomaly WHERE fingerprint = ?", fingerprint)
