@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * After every collection cycle, evaluates the target's rules against its current values (every family merged),
- * steps the anomaly lifecycle, holds back what a silence matches and stores the changes with their outbox events
+ * runs the statistical and forecast detectors on the fresh readings, steps the anomaly lifecycle, escalates what
+ * stays unacknowledged, holds back what a silence, maintenance window or running operation matches and stores the changes with their outbox events
  * (published by {@link AnomalyRelay}).
  */
 @ApplicationScoped
@@ -37,11 +38,18 @@ public class AnomalyDetector {
     private final MeterRegistry meters;
     private final MetricFamilies families;
     private final SilenceStore silences;
+    private final StatisticalDetector statistical;
+    private final ForecastDetector forecasts;
+    private final MaintenanceWindows windows;
+    private final UnacknowledgedEscalation escalation;
+    private final OperationCorrelation correlation;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public AnomalyDetector(DetectionConfig config, ActiveRules rules, RuleEvaluator evaluator, AnomalyLifecycle lifecycle,
                            AnomalyStore store, LatestSnapshots latest, MeterRegistry meters,
-                           MetricFamilies families, SilenceStore silences) {
+                           MetricFamilies families, SilenceStore silences, StatisticalDetector statistical,
+                           ForecastDetector forecasts, MaintenanceWindows windows,
+                           UnacknowledgedEscalation escalation, OperationCorrelation correlation) {
         this.config = config;
         this.rules = rules;
         this.evaluator = evaluator;
@@ -51,6 +59,11 @@ public class AnomalyDetector {
         this.meters = meters;
         this.families = families;
         this.silences = silences;
+        this.statistical = statistical;
+        this.forecasts = forecasts;
+        this.windows = windows;
+        this.escalation = escalation;
+        this.correlation = correlation;
     }
 
     void onCycle(@ObservesAsync CycleResult cycle) {
@@ -60,7 +73,9 @@ public class AnomalyDetector {
         String target = cycle.snapshot().targetId();
         try {
             families.learn(cycle);
-            detect(target, latest.current(target), Instant.now());
+            List<MetricPoint> fresh = new ArrayList<>();
+            cycle.pointsByFamily().values().forEach(fresh::addAll);
+            detect(target, latest.current(target), fresh, Instant.now());
         } catch (RuntimeException e) {
             if (e.getCause() instanceof java.sql.SQLException) {
                 LOG.warnf("Anomaly detection skipped a cycle of %s (state database): %s", target, e.getMessage());
@@ -74,12 +89,12 @@ public class AnomalyDetector {
      * Holds back publication of changes to anomalies a silence matches: an opening is recorded with the silence's
      * id; an escalation or resolution of a held anomaly stays unpublished.
      */
-    static List<Transition> suppress(List<Transition> changes, List<Silence> active) {
+    static List<Transition> suppress(List<Transition> changes, List<? extends Suppressor> active) {
         List<Transition> out = new ArrayList<>();
         for (Transition t : changes) {
             if (t.publish() == AnomalyState.OPENED) {
-                Silence s = active.stream().filter(x -> x.matches(t.record())).findFirst().orElse(null);
-                out.add(s == null ? t : new Transition(t.record().silenced(s.id()), null, false));
+                Suppressor s = active.stream().filter(x -> x.matches(t.record())).findFirst().orElse(null);
+                out.add(s == null ? t : new Transition(t.record().silenced(s.suppressorId()), null, false));
             } else if (t.publish() != null && t.record().silencedBy() != null) {
                 out.add(new Transition(t.record(), null, false));
             } else {
@@ -89,9 +104,9 @@ public class AnomalyDetector {
         return out;
     }
 
-    /** Publishes as opened the held anomalies that are still open and that no active silence matches any more. */
+    /** Publishes as opened the held anomalies that are still open and that nothing active holds any more. */
     static List<Transition> release(Map<String, Map<String, AnomalyRecord>> stored, List<Transition> changes,
-                                    List<Silence> active) {
+                                    List<? extends Suppressor> active) {
         java.util.Set<String> changed = new java.util.HashSet<>();
         changes.forEach(t -> changed.add(t.record().fingerprint()));
         List<Transition> out = new ArrayList<>();
@@ -106,8 +121,19 @@ public class AnomalyDetector {
         return out;
     }
 
-    /** Evaluates every rule of a target against its points and stores the resulting changes; returns the events. */
+    /** As {@link #detect(String, List, List, Instant)} with every point fresh. */
     public List<AnomalyEvent> detect(String target, List<MetricPoint> points, Instant at) {
+        return detect(target, points, points, at);
+    }
+
+    /**
+     * Evaluates every rule of a target against its current points and the statistical and forecast detectors
+     * against its fresh readings, and stores the resulting changes; returns the events.
+     *
+     * @param points the target's current values, every family merged
+     * @param fresh  the values of the families that ran this cycle (new readings)
+     */
+    public List<AnomalyEvent> detect(String target, List<MetricPoint> points, List<MetricPoint> fresh, Instant at) {
         Instant now = at.truncatedTo(ChronoUnit.MICROS); // what the state database keeps
         synchronized (locks.computeIfAbsent(target, t -> new Object())) {
             Map<String, Map<String, AnomalyRecord>> byRule = new HashMap<>();
@@ -119,7 +145,17 @@ public class AnomalyDetector {
                 RuleEvaluator.Evaluation seen = evaluator.evaluate(target, rule, index, now, families::familyOf);
                 changes.addAll(lifecycle.step(target, rule, seen, byRule.getOrDefault(rule.name(), Map.of()), now));
             }
-            List<Silence> active = silences.list(now, false);
+            PointIndex freshIndex = fresh == points ? index : PointIndex.of(fresh);
+            List<Finding> findings = new ArrayList<>(statistical.evaluate(target, freshIndex, now));
+            findings.addAll(forecasts.evaluate(target, freshIndex, now));
+            for (Finding f : findings) {
+                changes.addAll(lifecycle.step(target, f.rule(), f.evaluation(),
+                        byRule.getOrDefault(f.rule().name(), Map.of()), now));
+            }
+            changes.addAll(escalation.step(byRule, changes, now));
+            List<Suppressor> active = new ArrayList<>(silences.list(now, false));
+            windows.activeFor(target, now).forEach(w -> active.add(w.asSuppressor()));
+            active.addAll(correlation.activeFor(target, now));
             changes = suppress(changes, active);
             changes.addAll(release(byRule, changes, active));
             List<AnomalyEvent> events = store.apply(target, changes, now);

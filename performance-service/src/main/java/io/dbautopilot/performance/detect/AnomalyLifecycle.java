@@ -85,8 +85,8 @@ public class AnomalyLifecycle {
             }
             AnomalyRecord base = r != null ? r : new AnomalyRecord(fp, targetId, rule.name(), o.object(),
                     AnomalyStatus.PENDING, severity, o.value(), o.evidence(), rule.action(), null, null, null, null,
-                    now, null, null, null, null);
-            String text = summary(rule, targetId, o.object(), o.value(), severity, null);
+                    now, null, null, null, null, null);
+            String text = summary(rule, targetId, o.object(), o.value(), severity, o.detail());
             if (opensNow) {
                 return new Transition(base.with(AnomalyStatus.OPEN, severity, o, text, null, now, null, now, true),
                         AnomalyState.OPENED, false);
@@ -98,7 +98,7 @@ public class AnomalyLifecycle {
             if (severity == null) {
                 return clearPending(r, now);
             }
-            String text = summary(rule, targetId, o.object(), o.value(), severity, null);
+            String text = summary(rule, targetId, o.object(), o.value(), severity, o.detail());
             if (!now.isBefore(r.pendingSince().plus(rule.forDuration()))) {
                 return new Transition(r.with(AnomalyStatus.OPEN, severity, o, text, null, now, null, now, true),
                         AnomalyState.OPENED, false);
@@ -112,12 +112,12 @@ public class AnomalyLifecycle {
         // open
         if (rule.comparison().recovered(o.value(), rule.resolve())) {
             return new Transition(r.with(AnomalyStatus.RESOLVED, r.severity(), o,
-                    summary(rule, targetId, o.object(), o.value(), r.severity(), "resolved"), null, r.openedAt(),
+                    summary(rule, targetId, o.object(), o.value(), r.severity(), o.detail() == null ? "resolved" : o.detail() + "; resolved"), null, r.openedAt(),
                     now, now, false), AnomalyState.RESOLVED, false);
         }
         if (severity != null && severity.compareTo(r.severity()) > 0) {
             return new Transition(r.with(AnomalyStatus.OPEN, severity, o,
-                    summary(rule, targetId, o.object(), o.value(), severity, null), null, r.openedAt(), null, now,
+                    summary(rule, targetId, o.object(), o.value(), severity, o.detail()), null, r.openedAt(), null, now,
                     false), AnomalyState.ESCALATED, false);
         }
         return null;

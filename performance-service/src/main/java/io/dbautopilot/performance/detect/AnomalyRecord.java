@@ -27,14 +27,16 @@ import java.util.Map;
  * @param acknowledgedAt  when an operator acknowledged it (cleared when it re-opens)
  * @param acknowledgedBy  who acknowledged it
  * @param lastSequence    sequence number of the last event published for it
- * @param silencedBy      id of the silence that suppressed its publication, null if published
+ * @param silencedBy      what holds back its publication: a silence id, {@code maintenance-window:<id>} or
+ *                        {@code operation:<type>:<id>}; null if published
+ * @param escalatedAt     when it was last escalated for staying unacknowledged (cleared when it re-opens)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record AnomalyRecord(String fingerprint, String targetId, String rule, String object, AnomalyStatus status,
                             Severity severity, double value, Map<String, Double> evidence, String suggestedAction,
                             String summary, Instant pendingSince, Instant openedAt, Instant resolvedAt,
                             Instant updatedAt, Instant acknowledgedAt, String acknowledgedBy, Long lastSequence,
-                            String silencedBy) {
+                            String silencedBy, Instant escalatedAt) {
 
     /** A copy with another status, severity, value, evidence, summary and times; re-opening clears ack and silence. */
     AnomalyRecord with(AnomalyStatus newStatus, Severity newSeverity, Observation o, String newSummary,
@@ -44,13 +46,20 @@ public record AnomalyRecord(String fingerprint, String targetId, String rule, St
                 o == null ? value : o.value(), o == null ? evidence : o.evidence(), suggestedAction,
                 newSummary == null ? summary : newSummary, newPendingSince, newOpenedAt, newResolvedAt, now,
                 clearAck ? null : acknowledgedAt, clearAck ? null : acknowledgedBy, lastSequence,
-                clearAck ? null : silencedBy);
+                clearAck ? null : silencedBy, clearAck ? null : escalatedAt);
     }
 
-    /** A copy with another silence (null = published). */
+    /** A copy with another suppressor (null = published). */
     AnomalyRecord silenced(String silence) {
         return new AnomalyRecord(fingerprint, targetId, rule, object, status, severity, value, evidence,
                 suggestedAction, summary, pendingSince, openedAt, resolvedAt, updatedAt, acknowledgedAt,
-                acknowledgedBy, lastSequence, silence);
+                acknowledgedBy, lastSequence, silence, escalatedAt);
+    }
+
+    /** A copy escalated to {@code newSeverity} at {@code now} because nobody acknowledged it. */
+    AnomalyRecord escalatedUnacknowledged(Severity newSeverity, String newSummary, Instant now) {
+        return new AnomalyRecord(fingerprint, targetId, rule, object, status, newSeverity, value, evidence,
+                suggestedAction, newSummary, pendingSince, openedAt, resolvedAt, now, acknowledgedAt,
+                acknowledgedBy, lastSequence, silencedBy, now);
     }
 }

@@ -37,15 +37,16 @@ public class AnomalyStore {
     };
     private static final String COLUMNS = "fingerprint, target_id, rule, object, status, severity, value, evidence, "
             + "suggested_action, summary, pending_since, opened_at, resolved_at, updated_at, acknowledged_at, "
-            + "acknowledged_by, last_sequence, silenced_by";
+            + "acknowledged_by, last_sequence, silenced_by, escalated_at";
     private static final String UPSERT = "INSERT INTO performance.anomaly (" + COLUMNS + ") "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::uuid) ON CONFLICT (fingerprint) DO UPDATE SET "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET "
             + "status = EXCLUDED.status, severity = EXCLUDED.severity, value = EXCLUDED.value, "
             + "evidence = EXCLUDED.evidence, suggested_action = EXCLUDED.suggested_action, summary = EXCLUDED.summary, "
             + "pending_since = EXCLUDED.pending_since, opened_at = EXCLUDED.opened_at, "
             + "resolved_at = EXCLUDED.resolved_at, updated_at = EXCLUDED.updated_at, "
             + "acknowledged_at = EXCLUDED.acknowledged_at, acknowledged_by = EXCLUDED.acknowledged_by, "
-            + "last_sequence = EXCLUDED.last_sequence, silenced_by = EXCLUDED.silenced_by";
+            + "last_sequence = EXCLUDED.last_sequence, silenced_by = EXCLUDED.silenced_by, "
+            + "escalated_at = EXCLUDED.escalated_at";
     private static final String NEXT_SEQUENCE = "INSERT INTO performance.anomaly_sequence AS s (target_id, last_sequence) "
             + "VALUES (?, 1) ON CONFLICT (target_id) DO UPDATE SET last_sequence = s.last_sequence + 1 "
             + "RETURNING last_sequence";
@@ -75,6 +76,27 @@ public class AnomalyStore {
                         + "ORDER BY updated_at DESC, fingerprint LIMIT " + limit,
                 targetId, targetId, status == null ? null : status.wire(), status == null ? null : status.wire(),
                 severity == null ? null : severity.wire(), severity == null ? null : severity.wire());
+    }
+
+    /**
+     * The published anomalies an alert receiver should know of: every open one whose opening was published (not held
+     * by a silence, window or operation) and those resolved since {@code resolvedSince}.
+     */
+    public List<AnomalyRecord> published(Instant resolvedSince) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM performance.anomaly WHERE silenced_by IS NULL AND last_sequence IS NOT NULL "
+                + "AND (status = 'open' OR (status = 'resolved' AND resolved_at >= ?)) ORDER BY target_id, fingerprint")) {
+            st.setTimestamp(1, Timestamp.from(resolvedSince));
+            List<AnomalyRecord> out = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read anomalies: " + e.getMessage(), e);
+        }
     }
 
     /** One anomaly by fingerprint. */
@@ -129,7 +151,7 @@ public class AnomalyStore {
                         r = new AnomalyRecord(r.fingerprint(), r.targetId(), r.rule(), r.object(), r.status(),
                                 r.severity(), r.value(), r.evidence(), r.suggestedAction(), r.summary(),
                                 r.pendingSince(), r.openedAt(), r.resolvedAt(), r.updatedAt(), r.acknowledgedAt(),
-                                r.acknowledgedBy(), sequence, r.silencedBy());
+                                r.acknowledgedBy(), sequence, r.silencedBy(), r.escalatedAt());
                         AnomalyEvent event = new AnomalyEvent(r.fingerprint(), targetId, r.rule(), r.object(),
                                 r.severity(), t.publish(), sequence, now, r.openedAt(), r.evidence(),
                                 r.suggestedAction(), r.summary());
@@ -212,7 +234,8 @@ public class AnomalyStore {
             } else {
                 st.setLong(i++, r.lastSequence());
             }
-            st.setString(i, r.silencedBy());
+            st.setString(i++, r.silencedBy());
+            st.setTimestamp(i, ts(r.escalatedAt()));
             st.executeUpdate();
         }
     }
@@ -249,7 +272,7 @@ public class AnomalyStore {
                 rs.getString("suggested_action"), rs.getString("summary"), instant(rs, "pending_since"),
                 instant(rs, "opened_at"), instant(rs, "resolved_at"), instant(rs, "updated_at"),
                 instant(rs, "acknowledged_at"), rs.getString("acknowledged_by"), lastSequence,
-                rs.getString("silenced_by"));
+                rs.getString("silenced_by"), instant(rs, "escalated_at"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

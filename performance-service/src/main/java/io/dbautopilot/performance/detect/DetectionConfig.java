@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** Settings of threshold-rule anomaly detection ({@code autopilot.detection.*}). */
@@ -35,4 +36,36 @@ public interface DetectionConfig {
     /** How long the relay waits for the broker's acknowledgement of one event (env: {@code AUTOPILOT_DETECTION_PUBLISH_TIMEOUT}). */
     @WithDefault("30s")
     Duration publishTimeout();
+
+    /**
+     * Escalate an open, published anomaly one severity level each time it stays unacknowledged this long (unset:
+     * never) (env: {@code AUTOPILOT_DETECTION_ESCALATE_UNACKNOWLEDGED_AFTER}).
+     */
+    Optional<Duration> escalateUnacknowledgedAfter();
+
+    /** Recurring maintenance windows from configuration, by name ({@code autopilot.detection.maintenance-windows.<name>.*}). */
+    Map<String, Window> maintenanceWindows();
+
+    /** A configured maintenance window. */
+    interface Window {
+
+        /** Start times: a 5-field Unix cron expression, e.g. {@code 0 2 * * SUN}. */
+        String cron();
+
+        /** How long each occurrence lasts, e.g. {@code 2h}. */
+        String duration();
+
+        /** Target it applies to; unset = every target. */
+        Optional<String> target();
+
+        /** Rule/detector it applies to, exact or {@code ~regex}; unset = every rule. */
+        Optional<String> rule();
+
+        /** Time zone of the cron expression. */
+        @WithDefault("UTC")
+        String timeZone();
+
+        /** Why. */
+        Optional<String> comment();
+    }
 }

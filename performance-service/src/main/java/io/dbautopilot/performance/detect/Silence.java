@@ -21,7 +21,13 @@ import java.util.regex.Pattern;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Silence(String id, Map<String, String> matchers, String comment, String createdBy, Instant createdAt,
-                      Instant expiresAt) {
+                      Instant expiresAt) implements Suppressor {
+
+    @Override
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public String suppressorId() {
+        return id;
+    }
 
     /** The keys a matcher may use. */
     public static final Set<String> KEYS = Set.of("target", "rule", "object", "severity");
@@ -32,6 +38,7 @@ public record Silence(String id, Map<String, String> matchers, String comment, S
     }
 
     /** Whether every matcher matches the anomaly. */
+    @Override
     public boolean matches(AnomalyRecord r) {
         for (Map.Entry<String, String> m : matchers.entrySet()) {
             String actual = switch (m.getKey()) {

@@ -82,6 +82,21 @@ class AnomalyDetectionTest {
     @Inject
     SilenceStore silences;
 
+    @Inject
+    StatisticalDetector statistical;
+
+    @Inject
+    ForecastDetector forecasts;
+
+    @Inject
+    MaintenanceWindows windows;
+
+    @Inject
+    UnacknowledgedEscalation escalation;
+
+    @Inject
+    OperationCorrelation correlation;
+
     @Test
     void everyMetricOfARealSnapshotIsInTheCatalog() {
         postgres.execute("demo_target", "CREATE TABLE IF NOT EXISTS detect_catalog(id serial PRIMARY KEY, v int)",
@@ -190,7 +205,7 @@ class AnomalyDetectionTest {
 
         // A fresh detector (new evaluator and lifecycle, as after a restart) reads the open anomaly from the store.
         AnomalyDetector restarted = new AnomalyDetector(config, rules, new RuleEvaluator(), new AnomalyLifecycle(),
-                store, latest, meters, families, silences);
+                store, latest, meters, families, silences, statistical, forecasts, windows, escalation, correlation);
         assertEquals(List.of(), restarted.detect("offline", List.of(MetricPoint.of("pg_up", 0)), Instant.now()));
         Thread.sleep(2500); // more cycles of the running detector
         assertEquals(before, outboxRows("offline", fp), "no duplicate 'opened'");
