@@ -106,7 +106,10 @@ class AdvisorsTest {
                 // a table a DELETE statement of the workload targets (it never matches a row)
                 "CREATE TABLE victims (id int PRIMARY KEY, note text NOT NULL)",
                 "INSERT INTO victims SELECT g, 'keep' FROM generate_series(1, 1000) g",
-                "ANALYZE orders", "ANALYZE items", "ANALYZE victims");
+                // shipments join orders on order_id, which has no index
+                "CREATE TABLE shipments (id bigserial PRIMARY KEY, order_id bigint NOT NULL, carrier text)",
+                "INSERT INTO shipments (order_id, carrier) SELECT g, 'c' || (g % 7) FROM generate_series(1, 200000) g",
+                "ANALYZE orders", "ANALYZE items", "ANALYZE victims", "ANALYZE shipments");
         postgres.execute("advice_nohypo",
                 "CREATE TABLE events (id bigserial PRIMARY KEY, device_id int NOT NULL, payload text)",
                 "INSERT INTO events (device_id, payload) SELECT g % 5000, md5(g::text) FROM generate_series(1, 50000) g",
@@ -115,6 +118,13 @@ class AdvisorsTest {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, status FROM orders WHERE customer_id = ?")) {
                 for (int i = 0; i < 20; i++) {
                     ps.setInt(1, i * 7);
+                    ps.executeQuery().close();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT s.id, s.carrier FROM orders o "
+                    + "JOIN shipments s ON s.order_id = o.id WHERE o.customer_id = ?")) {
+                for (int i = 0; i < 10; i++) {
+                    ps.setInt(1, i * 11);
                     ps.executeQuery().close();
                 }
             }
@@ -186,6 +196,19 @@ class AdvisorsTest {
         // no candidate on columns an index already covers, and none for the small or unselective tables
         assertTrue(store.list(TARGET, null).stream().noneMatch(x -> x.kind().equals("missing_index")
                 && x.object().endsWith(".victims")), "victims has 1000 rows: below the table-size floor");
+    }
+
+    @Test
+    @Order(2)
+    void aJoinOnAnUnindexedColumnOfALargeTableGetsAnIndexSuggestion() {
+        Recommendation r = awaitActive("missing_index:advice:advice_target.public.shipments:order_id");
+        assertEquals(List.of("order_id"), r.evidence().get("columns"));
+        assertEquals("CREATE INDEX CONCURRENTLY ON public.shipments (order_id)", r.suggestedAction());
+        assertEquals(Boolean.TRUE, r.evidence().get("validated"), r.evidence().toString());
+        assertTrue(String.valueOf(r.evidence().get("statements")).contains("join"), r.evidence().toString());
+        // orders.id is the primary key: no suggestion to index it again, alone or leading
+        assertTrue(store.list(TARGET, null).stream().noneMatch(x -> x.id().startsWith(
+                "missing_index:advice:advice_target.public.orders:id")));
     }
 
     @Test
@@ -355,6 +378,37 @@ class AdvisorsTest {
                 advice.returnConnection();
             }
         }
+    }
+
+    @Test
+    @Order(12)
+    void requestedCheckpointsGetAMaxWalSizeSuggestion() throws SQLException {
+        // a manual CHECKPOINT counts as requested (checkpoints_req), as one forced by a full max_wal_size does
+        for (int i = 0; i < 6; i++) {
+            postgres.execute("advice_target", "CHECKPOINT");
+        }
+        Recommendation r = awaitActive("config:advice:max_wal_size");
+        long requested = ((Number) r.evidence().get("checkpoints_req")).longValue();
+        long timed = ((Number) r.evidence().get("checkpoints_timed")).longValue();
+        assertTrue(requested >= 6 && requested > timed, r.evidence().toString());
+        long maxWal = ((Number) r.evidence().get("max_wal_size_bytes")).longValue();
+        assertTrue(r.suggestedAction().contains("max_wal_size = '" + maxWal * 2 / (1024 * 1024) + "MB'"),
+                r.suggestedAction());
+    }
+
+    @Test
+    @Order(13)
+    void createOnASchemaForEveryRoleIsASecurityFindingUntilRevoked() {
+        String id = "security:advice:advice_nohypo.public:schema_create";
+        postgres.execute("advice_nohypo", "GRANT CREATE ON SCHEMA public TO PUBLIC");
+        Recommendation r = awaitActive(id);
+        assertEquals("REVOKE CREATE ON SCHEMA \"public\" FROM PUBLIC", r.suggestedAction());
+        assertEquals("advice_nohypo", r.database());
+        postgres.execute("advice_nohypo", "REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+        Awaitility.await("withdrawn").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> active(id).isEmpty());
+        events.await(60, "withdrawn " + id, e -> e.recommendationId().equals(id)
+                && e.state() == RecommendationState.WITHDRAWN);
     }
 
     private long count(String database, String sql) throws SQLException {

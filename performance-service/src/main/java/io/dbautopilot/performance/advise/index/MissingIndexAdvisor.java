@@ -22,8 +22,8 @@ import java.util.Optional;
 
 /**
  * Missing indexes: the top statements of pg_stat_statements (per database, by total time) are planned generically
- * ({@link GenericPlans}); a sequential scan of a large table whose filter keeps a small share of its rows yields a
- * candidate B-tree index (equality columns first, most distinct first, then one range column). Where HypoPG is
+ * ({@link GenericPlans}); a sequential scan of a large table whose filter keeps a small share of its rows, or that
+ * is one side of an equi-join producing few rows, yields a candidate B-tree index (equality columns first, most distinct first, then one range column). Where HypoPG is
  * installed in the database the candidate is validated with a hypothetical index and kept only if the planner uses
  * it and the plan gets cheaper; elsewhere the finding says its estimate is unvalidated.
  */
@@ -211,8 +211,9 @@ public class MissingIndexAdvisor implements Advisor {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     List<String> existing = List.of((String[]) rs.getArray(1).getArray());
-                    if (existing.size() >= names.size() && existing.subList(0, names.size()).equals(names)) {
-                        return Optional.empty(); // an index already leads with these columns
+                    int common = Math.min(existing.size(), names.size());
+                    if (!existing.isEmpty() && existing.subList(0, common).equals(names.subList(0, common))) {
+                        return Optional.empty(); // an index already leads with these columns (or a prefix of them)
                     }
                 }
             }

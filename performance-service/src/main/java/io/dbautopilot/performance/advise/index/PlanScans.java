@@ -18,6 +18,11 @@ public final class PlanScans {
             "\\(*(?:(?:[A-Za-z_][\\w$]*|\"(?:[^\"]|\"\")+\")\\.)?([A-Za-z_][\\w$]*|\"(?:[^\"]|\"\")+\")\\)*(?:::[\\w ]+(?:\\[\\])?\\)*)?"
                     + "\\s+(=|<=|>=|<|>)\\s+(?=\\(*\\$\\d|'|-?\\d)");
 
+    /** An equi-join condition between two qualified columns: {@code (s.order_id = o.id)}, casts allowed. */
+    private static final Pattern JOIN = Pattern.compile(
+            "\\(*([A-Za-z_][\\w$]*|\"(?:[^\"]|\"\")+\")\\.([A-Za-z_][\\w$]*|\"(?:[^\"]|\"\")+\")\\)*(?:::[\\w ]+\\)*)?"
+                    + "\\s+=\\s+\\(*([A-Za-z_][\\w$]*|\"(?:[^\"]|\"\")+\")\\.([A-Za-z_][\\w$]*|\"(?:[^\"]|\"\")+\")");
+
     private PlanScans() {
     }
 
@@ -40,7 +45,11 @@ public final class PlanScans {
                           List<Condition> conditions, boolean hasOr) {
     }
 
-    /** Every sequential scan (parallel ones too) with a filter in the plan tree. */
+    /**
+     * Every sequential scan (parallel ones too) with a filter in the plan tree, and every sequential scan that is one
+     * side of an equi-join (hash, merge or nested-loop join): for those the join column is an equality condition
+     * and the rows are the join's estimated output, i.e. what an index on the join column would have to fetch.
+     */
     public static List<SeqScan> seqScans(JsonNode plan) {
         List<SeqScan> out = new ArrayList<>();
         walk(plan, out);
@@ -71,9 +80,51 @@ public final class PlanScans {
             out.add(new SeqScan(node.path("Schema").asText(null), node.path("Relation Name").asText(null), filter,
                     rows, node.path("Total Cost").asDouble(), conditions(filter), filter.contains(" OR ")));
         }
+        if (type.endsWith("Join") || type.equals("Nested Loop")) {
+            String condition = node.path("Hash Cond").asText(node.path("Merge Cond").asText(node.path("Join Filter").asText("")));
+            Matcher m = JOIN.matcher(condition);
+            while (m.find()) {
+                joinSide(node, condition, unquote(m.group(1)), unquote(m.group(2)), out);
+                joinSide(node, condition, unquote(m.group(3)), unquote(m.group(4)), out);
+            }
+        }
         for (JsonNode child : node.path("Plans")) {
             walk(child, out);
         }
+    }
+
+    private static void joinSide(JsonNode join, String condition, String alias, String column, List<SeqScan> out) {
+        JsonNode scan = findScan(join, alias);
+        if (scan == null) {
+            return;
+        }
+        List<Condition> conditions = new ArrayList<>();
+        conditions.add(new Condition(column, true));
+        String filter = scan.path("Filter").asText("");
+        boolean or = filter.contains(" OR ");
+        if (!or) {
+            conditions(filter).stream().filter(c -> c.equality() && !c.column().equals(column)).forEach(conditions::add);
+        }
+        out.add(new SeqScan(scan.path("Schema").asText(null), scan.path("Relation Name").asText(null),
+                "join " + condition + (filter.isEmpty() ? "" : " with filter " + filter), join.path("Plan Rows").asDouble(),
+                join.path("Total Cost").asDouble(), conditions, false));
+    }
+
+    /** The sequential scan with this alias below a join, not crossing another join. */
+    private static JsonNode findScan(JsonNode node, String alias) {
+        for (JsonNode child : node.path("Plans")) {
+            String type = child.path("Node Type").asText("");
+            if (type.equals("Seq Scan") && alias.equals(child.path("Alias").asText())) {
+                return child;
+            }
+            if (!type.endsWith("Join") && !type.equals("Nested Loop")) {
+                JsonNode below = findScan(child, alias);
+                if (below != null) {
+                    return below;
+                }
+            }
+        }
+        return null;
     }
 
     /** The column conditions of a filter, in order of appearance (a column once, equality winning). */
