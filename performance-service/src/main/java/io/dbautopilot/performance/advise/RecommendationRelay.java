@@ -1,11 +1,8 @@
 package io.dbautopilot.performance.advise;
 
 import io.agroal.api.AgroalDataSource;
-import io.dbautopilot.performance.publish.CloudEventSender;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
 
 import java.sql.Connection;
@@ -34,14 +31,13 @@ public class RecommendationRelay {
     }
 
     private final AgroalDataSource dataSource;
-    private final Emitter<String> emitter;
+    private final RecommendationPublisher publisher;
     private final AdviceConfig config;
     private final AtomicBoolean running = new AtomicBoolean();
 
-    public RecommendationRelay(AgroalDataSource dataSource, @Channel("recommendations") Emitter<String> emitter,
-                               AdviceConfig config) {
+    public RecommendationRelay(AgroalDataSource dataSource, RecommendationPublisher publisher, AdviceConfig config) {
         this.dataSource = dataSource;
-        this.emitter = emitter;
+        this.publisher = publisher;
         this.config = config;
     }
 
@@ -83,8 +79,8 @@ public class RecommendationRelay {
                         "UPDATE performance.recommendation_outbox SET sent_at = now() WHERE id = ?")) {
                     for (Row row : rows) {
                         try {
-                            CloudEventSender.send(emitter, row.payload(), row.eventId(), row.type(), row.targetId(),
-                                    row.occurredAt()).await().atMost(config.publishTimeout());
+                            publisher.publish(row.payload(), row.eventId(), row.type(), row.targetId(), row.occurredAt())
+                                    .await().atMost(config.publishTimeout());
                         } catch (RuntimeException e) {
                             LOG.warnf("Recommendation event %s (target %s) not published, will retry: %s", row.eventId(),
                                     row.targetId(), e.getMessage());
