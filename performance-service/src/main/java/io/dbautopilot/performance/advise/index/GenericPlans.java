@@ -22,6 +22,9 @@ public final class GenericPlans {
 
     static final String STATEMENT = "dbautopilot_advice";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Only plannable DML/queries; the text is one statement as pg_stat_statements records it. */
+    private static final java.util.regex.Pattern PLANNABLE =
+            java.util.regex.Pattern.compile("(?is)^\\s*(select|with|update|delete)\\b[^;]*$");
 
     private GenericPlans() {
     }
@@ -40,8 +43,12 @@ public final class GenericPlans {
      * catalog-checked identifiers) the plan is made with that hypothetical index in place.
      *
      * @return the plan, or empty when the statement cannot be prepared (e.g. a parameter whose type cannot be inferred)
+     *         or is not a single SELECT / WITH / UPDATE / DELETE statement (a text with {@code ;} is never sent)
      */
     public static Optional<Plan> plan(Connection c, String query, String hypotheticalIndex) throws SQLException {
+        if (query == null || !PLANNABLE.matcher(query).matches()) {
+            return Optional.empty();
+        }
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
