@@ -65,7 +65,8 @@ public class AdviceRunner {
         Map<String, RecommendationLifecycle.Stored> stored = store.ofTarget(runtime.id());
         List<RecommendationLifecycle.Change> changes = RecommendationLifecycle.changes(stored, results);
         List<RecommendationEvent> events = store.apply(runtime.id(), stored, changes, Instant.now());
-        events.forEach(e -> LOG.infof("Recommendation %s %s: %s", e.state().wire(), e.recommendationId(), e.summary()));
+        events.forEach(e -> LOG.infof("Recommendation %s %s: %s%s", e.state().wire(), e.recommendationId(), e.summary(),
+                e.estimatedBenefit() == null ? "" : " (" + e.estimatedBenefit() + ")"));
         return events;
     }
 
