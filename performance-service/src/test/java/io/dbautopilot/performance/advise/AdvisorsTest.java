@@ -78,6 +78,9 @@ class AdvisorsTest {
     @Inject
     TargetSessions sessions;
 
+    @Inject
+    io.dbautopilot.performance.collect.LatestSnapshots latest;
+
     @BeforeEach
     void prepare() throws SQLException {
         if (events != null) {
@@ -373,6 +376,13 @@ class AdvisorsTest {
             TargetSessions.NoConnectionException e = assertThrows(TargetSessions.NoConnectionException.class,
                     () -> sessions.inDatabase(advice, "advice_target", c -> 1));
             assertTrue(e.getMessage().contains("max-connections"), e.getMessage());
+            // the collector shares the cap: its visit of the database beside the main one is skipped, not added
+            java.time.Instant held = java.time.Instant.now();
+            Awaitility.await("collector skips for lack of a connection").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> latest.latest(TARGET).filter(snap -> snap.collectedAt().isAfter(held))
+                            .flatMap(snap -> snap.families().stream().filter(f -> f.family().equals("tables")).findFirst())
+                            .map(f -> String.valueOf(f.detail()).contains("connection cap of 3 reached")).orElse(false));
         } finally {
             for (int i = 0; i < taken; i++) {
                 advice.returnConnection();

@@ -282,7 +282,7 @@ public class MissingIndexAdvisor implements Advisor {
         String object = database + "." + candidate.schema() + "." + candidate.table();
         return new Finding(KIND, targetId, database, object, KIND, String.join(",", names), evidence, action, benefit,
                 Risk.MEDIUM, false, "Sequential scans of " + candidate.schema() + "." + candidate.table() + " ("
-                + Math.round(candidate.tableRows()) + " rows) filter on " + names + ": an index would serve them"
+                + Math.round(candidate.tableRows()) + " rows) filter or join on " + names + ": an index would serve them"
                 + (v.validated() ? "" : " (unvalidated)"));
     }
 
