@@ -119,9 +119,17 @@ public class SnapshotCollector {
                     .forEach(f -> cycle.skip(f.name(), db, cycle.budgetReason()));
             return Uni.createFrom().voidItem();
         }
+        if (!cycle.target.tryTakeConnection()) {
+            // an advisor holds one of the target's connections: this database stays due and is first next cycle
+            catalog.of(FamilyScope.DATABASE).stream().filter(f -> cycle.isDue(f, catalog, db))
+                    .forEach(f -> cycle.skip(f.name(), db, "connection cap of " + cycle.target.config().maxConnections()
+                            + " reached (an advisor is using one)"));
+            return Uni.createFrom().voidItem();
+        }
         return connections.connect(cycle.target.id(), db)
                 .onItem().transformToUni(conn -> runDatabaseFamilies(cycle, context, conn)
                         .eventually(conn::close))
+                .eventually(cycle.target::returnConnection)
                 .onFailure().recoverWithUni(error -> {
                     String message = "cannot connect to database " + db + ": " + describe(error);
                     catalog.of(FamilyScope.DATABASE).stream().filter(f -> cycle.isDue(f, catalog, db))

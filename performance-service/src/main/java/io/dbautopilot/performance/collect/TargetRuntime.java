@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /** What the collector remembers about one target between cycles: when each family last ran, counters, databases. */
 public final class TargetRuntime {
@@ -19,10 +21,14 @@ public final class TargetRuntime {
     private volatile List<String> databases = List.of();
     private volatile long lastCycleMs = -1;
     private volatile String dataDirectory;
+    private final Semaphore extraConnections;
 
     TargetRuntime(String id, TargetsConfig.Target config) {
         this.id = id;
         this.config = config;
+        // the collector's pooled server-wide connection is one of max-connections; the others are shared by the
+        // collector's per-database visits and the advisors, so together they never exceed the cap
+        this.extraConnections = new Semaphore(Math.max(1, config.maxConnections() - 1), true);
         this.dataDirectory = config.dataDirectory().orElse(null);
     }
 
@@ -105,6 +111,21 @@ public final class TargetRuntime {
 
     void visited(String database, Instant at) {
         lastVisit.put(database, at);
+    }
+
+    /** Takes one of the {@code max-connections - 1} connections beside the pooled one, if free now. */
+    public boolean tryTakeConnection() {
+        return extraConnections.tryAcquire();
+    }
+
+    /** Takes one of the connections beside the pooled one, waiting up to {@code wait}; false if none came free. */
+    public boolean takeConnection(java.time.Duration wait) throws InterruptedException {
+        return extraConnections.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Gives back a connection taken with {@link #tryTakeConnection()} or {@link #takeConnection}. */
+    public void returnConnection() {
+        extraConnections.release();
     }
 
     /** True the first time a family is reported unavailable for a reason (so it is logged once, not every cycle). */

@@ -1,0 +1,28 @@
+package io.dbautopilot.performance.advise;
+
+import io.dbautopilot.performance.publish.CloudEventSender;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+
+import java.time.Instant;
+
+/**
+ * Sends one outbox row to {@code autopilot.recommendations.v1} as a binary-mode CloudEvent (key and subject = target
+ * id, id = the outbox event id); completes when the broker acknowledged it.
+ */
+@ApplicationScoped
+public class RecommendationPublisher {
+
+    private final Emitter<String> emitter;
+
+    public RecommendationPublisher(@Channel("recommendations") Emitter<String> emitter) {
+        this.emitter = emitter;
+    }
+
+    /** Sends an already validated JSON payload. */
+    public Uni<Void> publish(String payload, String eventId, String type, String targetId, Instant occurredAt) {
+        return CloudEventSender.send(emitter, payload, eventId, type, targetId, occurredAt);
+    }
+}
