@@ -1,0 +1,94 @@
+package io.dbautopilot.performance.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dbautopilot.localstack.quarkus.KafkaTestResource;
+import io.dbautopilot.localstack.quarkus.PostgresTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * End to end in a real headless Chromium: the dashboard at {@code /} shows the configured targets, its live charts
+ * grow with every collection cycle (server-sent events, no reload), and the sections whose endpoints this build
+ * lacks say "not available". Screenshot: {@code target/dashboard-e2e.png}.
+ */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+class DashboardBrowserTest {
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @Test
+    void pageShowsTargetsAndChartsUpdateWithoutReload() throws Exception {
+        try (HeadlessChromium browser = HeadlessChromium.launch()) {
+            browser.navigate(root.toString());
+            Duration wait = Duration.ofSeconds(90);
+            // a card for the demo target, marked reachable, with every chart
+            await().atMost(wait).pollInterval(Duration.ofMillis(500)).until(() -> browser.evaluate(
+                    "(() => { const c = document.querySelector('.target[data-target=\"demo\"]');"
+                            + " return !!c && c.querySelector('[data-role=reach]').textContent === 'reachable'"
+                            + " && c.querySelectorAll('.chart canvas').length >= 5; })()").asBoolean());
+            assertTrue(browser.evaluate("!!document.querySelector('.target[data-target=\"offline\"]')").asBoolean(),
+                    "every configured target has a card");
+            assertEquals("unreachable", browser.evaluate(
+                    "document.querySelector('.target[data-target=\"offline\"] [data-role=reach]').textContent").asText());
+
+            await().atMost(wait).until(() -> "live".equals(browser.evaluate("window.dashboard.stream").asText()));
+            int before = points(browser);
+            long loads = browser.evaluate("performance.getEntriesByType('navigation').length").asLong();
+            // the TPS chart of demo gains points from the stream, without the page being reloaded
+            await().atMost(wait).pollInterval(Duration.ofMillis(500)).until(() -> points(browser) >= before + 2);
+            assertEquals(loads, browser.evaluate("performance.getEntriesByType('navigation').length").asLong(),
+                    "no reload");
+            assertTrue(browser.evaluate("window.dashboard.samples.demo.some(s => s.tps !== null && s.connections_used > 0)")
+                    .asBoolean(), "real numbers from the demo target reached the page");
+
+            // sections are rendered from the service's real answers (or say they are not available)
+            await().atMost(wait).until(() -> browser.evaluate(
+                    "!document.querySelector('#anomalies').textContent.includes('Loading')"
+                            + " && !document.querySelector('#operations').textContent.includes('Loading')"
+                            + " && !document.querySelector('.target[data-target=\"demo\"] [data-role=health]').textContent.includes('loading')")
+                    .asBoolean());
+            JsonNode health = browser.evaluate(
+                    "document.querySelector('.target[data-target=\"demo\"] [data-role=health]').textContent");
+            JsonNode grade = browser.evaluate(
+                    "document.querySelector('.target[data-target=\"demo\"] [data-role=grade]').textContent");
+            int healthStatus = io.restassured.RestAssured.get("/api/targets/demo/health").statusCode();
+            if (healthStatus == 404) {
+                assertTrue(health.asText().contains("health: not available"), "404 is shown as not available: " + health);
+            } else {
+                assertTrue(grade.asText().matches("[A-F][+-]?"), "a grade is shown: " + grade);
+            }
+            int operationsStatus = io.restassured.RestAssured.get("/api/operations?limit=5").statusCode();
+            String operations = browser.evaluate("document.querySelector('#operations').textContent").asText();
+            if (operationsStatus == 404) {
+                assertTrue(operations.contains("operations timeline: not available"), operations);
+            } else {
+                assertTrue(!operations.contains("not available"), operations);
+            }
+
+            Path shot = Path.of("target", "dashboard-e2e.png");
+            browser.screenshot(shot);
+            assertTrue(Files.size(shot) > 10_000, "screenshot written to " + shot.toAbsolutePath());
+            assertEquals(java.util.List.of(), browser.consoleErrors(), "no script errors in the page");
+        }
+    }
+
+    private static int points(HeadlessChromium browser) throws Exception {
+        JsonNode n = browser.evaluate("(() => { const e = document.querySelector("
+                + "'.target[data-target=\"demo\"] [data-chart=\"tps\"]'); return e ? Number(e.dataset.points) : 0; })()");
+        return n.asInt();
+    }
+}
