@@ -1,0 +1,43 @@
+package io.dbautopilot.performance.score;
+
+import io.dbautopilot.performance.collect.CycleResult;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.ObservesAsync;
+import org.jboss.logging.Logger;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The latest health report of each target, recomputed after each collection cycle (off the event loop), for export. */
+@ApplicationScoped
+public class HealthScores {
+
+    private static final Logger LOG = Logger.getLogger(HealthScores.class);
+
+    private final HealthScorer scorer;
+    private final Map<String, HealthReport> reports = new ConcurrentHashMap<>();
+
+    public HealthScores(HealthScorer scorer) {
+        this.scorer = scorer;
+    }
+
+    void onCycle(@ObservesAsync CycleResult cycle) {
+        String target = cycle.snapshot().targetId();
+        try {
+            scorer.score(target).ifPresent(r -> reports.put(target, r));
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Health score of %s not updated", target);
+        }
+    }
+
+    /** The latest report of a target, if one was computed. */
+    public Optional<HealthReport> latest(String target) {
+        return Optional.ofNullable(reports.get(target));
+    }
+
+    /** Every target's latest report. */
+    public Map<String, HealthReport> all() {
+        return Map.copyOf(reports);
+    }
+}
