@@ -133,23 +133,29 @@
       gradeEl.className = 'grade';
       box.className = 'unavailable';
       box.textContent = 'health: not available (GET api/targets/' + c.dataset.target + '/health answered ' +
-        (res.status || 'no response') + (res.status === 404 ? ': this build has no health scores' : '') + ')';
+        (res.status || 'no response') + (res.status === 404 ? ': this build has no health scores' : '') +
+        (res.status === 503 ? ': no collection cycle yet' : '') + ')';
       return;
     }
     var h = res.body || {};
     var grade = h.grade || '?';
     gradeEl.textContent = grade;
+    gradeEl.title = h.score != null ? 'health score ' + h.score + ' / 100' : '';
     gradeEl.className = 'grade grade-' + esc(String(grade).charAt(0));
     box.className = 'categories';
     var cats = h.categories || [];
-    if (!Array.isArray(cats)) cats = Object.keys(cats).map(function (k) { var v = cats[k]; return typeof v === 'object' ? Object.assign({ name: k }, v) : { name: k, score: v }; });
+    if (!Array.isArray(cats)) cats = Object.keys(cats).map(function (k) { var v = cats[k]; return typeof v === 'object' ? Object.assign({ category: k }, v) : { category: k, score: v }; });
     box.innerHTML = (h.score != null ? '<span class="category"><b>score ' + esc(num(h.score)) + '</b></span>' : '') +
       cats.map(function (k) {
-        var label = k.name || k.category || k.id;
-        var value = k.grade != null ? k.grade : (k.score != null ? num(k.score) : '');
-        var why = k.reason || k.summary || (k.findings ? [].concat(k.findings).join('; ') : '');
-        return '<span class="category" title="' + esc(why) + '">' + esc(label) + ' <b>' + esc(value) + '</b></span>';
-      }).join('');
+        var label = String(k.category || k.name || '').replace(/_/g, ' ');
+        var known = k.status !== 'unknown' && k.score != null;
+        var lost = (k.checks || []).filter(function (x) { return x.status === 'lost'; })
+          .map(function (x) { return x.message || x.name; });
+        var why = known ? (lost.length ? lost.join('; ') : 'no points lost') : (k.reason || 'unknown');
+        var cls = !known ? '' : (k.score >= 90 ? 'cat-ok' : (k.score >= 70 ? 'cat-warn' : 'cat-bad'));
+        return '<span class="category ' + cls + '" data-category="' + esc(k.category) + '" title="' + esc(why) + '">' +
+          esc(label) + ' <b>' + (known ? esc(k.score) : '?') + '</b></span>';
+      }).join('') + (h.note ? '<span class="muted" title="' + esc(h.note) + '">ⓘ</span>' : '');
   }
 
   function renderAnomalies(res) {
@@ -176,18 +182,25 @@
         esc(res.status || 'no response') + (res.status === 404 ? ': this build does not read autopilot.operations.v1' : '') + ')</div>';
       return;
     }
-    var rows = Array.isArray(res.body) ? res.body : (res.body.operations || res.body.items || []);
-    if (!rows.length) { box.innerHTML = '<p class="muted">no operations seen on autopilot.operations.v1 yet</p>'; return; }
-    box.innerHTML = '<table><thead><tr><th>time</th><th>target</th><th>operation</th><th>state</th><th>progress / detail</th></tr></thead><tbody>' +
-      rows.map(function (o) {
-        var state = o.state || o.status || o.event || '';
-        var p = o.progress != null ? o.progress : (o.progress_percent != null ? o.progress_percent / 100 : null);
-        var progress = p != null && state === 'running' || (p != null && p < 1)
-          ? '<progress max="1" value="' + esc(p) + '"></progress> ' + esc(Math.round(p * 100)) + ' %' : '';
-        return '<tr><td>' + esc(when(o.at || o.time || o.occurred_at || o.updated_at || o.created_at)) + '</td><td>' +
-          esc(o.target_id || o.target || o.database || '') + '</td><td>' + esc(o.type || o.operation_type || '') + ' ' + esc(o.object || '') +
-          '</td><td class="st-' + esc(state) + '">' + esc(state) + '</td><td>' + progress + esc(o.summary || o.message || o.reason || '') + '</td></tr>';
-      }).join('') + '</tbody></table>';
+    var body = res.body || {};
+    var running = body.running || [];
+    var events = Array.isArray(body) ? body : (body.events || []);
+    if (!running.length && !events.length) {
+      box.innerHTML = '<p class="muted">no operations seen on autopilot.operations.v1 yet</p>';
+      return;
+    }
+    function row(o, live) {
+      var p = o.progress;
+      var progress = p != null ? '<progress max="1" value="' + esc(p) + '"></progress> ' + esc(Math.round(p * 100)) + ' % ' : '';
+      return '<tr' + (live ? ' class="running"' : '') + ' data-operation="' + esc(o.operation_id) + '"><td>' +
+        esc(when(o.occurred_at || o.started_at || o.requested_at)) + '</td><td>' + esc(o.target || '') + '</td><td>' +
+        esc(o.type || '') + (o.object ? ' ' + esc(o.object) : '') + '</td><td class="st-' + esc(o.state) + '">' + esc(o.state) +
+        '</td><td>' + progress + esc(o.reason || '') + '</td></tr>';
+    }
+    box.innerHTML = (running.length ? '<p><b>running now: ' + running.length + '</b></p>' : '') +
+      '<table><thead><tr><th>time</th><th>target</th><th>operation</th><th>state</th><th>progress / reason</th></tr></thead><tbody>' +
+      running.map(function (o) { return row(o, true); }).join('') +
+      events.map(function (o) { return row(o, false); }).join('') + '</tbody></table>';
   }
 
   function refresh() {
