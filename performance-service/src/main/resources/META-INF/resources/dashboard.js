@@ -155,7 +155,7 @@
         var cls = !known ? '' : (k.score >= 90 ? 'cat-ok' : (k.score >= 70 ? 'cat-warn' : 'cat-bad'));
         return '<span class="category ' + cls + '" data-category="' + esc(k.category) + '" title="' + esc(why) + '">' +
           esc(label) + ' <b>' + (known ? esc(k.score) : '?') + '</b></span>';
-      }).join('') + (h.note ? '<span class="muted" title="' + esc(h.note) + '">ⓘ</span>' : '');
+      }).join('') + (h.note ? '<span class="muted" title="' + esc(h.note) + '">(note)</span>' : '');
   }
 
   function renderAnomalies(res) {

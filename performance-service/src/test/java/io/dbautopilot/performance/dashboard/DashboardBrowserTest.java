@@ -104,6 +104,29 @@ class DashboardBrowserTest {
         }
     }
 
+    @Test
+    void endpointsThatAnswer404AreShownAsNotAvailableNeverAsNumbers() throws Exception {
+        try (HeadlessChromium browser = HeadlessChromium.launch()) {
+            // as against a service without health scores and operations timeline (an older build)
+            browser.answer404("*/api/targets/*/health", "*/api/operations*");
+            browser.navigate(root.toString());
+            Duration wait = Duration.ofSeconds(90);
+            await().atMost(wait).pollInterval(Duration.ofMillis(500)).until(() -> browser.evaluate(
+                    "(() => { const h = document.querySelector('.target[data-target=\"demo\"] [data-role=health]');"
+                            + " return !!h && h.textContent.includes('answered 404'); })()").asBoolean());
+            assertEquals("health: not available (GET api/targets/demo/health answered 404: this build has no health scores)",
+                    browser.evaluate("document.querySelector('.target[data-target=\"demo\"] [data-role=health]').textContent").asText());
+            assertEquals("?", browser.evaluate(
+                    "document.querySelector('.target[data-target=\"demo\"] [data-role=grade]').textContent").asText(),
+                    "no grade is invented");
+            await().atMost(wait).until(() -> browser.evaluate("document.querySelector('#operations').textContent").asText()
+                    .contains("operations timeline: not available (GET api/operations answered 404"));
+            // the rest of the page still works: live charts from the stream
+            await().atMost(wait).pollInterval(Duration.ofMillis(500)).until(() -> points(browser) >= 2);
+            browser.screenshot(Path.of("target", "dashboard-degraded.png"));
+        }
+    }
+
     private static int points(HeadlessChromium browser) throws Exception {
         JsonNode n = browser.evaluate("(() => { const e = document.querySelector("
                 + "'.target[data-target=\"demo\"] [data-chart=\"tps\"]'); return e ? Number(e.dataset.points) : 0; })()");

@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -136,6 +134,18 @@ final class HeadlessChromium implements AutoCloseable {
         Files.write(file, Base64.getDecoder().decode(shot.get("data").asText()));
     }
 
+    /**
+     * Makes the browser answer requests whose URL matches one of the patterns ({@code *} wildcards) with 404, as a
+     * service without those endpoints would: for testing how the page degrades. Must precede {@link #navigate}.
+     */
+    void answer404(String... urlPatterns) throws Exception {
+        List<Map<String, Object>> patterns = new ArrayList<>();
+        for (String p : urlPatterns) {
+            patterns.add(Map.of("urlPattern", p, "requestStage", "Request"));
+        }
+        send(sessionId, "Fetch.enable", Map.of("patterns", patterns));
+    }
+
     /** Console errors and uncaught exceptions the page reported so far. */
     synchronized List<String> consoleErrors() {
         return List.copyOf(consoleErrors);
@@ -152,12 +162,17 @@ final class HeadlessChromium implements AutoCloseable {
         }
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         pending.put(id, reply);
-        socket.sendText(JSON.writeValueAsString(message), true).get(30, TimeUnit.SECONDS);
+        sendRaw(JSON.writeValueAsString(message));
         JsonNode answer = reply.get(60, TimeUnit.SECONDS);
         if (answer.has("error")) {
             throw new IllegalStateException(method + " failed: " + answer.get("error"));
         }
         return answer.get("result");
+    }
+
+    /** One send at a time: the JDK WebSocket refuses a send while another is pending. */
+    private synchronized void sendRaw(String text) {
+        socket.sendText(text, true).orTimeout(30, TimeUnit.SECONDS).join();
     }
 
     private void onMessage(String text) {
@@ -168,6 +183,19 @@ final class HeadlessChromium implements AutoCloseable {
                 if (reply != null) {
                     reply.complete(node);
                 }
+            } else if ("Fetch.requestPaused".equals(node.path("method").asText())) {
+                // answered without waiting: replies arrive on this very listener thread
+                ObjectNode fulfil = JSON.createObjectNode();
+                fulfil.put("id", ids.incrementAndGet());
+                fulfil.put("method", "Fetch.fulfillRequest");
+                fulfil.put("sessionId", node.path("sessionId").asText());
+                ObjectNode params = fulfil.putObject("params");
+                params.put("requestId", node.at("/params/requestId").asText());
+                params.put("responseCode", 404);
+                params.putArray("responseHeaders").addObject().put("name", "Content-Type").put("value", "application/problem+json");
+                params.put("body", Base64.getEncoder().encodeToString(
+                        "{\"status\":404,\"title\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8)));
+                sendRaw(JSON.writeValueAsString(fulfil));
             } else if ("Runtime.exceptionThrown".equals(node.path("method").asText())) {
                 synchronized (this) {
                     consoleErrors.add(node.path("params").path("exceptionDetails").toString());
