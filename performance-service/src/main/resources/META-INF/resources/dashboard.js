@@ -33,8 +33,22 @@
   }
   function when(t) { return t ? new Date(t).toLocaleTimeString() : ''; }
 
+  // API key: needed only when the service has credentials configured (autopilot.api.viewer-keys); kept for this tab.
+  var apiKey = sessionStorage.getItem('autopilot.apiKey') || '';
+  function headers(accept) {
+    var h = { Accept: accept || 'application/json' };
+    if (apiKey) h['X-API-Key'] = apiKey;
+    return h;
+  }
+  function askForKey(rejected) {
+    var form = document.getElementById('key-form');
+    form.hidden = false;
+    document.getElementById('key-state').textContent = rejected ? 'key not accepted; enter a viewer key' : 'this service needs a viewer API key';
+  }
+
   function getJson(url) {
-    return fetch(url, { headers: { Accept: 'application/json' } }).then(function (r) {
+    return fetch(url, { headers: headers() }).then(function (r) {
+      if (r.status === 401) { askForKey(!!apiKey); return { available: false, status: 401 }; }
       if (r.status === 404) return { available: false, status: 404 };
       if (!r.ok) return r.text().then(function (t) { return { available: false, status: r.status, error: t }; });
       return r.json().then(function (b) { return { available: true, status: r.status, body: b }; });
@@ -210,24 +224,69 @@
     document.getElementById('clock').textContent = 'refreshed ' + new Date().toLocaleTimeString();
   }
 
-  function stream() {
+  // Server-sent events read with fetch (EventSource cannot send the API key header); reconnects after 3 s.
+  var streamAbort = null;
+  function streamState(cls, text) {
     var state = document.getElementById('stream-state');
-    var es = new EventSource('api/live/stream');
-    es.onopen = function () { dashboard.stream = 'live'; state.className = 'pill pill-ok'; state.textContent = 'live'; };
-    es.onerror = function () {
+    state.className = 'pill ' + cls;
+    state.textContent = text;
+  }
+  function stream() {
+    if (streamAbort) streamAbort.abort();
+    var ctrl = streamAbort = new AbortController();
+    fetch('api/live/stream', { headers: headers('text/event-stream'), signal: ctrl.signal }).then(function (r) {
+      if (r.status === 401) {
+        dashboard.stream = 'unauthorized';
+        streamState('pill-bad', 'API key required');
+        askForKey(!!apiKey);
+        return null;
+      }
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      dashboard.stream = 'live';
+      streamState('pill-ok', 'live');
+      var reader = r.body.getReader(), decoder = new TextDecoder(), buffer = '';
+      function pump() {
+        return reader.read().then(function (chunk) {
+          if (chunk.done) throw new Error('stream ended');
+          buffer += decoder.decode(chunk.value, { stream: true });
+          var events = buffer.split(/\r?\n\r?\n/);
+          buffer = events.pop();
+          events.forEach(function (ev) {
+            var data = ev.split(/\r?\n/).filter(function (l) { return l.indexOf('data:') === 0; })
+              .map(function (l) { return l.slice(5).replace(/^ /, ''); }).join('\n');
+            if (data) addSample(JSON.parse(data));
+          });
+          return pump();
+        });
+      }
+      return pump();
+    }).catch(function () {
+      if (ctrl.signal.aborted) return;
       dashboard.stream = 'reconnecting';
-      state.className = 'pill pill-bad';
-      state.textContent = 'stream interrupted, reconnecting…';
-    };
-    es.onmessage = function (e) { addSample(JSON.parse(e.data)); };
+      streamState('pill-bad', 'stream interrupted, reconnecting…');
+      setTimeout(function () { if (streamAbort === ctrl) start(); }, 3000);
+    });
   }
 
-  getJson('api/live').then(function (res) {
-    if (res.available) {
-      Object.keys(res.body).forEach(function (t) { res.body[t].forEach(addSample); });
-    }
-    stream();
+  function start() {
+    getJson('api/live').then(function (res) {
+      if (res.available) {
+        Object.keys(res.body).forEach(function (t) { res.body[t].forEach(addSample); });
+      }
+      stream();
+    });
+  }
+
+  document.getElementById('key-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    apiKey = document.getElementById('api-key').value.trim();
+    sessionStorage.setItem('autopilot.apiKey', apiKey);
+    document.getElementById('key-form').hidden = true;
+    start();
+    refresh();
   });
+
+  start();
   refresh();
   setInterval(refresh, REFRESH_MS);
 })();
