@@ -1,0 +1,85 @@
+package io.dbautopilot.performance.access;
+
+import io.dbautopilot.localstack.quarkus.KafkaTestResource;
+import io.dbautopilot.localstack.quarkus.PostgresTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+/** With credentials configured: real HTTP calls without, with viewer and with operator credentials. */
+@QuarkusTest
+@TestProfile(ApiAccessTest.KeysConfigured.class)
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+class ApiAccessTest {
+
+    /** A viewer and an operator key. */
+    public static class KeysConfigured implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("autopilot.api.viewer-keys", "dashboard:viewer-secret-1",
+                    "autopilot.api.operator-keys", "alice:operator-secret-1,bob:operator-secret-2");
+        }
+    }
+
+    private static final String SILENCE = """
+            {"matchers": {"rule": "unused_index"}, "duration": "1h", "comment": "access test"}""";
+
+    private static RequestSpecification viewer() {
+        return RestAssured.given().header("X-API-Key", "viewer-secret-1");
+    }
+
+    private static RequestSpecification operator() {
+        return RestAssured.given().header("Authorization", "Bearer operator-secret-2");
+    }
+
+    @Test
+    void withoutACredentialTheApiIsRefusedButHealthAndMetricsStayOpen() {
+        RestAssured.get("/api/silences").then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer").body("status", equalTo(401))
+                .body("detail", containsString("X-API-Key"));
+        RestAssured.given().contentType(ContentType.JSON).body(SILENCE).post("/api/silences").then().statusCode(401)
+                .contentType("application/problem+json");
+        RestAssured.given().header("X-API-Key", "wrong-secret-9").get("/api/operations").then().statusCode(401)
+                .body("detail", containsString("not valid"));
+        RestAssured.given().header("Authorization", "Bearer nope-nope-nope").get("/api/anomalies").then().statusCode(401);
+        RestAssured.get("/q/health/live").then().statusCode(200);
+        RestAssured.get("/q/metrics").then().statusCode(200);
+    }
+
+    @Test
+    void aViewerMayReadButNotChange() {
+        viewer().get("/api/silences").then().statusCode(200);
+        viewer().get("/api/operations").then().statusCode(200);
+        RestAssured.given().header("Authorization", "Bearer viewer-secret-1").get("/api/anomalies").then().statusCode(200);
+        viewer().contentType(ContentType.JSON).body(SILENCE).post("/api/silences").then().statusCode(403)
+                .contentType("application/problem+json").body("detail", containsString("'dashboard' is a viewer"));
+        viewer().delete("/api/silences/{id}", "00000000-0000-0000-0000-000000000000").then().statusCode(403);
+        viewer().contentType(ContentType.JSON).body("{\"by\": \"x\"}").post("/api/anomalies/{fp}/ack", "abc").then()
+                .statusCode(403);
+        viewer().contentType(ContentType.JSON).body("{\"name\": \"viewer-try\"}")
+                .post("/api/targets/{id}/baselines", "demo").then().statusCode(403);
+        viewer().contentType(ContentType.JSON).body("{}").put("/api/silences").then().statusCode(403);
+    }
+
+    @Test
+    void anOperatorMayChange() {
+        String id = operator().contentType(ContentType.JSON).body(SILENCE).post("/api/silences").then().statusCode(201)
+                .extract().path("id");
+        RestAssured.given().header("X-API-Key", "operator-secret-1").get("/api/silences").then().statusCode(200);
+        operator().delete("/api/silences/{id}", id).then().statusCode(204);
+        // Past the filter: the resource answers (no such anomaly).
+        operator().contentType(ContentType.JSON).body("{\"by\": \"bob\"}").post("/api/anomalies/{fp}/ack", "abc").then()
+                .statusCode(404).contentType("application/problem+json");
+    }
+}
