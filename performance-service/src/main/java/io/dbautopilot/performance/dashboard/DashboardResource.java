@@ -1,0 +1,39 @@
+package io.dbautopilot.performance.dashboard;
+
+import io.smallrye.mutiny.Multi;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+import java.util.List;
+import java.util.Map;
+
+/** {@code /api/live}: the numbers behind the dashboard's live charts, as a history and as a server-sent event stream. */
+@Path("/api/live")
+public class DashboardResource {
+
+    private final LiveFeed feed;
+
+    public DashboardResource(LiveFeed feed) {
+        this.feed = feed;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Recent live samples", description = "Per target, the samples of the last cycles, oldest first.")
+    public Map<String, List<LiveSample>> history() {
+        return feed.history();
+    }
+
+    @GET
+    @Path("stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Live samples as server-sent events", description = "One event per target and collection cycle.")
+    public Multi<LiveSample> stream() {
+        return feed.stream();
+    }
+}

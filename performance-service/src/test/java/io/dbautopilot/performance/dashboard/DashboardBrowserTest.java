@@ -1,0 +1,135 @@
+package io.dbautopilot.performance.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dbautopilot.localstack.quarkus.KafkaTestResource;
+import io.dbautopilot.localstack.quarkus.PostgresTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * End to end in a real headless Chromium: the dashboard at {@code /} shows the configured targets, its live charts
+ * grow with every collection cycle (server-sent events, no reload), and the sections whose endpoints this build
+ * lacks say "not available". Screenshot: {@code target/dashboard-e2e.png}.
+ */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+class DashboardBrowserTest {
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @io.dbautopilot.localstack.quarkus.InjectInfra
+    io.dbautopilot.localstack.kafka.KafkaBroker kafka;
+
+    @Test
+    void pageShowsTargetsAndChartsUpdateWithoutReload() throws Exception {
+        // a backup running on demo, 40 % done, as the automation service would publish it on autopilot.operations.v1
+        java.util.UUID backup = java.util.UUID.randomUUID();
+        try (var events = new io.dbautopilot.performance.operations.OperationEvents(kafka.bootstrapServers())) {
+            events.publish(io.dbautopilot.performance.operations.OperationEvents.event(backup, "demo", "backup",
+                    io.dbautopilot.model.OperationState.STARTED, null, java.util.Map.of("object", "full")));
+            events.publish(io.dbautopilot.performance.operations.OperationEvents.event(backup, "demo", "backup",
+                    io.dbautopilot.model.OperationState.PROGRESS, 0.4, java.util.Map.of("object", "full")));
+        }
+        try (HeadlessChromium browser = HeadlessChromium.launch()) {
+            browser.navigate(root.toString());
+            Duration wait = Duration.ofSeconds(90);
+            // a card for the demo target, marked reachable, with every chart
+            await().atMost(wait).pollInterval(Duration.ofMillis(500)).until(() -> browser.evaluate(
+                    "(() => { const c = document.querySelector('.target[data-target=\"demo\"]');"
+                            + " return !!c && c.querySelector('[data-role=reach]').textContent === 'reachable'"
+                            + " && c.querySelectorAll('.chart canvas').length >= 5; })()").asBoolean());
+            assertTrue(browser.evaluate("!!document.querySelector('.target[data-target=\"offline\"]')").asBoolean(),
+                    "every configured target has a card");
+            assertEquals("unreachable", browser.evaluate(
+                    "document.querySelector('.target[data-target=\"offline\"] [data-role=reach]').textContent").asText());
+
+            await().atMost(wait).until(() -> "live".equals(browser.evaluate("window.dashboard.stream").asText()));
+            int before = points(browser);
+            long loads = browser.evaluate("performance.getEntriesByType('navigation').length").asLong();
+            // the TPS chart of demo gains points from the stream, without the page being reloaded
+            await().atMost(wait).pollInterval(Duration.ofMillis(500)).until(() -> points(browser) >= before + 2);
+            assertEquals(loads, browser.evaluate("performance.getEntriesByType('navigation').length").asLong(),
+                    "no reload");
+            assertTrue(browser.evaluate("window.dashboard.samples.demo.some(s => s.tps !== null && s.connections_used > 0)")
+                    .asBoolean(), "real numbers from the demo target reached the page");
+
+            // sections are rendered from the service's real answers (or say they are not available)
+            await().atMost(wait).until(() -> browser.evaluate(
+                    "!document.querySelector('#anomalies').textContent.includes('Loading')"
+                            + " && !document.querySelector('#operations').textContent.includes('Loading')"
+                            + " && !document.querySelector('.target[data-target=\"demo\"] [data-role=health]').textContent.includes('loading')")
+                    .asBoolean());
+            String health = browser.evaluate(
+                    "document.querySelector('.target[data-target=\"demo\"] [data-role=health]').textContent").asText();
+            int healthStatus = io.restassured.RestAssured.get("/api/targets/demo/health").statusCode();
+            if (healthStatus == 404) {
+                assertTrue(health.contains("health: not available"), "404 is shown as not available: " + health);
+            } else {
+                // the page re-reads health every 15 s (503 before the target's first cycle)
+                await().atMost(wait).pollInterval(Duration.ofSeconds(1)).until(() -> browser.evaluate(
+                        "document.querySelector('.target[data-target=\"demo\"] [data-role=grade]').textContent")
+                        .asText().matches("[A-F]\\+?"));
+                assertEquals(8, browser.evaluate("document.querySelectorAll("
+                        + "'.target[data-target=\"demo\"] [data-category]').length").asInt(), "the eight categories");
+            }
+            int operationsStatus = io.restassured.RestAssured.get("/api/operations?limit=5").statusCode();
+            if (operationsStatus == 404) {
+                assertTrue(browser.evaluate("document.querySelector('#operations').textContent").asText()
+                        .contains("operations timeline: not available"));
+            } else {
+                // the running backup with its progress bar (the page re-reads the timeline every 15 s)
+                await().atMost(wait).pollInterval(Duration.ofSeconds(1)).until(() -> browser.evaluate(
+                        "(() => { const r = document.querySelector('#operations tr.running[data-operation=\"" + backup + "\"]');"
+                                + " return !!r && r.textContent.includes('backup') && !!r.querySelector('progress')"
+                                + " && r.querySelector('progress').value === 0.4; })()").asBoolean());
+            }
+
+            Path shot = Path.of("target", "dashboard-e2e.png");
+            browser.screenshot(shot);
+            assertTrue(Files.size(shot) > 10_000, "screenshot written to " + shot.toAbsolutePath());
+            assertEquals(java.util.List.of(), browser.consoleErrors(), "no script errors in the page");
+        }
+    }
+
+    @Test
+    void endpointsThatAnswer404AreShownAsNotAvailableNeverAsNumbers() throws Exception {
+        try (HeadlessChromium browser = HeadlessChromium.launch()) {
+            // as against a service without health scores and operations timeline (an older build)
+            browser.answer404("*/api/targets/*/health", "*/api/operations*");
+            browser.navigate(root.toString());
+            Duration wait = Duration.ofSeconds(90);
+            await().atMost(wait).pollInterval(Duration.ofMillis(500)).until(() -> browser.evaluate(
+                    "(() => { const h = document.querySelector('.target[data-target=\"demo\"] [data-role=health]');"
+                            + " return !!h && h.textContent.includes('answered 404'); })()").asBoolean());
+            assertEquals("health: not available (GET api/targets/demo/health answered 404: this build has no health scores)",
+                    browser.evaluate("document.querySelector('.target[data-target=\"demo\"] [data-role=health]').textContent").asText());
+            assertEquals("?", browser.evaluate(
+                    "document.querySelector('.target[data-target=\"demo\"] [data-role=grade]').textContent").asText(),
+                    "no grade is invented");
+            await().atMost(wait).until(() -> browser.evaluate("document.querySelector('#operations').textContent").asText()
+                    .contains("operations timeline: not available (GET api/operations answered 404"));
+            // the rest of the page still works: live charts from the stream
+            await().atMost(wait).pollInterval(Duration.ofMillis(500)).until(() -> points(browser) >= 2);
+            browser.screenshot(Path.of("target", "dashboard-degraded.png"));
+        }
+    }
+
+    private static int points(HeadlessChromium browser) throws Exception {
+        JsonNode n = browser.evaluate("(() => { const e = document.querySelector("
+                + "'.target[data-target=\"demo\"] [data-chart=\"tps\"]'); return e ? Number(e.dataset.points) : 0; })()");
+        return n.asInt();
+    }
+}
