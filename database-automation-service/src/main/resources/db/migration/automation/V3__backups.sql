@@ -52,6 +52,6 @@ CREATE TABLE restore (
     checks        jsonb,
     error         text,
     CONSTRAINT restore_kind_valid CHECK (kind IN ('restore', 'drill')),
-    CONSTRAINT restore_status_valid CHECK (status IN ('running', 'succeeded', 'failed'))
+    CONSTRAINT restore_status_valid CHECK (status IN ('pending', 'running', 'succeeded', 'failed', 'removed'))
 );
 CREATE INDEX restore_database_started ON restore (database_id, started_at DESC);

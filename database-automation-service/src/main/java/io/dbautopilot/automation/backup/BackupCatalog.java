@@ -115,6 +115,13 @@ public class BackupCatalog {
                  ORDER BY created_at, backup_id""", databaseId));
     }
 
+    /** Backups of a database whose files should exist (completed or corrupt), oldest first. */
+    public List<Backup> stored(String databaseId) {
+        return transactions.inTransaction(tx -> all(tx, """
+                SELECT * FROM automation.backup WHERE database_id = ? AND status IN ('completed', 'corrupt')
+                 ORDER BY created_at, backup_id""", databaseId));
+    }
+
     /** The newest completed backup of a database. */
     public Optional<Backup> latestCompleted(String databaseId) {
         return transactions.inTransaction(tx -> one(tx, """

@@ -38,7 +38,7 @@ public class BackupRetention {
         List<UUID> expired = new ArrayList<>();
         if (kind == EngineKind.PGBACKREST) {
             Set<String> labels = ((PgBackRestEngine) engines.get(kind)).labels(target);
-            for (Backup b : kept) {
+            for (Backup b : catalog.stored(target.databaseId()).stream().filter(x -> x.engine() == kind).toList()) {
                 if (b.label() != null && !labels.contains(b.label())) {
                     expired.add(b.backupId());
                 }

@@ -39,6 +39,7 @@ public class BackupTools {
     private final BackupConfig config;
     private final Map<EngineKind, EngineAvailability> engines = new EnumMap<>(EngineKind.class);
     private final Map<String, Path> found = new java.util.concurrent.ConcurrentHashMap<>();
+    private Optional<Path> pgBinDir = Optional.empty();
 
     public BackupTools(BackupConfig config) {
         this.config = config;
@@ -47,6 +48,7 @@ public class BackupTools {
     @PostConstruct
     void detect() {
         Optional<Path> pgBin = config.pgBin().map(Path::of).or(BackupTools::newestPgBin);
+        pgBinDir = pgBin;
         for (EngineKind kind : EngineKind.values()) {
             Map<String, String> tools = new java.util.LinkedHashMap<>();
             List<String> missing = new ArrayList<>();
@@ -93,6 +95,13 @@ public class BackupTools {
             throw new MissingToolException("'" + name + "' is not installed on this machine: " + install);
         }
         return p;
+    }
+
+    /** A PostgreSQL server program (pg_ctl, initdb) for scratch clusters of restores and drills. */
+    public Path serverTool(String name) {
+        return locate(name, pgBinDir).orElseThrow(() -> new MissingToolException("'" + name + "' (PostgreSQL server "
+                + "binaries) is not installed: sudo apt-get install -y postgresql (restores and drills start a scratch "
+                + "cluster with it)"));
     }
 
     /** Major version of the client tools ({@code pg_basebackup --version}), 0 when unknown. */

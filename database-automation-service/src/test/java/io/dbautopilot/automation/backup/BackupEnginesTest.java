@@ -71,8 +71,8 @@ class BackupEnginesTest {
             UUID op = request("{\"database\":\"demo\",\"engine\":\"pg_dump\",\"reason\":\"test\"}");
             List<JsonNode> seen = events.until(op, "succeeded");
             JsonNode done = seen.get(seen.size() - 1);
-            String backupId = done.path("details").path("backup_id").asText();
-            assertEquals("completed", done.path("details").path("backup_status").asText());
+            String backupId = done.path("details").path("effect").path("backup_id").asText();
+            assertEquals("completed", done.path("details").path("effect").path("backup_status").asText());
             assertTrue(seen.stream().anyMatch(e -> e.path("state").asText().equals("progress")
                     && e.path("details").path("backup_id").asText().equals(backupId)
                     && e.path("progress").isNumber()), "a progress event with the backup id and a fraction: " + seen);
@@ -100,7 +100,7 @@ class BackupEnginesTest {
         try (OperationEvents events = new OperationEvents(kafka.bootstrapServers())) {
             UUID op = request("{\"database\":\"demo\",\"engine\":\"pg_basebackup\",\"type\":\"full\"}");
             List<JsonNode> seen = events.until(op, "succeeded");
-            String backupId = seen.get(seen.size() - 1).path("details").path("backup_id").asText();
+            String backupId = seen.get(seen.size() - 1).path("details").path("effect").path("backup_id").asText();
             JsonPath b = given().header("X-API-Key", VIEWER).when().get("/api/backups/" + backupId).then()
                     .statusCode(200).body("status", equalTo("completed")).body("backup_type", equalTo("full"))
                     .extract().jsonPath();
