@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
-@WithTestResource(BackupTestResource.class)
+@WithTestResource(value = BackupTestResource.class, initArgs = @io.quarkus.test.common.ResourceArg(name = "triggers", value = "true"))
 class BackupEnginesTest {
 
     static final String OPERATOR = "operator-secret-1";
@@ -164,6 +164,37 @@ class BackupEnginesTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().header("X-API-Key", VIEWER)
                 .when().get("/api/operations/" + op).then().body("status", equalTo("failed"))
                 .body("error", containsString("PostgreSQL 17")));
+    }
+
+    @Test
+    void staleAnomalyRpoBreachAndCronScheduleEachRunABackup() throws Exception {
+        String eventId = "backup-stale-" + UUID.randomUUID();
+        java.time.Instant now = java.time.Instant.now();
+        io.dbautopilot.model.AnomalyEvent anomaly = new io.dbautopilot.model.AnomalyEvent("backup_stale:demo:" + eventId,
+                "demo", "backup_stale", null, io.dbautopilot.model.Severity.WARNING,
+                io.dbautopilot.model.AnomalyState.OPENED, 1, now, now, java.util.Map.of("value", 90000.0), "backup",
+                "no successful backup for 25 h");
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(java.util.Map.of(
+                "bootstrap.servers", kafka.bootstrapServers(),
+                "key.serializer", org.apache.kafka.common.serialization.StringSerializer.class,
+                "value.serializer", org.apache.kafka.common.serialization.StringSerializer.class))) {
+            var record = new org.apache.kafka.clients.producer.ProducerRecord<>(io.dbautopilot.model.Topics.ANOMALIES,
+                    "demo", io.dbautopilot.model.EventJson.newMapper().writeValueAsString(anomaly));
+            java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+            record.headers().add("ce_specversion", "1.0".getBytes(utf8));
+            record.headers().add("ce_id", eventId.getBytes(utf8));
+            record.headers().add("ce_type", io.dbautopilot.model.EventTypes.ANOMALY_OPENED.getBytes(utf8));
+            record.headers().add("ce_source", io.dbautopilot.model.EventSources.PERFORMANCE_SERVICE.getBytes(utf8));
+            record.headers().add("ce_subject", "demo".getBytes(utf8));
+            producer.send(record).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                given().header("X-API-Key", VIEWER).when().get("/api/operations?database=demo&type=backup&limit=1000")
+                        .then().statusCode(200)
+                        .body("find { it.triggering_event_id == '" + eventId + "' }.status", equalTo("succeeded"))
+                        .body("find { it.triggering_event_id == '" + eventId + "' }.rule", equalTo("backup-stale"))
+                        .body("find { it.requested_by == 'rpo-check' }.reason", containsString("RPO breached on demo"))
+                        .body("find { it.requested_by == 'schedule' }.reason", containsString("scheduled logical backup")));
     }
 
     static UUID request(String body) {

@@ -24,12 +24,14 @@ public class BackupTestResource implements QuarkusTestResourceLifecycleManager {
     static ThrowawayPostgres archiving;
     static Path directory;
     private boolean withArchiving;
+    private boolean withTriggers;
     private String retentionFull = "2";
 
     @Override
     public void init(Map<String, String> initArgs) {
         withArchiving = Boolean.parseBoolean(initArgs.getOrDefault("archiving", "false"));
         retentionFull = initArgs.getOrDefault("retention-full", retentionFull);
+        withTriggers = Boolean.parseBoolean(initArgs.getOrDefault("triggers", "false"));
     }
 
     @Override
@@ -52,6 +54,13 @@ public class BackupTestResource implements QuarkusTestResourceLifecycleManager {
             config.put("autopilot.backup.os-user", "postgres");
         }
         config.put("autopilot.backup.progress-interval", "200ms");
+        config.put("autopilot.backup.databases.demo.engine", "pg_dump");
+        if (withTriggers) {
+            // demo: an RPO (no backup yet = breached at the first check) and a logical backup every 20 s
+            config.put("autopilot.backup.databases.demo.rpo", "1h");
+            config.put("autopilot.backup.databases.demo.schedule-logical", "0/20 * * * * ?");
+            config.put("autopilot.backup.check-interval", "2s");
+        }
         if (withArchiving) {
             archiving = ThrowawayPostgres.launch(PostgresBinaries.locate(), 0, List.of(
                     "archive_mode = on", "archive_command = '/bin/false'", "full_page_writes = on", "wal_level = replica"));

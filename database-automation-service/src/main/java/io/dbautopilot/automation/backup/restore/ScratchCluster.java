@@ -55,14 +55,22 @@ public final class ScratchCluster {
     /** Starts the server (recovery runs first) and waits until it accepts connections and left recovery. */
     public void start(Path logFile, String database, String user, String password, BooleanSupplier stop, Instant deadline)
             throws IOException {
-        String options = "-p " + port + " -k " + socketDir + " -c listen_addresses=127.0.0.1 -c archive_mode=off"
+        // no Unix socket: TCP on 127.0.0.1 only (socket paths under deep restore directories exceed the 107-byte limit)
+        String options = "-p " + port + " -k '' -c listen_addresses=127.0.0.1 -c archive_mode=off"
                 + " -c logging_collector=off";
         ToolProcess.Result r = new ToolProcess(List.of(pgCtl.toString(), "-D", dataDir.toString(), "-l", logFile.toString(),
                 "-o", options, "-w", "-t", Long.toString(Math.max(30, Duration.between(Instant.now(), deadline).toSeconds())),
                 "start"), Map.of(), osUser, null).run(l -> { }, stop, deadline);
         if (!r.ok()) {
+            String log = "";
+            try {
+                List<String> lines = java.nio.file.Files.readAllLines(logFile);
+                log = String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+            } catch (IOException e) {
+                log = "(no server log: " + e.getMessage() + ")";
+            }
             throw new IOException("pg_ctl start of the restored cluster failed (" + r.exitCode() + "): " + r.output()
-                    + " (server log: " + logFile + ")");
+                    + "; server log:\n" + log);
         }
         while (Instant.now().isBefore(deadline) && !stop.getAsBoolean()) {
             try (Connection c = connect(database, user, password);
