@@ -193,8 +193,16 @@ class BackupEnginesTest {
                         .then().statusCode(200)
                         .body("find { it.triggering_event_id == '" + eventId + "' }.status", equalTo("succeeded"))
                         .body("find { it.triggering_event_id == '" + eventId + "' }.rule", equalTo("backup-stale"))
-                        .body("find { it.requested_by == 'rpo-check' }.reason", containsString("RPO breached on demo"))
-                        .body("find { it.requested_by == 'schedule' }.reason", containsString("scheduled logical backup")));
+                        .body("find { it.requested_by == 'rpo-check' }.type", equalTo("backup"))
+                        .body("find { it.requested_by == 'schedule' }.type", equalTo("backup")));
+        try (OperationEvents events = new OperationEvents(kafka.bootstrapServers())) {
+            JsonNode rpo = events.first(e -> e.path("state").asText().equals("requested")
+                    && e.path("reason").asText().startsWith("RPO breached on demo: "));
+            assertEquals("backup", rpo.path("type").asText());
+            assertEquals("rpo-check", rpo.path("details").path("requested_by").asText());
+            events.first(e -> e.path("state").asText().equals("requested")
+                    && e.path("reason").asText().startsWith("scheduled logical backup (schedule-logical 0/20 * * * * ?)"));
+        }
     }
 
     static UUID request(String body) {

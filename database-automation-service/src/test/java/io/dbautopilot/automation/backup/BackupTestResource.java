@@ -56,8 +56,8 @@ public class BackupTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("autopilot.backup.progress-interval", "200ms");
         config.put("autopilot.backup.databases.demo.engine", "pg_dump");
         if (withTriggers) {
-            // demo: an RPO (no backup yet = breached at the first check) and a logical backup every 20 s
-            config.put("autopilot.backup.databases.demo.rpo", "1h");
+            // demo: an RPO of 30 s (breached before the first backup and 30 s after each) and a logical backup every 20 s
+            config.put("autopilot.backup.databases.demo.rpo", "30s");
             config.put("autopilot.backup.databases.demo.schedule-logical", "0/20 * * * * ?");
             config.put("autopilot.backup.check-interval", "2s");
         }

@@ -54,6 +54,22 @@ final class OperationEvents implements AutoCloseable {
                 + of(operationId).stream().map(e -> e.path("state").asText()).toList());
     }
 
+    /** The first event matching {@code test}, polling up to 120 s. */
+    JsonNode first(java.util.function.Predicate<JsonNode> test) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode e : seen) {
+                if (test.test(e)) {
+                    return e;
+                }
+            }
+            for (var r : consumer.poll(Duration.ofMillis(300))) {
+                seen.add(JSON.readTree(r.value()));
+            }
+        }
+        throw new AssertionError("no matching operation event among " + seen.size());
+    }
+
     /** Events already read for one operation. */
     List<JsonNode> of(UUID operationId) {
         return seen.stream().filter(e -> e.path("operation_id").asText().equals(operationId.toString())).toList();
