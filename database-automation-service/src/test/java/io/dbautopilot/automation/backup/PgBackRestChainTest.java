@@ -175,7 +175,7 @@ class PgBackRestChainTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
-        // pg_dump 15.14+ wraps its output in \restrict / \unrestrict with a random key: not data
+        // pg_dump 15.14+ wraps its output in restrict / unrestrict meta-commands with a random key: not data
         return out.lines().filter(l -> !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict"))
                 .collect(java.util.stream.Collectors.joining("\n"));
     }
