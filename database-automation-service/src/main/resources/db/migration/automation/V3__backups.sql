@@ -21,6 +21,8 @@ CREATE TABLE backup (
     checksum         text,
     progress_percent double precision,
     progress_bytes   bigint,
+    backup_millis    bigint,
+    verify_millis    bigint,
     created_at       timestamptz NOT NULL DEFAULT now(),
     completed_at     timestamptz,
     verified_at      timestamptz,

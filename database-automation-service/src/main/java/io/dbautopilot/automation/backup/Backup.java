@@ -30,6 +30,8 @@ import java.util.UUID;
  * @param checksum        SHA-256 of the stored files (pg_basebackup / pg_dump) or the pgBackRest manifest checksum
  * @param progressPercent progress of a running backup, from the tool's own output
  * @param progressBytes   bytes done of a running backup, where the tool reports them
+ * @param backupMillis    how long the engine's backup step took (the tool run and reading its result)
+ * @param verifyMillis    how long the last verification took
  * @param createdAt       start
  * @param completedAt     end of a completed backup
  * @param verifiedAt      last verification
@@ -41,7 +43,7 @@ import java.util.UUID;
 public record Backup(UUID backupId, String databaseId, String databaseName, BackupType backupType, EngineKind engine,
                      BackupStatus status, UUID operationId, String reason, String label, UUID parentId, String location,
                      Long sizeBytes, Long storedBytes, String walStart, String walStop, String lsnStart, String lsnStop,
-                     String checksum, Double progressPercent, Long progressBytes, Instant createdAt, Instant completedAt,
+                     String checksum, Double progressPercent, Long progressBytes, Long backupMillis, Long verifyMillis, Instant createdAt, Instant completedAt,
                      Instant verifiedAt, String verification, Instant expiredAt, String error) {
 
     /** Size in GB (10^9 bytes), three decimals. */

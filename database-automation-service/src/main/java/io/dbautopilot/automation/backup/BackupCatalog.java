@@ -50,23 +50,24 @@ public class BackupCatalog {
     }
 
     /** Records a finished backup (still to be verified: status stays running until then). */
-    public Backup finished(UUID id, BackupEngine.EngineResult r, UUID parentId) {
+    public Backup finished(UUID id, BackupEngine.EngineResult r, UUID parentId, long backupMillis) {
         return transactions.inTransaction(tx -> one(tx, """
                 UPDATE automation.backup SET backup_type = ?, label = ?, parent_id = ?, location = ?, size_bytes = ?,
                        stored_bytes = ?, wal_start = ?, wal_stop = ?, lsn_start = ?, lsn_stop = ?, checksum = ?,
-                       progress_percent = 100
+                       progress_percent = 100, backup_millis = ?
                  WHERE backup_id = ? RETURNING *""", r.type().wire(), r.label(), parentId, r.location(), r.sizeBytes(),
-                r.storedBytes(), r.walStart(), r.walStop(), r.lsnStart(), r.lsnStop(), r.checksum(), id).orElseThrow());
+                r.storedBytes(), r.walStart(), r.walStop(), r.lsnStart(), r.lsnStop(), r.checksum(), backupMillis, id)
+                .orElseThrow());
     }
 
     /** Records the outcome of a verification: completed (valid) or corrupt. */
-    public Backup verified(UUID id, BackupEngine.Verification v, boolean completing) {
+    public Backup verified(UUID id, BackupEngine.Verification v, boolean completing, long verifyMillis) {
         String status = v.valid() ? (completing ? "completed" : null) : "corrupt";
         return transactions.inTransaction(tx -> one(tx, """
                 UPDATE automation.backup SET status = coalesce(?, status), verified_at = now(), verification = ?,
                        completed_at = CASE WHEN ? THEN coalesce(completed_at, now()) ELSE completed_at END,
-                       error = CASE WHEN ? THEN error ELSE ? END
-                 WHERE backup_id = ? RETURNING *""", status, v.detail(), completing, v.valid(), v.detail(), id)
+                       error = CASE WHEN ? THEN error ELSE ? END, verify_millis = ?
+                 WHERE backup_id = ? RETURNING *""", status, v.detail(), completing, v.valid(), v.detail(), verifyMillis, id)
                 .orElseThrow());
     }
 
@@ -190,6 +191,7 @@ public class BackupCatalog {
                 rs.getString("location"), (Long) rs.getObject("size_bytes"), (Long) rs.getObject("stored_bytes"),
                 rs.getString("wal_start"), rs.getString("wal_stop"), rs.getString("lsn_start"), rs.getString("lsn_stop"),
                 rs.getString("checksum"), (Double) rs.getObject("progress_percent"), (Long) rs.getObject("progress_bytes"),
+                (Long) rs.getObject("backup_millis"), (Long) rs.getObject("verify_millis"),
                 instant(rs, "created_at"), instant(rs, "completed_at"), instant(rs, "verified_at"),
                 rs.getString("verification"), instant(rs, "expired_at"), rs.getString("error"));
     }

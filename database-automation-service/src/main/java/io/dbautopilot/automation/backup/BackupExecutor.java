@@ -106,6 +106,12 @@ public class BackupExecutor implements OperationExecutor {
         if (b.verification() != null) {
             m.put("verification", b.verification());
         }
+        if (b.backupMillis() != null) {
+            m.put("backup_ms", b.backupMillis());
+        }
+        if (b.verifyMillis() != null) {
+            m.put("verify_ms", b.verifyMillis());
+        }
         if (b.createdAt() != null && b.completedAt() != null) {
             m.put("duration_ms", Duration.between(b.createdAt(), b.completedAt()).toMillis());
         }

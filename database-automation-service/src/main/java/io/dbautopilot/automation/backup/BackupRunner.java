@@ -142,6 +142,7 @@ public class BackupRunner {
             }
         };
         BackupEngine.EngineResult result;
+        long t0 = System.nanoTime();
         try {
             result = eng.backup(target, t, progress, watch::stop, watch.deadline());
         } catch (BackupEngine.BackupFailure | RuntimeException e) {
@@ -151,10 +152,12 @@ public class BackupRunner {
         }
         UUID parent = result.parentLabel() == null ? null
                 : catalog.byLabel(databaseId, kind, result.parentLabel()).map(Backup::backupId).orElse(null);
-        Backup finished = catalog.finished(id, result, parent);
+        Backup finished = catalog.finished(id, result, parent, (System.nanoTime() - t0) / 1_000_000);
         Backup verified;
         try {
-            verified = catalog.verified(id, eng.verify(target, finished), true);
+            long v0 = System.nanoTime();
+            BackupEngine.Verification v = eng.verify(target, finished);
+            verified = catalog.verified(id, v, true, (System.nanoTime() - v0) / 1_000_000);
         } catch (BackupEngine.BackupFailure | RuntimeException e) {
             Backup failed = catalog.failed(id, "verification could not run: " + e.getMessage());
             throw new BackupFailedException("backup " + id + " taken but its verification could not run: "
@@ -182,8 +185,10 @@ public class BackupRunner {
         }
         try {
             BackupTarget target = targets.resolve(b.databaseId());
+            long v0 = System.nanoTime();
             BackupEngine.Verification v = engines.get(b.engine()).verify(target, b);
-            Backup after = catalog.verified(backupId, v, b.status() == BackupStatus.CORRUPT);
+            Backup after = catalog.verified(backupId, v, b.status() == BackupStatus.CORRUPT,
+                    (System.nanoTime() - v0) / 1_000_000);
             if (!v.valid()) {
                 throw new BackupFailedException("backup " + backupId + " is corrupt: " + v.detail(), after, null);
             }

@@ -21,7 +21,7 @@ class RetentionPlanTest {
     private Backup add(BackupType type, Backup parent, Duration age) {
         Backup b = new Backup(UUID.randomUUID(), "db", "db", type, EngineKind.PG_BASEBACKUP, BackupStatus.COMPLETED, null,
                 null, null, parent == null ? null : parent.backupId(), "/x", 1L, 1L, null, null, null, null, null, null,
-                null, now.minus(age), now.minus(age), null, null, null, null);
+                null, null, null, now.minus(age), now.minus(age), null, null, null, null);
         backups.add(b);
         return b;
     }
@@ -49,7 +49,7 @@ class RetentionPlanTest {
     void aBackupWhoseParentIsGoneIsExpiredNeverKeptWithoutItsFull() {
         Backup f1 = add(BackupType.FULL, null, Duration.ofDays(3));
         Backup orphanParent = new Backup(UUID.randomUUID(), "db", "db", BackupType.FULL, EngineKind.PG_BASEBACKUP,
-                BackupStatus.EXPIRED, null, null, null, null, null, 1L, 1L, null, null, null, null, null, null, null,
+                BackupStatus.EXPIRED, null, null, null, null, null, 1L, 1L, null, null, null, null, null, null, null, null, null,
                 now, now, null, null, null, null);
         Backup orphan = add(BackupType.INCREMENTAL, orphanParent, Duration.ofDays(2));
         assertEquals(Set.of(orphan.backupId()), RetentionPlan.expire(backups, 2, Optional.empty(), now));
