@@ -58,7 +58,19 @@ public class DatabaseResource {
         boolean open = databases.schedule(id).isOpen(Instant.now());
         Instant lastOptimization = transactions.inTransaction(tx -> {
             try (PreparedStatement ps = tx.prepareStatement(
-                    "SELECT max(finished_at) FROM automation.operation WHERE target_id = ? AND status = 'succeeded'")) {
+                    "SELECT max(finished_at) FROM automation.operation WHERE target_id = ? AND status = 'succeeded'"
+                            + " AND type NOT IN ('backup', 'backup_verify', 'restore', 'restore_drill')")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    Timestamp t = rs.getTimestamp(1);
+                    return t == null ? null : t.toInstant();
+                }
+            }
+        });
+        Instant lastBackup = transactions.inTransaction(tx -> {
+            try (PreparedStatement ps = tx.prepareStatement(
+                    "SELECT max(completed_at) FROM automation.backup WHERE database_id = ? AND status = 'completed'")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -68,7 +80,7 @@ public class DatabaseResource {
             }
         });
         List<String> notes = List.of(
-                "last_backup: not tracked yet (the backup capability is not implemented), always null",
+                "last_backup: completion time of the newest completed (verified) backup in GET /api/backups",
                 "schema_version: not tracked yet (the migration capability is not implemented), always null");
         try (Connection c = databases.connect(id, "status");
              PreparedStatement ps = c.prepareStatement(PROBE)) {
@@ -79,11 +91,11 @@ public class DatabaseResource {
                 Object ratio = rs.getObject(6);
                 return new DatabaseStatus(id, rs.getString(1), "reachable", null, rs.getString(2), rs.getInt(3),
                         rs.getInt(4), rs.getInt(5), ratio == null ? null : ((Number) ratio).doubleValue(),
-                        Math.round(rs.getDouble(7) * 1000.0) / 1000.0, null, lastOptimization,
+                        Math.round(rs.getDouble(7) * 1000.0) / 1000.0, lastBackup, lastOptimization,
                         lastMaintenance == null ? null : lastMaintenance.toInstant(), null, windows, open, notes);
             }
         } catch (SQLException e) {
-            return new DatabaseStatus(id, null, "unreachable", e.getMessage(), null, null, null, null, null, null, null,
+            return new DatabaseStatus(id, null, "unreachable", e.getMessage(), null, null, null, null, null, null, lastBackup,
                     lastOptimization, null, null, windows, open, notes);
         }
     }

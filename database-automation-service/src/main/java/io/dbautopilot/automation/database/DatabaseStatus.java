@@ -20,7 +20,7 @@ import java.util.List;
  * @param slowQueries       queries running longer than the slow-query threshold
  * @param cacheHitRatio     blks_hit / (blks_hit + blks_read) since the statistics reset; null without reads
  * @param diskUsageGb       database size in GB (10^9 bytes)
- * @param lastBackup        last backup; always null until the backup capability exists (see notes)
+ * @param lastBackup        completion time of the newest completed backup (automation.backup)
  * @param lastOptimization  last successful operation of this service on it
  * @param lastMaintenance   last successful VACUUM/ANALYZE/REINDEX (by anyone) on any table, from pg_stat_user_tables
  * @param schemaVersion     schema version managed by this service; null until migrations exist (see notes)

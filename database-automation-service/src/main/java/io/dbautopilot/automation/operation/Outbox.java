@@ -56,8 +56,11 @@ public class Outbox {
             all.putAll(details);
         }
         Instant now = Instant.now();
+        // a progress event carrying "percent" (e.g. a backup's, from the tool's output) also fills the event's fraction
+        Double fraction = state == OperationState.PROGRESS && all.get("percent") instanceof Number p
+                ? Math.max(0.0, Math.min(1.0, p.doubleValue() / 100.0)) : null;
         OperationEvent event = new OperationEvent(op.id(), op.triggeringEventId(), op.targetId(), op.type().wire(), state,
-                null, reason, op.requestedAt(), state == OperationState.REQUESTED ? null : op.startedAt(),
+                fraction, reason, op.requestedAt(), state == OperationState.REQUESTED ? null : op.startedAt(),
                 state.terminal() ? (op.finishedAt() != null ? op.finishedAt() : now) : null, now, all);
         JsonNode json = mapper.valueToTree(event);
         List<String> problems = validator.validate(EventKind.OPERATION, json);

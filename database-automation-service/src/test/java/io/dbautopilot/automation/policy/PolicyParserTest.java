@@ -15,7 +15,7 @@ class PolicyParserTest {
     @Test
     void theBuiltInPolicyIsValid() {
         Policy policy = PolicyParser.parse(PolicyDecider.read(PolicyDecider.DEFAULT_POLICY), "default");
-        assertEquals(17, policy.rules().size());
+        assertEquals(18, policy.rules().size());
         PolicyRule idle = policy.rule("idle-in-transaction").orElseThrow();
         assertEquals(OperationType.TERMINATE_IDLE, idle.operation());
         assertEquals(Mode.AUTO, idle.mode());

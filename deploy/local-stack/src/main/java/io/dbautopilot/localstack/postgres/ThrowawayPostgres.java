@@ -35,13 +35,15 @@ public final class ThrowawayPostgres implements PostgresServer {
     private final Path logFile;
     private final int port;
     private final boolean asPostgresUser;
+    private final List<String> extraSettings;
     private final Thread shutdownHook;
     private Process watchdog;
     private volatile boolean running;
     private volatile boolean closed;
 
-    private ThrowawayPostgres(PostgresBinaries binaries, Path baseDir, int port) {
+    private ThrowawayPostgres(PostgresBinaries binaries, Path baseDir, int port, List<String> extraSettings) {
         this.binaries = binaries;
+        this.extraSettings = List.copyOf(extraSettings);
         this.baseDir = baseDir;
         this.dataDir = baseDir.resolve("data");
         this.logFile = baseDir.resolve("postgresql.log");
@@ -57,13 +59,21 @@ public final class ThrowawayPostgres implements PostgresServer {
 
     /** Creates and starts a new cluster on the given port (0 = pick a free one). */
     public static ThrowawayPostgres launch(PostgresBinaries binaries, int port) {
+        return launch(binaries, port, List.of());
+    }
+
+    /**
+     * Creates and starts a new cluster on the given port (0 = pick a free one) with extra {@code postgresql.conf}
+     * lines appended after the defaults (later lines win), e.g. {@code archive_mode = on} for backup tests.
+     */
+    public static ThrowawayPostgres launch(PostgresBinaries binaries, int port, List<String> extraSettings) {
         Path dir;
         try {
             dir = Files.createTempDirectory("dbautopilot-pg-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory for PostgreSQL", e);
         }
-        ThrowawayPostgres pg = new ThrowawayPostgres(binaries, dir, port == 0 ? freePort() : port);
+        ThrowawayPostgres pg = new ThrowawayPostgres(binaries, dir, port == 0 ? freePort() : port, extraSettings);
         Runtime.getRuntime().addShutdownHook(pg.shutdownHook);
         try {
             pg.initialise();
@@ -99,6 +109,9 @@ public final class ThrowawayPostgres implements PostgresServer {
                 "full_page_writes = off",
                 "logging_collector = off",
                 "");
+        if (!extraSettings.isEmpty()) {
+            conf = conf + "# extra settings of this cluster\n" + String.join("\n", extraSettings) + "\n";
+        }
         try {
             Files.writeString(dataDir.resolve("postgresql.conf"), conf, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {

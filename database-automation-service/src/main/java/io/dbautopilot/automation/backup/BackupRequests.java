@@ -1,0 +1,86 @@
+package io.dbautopilot.automation.backup;
+
+import io.dbautopilot.automation.database.ManagedDatabases;
+import io.dbautopilot.automation.operation.NewOperation;
+import io.dbautopilot.automation.operation.Operation;
+import io.dbautopilot.automation.operation.OperationStore;
+import io.dbautopilot.automation.operation.OperationType;
+import io.dbautopilot.automation.operation.OperationsConfig;
+import io.dbautopilot.automation.state.StateTransactions;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Creates backup and verification operations (API, schedules, triggers), which the operation engine then runs. */
+@ApplicationScoped
+public class BackupRequests {
+
+    private final OperationStore store;
+    private final StateTransactions transactions;
+    private final OperationsConfig operations;
+    private final ManagedDatabases databases;
+
+    public BackupRequests(OperationStore store, StateTransactions transactions, OperationsConfig operations,
+                          ManagedDatabases databases) {
+        this.store = store;
+        this.transactions = transactions;
+        this.operations = operations;
+        this.databases = databases;
+    }
+
+    /** Requests a backup operation (mode auto); type/engine null = the database's defaults at run time. */
+    public Operation backup(String databaseId, BackupType type, EngineKind engine, String requestedBy, String reason) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        if (type != null) {
+            parameters.put("backup_type", type.wire());
+        }
+        if (engine != null) {
+            parameters.put("engine", engine.wire());
+        }
+        NewOperation n = new NewOperation(databaseId, OperationType.BACKUP, null, "auto", null, null, null, requestedBy,
+                parameters, reason);
+        return transactions.inTransaction(tx -> store.insert(tx, n, operations.maxAttempts()).orElseThrow());
+    }
+
+    /**
+     * Requests a backup unless one of this database is already waiting or running (schedules and triggers use
+     * this so a slow backup is not queued twice); empty when one is pending.
+     */
+    public Optional<Operation> backupUnlessPending(String databaseId, BackupType type, EngineKind engine,
+                                                   String requestedBy, String reason) {
+        boolean pending = transactions.inTransaction(tx -> {
+            try (PreparedStatement ps = tx.prepareStatement("""
+                    SELECT 1 FROM automation.operation WHERE target_id = ? AND type = 'backup'
+                       AND status NOT IN ('succeeded', 'failed', 'cancelled') LIMIT 1""")) {
+                ps.setString(1, databaseId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+        return pending ? Optional.empty() : Optional.of(backup(databaseId, type, engine, requestedBy, reason));
+    }
+
+    /** Requests a verification of a stored backup. */
+    public Operation verify(Backup backup, String requestedBy) {
+        NewOperation n = new NewOperation(backup.databaseId(), OperationType.BACKUP_VERIFY, backup.backupId().toString(),
+                "auto", null, null, null, requestedBy, Map.of("backup_id", backup.backupId().toString()),
+                "verification of backup " + backup.backupId() + " requested by " + requestedBy);
+        return transactions.inTransaction(tx -> store.insert(tx, n, operations.maxAttempts()).orElseThrow());
+    }
+
+    /** Whether a database id is managed. */
+    public boolean managed(String databaseId) {
+        return databases.exists(databaseId);
+    }
+
+    /** Parses a backup id. */
+    static UUID id(String text) {
+        return UUID.fromString(text);
+    }
+}

@@ -1,0 +1,51 @@
+package io.dbautopilot.automation.backup;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The backup engines (external tools) the service can drive, with the tools each needs and how to install them. */
+public enum EngineKind {
+    /** pgBackRest: full/differential/incremental physical backups, WAL archiving, verify, expire, restore. */
+    PGBACKREST(List.of("pgbackrest"), "sudo apt-get install -y pgbackrest (Debian/Ubuntu; pgBackRest 2.45 or newer)"),
+    /** pg_basebackup: full physical backup (tar, gzip) with a manifest, verified by pg_verifybackup. */
+    PG_BASEBACKUP(List.of("pg_basebackup", "pg_verifybackup", "tar"),
+            "sudo apt-get install -y postgresql-client (pg_basebackup and pg_verifybackup of the server's major version)"),
+    /** pg_dump: logical backup of one database (custom format, compressed), verified by pg_restore --list. */
+    PG_DUMP(List.of("pg_dump", "pg_restore"), "sudo apt-get install -y postgresql-client");
+
+    private final List<String> tools;
+    private final String install;
+
+    EngineKind(List<String> tools, String install) {
+        this.tools = tools;
+        this.install = install;
+    }
+
+    /** Executables the engine needs. */
+    public List<String> tools() {
+        return tools;
+    }
+
+    /** How to install the missing tools. */
+    public String install() {
+        return install;
+    }
+
+    /** Stored/wire name, e.g. {@code pg_basebackup}. */
+    @JsonValue
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a wire name; empty when unknown. */
+    public static Optional<EngineKind> parse(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        return Arrays.stream(values()).filter(v -> v.wire().equals(text.trim().toLowerCase(Locale.ROOT))).findFirst();
+    }
+}

@@ -1,0 +1,205 @@
+package io.dbautopilot.automation.backup.restore;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.dbautopilot.automation.access.ApiAccess;
+import io.dbautopilot.automation.access.ApiAccessFilter;
+import io.dbautopilot.automation.backup.Backup;
+import io.dbautopilot.automation.backup.BackupCatalog;
+import io.dbautopilot.automation.backup.BackupStatus;
+import io.dbautopilot.automation.backup.BackupTargets;
+import io.dbautopilot.automation.backup.EngineKind;
+import io.dbautopilot.automation.backup.engine.BackupEngine;
+import io.dbautopilot.automation.problem.ProblemException;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** The restores API: restore a backup into a new data directory on a free port, follow it, remove it. */
+@Path("/api/restores")
+@Produces(MediaType.APPLICATION_JSON)
+public class RestoreResource {
+
+    /**
+     * Body of {@code POST /api/restores}: {@code backup_id} (or {@code database} = its newest physical backup), optional
+     * {@code target_time} (ISO-8601, pgBackRest only), {@code port}, {@code data_directory}, {@code keep_running}
+     * (default true), {@code force} (restore into a non-empty directory), {@code reason}.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record RestoreRequest(String backupId, String database, String targetTime, Integer port, String dataDirectory,
+                                 Boolean keepRunning, Boolean force, String reason) {
+    }
+
+    private final RestoreCatalog restores;
+    private final RestoreRequests requests;
+    private final BackupCatalog backups;
+    private final BackupTargets targets;
+    private final Restorer restorer;
+
+    public RestoreResource(RestoreCatalog restores, RestoreRequests requests, BackupCatalog backups, BackupTargets targets,
+                           Restorer restorer) {
+        this.restores = restores;
+        this.requests = requests;
+        this.backups = backups;
+        this.targets = targets;
+        this.restorer = restorer;
+    }
+
+    @POST
+    @Operation(summary = "Restore a backup into a new data directory and port",
+            description = "Never over a running target: the directory must be new or empty (force: non-empty allowed, "
+                    + "never the managed database's own data directory while it is reachable). 202 with the restore; "
+                    + "follow it at /api/restores/{id}.")
+    public Response create(RestoreRequest request, @Context ContainerRequestContext context) {
+        if (request == null || (request.backupId() == null && request.database() == null)) {
+            throw ProblemException.badRequest("a JSON body with 'backup_id' (or 'database' for its newest backup) is required");
+        }
+        Backup backup;
+        if (request.backupId() != null) {
+            UUID id;
+            try {
+                id = UUID.fromString(request.backupId());
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest("field 'backup_id': '" + request.backupId() + "' is not a UUID");
+            }
+            backup = backups.find(id).orElseThrow(() -> ProblemException.badRequest("field 'backup_id': no backup " + id));
+        } else {
+            backup = requests.latestPhysical(request.database()).orElseThrow(() -> ProblemException.badRequest(
+                    "field 'database': no completed physical backup of '" + request.database() + "'"));
+        }
+        if (backup.status() != BackupStatus.COMPLETED) {
+            throw ProblemException.conflict("backup " + backup.backupId() + " is " + backup.status().wire()
+                    + ": only completed backups are restored");
+        }
+        if (backup.engine() == EngineKind.PG_DUMP) {
+            throw ProblemException.badRequest("backup " + backup.backupId() + " is a logical pg_dump backup: restore it "
+                    + "into an existing server with pg_restore -d <database> " + backup.location() + "/*.pgdump");
+        }
+        Instant targetTime = null;
+        if (request.targetTime() != null) {
+            if (backup.engine() != EngineKind.PGBACKREST) {
+                throw ProblemException.badRequest("field 'target_time': point-in-time restore needs the pgbackrest engine "
+                        + "(WAL archive); backup " + backup.backupId() + " is " + backup.engine().wire());
+            }
+            try {
+                targetTime = Instant.parse(request.targetTime());
+            } catch (DateTimeParseException e) {
+                throw ProblemException.badRequest("field 'target_time': '" + request.targetTime()
+                        + "' is not an ISO-8601 instant (e.g. 2026-11-22T18:00:00Z)");
+            }
+        }
+        if (request.port() != null) {
+            if (request.port() < 1024 || request.port() > 65535) {
+                throw ProblemException.badRequest("field 'port' must be between 1024 and 65535");
+            }
+            if (!ScratchCluster.portFree(request.port())) {
+                throw ProblemException.conflict("field 'port': " + request.port() + " is in use; choose a free port or omit it");
+            }
+        }
+        boolean force = Boolean.TRUE.equals(request.force());
+        if (request.dataDirectory() != null) {
+            java.nio.file.Path dir = java.nio.file.Path.of(request.dataDirectory());
+            if (!dir.isAbsolute()) {
+                throw ProblemException.badRequest("field 'data_directory' must be an absolute path");
+            }
+            try {
+                var target = targets.resolve(backup.databaseId());
+                if (dir.normalize().equals(java.nio.file.Path.of(target.dataDirectory()).normalize())) {
+                    throw ProblemException.conflict("field 'data_directory' is the data directory of the running database '"
+                            + backup.databaseId() + "': a restore never goes over a running target (stop it first)");
+                }
+            } catch (BackupEngine.BackupFailure e) {
+                // the target is unreachable: the directory checks below still apply
+            }
+            try {
+                if (Files.isDirectory(dir) && Files.list(dir).findAny().isPresent() && !force) {
+                    throw ProblemException.conflict("field 'data_directory': " + dir + " is not empty; choose a new "
+                            + "directory or set \"force\": true");
+                }
+                if (Files.exists(dir.resolve("postmaster.pid"))) {
+                    throw ProblemException.conflict("field 'data_directory': " + dir + " holds a running server "
+                            + "(postmaster.pid); stop it first");
+                }
+            } catch (IOException e) {
+                throw ProblemException.badRequest("field 'data_directory': cannot read " + dir + ": " + e.getMessage());
+            }
+        }
+        String caller = caller(context);
+        RestoreRequests.Requested r = requests.request(backup, "restore", request.dataDirectory(), request.port(),
+                targetTime, request.keepRunning() == null || request.keepRunning(), caller,
+                "restore of backup " + backup.backupId() + " requested by " + caller
+                        + (request.reason() == null ? "" : ": " + request.reason()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("restore", r.restore());
+        body.put("operation_id", r.operation().id());
+        return Response.status(202).entity(body).header("Location", "/api/restores/" + r.restore().restoreId()).build();
+    }
+
+    @GET
+    @Operation(summary = "List restores and drills", description = "Newest first; filter by database and kind (restore, drill).")
+    public List<Restore> list(@QueryParam("database") String database, @QueryParam("kind") String kind,
+                              @QueryParam("limit") Integer limit) {
+        if (kind != null && !List.of("restore", "drill").contains(kind)) {
+            throw ProblemException.badRequest("query parameter 'kind': '" + kind + "' is not one of restore, drill");
+        }
+        int n = limit == null ? 100 : limit;
+        if (n < 1 || n > 1000) {
+            throw ProblemException.badRequest("query parameter 'limit' must be between 1 and 1000");
+        }
+        return restores.list(database, kind, n);
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One restore: status, data directory, port, measured RTO and checks")
+    public Restore get(@PathParam("id") String id) {
+        return restores.find(uuid(id)).orElseThrow(() -> ProblemException.notFound("no restore " + id));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Stop a kept restore's server and remove the directory the service created")
+    public Restore remove(@PathParam("id") String id) {
+        Restore r = restores.find(uuid(id)).orElseThrow(() -> ProblemException.notFound("no restore " + id));
+        if (!"succeeded".equals(r.status()) && !"failed".equals(r.status())) {
+            throw ProblemException.conflict("restore " + id + " is " + r.status() + ": only finished restores are removed");
+        }
+        try {
+            return restorer.remove(r);
+        } catch (IOException e) {
+            throw new ProblemException(500, "Internal Server Error", "could not stop or remove restore " + id + ": "
+                    + e.getMessage());
+        }
+    }
+
+    private static String caller(ContainerRequestContext context) {
+        Object caller = context.getProperty(ApiAccessFilter.CALLER);
+        return caller instanceof ApiAccess.Caller c ? c.name() : "unknown";
+    }
+
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("'" + id + "' is not a restore id (a UUID)");
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.dbautopilot.automation.backup.restore;
+
+import io.dbautopilot.automation.backup.Backup;
+import io.dbautopilot.automation.backup.BackupCatalog;
+import io.dbautopilot.automation.backup.BackupConfig;
+import io.dbautopilot.automation.backup.BackupEngines;
+import io.dbautopilot.automation.backup.BackupTargets;
+import io.dbautopilot.automation.backup.BackupTools;
+import io.dbautopilot.automation.backup.engine.BackupEngine;
+import io.dbautopilot.automation.backup.engine.BackupTarget;
+import io.dbautopilot.automation.backup.engine.StoredFiles;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Restores a backup into a new data directory, starts it on its own port, measures the recovery time (start of the
+ * restore → server out of recovery) and checks it (the database opens, row counts of configured tables, amcheck
+ * on btree indexes when the extension is available); drills then stop and remove it, restores keep it running.
+ */
+@ApplicationScoped
+public class Restorer {
+
+    private static final Logger LOG = Logger.getLogger(Restorer.class);
+
+    private final RestoreCatalog restores;
+    private final BackupCatalog backups;
+    private final BackupTargets targets;
+    private final BackupEngines engines;
+    private final BackupTools tools;
+    private final BackupConfig config;
+
+    public Restorer(RestoreCatalog restores, BackupCatalog backups, BackupTargets targets, BackupEngines engines,
+                    BackupTools tools, BackupConfig config) {
+        this.restores = restores;
+        this.backups = backups;
+        this.targets = targets;
+        this.engines = engines;
+        this.tools = tools;
+        this.config = config;
+    }
+
+    /** The directory the service restores {@code restoreId} into when none was asked for. */
+    public Path defaultDirectory(String databaseId, UUID restoreId) {
+        return Path.of(config.directory()).resolve(databaseId).resolve("restores").resolve(restoreId.toString());
+    }
+
+    /** Runs a pending restore or drill; returns the finished record (failed ones carry the error). */
+    public Restore run(UUID restoreId, BooleanSupplier stop, Instant deadline) {
+        Restore r = restores.find(restoreId).orElseThrow(() -> new IllegalArgumentException("no restore " + restoreId));
+        Backup backup = backups.find(r.backupId()).orElseThrow();
+        Path home = defaultDirectory(r.databaseId(), restoreId);
+        Path dataDir = r.dataDirectory() == null ? home.resolve("data") : Path.of(r.dataDirectory());
+        boolean drill = "drill".equals(r.kind());
+        ScratchCluster cluster = null;
+        Map<String, Object> checks = new LinkedHashMap<>();
+        Instant t0 = Instant.now();
+        try {
+            BackupTarget target = targets.resolve(r.databaseId());
+            int port = r.port() != null ? r.port() : ScratchCluster.freePort();
+            StoredFiles.directory(home.getParent(), target.osUser());
+            StoredFiles.directory(home, target.osUser());
+            if (r.dataDirectory() == null) {
+                StoredFiles.delete(dataDir); // left by an interrupted attempt
+            }
+            StoredFiles.directory(dataDir, target.osUser());
+            Files.setPosixFilePermissions(dataDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            restores.running(restoreId, dataDir.toString(), port);
+            t0 = Instant.now();
+            engines.get(backup.engine()).restore(target, backup, dataDir, Optional.ofNullable(r.targetTime()), stop, deadline);
+            Duration restoreTime = Duration.between(t0, Instant.now());
+            cluster = new ScratchCluster(tools.serverTool("pg_ctl"), dataDir, home, port, target.osUser());
+            cluster.start(home.resolve("server.log"), target.database(), target.user().orElse(null),
+                    target.password().orElse(null), stop, deadline);
+            long rto = Duration.between(t0, Instant.now()).toMillis();
+            checks.put("restore_ms", restoreTime.toMillis());
+            checks.put("start_ms", rto - restoreTime.toMillis());
+            check(cluster, target, checks);
+            LOG.infof("%s %s of backup %s (%s): RTO %d ms, checks %s", drill ? "Drill" : "Restore", restoreId,
+                    backup.backupId(), r.databaseId(), rto, checks);
+            Restore done = restores.finished(restoreId, "succeeded", rto, checks, null);
+            if (drill || !r.keepRunning()) {
+                stopAndRemove(cluster, home, r.dataDirectory() == null ? null : dataDir);
+                cluster = null;
+            }
+            return done;
+        } catch (BackupEngine.BackupFailure | IOException | SQLException | RuntimeException e) {
+            LOG.warnf("%s %s of backup %s failed: %s", drill ? "Drill" : "Restore", restoreId, backup.backupId(), e.getMessage());
+            if (cluster != null) {
+                stopQuietly(cluster);
+            }
+            if (drill || r.dataDirectory() == null) {
+                deleteQuietly(home);
+            }
+            return restores.finished(restoreId, "failed", null, checks, e.getMessage());
+        }
+    }
+
+    /** Stops a kept restore's server and removes the directories the service created. */
+    public Restore remove(Restore r) throws IOException {
+        Path home = defaultDirectory(r.databaseId(), r.restoreId());
+        if (r.dataDirectory() != null && r.port() != null && Files.exists(Path.of(r.dataDirectory(), "postmaster.pid"))) {
+            new ScratchCluster(tools.serverTool("pg_ctl"), Path.of(r.dataDirectory()), home, r.port(),
+                    config.osUser().filter(u -> !u.isBlank())).stop();
+        }
+        deleteQuietly(home);
+        return restores.removed(r.restoreId());
+    }
+
+    private void check(ScratchCluster cluster, BackupTarget target, Map<String, Object> checks) throws SQLException {
+        try (Connection c = cluster.connect(target.database(), target.user().orElse(null), target.password().orElse(null));
+             Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT current_database(), pg_database_size(current_database())")) {
+                rs.next();
+                checks.put("database_opens", true);
+                checks.put("database_size_bytes", rs.getLong(2));
+            }
+            Map<String, Object> counts = new LinkedHashMap<>();
+            List<String> tables = targets.settings(target.databaseId()).flatMap(BackupConfig.Database::drillTables)
+                    .orElse(List.of());
+            for (String table : tables) {
+                String[] parts = table.contains(".") ? table.split("\\.", 2) : new String[] {"public", table};
+                try (PreparedStatement ps = c.prepareStatement("""
+                        SELECT format('SELECT count(*) FROM %I.%I', n.nspname, c.relname) FROM pg_class c
+                          JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?""")) {
+                    ps.setString(1, parts[0]);
+                    ps.setString(2, parts[1]);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            counts.put(table, "missing");
+                            continue;
+                        }
+                        try (ResultSet count = st.executeQuery(rs.getString(1))) {
+                            count.next();
+                            counts.put(table, count.getLong(1));
+                        }
+                    }
+                }
+            }
+            checks.put("row_counts", counts);
+            try {
+                st.execute("CREATE EXTENSION IF NOT EXISTS amcheck");
+                try (ResultSet rs = st.executeQuery("""
+                        SELECT count(bt_index_check(c.oid)) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                          JOIN pg_am a ON a.oid = c.relam
+                         WHERE a.amname = 'btree' AND c.relpersistence <> 't' AND i.indisvalid AND i.indisready""")) {
+                    rs.next();
+                    checks.put("amcheck_indexes_checked", rs.getLong(1));
+                }
+            } catch (SQLException e) {
+                checks.put("amcheck", "unavailable or failed: " + e.getMessage());
+                if (e.getMessage() != null && e.getMessage().contains("corrupt")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void stopAndRemove(ScratchCluster cluster, Path home, Path outside) throws IOException {
+        cluster.stop();
+        StoredFiles.delete(home);
+        if (outside != null) {
+            StoredFiles.delete(outside);
+        }
+    }
+
+    private static void stopQuietly(ScratchCluster cluster) {
+        try {
+            cluster.stop();
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("could not stop the scratch cluster on port %d: %s", cluster.port(), e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            StoredFiles.delete(dir);
+        } catch (IOException e) {
+            LOG.warnf("could not remove %s: %s", dir, e.getMessage());
+        }
+    }
+}
