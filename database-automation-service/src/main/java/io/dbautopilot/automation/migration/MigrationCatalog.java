@@ -95,8 +95,21 @@ public class MigrationCatalog {
 
     /** The current schema version (latest applied, not undone), or empty when none. */
     public Optional<String> schemaVersion(String id) {
-        MigrationInfo current = flyways.flyway(id, "migrations", null).info().current();
-        return current == null || current.getVersion() == null ? Optional.empty() : Optional.of(current.getVersion().getVersion());
+        return Optional.ofNullable(appliedVersion(flyways.flyway(id, "migrations", null).info().all()));
+    }
+
+    /** The highest successfully applied (and not undone) version; null when none. Failed rows do not count. */
+    static String appliedVersion(MigrationInfo[] all) {
+        MigrationVersion best = null;
+        for (MigrationInfo mi : all) {
+            MigrationState s = mi.getState();
+            if (mi.getVersion() != null && (s == MigrationState.SUCCESS || s == MigrationState.OUT_OF_ORDER
+                    || s == MigrationState.BASELINE || s == MigrationState.MISSING_SUCCESS || s == MigrationState.FUTURE_SUCCESS)
+                    && (best == null || mi.getVersion().isNewerThan(best.getVersion()))) {
+                best = mi.getVersion();
+            }
+        }
+        return best == null ? null : best.getVersion();
     }
 
     /** Validates the applied migrations against the scripts: checksums (with both values), missing and failed ones. */
@@ -142,9 +155,7 @@ public class MigrationCatalog {
             steps.add(new DryRun.Step(mi.getVersion() == null ? null : mi.getVersion().getVersion(), mi.getDescription(),
                     mi.getScript(), mi.getChecksum(), read(mi.getPhysicalLocation())));
         }
-        MigrationInfo current = info.current();
-        return new DryRun(id, current == null || current.getVersion() == null ? null : current.getVersion().getVersion(),
-                target, validation, steps);
+        return new DryRun(id, appliedVersion(info.all()), target, validation, steps);
     }
 
     static String read(String file) {

@@ -163,7 +163,7 @@ public class MigrationExecutor implements OperationExecutor {
             return new Outcome.Failed("refused: " + validation.summary(), effect);
         }
         var info = flyway.info();
-        String from = version(info.current());
+        String from = MigrationCatalog.appliedVersion(info.all());
         effect.put("from_version", from);
         MigrationInfo[] pending = info.pending();
         if (pending.length == 0) {
@@ -216,7 +216,7 @@ public class MigrationExecutor implements OperationExecutor {
                     journal.record(id, op.id(), m.version, m.description, m.filepath, "apply", "completed", null, null,
                             Map.of("execution_ms", m.executionTime));
                 }
-                String to = version(flyway.info().current());
+                String to = MigrationCatalog.appliedVersion(flyway.info().all());
                 effect.put("to_version", to);
                 effect.put("applied", applied);
                 effect.put("lock_retries", attempt);
@@ -236,10 +236,16 @@ public class MigrationExecutor implements OperationExecutor {
                 if (!dropped.isEmpty()) {
                     effect.put("invalid_indexes_dropped", dropped);
                 }
-                String now = version(flyways.flyway(id, "op:" + op.id(), null).info().current());
+                Flyway after = flyways.flyway(id, "op:" + op.id(), null);
+                String now = MigrationCatalog.appliedVersion(after.info().all());
                 effect.put("to_version", now);
                 String what = failing == null ? "migration" : "migration " + version(failing) + " (" + failing.getScript() + ")";
                 String error = what + " failed: " + rootMessage(e) + "; schema stays at version " + now;
+                if (recordedFailure(after)) {
+                    error += ". It ran outside a transaction, so Flyway recorded it as failed and refuses further runs:"
+                            + " check the database, fix the script, then remove the failed entry yourself (flyway repair);"
+                            + " this service never repairs the history";
+                }
                 if (failing != null) {
                     journal.record(id, op.id(), version(failing), failing.getDescription(), failing.getScript(), "apply",
                             "failed", failing.getChecksum(), rootMessage(e), Map.of("sqlstate", String.valueOf(sqlState)));
@@ -306,7 +312,8 @@ public class MigrationExecutor implements OperationExecutor {
                         continue;
                     }
                     String error = "undo of version " + mi.getVersion() + " (" + script.file() + ") failed: " + e.getMessage()
-                            + "; rolled back, schema stays at version " + version(flyways.flyway(id, "op:" + op.id(), null).info().current());
+                            + "; rolled back, schema stays at version "
+                            + MigrationCatalog.appliedVersion(flyways.flyway(id, "op:" + op.id(), null).info().all());
                     journal.record(id, op.id(), mi.getVersion().getVersion(), script.description(),
                             script.file().getFileName().toString(), "undo", "failed", null, e.getMessage(), Map.of());
                     effect.put("undone", undone);
@@ -323,7 +330,7 @@ public class MigrationExecutor implements OperationExecutor {
                     Map.of("execution_ms", u.millis()));
             undone.add(Map.of("version", u.version(), "script", u.script(), "execution_ms", u.millis()));
         }
-        String now = version(flyways.flyway(id, "op:" + op.id(), null).info().current());
+        String now = MigrationCatalog.appliedVersion(flyways.flyway(id, "op:" + op.id(), null).info().all());
         effect.put("to_version", now);
         effect.put("undone", undone);
         return new Outcome.Succeeded("undid " + undone.size() + " migration(s) of " + id + ": version " + from + " -> " + now,

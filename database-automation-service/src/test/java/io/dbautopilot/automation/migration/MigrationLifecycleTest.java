@@ -4,6 +4,7 @@ import io.dbautopilot.localstack.postgres.PostgresServer;
 import io.dbautopilot.localstack.quarkus.InjectInfra;
 import io.dbautopilot.localstack.quarkus.KafkaTestResource;
 import io.dbautopilot.localstack.quarkus.PostgresTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -45,7 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @TestProfile(MigrationTestProfile.class)
 @WithTestResource(KafkaTestResource.class)
-@WithTestResource(PostgresTestResource.class)
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "targets",
+        value = "demo_target,mig_target,gate_target,twin_target,cic_target,watch_target"))
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MigrationLifecycleTest {

@@ -27,6 +27,17 @@ public class MigrationTestProfile implements QuarkusTestProfile {
             "cic", "cic_target",
             "watch", "watch_target");
 
+    static {
+        // scripts of an earlier run must not leak into this one: the locations start empty once per JVM
+        if (Files.isDirectory(ROOT)) {
+            try (var files = Files.walk(ROOT)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
     static Path location(String id) {
         return ROOT.resolve(id.startsWith("twin") ? "twin" : id);
     }
