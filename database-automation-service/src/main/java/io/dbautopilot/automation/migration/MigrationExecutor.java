@@ -114,6 +114,7 @@ public class MigrationExecutor implements OperationExecutor {
         try (MigrationLease.Held lock = held.get()) {
             try (Connection c = databases.connect(id, owner)) {
                 ctx.backendStarted(scalarInt(c, "SELECT pg_backend_pid()"));
+                stopEarlierBackends(c, op);
                 Optional<String> unsafe = gate.check(c, id, op.id());
                 if (unsafe.isPresent()) {
                     return new Outcome.Deferred(unsafe.get(), Map.of("cause", "precondition"));
@@ -375,6 +376,20 @@ public class MigrationExecutor implements OperationExecutor {
         @Override
         public String getCallbackName() {
             return "db-autopilot-progress";
+        }
+    }
+
+    /** A backend an interrupted earlier attempt left running (same application_name) must not migrate alongside this one. */
+    private static void stopEarlierBackends(Connection c, Operation op) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT pid, pg_terminate_backend(pid, 5000) FROM pg_stat_activity
+                 WHERE application_name = ? AND pid <> pg_backend_pid()""")) {
+            ps.setString(1, op.applicationName());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    LOG.warnf("Operation %s: terminated backend %d left by an earlier attempt", op.id(), rs.getInt(1));
+                }
+            }
         }
     }
 
