@@ -35,10 +35,16 @@ public class DatabaseResource {
 
     private final ManagedDatabases databases;
     private final StateTransactions transactions;
+    private final io.dbautopilot.automation.migration.MigrationCatalog migrations;
+    private final io.dbautopilot.automation.migration.MigrationFlyway flyways;
 
-    public DatabaseResource(ManagedDatabases databases, StateTransactions transactions) {
+    public DatabaseResource(ManagedDatabases databases, StateTransactions transactions,
+                            io.dbautopilot.automation.migration.MigrationCatalog migrations,
+                            io.dbautopilot.automation.migration.MigrationFlyway flyways) {
         this.databases = databases;
         this.transactions = transactions;
+        this.migrations = migrations;
+        this.flyways = flyways;
     }
 
     @GET
@@ -79,9 +85,18 @@ public class DatabaseResource {
                 }
             }
         });
-        List<String> notes = List.of(
-                "last_backup: completion time of the newest completed (verified) backup in GET /api/backups",
-                "schema_version: not tracked yet (the migration capability is not implemented), always null");
+        List<String> notes = new ArrayList<>(List.of(
+                "last_backup: completion time of the newest completed (verified) backup in GET /api/backups"));
+        String schemaVersion = null;
+        if (!flyways.configured(id)) {
+            notes.add("schema_version: null, no migrations location (autopilot.migrations.databases." + id + ".location)");
+        } else {
+            try {
+                schemaVersion = migrations.schemaVersion(id).orElse(null);
+            } catch (RuntimeException e) {
+                notes.add("schema_version: unknown, Flyway could not read it: " + e.getMessage());
+            }
+        }
         try (Connection c = databases.connect(id, "status");
              PreparedStatement ps = c.prepareStatement(PROBE)) {
             ps.setString(1, settings.slowQueryThreshold().toMillis() + " milliseconds");
@@ -92,11 +107,11 @@ public class DatabaseResource {
                 return new DatabaseStatus(id, rs.getString(1), "reachable", null, rs.getString(2), rs.getInt(3),
                         rs.getInt(4), rs.getInt(5), ratio == null ? null : ((Number) ratio).doubleValue(),
                         Math.round(rs.getDouble(7) * 1000.0) / 1000.0, lastBackup, lastOptimization,
-                        lastMaintenance == null ? null : lastMaintenance.toInstant(), null, windows, open, notes);
+                        lastMaintenance == null ? null : lastMaintenance.toInstant(), schemaVersion, windows, open, notes);
             }
         } catch (SQLException e) {
             return new DatabaseStatus(id, null, "unreachable", e.getMessage(), null, null, null, null, null, null, lastBackup,
-                    lastOptimization, null, null, windows, open, notes);
+                    lastOptimization, null, schemaVersion, windows, open, notes);
         }
     }
 }

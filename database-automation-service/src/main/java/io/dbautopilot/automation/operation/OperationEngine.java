@@ -115,10 +115,16 @@ public class OperationEngine {
             return;
         }
         try {
-            List<Operation> held = claims.heartbeat(owner, running.keySet(), config.lease());
+            // only the operations this heartbeat renewed: one claimed meanwhile is not "lost"
+            Set<UUID> renewed = Set.copyOf(running.keySet());
+            List<Operation> held = claims.heartbeat(owner, renewed, config.lease());
             Map<UUID, Operation> byId = held.stream().collect(Collectors.toMap(Operation::id, o -> o));
-            for (Running r : running.values()) {
-                Operation current = byId.get(r.op.id());
+            for (UUID id : renewed) {
+                Running r = running.get(id);
+                if (r == null) {
+                    continue;
+                }
+                Operation current = byId.get(id);
                 if (current == null) {
                     LOG.warnf("Operation %s: lease lost, stopping its statement", r.op.id());
                     r.stop();

@@ -1,0 +1,100 @@
+package io.dbautopilot.automation.migration;
+
+import io.dbautopilot.automation.database.ManagedDatabases;
+import io.dbautopilot.automation.maintenance.Preconditions;
+import io.dbautopilot.automation.state.StateTransactions;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Decides whether a migration may start now: the maintenance preconditions (long-running transactions, replication
+ * lag, a base backup, low disk) and no other operation of this service running on the same physical database
+ * (found by its backends' application_name, so two managed ids of one database count too). Returns the reason to defer.
+ */
+@ApplicationScoped
+public class MigrationHealthGate {
+
+    private static final String PREFIX = ManagedDatabases.APPLICATION_NAME + " op:";
+
+    private final Preconditions preconditions;
+    private final ManagedDatabases databases;
+    private final StateTransactions transactions;
+
+    public MigrationHealthGate(Preconditions preconditions, ManagedDatabases databases, StateTransactions transactions) {
+        this.preconditions = preconditions;
+        this.databases = databases;
+        this.transactions = transactions;
+    }
+
+    /** The reason to defer, or empty when the migration may run. */
+    public Optional<String> check(Connection target, String databaseId, UUID operationId) throws SQLException {
+        Optional<String> unsafe = preconditions.check(target, databases.settings(databaseId));
+        if (unsafe.isPresent()) {
+            return unsafe;
+        }
+        Optional<String> running = transactions.inTransaction(tx -> {
+            try (PreparedStatement ps = tx.prepareStatement("""
+                    SELECT id, type FROM automation.operation
+                     WHERE target_id = ? AND status = 'running' AND id <> ? AND type NOT IN ('migrate', 'migrate_undo')
+                     LIMIT 1""")) {
+                ps.setString(1, databaseId);
+                ps.setObject(2, operationId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of("precondition operation_in_progress: operation " + rs.getString(1) + " ("
+                            + rs.getString(2) + ") is running on " + databaseId) : Optional.<String>empty();
+                }
+            }
+        });
+        if (running.isPresent()) {
+            return running;
+        }
+        List<UUID> others = new ArrayList<>();
+        List<Integer> pids = new ArrayList<>();
+        try (PreparedStatement ps = target.prepareStatement("""
+                SELECT pid, substr(application_name, ?) FROM pg_stat_activity
+                 WHERE datname = current_database() AND application_name LIKE ? AND pid <> pg_backend_pid()
+                   AND state <> 'idle'""")) {
+            ps.setInt(1, PREFIX.length() + 1);
+            ps.setString(2, PREFIX + "%");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    try {
+                        UUID id = UUID.fromString(rs.getString(2).trim());
+                        if (!id.equals(operationId)) {
+                            others.add(id);
+                            pids.add(rs.getInt(1));
+                        }
+                    } catch (IllegalArgumentException e) {
+                        // not an operation backend
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < others.size(); i++) {
+            UUID other = others.get(i);
+            Optional<String> type = transactions.inTransaction(tx -> {
+                try (PreparedStatement ps = tx.prepareStatement("SELECT type FROM automation.operation WHERE id = ?")) {
+                    ps.setObject(1, other);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                    }
+                }
+            });
+            // migrations are serialized by the runner lock; anything else (or an unknown operation) is in the way
+            if (type.isEmpty() || !type.get().startsWith("migrate")) {
+                return Optional.of("precondition operation_in_progress: operation " + other + " ("
+                        + type.orElse("unknown to this state database") + ", backend pid " + pids.get(i)
+                        + ") is running on the database");
+            }
+        }
+        return Optional.empty();
+    }
+}

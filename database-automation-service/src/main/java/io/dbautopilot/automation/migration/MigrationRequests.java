@@ -1,0 +1,97 @@
+package io.dbautopilot.automation.migration;
+
+import io.dbautopilot.automation.database.ManagedDatabases;
+import io.dbautopilot.automation.operation.NewOperation;
+import io.dbautopilot.automation.operation.Operation;
+import io.dbautopilot.automation.operation.OperationStore;
+import io.dbautopilot.automation.operation.OperationType;
+import io.dbautopilot.automation.operation.OperationsConfig;
+import io.dbautopilot.automation.problem.ProblemException;
+import io.dbautopilot.automation.state.StateTransactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.flywaydb.core.api.MigrationVersion;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Creates migration operations ({@code migrate}, {@code migrate_undo}) requested through the API or by the pending-migration check. */
+@ApplicationScoped
+public class MigrationRequests {
+
+    private final ManagedDatabases databases;
+    private final MigrationFlyway flyways;
+    private final OperationStore store;
+    private final StateTransactions transactions;
+    private final OperationsConfig config;
+
+    public MigrationRequests(ManagedDatabases databases, MigrationFlyway flyways, OperationStore store,
+                             StateTransactions transactions, OperationsConfig config) {
+        this.databases = databases;
+        this.flyways = flyways;
+        this.store = store;
+        this.transactions = transactions;
+        this.config = config;
+    }
+
+    /** Body of {@code POST /api/migrations/{database}/apply}, {@code /undo} and {@code /dry-run}. */
+    @com.fasterxml.jackson.databind.annotation.JsonNaming(com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Request(String targetVersion, String toVersion, String mode, String reason) {
+    }
+
+    /** Checks that the database is managed and has a migrations location; 404 otherwise. */
+    public void requireConfigured(String database) {
+        if (!databases.exists(database)) {
+            throw ProblemException.notFound("'" + database + "' is not a managed database (one of " + databases.ids() + ")");
+        }
+        if (!flyways.configured(database)) {
+            throw ProblemException.notFound("database '" + database + "' has no migrations location (set "
+                    + "autopilot.migrations.databases." + database + ".location); databases with one: " + flyways.ids());
+        }
+    }
+
+    /** A manual apply (optionally up to a target version) or undo (down to a version), as an operation. */
+    public Operation manual(String database, OperationType type, Request request, String caller) {
+        requireConfigured(database);
+        Request r = request == null ? new Request(null, null, null, null) : request;
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        if (type == OperationType.MIGRATE && r.targetVersion() != null) {
+            parameters.put("target_version", checkedVersion("target_version", r.targetVersion()));
+        }
+        if (type == OperationType.MIGRATE_UNDO && r.toVersion() != null) {
+            parameters.put("to_version", checkedVersion("to_version", r.toVersion()));
+        }
+        String mode = r.mode() == null ? "auto" : r.mode();
+        if (!Set.of("auto", "window", "approval").contains(mode)) {
+            throw ProblemException.badRequest("field 'mode': '" + mode + "' is not one of auto, window, approval");
+        }
+        String what = type == OperationType.MIGRATE
+                ? "apply migrations" + (parameters.containsKey("target_version") ? " up to version " + parameters.get("target_version") : "")
+                : "undo migrations" + (parameters.containsKey("to_version") ? " down to version " + parameters.get("to_version")
+                : " (the latest applied version)");
+        String reason = "manual request by " + caller + ": " + what + (r.reason() == null ? "" : " (" + r.reason() + ")");
+        NewOperation n = new NewOperation(database, type, null, mode, null, null, null, caller, parameters, reason);
+        return transactions.inTransaction(tx -> store.insert(tx, n, config.maxAttempts()).orElseThrow());
+    }
+
+    /**
+     * The pending-migration check's request: one {@code migrate} operation per database and pending target version
+     * (the triggering id {@code migration_pending:<database>:<version>} makes a repeated check create nothing new).
+     */
+    public Optional<Operation> pending(String database, String latestPending, String mode, String rule, String reason) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("target_version", latestPending);
+        NewOperation n = new NewOperation(database, OperationType.MIGRATE, null, mode, rule, "warning",
+                "migration_pending:" + database + ":" + latestPending, "policy", parameters, reason);
+        return transactions.inTransaction(tx -> store.insert(tx, n, config.maxAttempts()));
+    }
+
+    private static String checkedVersion(String field, String text) {
+        try {
+            return MigrationVersion.fromVersion(text.trim()).getVersion();
+        } catch (RuntimeException e) {
+            throw ProblemException.badRequest("field '" + field + "': '" + text + "' is not a migration version (e.g. 3 or 1.2)");
+        }
+    }
+}

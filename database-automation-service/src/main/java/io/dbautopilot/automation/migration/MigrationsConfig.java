@@ -1,0 +1,66 @@
+package io.dbautopilot.automation.migration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Schema migrations of managed databases ({@code autopilot.migrations.*}); the scripts' location per database is
+ * {@code autopilot.migrations.databases.<id>.location}.
+ */
+@ConfigMapping(prefix = "autopilot.migrations")
+public interface MigrationsConfig {
+
+    /** Migration settings per managed database id (same ids as {@code autopilot.databases.<id>}). */
+    Map<String, Database> databases();
+
+    /** How often pending migrations are looked for (env {@code AUTOPILOT_MIGRATIONS_CHECK_INTERVAL}). */
+    @WithDefault("10m")
+    Duration checkInterval();
+
+    /** Whether a pre-migration backup is taken before applying (env {@code AUTOPILOT_MIGRATIONS_BACKUP_ENABLED}). */
+    @WithName("backup.enabled")
+    @WithDefault("true")
+    boolean backupEnabled();
+
+    /** Directory of the pre-migration {@code pg_dump} archives (env {@code AUTOPILOT_MIGRATIONS_BACKUP_DIRECTORY}). */
+    @WithName("backup.directory")
+    @WithDefault("data/pre-migration-backups")
+    String backupDirectory();
+
+    /**
+     * Directory holding {@code pg_dump} and {@code pg_restore} (env {@code AUTOPILOT_MIGRATIONS_PG_BIN}); default: the
+     * {@code PG_BIN} environment variable, then the newest {@code /usr/lib/postgresql/<n>/bin}, then the PATH.
+     */
+    Optional<String> pgBin();
+
+    /** How long a runner waits for another runner's lease on the same database (env {@code AUTOPILOT_MIGRATIONS_LOCK_WAIT}). */
+    @WithDefault("10m")
+    Duration lockWait();
+
+    /** Lease of the runner lock; renewed every third of it while the runner works (env {@code AUTOPILOT_MIGRATIONS_LOCK_LEASE}). */
+    @WithDefault("60s")
+    Duration lockLease();
+
+    /** Time budget of one migration attempt (env {@code AUTOPILOT_MIGRATIONS_TIME_BUDGET}). */
+    @WithDefault("2h")
+    Duration timeBudget();
+
+    /** Migration settings of one managed database. */
+    interface Database {
+
+        /** Directory of the {@code V<version>__<description>.sql} scripts and their {@code U<version>__*.sql} undo scripts. */
+        String location();
+
+        /** Schema of Flyway's history table and default schema of the scripts; default: the connection's {@code current_schema()}. */
+        Optional<String> schema();
+
+        /** Flyway's history table. */
+        @WithDefault("flyway_schema_history")
+        String table();
+    }
+}

@@ -1,0 +1,31 @@
+package io.dbautopilot.automation.migration;
+
+import java.util.Map;
+
+/**
+ * Takes a backup of a managed database right before migrations are applied; the migration run records what it
+ * returns. The default is {@link PgDumpPreMigrationBackup}; the backup capability replaces it with an alternative bean.
+ */
+public interface PreMigrationBackup {
+
+    /**
+     * A finished, verified backup.
+     *
+     * @param method    how it was taken, e.g. {@code pg_dump}
+     * @param location  where it is (a file path, a backup id)
+     * @param sizeBytes its size
+     * @param details   anything else worth recording (e.g. the verification)
+     */
+    record Backup(String method, String location, long sizeBytes, Map<String, Object> details) {
+    }
+
+    /** Backs the database up; throws {@link BackupFailedException} saying why when it cannot. */
+    Backup backup(String databaseId, String label) throws BackupFailedException;
+
+    /** A backup could not be taken or verified; the migration does not run. */
+    class BackupFailedException extends Exception {
+        public BackupFailedException(String message) {
+            super(message);
+        }
+    }
+}
