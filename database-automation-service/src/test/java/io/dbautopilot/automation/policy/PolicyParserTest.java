@@ -15,7 +15,10 @@ class PolicyParserTest {
     @Test
     void theBuiltInPolicyIsValid() {
         Policy policy = PolicyParser.parse(PolicyDecider.read(PolicyDecider.DEFAULT_POLICY), "default");
-        assertEquals(18, policy.rules().size());
+        assertEquals(19, policy.rules().size());
+        PolicyRule migrations = policy.rule("migrations-pending").orElseThrow();
+        assertEquals(OperationType.MIGRATE, migrations.operation());
+        assertEquals(Mode.APPROVAL, migrations.mode());
         PolicyRule idle = policy.rule("idle-in-transaction").orElseThrow();
         assertEquals(OperationType.TERMINATE_IDLE, idle.operation());
         assertEquals(Mode.AUTO, idle.mode());
