@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * Takes a backup of a managed database right before migrations are applied; the migration run records what it
- * returns. The default is {@link PgDumpPreMigrationBackup}; the backup capability replaces it with an alternative bean.
+ * returns. The backup capability provides it (io.dbautopilot.automation.backup.PreMigrationBackups: a cataloged
+ * pg_dump); {@link PgDumpPreMigrationBackup} is the default bean and that bean's fallback.
  */
 public interface PreMigrationBackup {
 

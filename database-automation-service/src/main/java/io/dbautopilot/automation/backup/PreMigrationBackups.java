@@ -1,0 +1,54 @@
+package io.dbautopilot.automation.backup;
+
+import io.dbautopilot.automation.migration.PgDumpPreMigrationBackup;
+import io.dbautopilot.automation.migration.PreMigrationBackup;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Pre-migration backups through the backup capability: a logical {@code pg_dump} of the database, verified and kept
+ * in the backup catalog (so it shows in {@code GET /api/backups} and follows retention). When the capability cannot
+ * take it, the migration's own {@code pg_dump} into {@code autopilot.migrations.backup.directory} is the fallback,
+ * with the reason recorded on the run.
+ */
+@ApplicationScoped
+public class PreMigrationBackups implements PreMigrationBackup {
+
+    private static final Logger LOG = Logger.getLogger(PreMigrationBackups.class);
+
+    private final BackupService backups;
+    private final PgDumpPreMigrationBackup fallback;
+
+    public PreMigrationBackups(BackupService backups, PgDumpPreMigrationBackup fallback) {
+        this.backups = backups;
+        this.fallback = fallback;
+    }
+
+    @Override
+    public Backup backup(String databaseId, String label) throws BackupFailedException {
+        io.dbautopilot.automation.backup.Backup b;
+        try {
+            b = backups.backupNow(databaseId, BackupType.LOGICAL, EngineKind.PG_DUMP, "before migration: " + label);
+        } catch (BackupService.BackupException e) {
+            LOG.warnf("Pre-migration backup of %s through the backup capability failed (%s); taking the migration's own pg_dump",
+                    databaseId, e.getMessage());
+            Backup own = fallback.backup(databaseId, label);
+            Map<String, Object> details = new LinkedHashMap<>(own.details());
+            details.put("catalog_backup_failed", e.getMessage());
+            return new Backup(own.method(), own.location(), own.sizeBytes(), details);
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("backup_id", b.backupId().toString());
+        details.put("catalog", "GET /api/backups/" + b.backupId());
+        details.put("verified_by", "pg_restore --list");
+        details.put("verification", b.verification());
+        details.put("checksum", b.checksum());
+        Path file = Path.of(b.location()).resolve(b.databaseName() + ".pgdump");
+        details.put("restore_with", "pg_restore --dbname=<new database> " + file);
+        return new Backup("pg_dump", file.toString(), b.storedBytes() == null ? 0 : b.storedBytes(), details);
+    }
+}
