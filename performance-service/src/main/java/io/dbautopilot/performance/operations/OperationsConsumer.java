@@ -40,6 +40,16 @@ public class OperationsConsumer {
 
     @Incoming("operations")
     public Uni<Void> consume(Message<String> message) {
+        // Reading (schema validation) and observers run on a worker thread, never on the event loop.
+        return Uni.createFrom().item(() -> {
+                    process(message);
+                    return null;
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(x -> Uni.createFrom().completionStage(message.ack()));
+    }
+
+    private void process(Message<String> message) {
         IncomingKafkaRecordMetadata<?, ?> kafka = message.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
         OperationRecordReader.Read read;
         try {
@@ -48,26 +58,20 @@ public class OperationsConsumer {
             LOG.warnf("Skipping malformed record %s-%d@%d: %s", kafka.getTopic(), kafka.getPartition(), kafka.getOffset(),
                     e.getMessage());
             count("malformed");
-            return Uni.createFrom().completionStage(message.ack());
+            return;
         }
-        return Uni.createFrom().item(() -> {
-                    if (!timeline.record(read.eventId(), read.event())) {
-                        count("duplicate");
-                        return null;
-                    }
-                    count("processed");
-                    LOG.debugf("Operation %s %s %s on %s", read.event().operationId(), read.event().type(),
-                            read.event().state().wire(), read.event().targetId());
-                    try {
-                        observed.fire(new ObservedOperation(read.eventId(), read.event(),
-                                OperationEntry.isRunning(read.event())));
-                    } catch (RuntimeException e) {
-                        LOG.warnf(e, "An observer of operation event %s failed", read.eventId());
-                    }
-                    return null;
-                })
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(x -> Uni.createFrom().completionStage(message.ack()));
+        if (!timeline.record(read.eventId(), read.event())) {
+            count("duplicate");
+            return;
+        }
+        count("processed");
+        LOG.debugf("Operation %s %s %s on %s", read.event().operationId(), read.event().type(),
+                read.event().state().wire(), read.event().targetId());
+        try {
+            observed.fire(new ObservedOperation(read.eventId(), read.event(), OperationEntry.isRunning(read.event())));
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "An observer of operation event %s failed", read.eventId());
+        }
     }
 
     private void count(String outcome) {
