@@ -44,7 +44,11 @@ public class AnomalyStore {
             + "evidence = EXCLUDED.evidence, suggested_action = EXCLUDED.suggested_action, summary = EXCLUDED.summary, "
             + "pending_since = EXCLUDED.pending_since, opened_at = EXCLUDED.opened_at, "
             + "resolved_at = EXCLUDED.resolved_at, updated_at = EXCLUDED.updated_at, "
-            + "acknowledged_at = EXCLUDED.acknowledged_at, acknowledged_by = EXCLUDED.acknowledged_by, "
+            // An acknowledgement made while a cycle ran is kept unless the anomaly re-opened (new opened_at).
+            + "acknowledged_at = CASE WHEN EXCLUDED.opened_at IS DISTINCT FROM anomaly.opened_at THEN EXCLUDED.acknowledged_at "
+            + "ELSE coalesce(anomaly.acknowledged_at, EXCLUDED.acknowledged_at) END, "
+            + "acknowledged_by = CASE WHEN EXCLUDED.opened_at IS DISTINCT FROM anomaly.opened_at THEN EXCLUDED.acknowledged_by "
+            + "ELSE coalesce(anomaly.acknowledged_by, EXCLUDED.acknowledged_by) END, "
             + "last_sequence = EXCLUDED.last_sequence, silenced_by = EXCLUDED.silenced_by, "
             + "escalated_at = EXCLUDED.escalated_at";
     private static final String NEXT_SEQUENCE = "INSERT INTO performance.anomaly_sequence AS s (target_id, last_sequence) "

@@ -97,6 +97,7 @@ public class MaintenanceWindowResource {
         String by = body.createdBy() == null || body.createdBy().isBlank() ? "api" : body.createdBy();
         MaintenanceWindow w = store.create(new MaintenanceWindow(UUID.randomUUID().toString(), body.name(), "api",
                 target, rule, body.cron(), body.duration(), zone, body.comment(), by, Instant.now()));
+        windows.changed();
         return Response.status(201).entity(WindowView.of(w, Instant.now())).build();
     }
 
@@ -116,6 +117,7 @@ public class MaintenanceWindowResource {
         if (!store.delete(id)) {
             throw notFound(id);
         }
+        windows.changed();
         return Response.noContent().build();
     }
 

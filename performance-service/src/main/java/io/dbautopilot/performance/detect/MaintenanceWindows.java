@@ -17,8 +17,13 @@ import java.util.TreeMap;
 @ApplicationScoped
 public class MaintenanceWindows {
 
+    /** API windows are re-read at most this often by the detection path (every target, every cycle). */
+    private static final long CACHE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
     private final List<MaintenanceWindow> configured;
     private final MaintenanceWindowStore store;
+    private volatile List<MaintenanceWindow> cached;
+    private volatile long cachedAt;
 
     public MaintenanceWindows(DetectionConfig config, MaintenanceWindowStore store) {
         this.store = store;
@@ -39,13 +44,32 @@ public class MaintenanceWindows {
     /** Every window, configured ones first. */
     public List<MaintenanceWindow> all() {
         List<MaintenanceWindow> out = new ArrayList<>(configured);
-        out.addAll(store.list());
+        List<MaintenanceWindow> stored = store.list();
+        cached = stored;
+        cachedAt = System.nanoTime();
+        out.addAll(stored);
         return out;
     }
 
-    /** The windows active at {@code now} that may apply to a target. */
+    /** Forgets the cached API windows (after a create or delete on this instance). */
+    public void changed() {
+        cached = null;
+    }
+
+    /**
+     * The windows active at {@code now} that may apply to a target; API windows come from a cache at most 5 s old
+     * (another instance's change is seen within that).
+     */
     public List<MaintenanceWindow> activeFor(String targetId, Instant now) {
-        return all().stream().filter(w -> w.targetId() == null || w.targetId().equals(targetId))
+        List<MaintenanceWindow> stored = cached;
+        if (stored == null || System.nanoTime() - cachedAt > CACHE_NANOS) {
+            stored = store.list();
+            cached = stored;
+            cachedAt = System.nanoTime();
+        }
+        List<MaintenanceWindow> every = new ArrayList<>(configured);
+        every.addAll(stored);
+        return every.stream().filter(w -> w.targetId() == null || w.targetId().equals(targetId))
                 .filter(w -> w.activeAt(now)).toList();
     }
 }

@@ -127,4 +127,21 @@ class MaintenanceWindowResourceTest {
         assertEquals(List.of(), detector.detect(target, up(0), t0.plusSeconds(4 * 3600)), "emergency is the top");
         assertEquals(List.of(), detector.detect(acked, up(0), t0.plusSeconds(4 * 3600)), "acknowledged");
     }
+
+    @Test
+    void anAcknowledgementMadeWhileACycleRanIsKeptAndClearedOnlyWhenTheAnomalyReopens() {
+        String target = "ack-race-" + System.nanoTime();
+        Instant t0 = Instant.parse("2026-11-18T10:00:00Z");
+        detector.detect(target, up(0), t0);
+        String fp = AnomalyLifecycle.fingerprint("target_down", target, null);
+        AnomalyRecord loadedByACycle = store.get(fp).orElseThrow();
+        store.acknowledge(fp, "erin", t0.plusSeconds(1));
+        // The cycle that loaded the record before the ack now writes its (unacknowledged) copy back.
+        store.apply(target, List.of(new Transition(loadedByACycle, null, false)), t0.plusSeconds(2));
+        assertEquals("erin", store.get(fp).orElseThrow().acknowledgedBy());
+        detector.detect(target, up(1), t0.plusSeconds(3));
+        assertEquals("erin", store.get(fp).orElseThrow().acknowledgedBy(), "kept through the resolve");
+        detector.detect(target, up(0), t0.plusSeconds(4));
+        assertNull(store.get(fp).orElseThrow().acknowledgedBy(), "re-opened: a new problem, not acknowledged");
+    }
 }
