@@ -47,8 +47,12 @@
   }
 
   function getJson(url) {
+    var sentKey = apiKey;
     return fetch(url, { headers: headers() }).then(function (r) {
-      if (r.status === 401) { askForKey(!!apiKey); return { available: false, status: 401 }; }
+      if (r.status === 401) {
+        if (sentKey === apiKey) askForKey(!!apiKey); // an answer to an older key does not reopen the prompt
+        return { available: false, status: 401 };
+      }
       if (r.status === 404) return { available: false, status: 404 };
       if (!r.ok) return r.text().then(function (t) { return { available: false, status: r.status, error: t }; });
       return r.json().then(function (b) { return { available: true, status: r.status, body: b }; });
@@ -235,6 +239,7 @@
     if (streamAbort) streamAbort.abort();
     var ctrl = streamAbort = new AbortController();
     fetch('api/live/stream', { headers: headers('text/event-stream'), signal: ctrl.signal }).then(function (r) {
+      if (ctrl !== streamAbort) return null; // superseded by a newer stream (a new key)
       if (r.status === 401) {
         dashboard.stream = 'unauthorized';
         streamState('pill-bad', 'API key required');

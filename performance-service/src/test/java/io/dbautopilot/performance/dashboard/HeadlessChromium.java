@@ -222,8 +222,13 @@ final class HeadlessChromium implements AutoCloseable {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-        try (var files = Files.walk(profile)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        // Chromium's helper processes may still write the profile for a moment after the browser exited
+        for (int attempt = 0; attempt < 10 && Files.exists(profile); attempt++) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | java.io.UncheckedIOException stillChanging) {
+                Thread.sleep(300);
+            }
         }
     }
 
