@@ -238,9 +238,11 @@
   function stream() {
     if (streamAbort) streamAbort.abort();
     var ctrl = streamAbort = new AbortController();
+    var sentKey = apiKey;
     fetch('api/live/stream', { headers: headers('text/event-stream'), signal: ctrl.signal }).then(function (r) {
       if (ctrl !== streamAbort) return null; // superseded by a newer stream (a new key)
       if (r.status === 401) {
+        if (sentKey !== apiKey) return null; // an answer to an older key: a stream with the new key follows
         dashboard.stream = 'unauthorized';
         streamState('pill-bad', 'API key required');
         askForKey(!!apiKey);
@@ -287,6 +289,7 @@
     apiKey = document.getElementById('api-key').value.trim();
     sessionStorage.setItem('autopilot.apiKey', apiKey);
     document.getElementById('key-form').hidden = true;
+    if (streamAbort) { streamAbort.abort(); streamAbort = null; } // the old key's stream must not answer for the new one
     start();
     refresh();
   });
