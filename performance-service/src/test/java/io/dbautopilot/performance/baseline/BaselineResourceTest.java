@@ -4,6 +4,7 @@ import io.dbautopilot.localstack.postgres.PostgresServer;
 import io.dbautopilot.localstack.quarkus.InjectInfra;
 import io.dbautopilot.localstack.quarkus.KafkaTestResource;
 import io.dbautopilot.localstack.quarkus.PostgresTestResource;
+import io.dbautopilot.performance.collect.Snapshots;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -13,6 +14,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -48,6 +50,9 @@ class BaselineResourceTest {
     void deadRowsAfterTheBaselineAreARegression() throws Exception {
         postgres.execute("demo_target", "DROP TABLE IF EXISTS baseline_churn",
                 "CREATE TABLE baseline_churn(id int) WITH (autovacuum_enabled = false)");
+        // capture once the collector has read the new table, so the baseline's dead-tuple figure includes it
+        Snapshots.await("demo", Instant.now(), s -> Snapshots.value(s, "pg_stat_user_tables_n_dead_tup",
+                "relname", "baseline_churn").isPresent());
         Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
                 RestAssured.given().contentType(ContentType.JSON).body("{\"name\": \"before-churn\"}")
                         .post("/api/targets/{id}/baselines", "demo").statusCode() == 201);
