@@ -1,5 +1,6 @@
 package io.dbautopilot.performance.collect.family;
 
+import io.dbautopilot.model.MetricPoint;
 import io.dbautopilot.performance.collect.CollectionContext;
 import io.dbautopilot.performance.collect.FamilyScope;
 import io.dbautopilot.performance.collect.PointsBuilder;
@@ -10,8 +11,13 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /** Base for per-database families: they run in every visited database and label every point with {@code datname}. */
 abstract class DatabaseSqlFamily extends SqlFamily {
@@ -42,6 +48,42 @@ abstract class DatabaseSqlFamily extends SqlFamily {
             return Uni.createFrom().nullItem();
         }
         return client.preparedQuery(sql).execute(Tuple.of(oids.toArray(Long[]::new)));
+    }
+
+    /**
+     * The cached-read flow of the size families: runs the listing (columns {@code oid}, {@code change_key},
+     * {@code locked}), re-reads the values of relations whose key moved (never of locked ones) with {@code valuesSql}
+     * into the cache, then maps the listing, whose rows look their values up in the cache, and reports the cache's work.
+     */
+    <V> Uni<List<MetricPoint>> collectCached(CollectionContext context, SqlClient client, String listingSql,
+                                             String valuesSql, RelationCache<V> cache, Function<Row, V> value) {
+        Instant now = Instant.now();
+        return client.query(listingSql).execute().chain(listing -> {
+            Map<Long, String> changeKeys = new HashMap<>();
+            Set<Long> locked = new HashSet<>();
+            for (Row r : listing) {
+                changeKeys.put(r.getLong("oid"), r.getString("change_key"));
+                if (r.getBoolean("locked")) {
+                    locked.add(r.getLong("oid"));
+                }
+            }
+            RelationCache.Plan plan = cache.plan(context, changeKeys, context.settings().relationCacheMaxAge(), now);
+            List<Long> reread = plan.reread().stream().filter(oid -> !locked.contains(oid)).toList();
+            return readOids(client, valuesSql, reread).map(fresh -> {
+                int read = 0;
+                if (fresh != null) {
+                    for (Row r : fresh) {
+                        long oid = r.getLong("oid");
+                        cache.put(context, oid, changeKeys.get(oid), value.apply(r), now);
+                        read++;
+                    }
+                }
+                PointsBuilder points = new PointsBuilder(baseLabels(context));
+                map(context, List.of(listing), points);
+                cachePoints(points, name(), plan, read);
+                return points.build();
+            });
+        });
     }
 
     /** Reports how many relations a cached read re-read and reused in this run, labelled with the cache's name. */

@@ -10,12 +10,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The {@code indexes} family: pg_stat_user_indexes with sizes and validity, and the indexes worth a look —
@@ -70,33 +65,7 @@ public class IndexesFamily extends DatabaseSqlFamily {
 
     @Override
     public Uni<List<MetricPoint>> collect(CollectionContext context, SqlClient client) {
-        Instant now = Instant.now();
-        return client.query(SQL).execute().chain(indexes -> {
-            Map<Long, String> changeKeys = new HashMap<>();
-            Set<Long> locked = new HashSet<>();
-            for (Row r : indexes) {
-                changeKeys.put(r.getLong("oid"), r.getString("change_key"));
-                if (r.getBoolean("locked")) {
-                    locked.add(r.getLong("oid"));
-                }
-            }
-            RelationCache.Plan plan = sizes.plan(context, changeKeys, context.settings().relationCacheMaxAge(), now);
-            List<Long> reread = plan.reread().stream().filter(oid -> !locked.contains(oid)).toList();
-            return readOids(client, SQL_SIZES, reread).map(fresh -> {
-                int read = 0;
-                if (fresh != null) {
-                    for (Row r : fresh) {
-                        long oid = r.getLong("oid");
-                        sizes.put(context, oid, changeKeys.get(oid), r.getLong("size_bytes"), now);
-                        read++;
-                    }
-                }
-                PointsBuilder points = new PointsBuilder(baseLabels(context));
-                map(context, List.of(indexes), points);
-                cachePoints(points, name(), plan, read);
-                return points.build();
-            });
-        });
+        return collectCached(context, client, SQL, SQL_SIZES, sizes, r -> r.getLong("size_bytes"));
     }
 
     @Override

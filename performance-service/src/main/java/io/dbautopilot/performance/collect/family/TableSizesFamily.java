@@ -1,8 +1,8 @@
 package io.dbautopilot.performance.collect.family;
 
+import io.dbautopilot.model.MetricPoint;
 import io.dbautopilot.performance.collect.CollectionContext;
 import io.dbautopilot.performance.collect.PointsBuilder;
-import io.dbautopilot.model.MetricPoint;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -10,13 +10,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The {@code table_sizes} family: table (heap, free-space and visibility maps, TOAST), index and TOAST sizes of
@@ -71,34 +66,8 @@ public class TableSizesFamily extends DatabaseSqlFamily {
 
     @Override
     public Uni<List<MetricPoint>> collect(CollectionContext context, SqlClient client) {
-        Instant now = Instant.now();
-        return client.query(SQL_KEYS).execute().chain(keys -> {
-            Map<Long, String> changeKeys = new HashMap<>();
-            Set<Long> locked = new HashSet<>();
-            for (Row r : keys) {
-                changeKeys.put(r.getLong("oid"), r.getString("change_key"));
-                if (r.getBoolean("locked")) {
-                    locked.add(r.getLong("oid"));
-                }
-            }
-            RelationCache.Plan plan = cache.plan(context, changeKeys, context.settings().relationCacheMaxAge(), now);
-            List<Long> reread = plan.reread().stream().filter(oid -> !locked.contains(oid)).toList();
-            return readOids(client, SQL_SIZES, reread).map(fresh -> {
-                int read = 0;
-                if (fresh != null) {
-                    for (Row r : fresh) {
-                        long oid = r.getLong("oid");
-                        cache.put(context, oid, changeKeys.get(oid), new Sizes(r.getLong("table_size"),
-                                r.getLong("index_size"), r.getLong("toast_size")), now);
-                        read++;
-                    }
-                }
-                PointsBuilder points = new PointsBuilder(baseLabels(context));
-                map(context, List.of(keys), points);
-                cachePoints(points, name(), plan, read);
-                return points.build();
-            });
-        });
+        return collectCached(context, client, SQL_KEYS, SQL_SIZES, cache, r -> new Sizes(r.getLong("table_size"), r.getLong("index_size"),
+                r.getLong("toast_size")));
     }
 
     @Override
