@@ -1,81 +1,38 @@
 package io.dbautopilot.automation.intake;
 
+import io.dbautopilot.model.AnomalyEvent;
 import io.dbautopilot.model.Topics;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.context.ManagedExecutor;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
-
-import java.time.Duration;
 
 /**
- * Consumes {@code autopilot.anomalies.v1}: each event is checked, recorded exactly once together with the operation
- * the policy asks for (replays are recognised by event id) on a worker thread, and acknowledged; a record that can never be processed is dead-lettered to
- * {@code autopilot.anomalies.v1.dlq} with the reason, and consumption carries on.
- *
- * <p>A state-database outage is not the record's fault: the write is retried with back-off until the database
- * is back, holding the partition (order is kept and nothing is lost or dead-lettered).
+ * Consumes {@code autopilot.anomalies.v1} through the shared {@link EventIntake} flow: checked, recorded exactly once
+ * with the operation the policy asks for, acknowledged; unprocessable records go to {@code autopilot.anomalies.v1.dlq}.
  */
 @ApplicationScoped
 public class AnomalyIntake {
 
-    private static final Logger LOG = Logger.getLogger(AnomalyIntake.class);
-
     private final AnomalyEventParser parser;
     private final ProcessedEvents processed;
-    private final MeterRegistry meters;
-    private final ManagedExecutor workers;
+    private final EventIntake intake;
 
-    public AnomalyIntake(AnomalyEventParser parser, ProcessedEvents processed, MeterRegistry meters,
-                         ManagedExecutor workers) {
+    public AnomalyIntake(AnomalyEventParser parser, ProcessedEvents processed, EventIntake intake) {
         this.parser = parser;
         this.processed = processed;
-        this.meters = meters;
-        this.workers = workers;
+        this.intake = intake;
     }
 
     @Incoming("anomalies")
     public Uni<Void> consume(Message<String> message) {
-        IncomingKafkaRecordMetadata<?, ?> kafka = message.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
-        ProcessedEvents.Origin origin;
-        AnomalyEventParser.Parsed parsed;
-        try {
-            CloudEventHeaders ce = CloudEventHeaders.from(kafka.getHeaders());
-            parsed = parser.parse(ce.type(), ce.subject(), message.getPayload());
-            origin = new ProcessedEvents.Origin(ce.id(), ce.type(), ce.source(),
-                    ce.subject() != null ? ce.subject() : parsed.event().targetId(),
-                    kafka.getTopic(), kafka.getPartition(), kafka.getOffset());
-        } catch (MalformedEventException e) {
-            LOG.warnf("Dead-lettering %s-%d@%d: %s", kafka.getTopic(), kafka.getPartition(), kafka.getOffset(), e.getMessage());
-            count("dead_lettered");
-            return Uni.createFrom().completionStage(message.nack(e));
-        }
-        return Uni.createFrom().item(() -> processed.recordAnomaly(origin, parsed.event(), parsed.json()))
-                .runSubscriptionOn(workers)
-                .onFailure().invoke(e -> LOG.warnf("State database write failed for event %s, retrying: %s",
-                        origin.eventId(), e.getMessage()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30)).indefinitely()
-                .chain(recorded -> {
-                    if (recorded.isNew()) {
-                        count("processed");
-                        LOG.infof("Anomaly %s %s on %s (%s, seq %d) recorded from event %s",
-                                parsed.event().detector(), parsed.event().state().wire(), parsed.event().targetId(),
-                                parsed.event().severity().wire(), parsed.event().sequence(), origin.eventId());
-                        recorded.operation().ifPresent(op -> LOG.infof("Operation %s requested: %s %s on %s (%s)",
-                                op.id(), op.type().wire(), op.object(), op.targetId(), op.mode()));
-                    } else {
-                        count("duplicate");
-                        LOG.infof("Event %s was already processed: ignored", origin.eventId());
-                    }
-                    return Uni.createFrom().completionStage(message.ack());
-                });
+        return intake.consume(message, Topics.ANOMALIES, parser::parse, p -> p.event().targetId(),
+                (origin, p) -> processed.recordAnomaly(origin, p.event(), p.json()),
+                p -> describe(p.event()));
     }
 
-    private void count(String outcome) {
-        meters.counter("autopilot_events_consumed", "topic", Topics.ANOMALIES, "outcome", outcome).increment();
+    private static String describe(AnomalyEvent e) {
+        return "Anomaly %s %s on %s (%s, seq %d)".formatted(e.detector(), e.state().wire(), e.targetId(),
+                e.severity().wire(), e.sequence());
     }
 }

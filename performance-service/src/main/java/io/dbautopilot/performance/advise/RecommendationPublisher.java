@@ -1,12 +1,11 @@
 package io.dbautopilot.performance.advise;
 
 import io.dbautopilot.performance.publish.CloudEventSender;
+import io.dbautopilot.performance.publish.OutboxRow;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-
-import java.time.Instant;
 
 /**
  * Sends one outbox row to {@code autopilot.recommendations.v1} as a binary-mode CloudEvent (key and subject = target
@@ -21,8 +20,9 @@ public class RecommendationPublisher {
         this.emitter = emitter;
     }
 
-    /** Sends an already validated JSON payload. */
-    public Uni<Void> publish(String payload, String eventId, String type, String targetId, Instant occurredAt) {
-        return CloudEventSender.send(emitter, payload, eventId, type, targetId, occurredAt);
+    /** Sends the row's already validated JSON payload. */
+    public Uni<Void> publish(OutboxRow row) {
+        return CloudEventSender.send(emitter, row.payload(), row.eventId(), row.type(), row.targetId(),
+                row.occurredAt());
     }
 }

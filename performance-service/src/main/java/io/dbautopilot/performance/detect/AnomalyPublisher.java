@@ -1,6 +1,7 @@
 package io.dbautopilot.performance.detect;
 
 import io.dbautopilot.performance.publish.CloudEventSender;
+import io.dbautopilot.performance.publish.OutboxRow;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -20,7 +21,7 @@ public class AnomalyPublisher {
     }
 
     /** Sends the row's already validated JSON payload. */
-    public Uni<Void> publish(AnomalyRelay.Row row) {
+    public Uni<Void> publish(OutboxRow row) {
         return CloudEventSender.send(emitter, row.payload(), row.eventId(), row.type(), row.targetId(),
                 row.occurredAt());
     }
