@@ -41,10 +41,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(value = BackupTestResource.class, initArgs = @io.quarkus.test.common.ResourceArg(name = "triggers", value = "true"))
-class BackupEnginesTest {
+public class BackupEnginesTest {
 
-    static final String OPERATOR = "operator-secret-1";
-    static final String VIEWER = "viewer-secret-1";
+    public static final String OPERATOR = "operator-secret-1";
+    public static final String VIEWER = "viewer-secret-1";
 
     @InjectInfra
     PostgresServer postgres;
@@ -205,7 +205,7 @@ class BackupEnginesTest {
         }
     }
 
-    static UUID request(String body) {
+    public static UUID request(String body) {
         String id = given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON).body(body)
                 .when().post("/api/backups").then().statusCode(202).body("type", equalTo("backup"))
                 .extract().path("id");

@@ -17,21 +17,28 @@ import java.util.Map;
  * Test resource of the backup tests: a fresh backup directory (owned by the {@code postgres} OS user when the
  * JVM is root, so pgBackRest and archive_command can write there) and, with init arg {@code archiving=true}, a
  * second throwaway cluster with {@code archive_mode = on} (set before start: it needs a restart) managed as
- * database {@code vault} (PostgreSQL database {@code vault}).
+ * database {@code vault} (PostgreSQL database {@code vault}); init args {@code drill-tables} (vault's
+ * {@code drill-tables}) and {@code data-directory=true} (vault's {@code data-directory} configured, known offline).
  */
 public class BackupTestResource implements QuarkusTestResourceLifecycleManager {
 
-    static ThrowawayPostgres archiving;
-    static Path directory;
+    /** The archiving cluster (database {@code vault}), with init arg {@code archiving=true}. */
+    public static ThrowawayPostgres archiving;
+    /** The backup directory ({@code autopilot.backup.directory}). */
+    public static Path directory;
     private boolean withArchiving;
     private boolean withTriggers;
     private String retentionFull = "2";
+    private String drillTables;
+    private boolean configuredDataDirectory;
 
     @Override
     public void init(Map<String, String> initArgs) {
         withArchiving = Boolean.parseBoolean(initArgs.getOrDefault("archiving", "false"));
         retentionFull = initArgs.getOrDefault("retention-full", retentionFull);
         withTriggers = Boolean.parseBoolean(initArgs.getOrDefault("triggers", "false"));
+        drillTables = initArgs.get("drill-tables");
+        configuredDataDirectory = Boolean.parseBoolean(initArgs.getOrDefault("data-directory", "false"));
     }
 
     @Override
@@ -70,6 +77,12 @@ public class BackupTestResource implements QuarkusTestResourceLifecycleManager {
             config.put("autopilot.databases.vault.password", archiving.password());
             config.put("autopilot.backup.databases.vault.engine", "pgbackrest");
             config.put("autopilot.backup.databases.vault.retention-full", retentionFull);
+            if (drillTables != null) {
+                config.put("autopilot.backup.databases.vault.drill-tables", drillTables);
+            }
+            if (configuredDataDirectory) {
+                config.put("autopilot.backup.databases.vault.data-directory", archiving.dataDirectory().toString());
+            }
         }
         return config;
     }
