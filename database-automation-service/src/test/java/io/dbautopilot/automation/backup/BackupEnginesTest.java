@@ -200,6 +200,9 @@ public class BackupEnginesTest {
                     && e.path("reason").asText().startsWith("RPO breached on demo: "));
             assertEquals("backup", rpo.path("type").asText());
             assertEquals("rpo-check", rpo.path("details").path("requested_by").asText());
+            // the breach is its own signal: filterable on details.parameters.trigger, no reason parsing
+            assertEquals("rpo_breached", rpo.path("details").path("parameters").path("trigger").asText(), rpo.toString());
+            assertEquals(30, rpo.path("details").path("parameters").path("rpo_seconds").asLong(), rpo.toString());
             events.first(e -> e.path("state").asText().equals("requested")
                     && e.path("reason").asText().startsWith("scheduled logical backup (schedule-logical 0/20 * * * * ?)"));
         }
