@@ -18,7 +18,8 @@ import java.util.Map;
  * JVM is root, so pgBackRest and archive_command can write there) and, with init arg {@code archiving=true}, a
  * second throwaway cluster with {@code archive_mode = on} (set before start: it needs a restart) managed as
  * database {@code vault} (PostgreSQL database {@code vault}); init args {@code drill-tables} (vault's
- * {@code drill-tables}) and {@code data-directory=true} (vault's {@code data-directory} configured, known offline).
+ * {@code drill-tables}) and {@code data-directory=true} (vault's {@code data-directory} configured, known offline);
+ * init args named {@code autopilot.*} are passed through as settings.
  */
 public class BackupTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -31,6 +32,7 @@ public class BackupTestResource implements QuarkusTestResourceLifecycleManager {
     private String retentionFull = "2";
     private String drillTables;
     private boolean configuredDataDirectory;
+    private final Map<String, String> settings = new HashMap<>();
 
     @Override
     public void init(Map<String, String> initArgs) {
@@ -39,6 +41,11 @@ public class BackupTestResource implements QuarkusTestResourceLifecycleManager {
         withTriggers = Boolean.parseBoolean(initArgs.getOrDefault("triggers", "false"));
         drillTables = initArgs.get("drill-tables");
         configuredDataDirectory = Boolean.parseBoolean(initArgs.getOrDefault("data-directory", "false"));
+        initArgs.forEach((name, value) -> {
+            if (name.startsWith("autopilot.")) {
+                settings.put(name, value);
+            }
+        });
     }
 
     @Override
@@ -84,6 +91,7 @@ public class BackupTestResource implements QuarkusTestResourceLifecycleManager {
                 config.put("autopilot.backup.databases.vault.data-directory", archiving.dataDirectory().toString());
             }
         }
+        config.putAll(settings);
         return config;
     }
 
