@@ -215,7 +215,7 @@ public class BackupEnginesTest {
         return UUID.fromString(id);
     }
 
-    static UUID verifyRequest(String backupId) {
+    public static UUID verifyRequest(String backupId) {
         String id = given().header("X-API-Key", OPERATOR).when().post("/api/backups/" + backupId + "/verify").then()
                 .statusCode(202).body("type", equalTo("backup_verify")).extract().path("id");
         return UUID.fromString(id);

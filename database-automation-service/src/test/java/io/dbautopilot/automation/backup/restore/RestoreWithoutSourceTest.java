@@ -43,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Restores and drills when they matter most, with the source cluster stopped: a pgBackRest and a pg_basebackup
  * backup of a real cluster, the cluster stopped with pg_ctl, then a point-in-time restore (pgBackRest, target time
  * from the server's clock between two batches of changes), a restore of each backup through {@code POST
- * /api/restores} and a drill of each; every restored database's data (pg_dump) equals the source's at that point.
+ * /api/restores}, a re-verification and a drill of each; every restored database's data (pg_dump) equals the
+ * source's at that point.
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
@@ -95,6 +96,7 @@ class RestoreWithoutSourceTest {
 
             pg.stop(); // pg_ctl stop -m fast: from here on the source is unreachable
             assertFalse(pg.running());
+            Instant stopped = Instant.now();
             assertThrows(SQLException.class, () -> pg.connect("vault").close());
 
             // point in time: only 'database' and 'target_time' → the newest pgBackRest backup completed before T1
@@ -121,6 +123,16 @@ class RestoreWithoutSourceTest {
                     .body("{\"backup_id\":\"" + base + "\",\"data_directory\":\"" + pg.dataDirectory() + "\",\"force\":true}")
                     .when().post("/api/restores").then().statusCode(409).contentType("application/problem+json")
                     .body("detail", containsString("never goes over a running target"));
+
+            // re-verification reads the stored files and the repository only
+            for (String id : List.of(pgbr, base)) {
+                events.until(BackupEnginesTest.verifyRequest(id), "succeeded");
+                JsonPath b = given().header("X-API-Key", VIEWER).when().get("/api/backups/" + id).then()
+                        .body("status", equalTo("completed")).extract().jsonPath();
+                assertTrue(Instant.parse(b.getString("verified_at")).isAfter(stopped), b.prettify());
+                assertTrue(b.getString("verification").matches("pgbackrest verify: valid.*|checksum ok; pg_verifybackup.*"),
+                        b.getString("verification"));
+            }
 
             // drills: the newest physical backup (pg_basebackup) and the pgBackRest one; each publishes its RTO
             UUID latestDrill = restoreRequests.drill("vault", "test").orElseThrow().operation().id();
