@@ -36,7 +36,8 @@ public class BackupScheduler {
     void start(@Observes StartupEvent event) {
         // every database validated before the first job is registered: a bad setting fails the start naming it
         java.util.Map<String, java.util.Map<String, String>> schedules = new java.util.TreeMap<>();
-        config.databases().forEach((id, db) -> schedules.put(id, BackupSettings.validate(id, db, databases.exists(id))));
+        config.databases().forEach((id, db) ->
+                schedules.put(id, BackupSettings.validate(id, db, databases.exists(id))));
         schedules.forEach((id, crons) -> crons.forEach((setting, cron) -> schedule(id, setting, cron)));
     }
 

@@ -46,8 +46,8 @@ public final class BackupSettings {
                 CRON.parse(expr).validate();
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(prefix + setting + ": '" + expr + "' is not a cron expression "
-                        + "(Quartz syntax: seconds minutes hours day-of-month month day-of-week, e.g. '0 0 1 ? * SUN'): "
-                        + e.getMessage(), e);
+                        + "(Quartz syntax: seconds minutes hours day-of-month month day-of-week, "
+                        + "e.g. '0 0 1 ? * SUN'): " + e.getMessage(), e);
             }
             valid.put(setting, expr);
         }));

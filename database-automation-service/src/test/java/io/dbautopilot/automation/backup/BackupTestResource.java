@@ -70,8 +70,11 @@ public class BackupTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("autopilot.backup.progress-interval", "200ms");
         config.put("autopilot.backup.databases.demo.engine", "pg_dump");
         if (withTriggers) {
-            // demo: an RPO of 30 s (breached before the first backup and 30 s after each) and a logical backup every 20 s
-            config.put("autopilot.backup.databases.demo.rpo", "30s");
+            // patient (same database as demo, no schedule): an RPO of 30 s, breached before its first backup and 30 s
+            // after each; demo: a logical backup every 20 s (on demo, whose schedule would keep a backup pending or
+            // fresh, the RPO check would race the schedule)
+            config.put("autopilot.backup.databases.patient.engine", "pg_dump");
+            config.put("autopilot.backup.databases.patient.rpo", "30s");
             config.put("autopilot.backup.databases.demo.schedule-logical", "0/20 * * * * ?");
             config.put("autopilot.backup.check-interval", "2s");
         }

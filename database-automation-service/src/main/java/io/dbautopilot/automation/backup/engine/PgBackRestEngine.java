@@ -226,7 +226,8 @@ public class PgBackRestEngine implements BackupEngine {
         }
         int status = info(t).path("status").path("code").asInt(-1);
         if (status == STANZA_MISSING || status == STANZA_DATA_MISSING) {
-            ToolProcess.Result created = run(t, List.of("stanza-create"), l -> { }, () -> false, Instant.now().plus(SHORT));
+            ToolProcess.Result created = run(t, List.of("stanza-create"), l -> { }, () -> false,
+                    Instant.now().plus(SHORT));
             if (!created.ok()) {
                 throw new BackupFailure("pgbackrest stanza-create exited with " + created.exitCode() + ": "
                         + created.output());

@@ -133,8 +133,8 @@ public class RestoreResource {
             var source = targets.sourceDataDirectory(backup.databaseId());
             if (source.isPresent() && dir.normalize().equals(java.nio.file.Path.of(source.get()).normalize())) {
                 throw ProblemException.conflict("field 'data_directory' is the data directory of the managed database '"
-                        + backup.databaseId() + "': a restore never goes over a running target's own data directory; choose a new directory (or omit "
-                        + "data_directory)");
+                        + backup.databaseId() + "': a restore never goes over a running target's own data directory; "
+                        + "choose a new directory (or omit data_directory)");
             }
             try {
                 if (Files.isDirectory(dir) && Files.list(dir).findAny().isPresent() && !force) {
