@@ -35,7 +35,17 @@ public class BackupRequests {
 
     /** Requests a backup operation (mode auto); type/engine null = the database's defaults at run time. */
     public Operation backup(String databaseId, BackupType type, EngineKind engine, String requestedBy, String reason) {
-        Map<String, Object> parameters = new LinkedHashMap<>();
+        return backup(databaseId, type, engine, requestedBy, reason, Map.of());
+    }
+
+    /**
+     * Requests a backup operation whose parameters also carry {@code trigger} facts (e.g. {@code trigger:
+     * rpo_breached}, the age and the RPO), which the {@code requested} event shows in {@code details.parameters}
+     * so a consumer can filter on them without parsing the reason.
+     */
+    public Operation backup(String databaseId, BackupType type, EngineKind engine, String requestedBy, String reason,
+                            Map<String, Object> trigger) {
+        Map<String, Object> parameters = new LinkedHashMap<>(trigger);
         if (type != null) {
             parameters.put("backup_type", type.wire());
         }
@@ -53,6 +63,12 @@ public class BackupRequests {
      */
     public Optional<Operation> backupUnlessPending(String databaseId, BackupType type, EngineKind engine,
                                                    String requestedBy, String reason) {
+        return backupUnlessPending(databaseId, type, engine, requestedBy, reason, Map.of());
+    }
+
+    /** {@link #backupUnlessPending(String, BackupType, EngineKind, String, String)} with trigger parameters. */
+    public Optional<Operation> backupUnlessPending(String databaseId, BackupType type, EngineKind engine,
+                                                   String requestedBy, String reason, Map<String, Object> trigger) {
         boolean pending = transactions.inTransaction(tx -> {
             try (PreparedStatement ps = tx.prepareStatement("""
                     SELECT 1 FROM automation.operation WHERE target_id = ? AND type = 'backup'
@@ -63,7 +79,7 @@ public class BackupRequests {
                 }
             }
         });
-        return pending ? Optional.empty() : Optional.of(backup(databaseId, type, engine, requestedBy, reason));
+        return pending ? Optional.empty() : Optional.of(backup(databaseId, type, engine, requestedBy, reason, trigger));
     }
 
     /** Requests a verification of a stored backup. */

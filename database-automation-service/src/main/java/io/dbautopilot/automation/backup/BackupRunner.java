@@ -184,7 +184,8 @@ public class BackupRunner {
                     + ": only completed (or corrupt) backups can be verified", b, null);
         }
         try {
-            BackupTarget target = targets.resolve(b.databaseId());
+            // stored files and the repository only: a backup is verifiable while its source is down
+            BackupTarget target = targets.offline(b.databaseId(), b);
             long v0 = System.nanoTime();
             BackupEngine.Verification v = engines.get(b.engine()).verify(target, b);
             Backup after = catalog.verified(backupId, v, b.status() == BackupStatus.CORRUPT,

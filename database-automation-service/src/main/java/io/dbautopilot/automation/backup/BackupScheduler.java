@@ -1,8 +1,5 @@
 package io.dbautopilot.automation.backup;
 
-import com.cronutils.model.CronType;
-import com.cronutils.model.definition.CronDefinitionBuilder;
-import com.cronutils.parser.CronParser;
 import io.dbautopilot.automation.backup.restore.RestoreRequests;
 import io.dbautopilot.automation.database.ManagedDatabases;
 import io.quarkus.runtime.StartupEvent;
@@ -10,10 +7,6 @@ import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * Validates the backup settings at start-up (a bad cron, engine or database id stops the start naming the setting)
@@ -24,7 +17,6 @@ import java.util.Optional;
 public class BackupScheduler {
 
     private static final Logger LOG = Logger.getLogger(BackupScheduler.class);
-    private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
 
     private final BackupConfig config;
     private final ManagedDatabases databases;
@@ -42,34 +34,11 @@ public class BackupScheduler {
     }
 
     void start(@Observes StartupEvent event) {
-        config.databases().forEach((id, db) -> {
-            String prefix = "autopilot.backup.databases." + id + ".";
-            if (!databases.exists(id)) {
-                throw new IllegalArgumentException(prefix + "*: '" + id + "' is not a managed database (set "
-                        + "autopilot.databases." + id + ".url)");
-            }
-            db.engine().ifPresent(e -> EngineKind.parse(e).orElseThrow(() -> new IllegalArgumentException(prefix
-                    + "engine: unknown engine '" + e + "' (pgbackrest, pg_basebackup, pg_dump)")));
-            if (db.retentionFull() < 1) {
-                throw new IllegalArgumentException(prefix + "retention-full must be at least 1");
-            }
-            Map<String, Optional<String>> crons = new LinkedHashMap<>();
-            crons.put("schedule-full", db.scheduleFull());
-            crons.put("schedule-differential", db.scheduleDifferential());
-            crons.put("schedule-incremental", db.scheduleIncremental());
-            crons.put("schedule-logical", db.scheduleLogical());
-            crons.put("schedule-drill", db.scheduleDrill());
-            crons.forEach((setting, cron) -> cron.ifPresent(expr -> {
-                try {
-                    CRON.parse(expr).validate();
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(prefix + setting + ": '" + expr + "' is not a cron expression "
-                            + "(Quartz syntax: seconds minutes hours day-of-month month day-of-week, e.g. '0 0 1 ? * SUN'): "
-                            + e.getMessage(), e);
-                }
-                schedule(id, setting, expr);
-            }));
-        });
+        // every database validated before the first job is registered: a bad setting fails the start naming it
+        java.util.Map<String, java.util.Map<String, String>> schedules = new java.util.TreeMap<>();
+        config.databases().forEach((id, db) ->
+                schedules.put(id, BackupSettings.validate(id, db, databases.exists(id))));
+        schedules.forEach((id, crons) -> crons.forEach((setting, cron) -> schedule(id, setting, cron)));
     }
 
     private void schedule(String id, String setting, String cron) {

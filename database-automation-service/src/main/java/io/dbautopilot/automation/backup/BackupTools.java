@@ -104,6 +104,27 @@ public class BackupTools {
                 + "cluster with it)"));
     }
 
+    /**
+     * A server program of one PostgreSQL major version (a restored data directory starts only with its own
+     * version's binaries): {@code /usr/lib/postgresql/<major>/bin/<name>} when installed, else the one of
+     * {@code pg-bin} / the newest installed version (pg_ctl then says clearly if the versions differ).
+     */
+    public Path serverTool(String name, int major) {
+        Path versioned = Path.of("/usr/lib/postgresql", Integer.toString(major), "bin", name);
+        if (major <= 0 || config.pgBin().filter(d -> Files.isExecutable(Path.of(d, name))).isPresent()) {
+            return serverTool(name); // unknown version, or the operator chose the binaries
+        }
+        if (Files.isExecutable(versioned)) {
+            return versioned;
+        }
+        if (pgBinDir.filter(d -> d.endsWith(Path.of(Integer.toString(major), "bin"))).isPresent()) {
+            return serverTool(name);
+        }
+        throw new MissingToolException("the backup holds a PostgreSQL " + major + " cluster but '" + name
+                + "' of PostgreSQL " + major + " is not installed: sudo apt-get install -y postgresql-" + major
+                + " (or set autopilot.backup.pg-bin to its bin directory)");
+    }
+
     /** Major version of the client tools ({@code pg_basebackup --version}), 0 when unknown. */
     public int clientMajor() {
         EngineAvailability a = engines.get(EngineKind.PG_BASEBACKUP);

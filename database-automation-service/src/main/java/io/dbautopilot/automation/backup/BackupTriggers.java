@@ -19,9 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The service's own backup triggers, checked every {@code autopilot.backup.check-interval}: the newest completed
- * backup older than the RPO (a breach is published as a requested backup operation whose parameters say
- * {@code trigger: rpo_breached} with the age, and as gauges), and WAL written since the last backup above
- * {@code wal-trigger-bytes}. Each requests a backup of the database's default type unless one is pending.
+ * backup older than the RPO (a breach is published as a requested backup operation whose parameters, in the
+ * event's {@code details.parameters}, say {@code trigger: rpo_breached} with {@code backup_age_seconds} and
+ * {@code rpo_seconds}, and as gauges), and WAL written since the last backup above {@code wal-trigger-bytes}
+ * ({@code trigger: wal_volume}, {@code wal_bytes}, {@code wal_trigger_bytes}). Each requests a backup of the
+ * database's default type unless one is pending.
  */
 @ApplicationScoped
 public class BackupTriggers {
@@ -70,8 +72,14 @@ public class BackupTriggers {
             return;
         }
         String why = latest.isEmpty() ? "no completed backup" : "the newest completed backup is " + age + " s old";
+        Map<String, Object> trigger = new java.util.LinkedHashMap<>();
+        trigger.put("trigger", "rpo_breached");
+        if (latest.isPresent()) {
+            trigger.put("backup_age_seconds", age);
+        }
+        trigger.put("rpo_seconds", rpo.get().toSeconds());
         requests.backupUnlessPending(id, null, null, "rpo-check", "RPO breached on " + id + ": " + why + " (rpo "
-                + rpo.get().toSeconds() + " s)").ifPresent(op -> {
+                + rpo.get().toSeconds() + " s)", trigger).ifPresent(op -> {
             meters.counter("autopilot_backup_rpo_breaches_total", "database", id).increment();
             LOG.warnf("RPO breached on %s (%s, rpo %s): backup operation %s requested", id, why, rpo.get(), op.id());
         });
@@ -93,7 +101,8 @@ public class BackupTriggers {
                 long written = rs.getLong(1);
                 if (written > threshold.get()) {
                     requests.backupUnlessPending(id, null, null, "wal-check", "WAL written since the last backup of " + id
-                            + " is " + written + " bytes (wal-trigger-bytes " + threshold.get() + ")").ifPresent(op ->
+                            + " is " + written + " bytes (wal-trigger-bytes " + threshold.get() + ")", Map.of("trigger",
+                            "wal_volume", "wal_bytes", written, "wal_trigger_bytes", threshold.get())).ifPresent(op ->
                             LOG.infof("WAL volume on %s: %d bytes since the last backup: backup operation %s requested",
                                     id, written, op.id()));
                 }

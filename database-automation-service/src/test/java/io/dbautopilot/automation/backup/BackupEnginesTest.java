@@ -41,10 +41,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(value = BackupTestResource.class, initArgs = @io.quarkus.test.common.ResourceArg(name = "triggers", value = "true"))
-class BackupEnginesTest {
+public class BackupEnginesTest {
 
-    static final String OPERATOR = "operator-secret-1";
-    static final String VIEWER = "viewer-secret-1";
+    public static final String OPERATOR = "operator-secret-1";
+    public static final String VIEWER = "viewer-secret-1";
 
     @InjectInfra
     PostgresServer postgres;
@@ -188,31 +188,41 @@ class BackupEnginesTest {
             record.headers().add("ce_subject", "demo".getBytes(utf8));
             producer.send(record).get(10, java.util.concurrent.TimeUnit.SECONDS);
         }
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                given().header("X-API-Key", VIEWER).when().get("/api/operations?database=demo&type=backup&limit=1000")
-                        .then().statusCode(200)
-                        .body("find { it.triggering_event_id == '" + eventId + "' }.status", equalTo("succeeded"))
-                        .body("find { it.triggering_event_id == '" + eventId + "' }.rule", equalTo("backup-stale"))
-                        .body("find { it.requested_by == 'rpo-check' }.type", equalTo("backup"))
-                        .body("find { it.requested_by == 'schedule' }.type", equalTo("backup")));
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            given().header("X-API-Key", VIEWER).when().get("/api/operations?database=demo&type=backup&limit=1000")
+                    .then().statusCode(200)
+                    .body("find { it.triggering_event_id == '" + eventId + "' }.status", equalTo("succeeded"))
+                    .body("find { it.triggering_event_id == '" + eventId + "' }.rule", equalTo("backup-stale"))
+                    .body("find { it.requested_by == 'schedule' }.type", equalTo("backup"));
+            given().header("X-API-Key", VIEWER).when().get("/api/operations?database=patient&type=backup&limit=1000")
+                    .then().statusCode(200).body("find { it.requested_by == 'rpo-check' }.type", equalTo("backup"));
+        });
         try (OperationEvents events = new OperationEvents(kafka.bootstrapServers())) {
             JsonNode rpo = events.first(e -> e.path("state").asText().equals("requested")
-                    && e.path("reason").asText().startsWith("RPO breached on demo: "));
+                    && e.path("reason").asText().startsWith("RPO breached on patient: no completed backup"));
             assertEquals("backup", rpo.path("type").asText());
             assertEquals("rpo-check", rpo.path("details").path("requested_by").asText());
+            // the breach is its own signal: filterable on details.parameters.trigger, no reason parsing
+            assertEquals("rpo_breached", rpo.path("details").path("parameters").path("trigger").asText(), rpo.toString());
+            assertEquals(30, rpo.path("details").path("parameters").path("rpo_seconds").asLong(), rpo.toString());
+            assertTrue(rpo.path("details").path("parameters").path("backup_age_seconds").isMissingNode(), rpo.toString());
+            // 30 s after that backup completed: breached again, with the backup's age
+            JsonNode aged = events.first(e -> e.path("state").asText().equals("requested")
+                    && e.path("reason").asText().startsWith("RPO breached on patient: the newest completed backup is"));
+            assertTrue(aged.path("details").path("parameters").path("backup_age_seconds").asLong() > 30, aged.toString());
             events.first(e -> e.path("state").asText().equals("requested")
                     && e.path("reason").asText().startsWith("scheduled logical backup (schedule-logical 0/20 * * * * ?)"));
         }
     }
 
-    static UUID request(String body) {
+    public static UUID request(String body) {
         String id = given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON).body(body)
                 .when().post("/api/backups").then().statusCode(202).body("type", equalTo("backup"))
                 .extract().path("id");
         return UUID.fromString(id);
     }
 
-    static UUID verifyRequest(String backupId) {
+    public static UUID verifyRequest(String backupId) {
         String id = given().header("X-API-Key", OPERATOR).when().post("/api/backups/" + backupId + "/verify").then()
                 .statusCode(202).body("type", equalTo("backup_verify")).extract().path("id");
         return UUID.fromString(id);

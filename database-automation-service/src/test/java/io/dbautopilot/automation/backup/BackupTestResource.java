@@ -17,21 +17,35 @@ import java.util.Map;
  * Test resource of the backup tests: a fresh backup directory (owned by the {@code postgres} OS user when the
  * JVM is root, so pgBackRest and archive_command can write there) and, with init arg {@code archiving=true}, a
  * second throwaway cluster with {@code archive_mode = on} (set before start: it needs a restart) managed as
- * database {@code vault} (PostgreSQL database {@code vault}).
+ * database {@code vault} (PostgreSQL database {@code vault}); init args {@code drill-tables} (vault's
+ * {@code drill-tables}) and {@code data-directory=true} (vault's {@code data-directory} configured, known offline);
+ * init args named {@code autopilot.*} are passed through as settings.
  */
 public class BackupTestResource implements QuarkusTestResourceLifecycleManager {
 
-    static ThrowawayPostgres archiving;
-    static Path directory;
+    /** The archiving cluster (database {@code vault}), with init arg {@code archiving=true}. */
+    public static ThrowawayPostgres archiving;
+    /** The backup directory ({@code autopilot.backup.directory}). */
+    public static Path directory;
     private boolean withArchiving;
     private boolean withTriggers;
     private String retentionFull = "2";
+    private String drillTables;
+    private boolean configuredDataDirectory;
+    private final Map<String, String> settings = new HashMap<>();
 
     @Override
     public void init(Map<String, String> initArgs) {
         withArchiving = Boolean.parseBoolean(initArgs.getOrDefault("archiving", "false"));
         retentionFull = initArgs.getOrDefault("retention-full", retentionFull);
         withTriggers = Boolean.parseBoolean(initArgs.getOrDefault("triggers", "false"));
+        drillTables = initArgs.get("drill-tables");
+        configuredDataDirectory = Boolean.parseBoolean(initArgs.getOrDefault("data-directory", "false"));
+        initArgs.forEach((name, value) -> {
+            if (name.startsWith("autopilot.")) {
+                settings.put(name, value);
+            }
+        });
     }
 
     @Override
@@ -56,8 +70,11 @@ public class BackupTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("autopilot.backup.progress-interval", "200ms");
         config.put("autopilot.backup.databases.demo.engine", "pg_dump");
         if (withTriggers) {
-            // demo: an RPO of 30 s (breached before the first backup and 30 s after each) and a logical backup every 20 s
-            config.put("autopilot.backup.databases.demo.rpo", "30s");
+            // patient (same database as demo, no schedule): an RPO of 30 s, breached before its first backup and 30 s
+            // after each; demo: a logical backup every 20 s (on demo, whose schedule would keep a backup pending or
+            // fresh, the RPO check would race the schedule)
+            config.put("autopilot.backup.databases.patient.engine", "pg_dump");
+            config.put("autopilot.backup.databases.patient.rpo", "30s");
             config.put("autopilot.backup.databases.demo.schedule-logical", "0/20 * * * * ?");
             config.put("autopilot.backup.check-interval", "2s");
         }
@@ -70,7 +87,14 @@ public class BackupTestResource implements QuarkusTestResourceLifecycleManager {
             config.put("autopilot.databases.vault.password", archiving.password());
             config.put("autopilot.backup.databases.vault.engine", "pgbackrest");
             config.put("autopilot.backup.databases.vault.retention-full", retentionFull);
+            if (drillTables != null) {
+                config.put("autopilot.backup.databases.vault.drill-tables", drillTables);
+            }
+            if (configuredDataDirectory) {
+                config.put("autopilot.backup.databases.vault.data-directory", archiving.dataDirectory().toString());
+            }
         }
+        config.putAll(settings);
         return config;
     }
 

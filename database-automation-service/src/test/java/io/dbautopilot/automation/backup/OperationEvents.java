@@ -19,13 +19,13 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Test helper: reads operation events from the real broker (autopilot.operations.v1), schema-checked. */
-final class OperationEvents implements AutoCloseable {
+public final class OperationEvents implements AutoCloseable {
 
     private static final ObjectMapper JSON = EventJson.newMapper();
     private final KafkaConsumer<String, String> consumer;
     private final List<JsonNode> seen = new ArrayList<>();
 
-    OperationEvents(String bootstrap) {
+    public OperationEvents(String bootstrap) {
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "backup-test-" + UUID.randomUUID(),
@@ -36,7 +36,7 @@ final class OperationEvents implements AutoCloseable {
     }
 
     /** Events of one operation, polling until one in {@code state} arrived (90 s at most). */
-    List<JsonNode> until(UUID operationId, String state) throws Exception {
+    public List<JsonNode> until(UUID operationId, String state) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             List<JsonNode> mine = of(operationId);
@@ -55,7 +55,7 @@ final class OperationEvents implements AutoCloseable {
     }
 
     /** The first event matching {@code test}, polling up to 120 s. */
-    JsonNode first(java.util.function.Predicate<JsonNode> test) throws Exception {
+    public JsonNode first(java.util.function.Predicate<JsonNode> test) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             for (JsonNode e : seen) {
@@ -71,7 +71,7 @@ final class OperationEvents implements AutoCloseable {
     }
 
     /** Events already read for one operation. */
-    List<JsonNode> of(UUID operationId) {
+    public List<JsonNode> of(UUID operationId) {
         return seen.stream().filter(e -> e.path("operation_id").asText().equals(operationId.toString())).toList();
     }
 

@@ -46,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(value = BackupTestResource.class, initArgs = @ResourceArg(name = "archiving", value = "true"))
-class PgBackRestChainTest {
+public class PgBackRestChainTest {
 
     static final String OPERATOR = BackupEnginesTest.OPERATOR;
     static final String VIEWER = BackupEnginesTest.VIEWER;
@@ -166,7 +166,7 @@ class PgBackRestChainTest {
     }
 
     /** pg_dump of the items table's data on a server of this machine. */
-    static String dump(int port) throws Exception {
+    public static String dump(int port) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(PostgresBinaries.locate().tool("pg_dump").toString(), "-h", "127.0.0.1",
                 "-p", Integer.toString(port), "-U", "postgres", "--data-only", "--table=public.items", "vault"));
         ProcessBuilder pb = new ProcessBuilder(cmd);

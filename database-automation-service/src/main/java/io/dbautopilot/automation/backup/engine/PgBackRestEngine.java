@@ -42,6 +42,9 @@ public class PgBackRestEngine implements BackupEngine {
     private static final Pattern LABEL = Pattern.compile("new backup label = (\\S+)");
     private static final Pattern VERIFY_LINE = Pattern.compile("backup: (\\S+), status: (\\w+)(.*)");
     private static final Duration SHORT = Duration.ofMinutes(10);
+    /** {@code pgbackrest info} status codes meaning the stanza has to be created ("missing stanza path/data"). */
+    private static final int STANZA_MISSING = 1;
+    private static final int STANZA_DATA_MISSING = 3;
 
     private final BackupTools tools;
     private final ObjectMapper json = new ObjectMapper();
@@ -165,12 +168,14 @@ public class PgBackRestEngine implements BackupEngine {
     @Override
     public void restore(BackupTarget t, Backup backup, Path dataDir, Optional<Instant> targetTime, BooleanSupplier stop,
                         Instant deadline) throws BackupFailure {
-        List<String> args = new ArrayList<>(List.of("--pg1-path=" + dataDir, "--log-level-console=info"));
+        // always the chosen backup set (pgBackRest would otherwise pick one itself for a time target); recovery
+        // replays the archive up to the target time, or only to the backup's consistency point
+        List<String> args = new ArrayList<>(List.of("--pg1-path=" + dataDir, "--log-level-console=info",
+                "--set=" + backup.label(), "--target-action=promote"));
         if (targetTime.isPresent()) {
-            args.addAll(List.of("--type=time", "--target=" + targetTime.get().toString().replace('T', ' ')
-                    .replace("Z", "+00"), "--target-action=promote"));
+            args.addAll(List.of("--type=time", "--target=" + pgTimestamp(targetTime.get())));
         } else {
-            args.addAll(List.of("--set=" + backup.label(), "--type=immediate", "--target-action=promote"));
+            args.add("--type=immediate");
         }
         args.add("restore");
         ToolProcess.Result r = run(t, args, l -> { }, stop, deadline);
@@ -219,9 +224,15 @@ public class PgBackRestEngine implements BackupEngine {
             throw new BackupFailure("cannot write the pgBackRest configuration under " + t.home() + ": " + e.getMessage()
                     + " (autopilot.backup.directory must be writable by the service and the cluster's OS user)", e);
         }
-        ToolProcess.Result created = run(t, List.of("stanza-create"), l -> { }, () -> false, Instant.now().plus(SHORT));
-        if (!created.ok()) {
-            throw new BackupFailure("pgbackrest stanza-create exited with " + created.exitCode() + ": " + created.output());
+        int status = info(t).path("status").path("code").asInt(-1);
+        if (status == STANZA_MISSING || status == STANZA_DATA_MISSING) {
+            ToolProcess.Result created = run(t, List.of("stanza-create"), l -> { }, () -> false,
+                    Instant.now().plus(SHORT));
+            if (!created.ok()) {
+                throw new BackupFailure("pgbackrest stanza-create exited with " + created.exitCode() + ": "
+                        + created.output());
+            }
+            LOG.infof("Managed database %s: pgBackRest stanza %s created", t.databaseId(), t.stanza());
         }
         String expected = tools.tool("pgbackrest") + " --config=" + configFile(t) + " --stanza=" + t.stanza()
                 + " archive-push %p";
@@ -275,6 +286,12 @@ public class PgBackRestEngine implements BackupEngine {
         } catch (IOException e) {
             throw new BackupFailure("cannot run pgbackrest: " + e.getMessage(), e);
         }
+    }
+
+    /** An instant as PostgreSQL reads {@code recovery_target_time}: {@code 2026-11-22 21:50:00.123456+00}. */
+    static String pgTimestamp(Instant t) {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'")
+                .withZone(java.time.ZoneOffset.UTC).format(t);
     }
 
     private static double bytes(String number, String unit) {

@@ -62,6 +62,14 @@ public class RestoreRequests {
                 .reduce((a, b) -> b);
     }
 
+    /** The newest completed pgBackRest backup of a database finished before {@code time} (a point-in-time base). */
+    public Optional<Backup> latestPointInTimeBase(String databaseId, Instant time) {
+        return backups.completed(databaseId).stream()
+                .filter(b -> b.engine() == EngineKind.PGBACKREST && b.status() == BackupStatus.COMPLETED)
+                .filter(b -> b.completedAt() != null && !b.completedAt().isAfter(time))
+                .reduce((a, b) -> b);
+    }
+
     /** Requests a drill of the latest physical backup; empty when there is none. */
     public Optional<Requested> drill(String databaseId, String requestedBy) {
         return latestPhysical(databaseId).map(b -> request(b, "drill", null, null, null, false, requestedBy,

@@ -9,7 +9,6 @@ import io.dbautopilot.automation.backup.BackupCatalog;
 import io.dbautopilot.automation.backup.BackupStatus;
 import io.dbautopilot.automation.backup.BackupTargets;
 import io.dbautopilot.automation.backup.EngineKind;
-import io.dbautopilot.automation.backup.engine.BackupEngine;
 import io.dbautopilot.automation.problem.ProblemException;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -72,6 +71,15 @@ public class RestoreResource {
         if (request == null || (request.backupId() == null && request.database() == null)) {
             throw ProblemException.badRequest("a JSON body with 'backup_id' (or 'database' for its newest backup) is required");
         }
+        Instant targetTime = null;
+        if (request.targetTime() != null) {
+            try {
+                targetTime = Instant.parse(request.targetTime());
+            } catch (DateTimeParseException e) {
+                throw ProblemException.badRequest("field 'target_time': '" + request.targetTime()
+                        + "' is not an ISO-8601 instant (e.g. 2026-11-22T18:00:00Z)");
+            }
+        }
         Backup backup;
         if (request.backupId() != null) {
             UUID id;
@@ -82,8 +90,11 @@ public class RestoreResource {
             }
             backup = backups.find(id).orElseThrow(() -> ProblemException.badRequest("field 'backup_id': no backup " + id));
         } else {
-            backup = requests.latestPhysical(request.database()).orElseThrow(() -> ProblemException.badRequest(
-                    "field 'database': no completed physical backup of '" + request.database() + "'"));
+            Instant before = targetTime;
+            backup = (before == null ? requests.latestPhysical(request.database())
+                    : requests.latestPointInTimeBase(request.database(), before)).orElseThrow(() -> ProblemException
+                    .badRequest("field 'database': no completed " + (before == null ? "physical backup"
+                            : "pgbackrest backup completed before " + before) + " of '" + request.database() + "'"));
         }
         if (backup.status() != BackupStatus.COMPLETED) {
             throw ProblemException.conflict("backup " + backup.backupId() + " is " + backup.status().wire()
@@ -93,17 +104,15 @@ public class RestoreResource {
             throw ProblemException.badRequest("backup " + backup.backupId() + " is a logical pg_dump backup: restore it "
                     + "into an existing server with pg_restore -d <database> " + backup.location() + "/*.pgdump");
         }
-        Instant targetTime = null;
-        if (request.targetTime() != null) {
+        if (targetTime != null) {
             if (backup.engine() != EngineKind.PGBACKREST) {
                 throw ProblemException.badRequest("field 'target_time': point-in-time restore needs the pgbackrest engine "
                         + "(WAL archive); backup " + backup.backupId() + " is " + backup.engine().wire());
             }
-            try {
-                targetTime = Instant.parse(request.targetTime());
-            } catch (DateTimeParseException e) {
-                throw ProblemException.badRequest("field 'target_time': '" + request.targetTime()
-                        + "' is not an ISO-8601 instant (e.g. 2026-11-22T18:00:00Z)");
+            if (backup.completedAt() != null && targetTime.isBefore(backup.completedAt())) {
+                throw ProblemException.badRequest("field 'target_time': " + targetTime + " is before backup "
+                        + backup.backupId() + " completed (" + backup.completedAt() + "); choose an earlier backup, "
+                        + "or give only 'database' to restore from the newest backup completed before that time");
             }
         }
         if (request.port() != null) {
@@ -120,14 +129,12 @@ public class RestoreResource {
             if (!dir.isAbsolute()) {
                 throw ProblemException.badRequest("field 'data_directory' must be an absolute path");
             }
-            try {
-                var target = targets.resolve(backup.databaseId());
-                if (dir.normalize().equals(java.nio.file.Path.of(target.dataDirectory()).normalize())) {
-                    throw ProblemException.conflict("field 'data_directory' is the data directory of the running database '"
-                            + backup.databaseId() + "': a restore never goes over a running target (stop it first)");
-                }
-            } catch (BackupEngine.BackupFailure e) {
-                // the target is unreachable: the directory checks below still apply
+            // the configured data-directory without connecting, else what the reachable source reports
+            var source = targets.sourceDataDirectory(backup.databaseId());
+            if (source.isPresent() && dir.normalize().equals(java.nio.file.Path.of(source.get()).normalize())) {
+                throw ProblemException.conflict("field 'data_directory' is the data directory of the managed database '"
+                        + backup.databaseId() + "': a restore never goes over a running target's own data directory; "
+                        + "choose a new directory (or omit data_directory)");
             }
             try {
                 if (Files.isDirectory(dir) && Files.list(dir).findAny().isPresent() && !force) {

@@ -72,7 +72,14 @@ public class Restorer {
         Map<String, Object> checks = new LinkedHashMap<>();
         Instant t0 = Instant.now();
         try {
-            BackupTarget target = targets.resolve(r.databaseId());
+            // from configuration and the catalog only: a restore must work while the source is down or gone
+            BackupTarget target = targets.offline(r.databaseId(), backup);
+            if (target.dataDirectory() != null
+                    && dataDir.normalize().equals(Path.of(target.dataDirectory()).normalize())) {
+                throw new BackupEngine.BackupFailure(dataDir + " is the data directory of the managed database '"
+                        + r.databaseId() + "' (autopilot.backup.databases." + r.databaseId() + ".data-directory): "
+                        + "a restore never goes over the target's own data directory");
+            }
             int port = r.port() != null ? r.port() : ScratchCluster.freePort();
             StoredFiles.directory(home.getParent(), target.osUser());
             StoredFiles.directory(home, target.osUser());
@@ -85,7 +92,9 @@ public class Restorer {
             t0 = Instant.now();
             engines.get(backup.engine()).restore(target, backup, dataDir, Optional.ofNullable(r.targetTime()), stop, deadline);
             Duration restoreTime = Duration.between(t0, Instant.now());
-            cluster = new ScratchCluster(tools.serverTool("pg_ctl"), dataDir, home, port, target.osUser());
+            int major = serverMajor(dataDir);
+            checks.put("server_major", major);
+            cluster = new ScratchCluster(tools.serverTool("pg_ctl", major), dataDir, home, port, target.osUser());
             cluster.start(home.resolve("server.log"), target.database(), target.user().orElse(null),
                     target.password().orElse(null), stop, deadline);
             long rto = Duration.between(t0, Instant.now()).toMillis();
@@ -121,6 +130,15 @@ public class Restorer {
         }
         deleteQuietly(home);
         return restores.removed(r.restoreId());
+    }
+
+    /** The PostgreSQL major version of a restored data directory (its {@code PG_VERSION} file), 0 when unreadable. */
+    static int serverMajor(Path dataDir) {
+        try {
+            return Integer.parseInt(Files.readString(dataDir.resolve("PG_VERSION")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
     }
 
     private void check(ScratchCluster cluster, BackupTarget target, Map<String, Object> checks) throws SQLException {
