@@ -97,15 +97,19 @@ class ShippedRulesOnOwnClustersTest {
      */
     @Test
     void sessionsUpToTheUsableMaximumOpenConnectionsNearMax() throws Exception {
-        LifecycleDriver d = driver("edge", shippedRule("connections_near_max", "edge"));
         double usable = scalar(clusters.edge(), "SELECT current_setting('max_connections')::int "
                 + "- current_setting('superuser_reserved_connections')::int");
         assertEquals(17.0, usable);
         List<Connection> held = new ArrayList<>();
+        LifecycleDriver d;
         try {
             while (scalar(clusters.edge(), "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'") < usable) {
                 held.add(clusters.edge().connect("postgres"));
             }
+            // evaluate once the collector has seen them all (before, the rule would open at warning on the way up)
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> latest.current("edge").stream().anyMatch(p ->
+                    p.name().equals("pg_connections_utilization_ratio") && p.value() >= 0.95));
+            d = driver("edge", shippedRule("connections_near_max", "edge"));
             LifecycleDriver.Published p = await(d, "edge", "connections_near_max", AnomalyState.OPENED, o -> true);
             assertTrue(p.record().value() >= 0.95, p.record().evidence().toString());
             assertEquals(Severity.CRITICAL, p.record().severity());
@@ -198,10 +202,15 @@ class ShippedRulesOnOwnClustersTest {
      */
     @Test
     void aFailingArchiveCommandOpensArchiverFailingAndArchiveStale() throws Exception {
+        double archived = scalar(clusters.edge(), "SELECT archived_count FROM pg_stat_archiver");
         clusters.edge().execute("postgres", "CREATE TABLE IF NOT EXISTS rules_archive(v int)",
                 "INSERT INTO rules_archive VALUES (1)", "SELECT pg_switch_wal()");
         Awaitility.await().atMost(Duration.ofSeconds(60))
-                .until(() -> scalar(clusters.edge(), "SELECT archived_count FROM pg_stat_archiver") >= 1);
+                .until(() -> scalar(clusters.edge(), "SELECT archived_count FROM pg_stat_archiver") > archived);
+        double now = scalar(clusters.edge(), "SELECT archived_count FROM pg_stat_archiver");
+        // evaluate from the collection that saw this archive on (the staleness of older ones is not this test's)
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> latest.current("edge").stream().anyMatch(p ->
+                p.name().equals("pg_stat_archiver_archived_count") && p.value() >= now));
         LifecycleDriver d = driver("edge", shippedRule("archiver_failing", "edge"),
                 scaled(shippedRule("archive_stale", "edge"), 3.0 / 86400, 1));
         try {
@@ -263,14 +272,15 @@ class ShippedRulesOnOwnClustersTest {
     @Test
     void aPendingSettingThenAStopAndStartOpenPendingRestartTargetDownAndTargetRestarted() throws Exception {
         io.dbautopilot.localstack.postgres.PostgresServer pg = clusters.bounce();
+        // bounce may have started seconds ago (with the test resource): then target_restarted is rightly open
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+                scalar(pg, "SELECT extract(epoch FROM now() - pg_postmaster_start_time())") > 11);
         LifecycleDriver d = driver("bounce", shippedRule("pending_restart", "bounce"), shippedRule("target_down", "bounce"),
                 scaled(shippedRule("target_restarted", "bounce"), 10.0 / 300, 1));
         pg.execute("postgres", "ALTER SYSTEM SET max_connections = 150", "SELECT pg_reload_conf()");
         LifecycleDriver.Published pending = await(d, "bounce", "pending_restart", AnomalyState.OPENED, o -> true);
         assertEquals(scalar(pg, "SELECT count(*) FROM pg_settings WHERE pending_restart"), pending.record().value());
 
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
-                scalar(pg, "SELECT extract(epoch FROM now() - pg_postmaster_start_time())") > 11);
         for (int i = 0; i < 5; i++) {
             d.cycle(latest.current("bounce"), Instant.now());
             Thread.sleep(300);

@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * wait minutes) on real conditions created on the throwaway cluster, evaluated on the service's real current values
  * of the {@code demo} target: lock waits and blocked sessions, deadlocks, temp file spill, rollbacks, sequence near
  * its maximum, unused and duplicate indexes, requested checkpoints, long transaction, long-running query, slow
- * statements, table not vacuumed / not analyzed, table and index bloat, XID and multixact age (tables and database),
- * pg_hba trust rules. Where a shipped threshold needs minutes, days, gigabytes or billions, a test keeps the rule's
+ * statements, dead tuples, idle in transaction, table not vacuumed / not analyzed, table and index bloat, XID and
+ * multixact age (tables and database), pg_hba trust rules. Where a shipped threshold needs minutes, days, gigabytes or billions, a test keeps the rule's
  * metric, labels, guards, comparison and severity order, scales the thresholds (or a size guard) down - its Javadoc
  * says by how much - and checks that the value the rule saw is the real one. Rules needing a differently configured
  * cluster are in {@link ShippedRulesOnOwnClustersTest}; host rules in {@link HostRulesTest}.
@@ -193,7 +193,8 @@ class ShippedRulesTest {
         try (Connection c = postgres.connect("demo_target"); Statement st = c.createStatement()) {
             st.execute("SET work_mem = '64kB'");
             // wide rows: hundreds of MB spilled for few comparisons, so the spill rate stays high on a busy machine
-            st.execute("SELECT count(*) FROM (SELECT g, repeat('x', 1000) AS pad FROM generate_series(1, 300000) g "
+            // (the outer query reads pad, so the planner cannot drop it from the sorted rows)
+            st.execute("SELECT sum(length(pad)) FROM (SELECT g, repeat('x', 1000) AS pad FROM generate_series(1, 300000) g "
                     + "ORDER BY g DESC) s");
         }
         LifecycleDriver.Published p = awaitOpened(d, latest, "temp_file_spill", "demo_target"::equals);
@@ -480,5 +481,49 @@ class ShippedRulesTest {
         LifecycleDriver.Published p = awaitOpened(d, latest, "hba_trust_rules", o -> o == null);
         assertEquals(trust, p.record().value());
         assertEquals(Severity.INFO, p.record().severity());
+    }
+
+    /**
+     * dead_tuples at its shipped thresholds and guard (AnomalyDetectionTest covers the lifecycle with the test rules'
+     * lower guard): 20,000 of 30,000 rows deleted in a table autovacuum leaves alone; the ratio the rule saw is
+     * n_dead_tup / (n_live_tup + n_dead_tup) of pg_stat_user_tables.
+     */
+    @Test
+    void twoThirdsOfATableDeletedOpensDeadTuples() throws Exception {
+        postgres.execute("demo_target", "DROP TABLE IF EXISTS rules_dead",
+                "CREATE TABLE rules_dead(id int PRIMARY KEY) WITH (autovacuum_enabled = false)",
+                "INSERT INTO rules_dead SELECT g FROM generate_series(1, 30000) g", "DELETE FROM rules_dead WHERE id <= 20000");
+        LifecycleDriver d = shipped("dead_tuples");
+        LifecycleDriver.Published p = awaitOpened(d, latest, "dead_tuples", "demo_target.public.rules_dead"::equals);
+        double ratio = scalar("demo_target", "SELECT n_dead_tup::float8 / (n_live_tup + n_dead_tup) FROM pg_stat_user_tables "
+                + "WHERE relname = 'rules_dead'");
+        assertEquals(ratio, p.record().value(), 0.001);
+        assertEquals(20000.0, p.record().evidence().get("pg_stat_user_tables_n_dead_tup"));
+        assertEquals(Severity.CRITICAL, p.record().severity(), "two thirds dead is above 0.3");
+        assertEquals("vacuum", p.record().suggestedAction());
+    }
+
+    /**
+     * idle_in_transaction with thresholds scaled by 1/100 (warning 3 s instead of 5 min): a session that began a
+     * transaction and sits idle; the age the rule saw is now() - state_change of that session.
+     */
+    @Test
+    void aSessionIdleInTransactionOpensIdleInTransaction() throws Exception {
+        LifecycleDriver d = driver(List.of(scaled(shippedRule("idle_in_transaction"), 1.0 / 100, 1)));
+        try (Connection idle = postgres.connect("demo_target")) {
+            idle.setAutoCommit(false);
+            int pid;
+            try (Statement st = idle.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getInt(1);
+            }
+            LifecycleDriver.Published p = awaitOpened(d, latest, "idle_in_transaction", o -> o == null);
+            double age = scalar("demo_target", "SELECT extract(epoch FROM now() - state_change) FROM pg_stat_activity "
+                    + "WHERE pid = " + pid + " AND state = 'idle in transaction'");
+            assertTrue(p.record().value() > 3 && p.record().value() <= age + 0.5,
+                    "rule saw " + p.record().value() + " s, the session is idle in transaction for " + age + " s");
+            assertEquals("terminate_idle", p.record().suggestedAction());
+            idle.rollback();
+        }
     }
 }
