@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The shipped rules (default-rules.yaml: metric, filters, guards, thresholds; {@code for} set to 0 so a test need not
  * wait minutes) on real conditions created on the throwaway cluster, evaluated on the service's real current values
  * of the {@code demo} target: lock waits and blocked sessions, deadlocks, temp file spill, rollbacks, sequence near
- * its maximum, unused and duplicate indexes, requested checkpoints, long transaction, long-running query, slow
+ * its maximum, invalid, unused and duplicate indexes, requested checkpoints, long transaction, long-running query, slow
  * statements, dead tuples, idle in transaction, table not vacuumed / not analyzed, table and index bloat, XID and
  * multixact age (tables and database), pg_hba trust rules. Where a shipped threshold needs minutes, days, gigabytes or billions, a test keeps the rule's
  * metric, labels, guards, comparison and severity order, scales the thresholds (or a size guard) down - its Javadoc
@@ -525,5 +525,23 @@ class ShippedRulesTest {
             assertEquals("terminate_idle", p.record().suggestedAction());
             idle.rollback();
         }
+    }
+
+    /** invalid_index at its shipped threshold: a unique index built concurrently over duplicate values fails and stays invalid. */
+    @Test
+    void aFailedConcurrentIndexBuildOpensInvalidIndex() throws Exception {
+        postgres.execute("demo_target", "DROP TABLE IF EXISTS rules_invalid", "CREATE TABLE rules_invalid(v int)",
+                "INSERT INTO rules_invalid VALUES (1), (1)");
+        try (Connection c = postgres.connect("demo_target"); Statement st = c.createStatement()) {
+            st.execute("CREATE UNIQUE INDEX CONCURRENTLY rules_invalid_v ON rules_invalid(v)");
+            throw new AssertionError("the unique build over duplicates should fail");
+        } catch (SQLException expected) {
+            assertEquals("23505", expected.getSQLState(), expected.getMessage());
+        }
+        LifecycleDriver d = shipped("invalid_index");
+        LifecycleDriver.Published p = awaitOpened(d, latest, "invalid_index", "demo_target.public.rules_invalid_v"::equals);
+        assertEquals(Severity.WARNING, p.record().severity());
+        assertEquals("drop_index", p.record().suggestedAction());
+        postgres.execute("demo_target", "DROP TABLE rules_invalid");
     }
 }
