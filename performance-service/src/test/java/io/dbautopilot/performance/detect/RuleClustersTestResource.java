@@ -15,7 +15,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code edge}: max_connections 20, shared_buffers 16MB (large scans go through a ring buffer, so they read),
  *       archive_mode on with an archive_command that succeeds until a test makes it fail;</li>
- *   <li>{@code standby}: a streaming standby of edge (pg_basebackup -R) reporting every second;</li>
+ *   <li>{@code standby}: a streaming standby of edge (pg_basebackup -R) reporting every second, with
+ *       archive_mode always and an empty archive_command (archiving enabled, but nothing is ever archived);</li>
  *   <li>{@code bounce}: a cluster tests stop, restart and create replication slots on
  *       (max_slot_wal_keep_size 1MB, so an unconsumed slot loses WAL quickly).</li>
  * </ul>
@@ -39,7 +40,7 @@ public class RuleClustersTestResource implements QuarkusTestResourceLifecycleMan
             edge = ThrowawayPostgres.launch(binaries, 0, List.of("max_connections = 20", "shared_buffers = 16MB",
                     "archive_mode = on", "archive_command = '/bin/true'"));
             standby = ThrowawayPostgres.launchStandby(edge, List.of("hot_standby = on",
-                    "wal_receiver_status_interval = 1s"));
+                    "wal_receiver_status_interval = 1s", "archive_mode = always", "archive_command = ''"));
             bounce = ThrowawayPostgres.launch(binaries, 0, List.of("max_slot_wal_keep_size = 1MB"));
         } catch (RuntimeException e) {
             stop();

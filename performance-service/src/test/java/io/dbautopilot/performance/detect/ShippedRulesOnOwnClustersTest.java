@@ -304,4 +304,21 @@ class ShippedRulesOnOwnClustersTest {
         await(d, "bounce", "pending_restart", AnomalyState.RESOLVED, o -> true);
         assertEquals(150.0, scalar(pg, "SELECT current_setting('max_connections')::int"));
     }
+
+    /**
+     * archive_stale with its threshold scaled from a day to 3 s where archiving is enabled but nothing was ever
+     * archived: the standby has archive_mode always and an empty archive_command (PostgreSQL keeps the WAL and counts
+     * no failure, so archiver_failing stays silent); the staleness counts from the archiver statistics' start.
+     */
+    @Test
+    void archivingEnabledButNeverDoneOpensArchiveStale() throws Exception {
+        LifecycleDriver d = driver("standby", scaled(shippedRule("archive_stale", "standby"), 3.0 / 86400, 1));
+        LifecycleDriver.Published p = await(d, "standby", "archive_stale", AnomalyState.OPENED, o -> true);
+        assertEquals(0.0, scalar(clusters.standby(), "SELECT archived_count + failed_count FROM pg_stat_archiver"));
+        double since = scalar(clusters.standby(), "SELECT extract(epoch FROM now() - "
+                + "coalesce(stats_reset, pg_postmaster_start_time())) FROM pg_stat_archiver");
+        assertTrue(p.record().value() > 3 && p.record().value() <= since + 0.5 && p.record().value() >= since - 30,
+                "rule saw " + p.record().value() + " s, the archiver statistics began " + since + " s ago");
+        assertEquals(1.0, p.record().evidence().get("pg_stat_archiver_enabled"));
+    }
 }
