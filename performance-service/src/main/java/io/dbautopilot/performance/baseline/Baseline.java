@@ -17,9 +17,9 @@ import java.util.Map;
  * @param capturedBy who captured it
  * @param comment    why (optional)
  * @param figures    figure name to value ({@link Figure}); figures never known before capture are absent
- * @param figuresAt  figure name to when its value was read (start of the collection cycle it came from): older
- *                   than {@code snapshotAt} when the latest cycle had no value for it and its last known value was
- *                   taken; empty for baselines captured before this was recorded
+ * @param figuresAt  figure name to when its value was last known (start of the latest collection cycle whose current
+ *                   values held it): older than {@code snapshotAt} when the latest cycle had no value for it and its
+ *                   last known value was taken; empty for baselines captured before this was recorded
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
