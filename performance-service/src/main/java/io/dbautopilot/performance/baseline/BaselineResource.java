@@ -78,7 +78,8 @@ public class BaselineResource {
         }
         KeyFigures.Taken taken = current(id);
         String by = body.capturedBy() == null || body.capturedBy().isBlank() ? "api" : body.capturedBy();
-        Baseline b = new Baseline(id, body.name(), Instant.now(), taken.snapshotAt(), by, body.comment(), taken.figures());
+        Baseline b = new Baseline(id, body.name(), Instant.now(), taken.snapshotAt(), by, body.comment(), taken.figures(),
+                taken.figuresAt());
         if (!store.insert(b)) {
             throw new ClientErrorException("target '" + id + "' already has a baseline named '" + body.name()
                     + "': choose another name", Response.Status.CONFLICT);
@@ -103,7 +104,7 @@ public class BaselineResource {
     private Baseline resolve(String id, String name) {
         if (NOW.equals(name)) {
             KeyFigures.Taken taken = current(id);
-            return new Baseline(id, NOW, Instant.now(), taken.snapshotAt(), null, null, taken.figures());
+            return new Baseline(id, NOW, Instant.now(), taken.snapshotAt(), null, null, taken.figures(), taken.figuresAt());
         }
         return store.get(id, name).orElseThrow(() -> new NotFoundException("target '" + id + "' has no baseline named '"
                 + name + "' (see GET /api/targets/" + id + "/baselines; the newest " + config.keep() + " are kept)"));

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,9 @@ public class BaselineStore {
     private static final ObjectMapper JSON = EventJson.newMapper();
     private static final TypeReference<LinkedHashMap<String, Double>> FIGURES = new TypeReference<>() {
     };
-    private static final String COLUMNS = "target_id, name, captured_at, snapshot_at, captured_by, comment, figures";
+    private static final TypeReference<LinkedHashMap<String, Instant>> TIMES = new TypeReference<>() {
+    };
+    private static final String COLUMNS = "target_id, name, captured_at, snapshot_at, captured_by, comment, figures, figures_at";
 
     private final AgroalDataSource dataSource;
     private final BaselinesConfig config;
@@ -49,7 +52,7 @@ public class BaselineStore {
             try {
                 int inserted;
                 try (PreparedStatement st = c.prepareStatement("INSERT INTO performance.baseline (" + COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT (target_id, name) DO NOTHING")) {
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb) ON CONFLICT (target_id, name) DO NOTHING")) {
                     st.setString(1, b.target());
                     st.setString(2, b.name());
                     st.setTimestamp(3, Timestamp.from(b.capturedAt()));
@@ -57,6 +60,7 @@ public class BaselineStore {
                     st.setString(5, b.capturedBy());
                     st.setString(6, b.comment());
                     st.setString(7, JSON.writeValueAsString(b.figures()));
+                    st.setString(8, JSON.writeValueAsString(b.figuresAt()));
                     inserted = st.executeUpdate();
                 }
                 try (PreparedStatement st = c.prepareStatement("""
@@ -101,7 +105,8 @@ public class BaselineStore {
                 while (rs.next()) {
                     Map<String, Double> figures = JSON.readValue(rs.getString(7), FIGURES);
                     out.add(new Baseline(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
-                            rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), figures));
+                            rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), figures,
+                            JSON.readValue(rs.getString(8), TIMES)));
                 }
             }
             return out;

@@ -72,4 +72,26 @@ class HostRulesTest {
         assertEquals(6, d.published.size());
         assertTrue(d.published.stream().allMatch(p -> p.state() == AnomalyState.RESOLVED));
     }
+
+    @Test
+    void aFilesystemRunningOutOfInodesOpensHostInodesLowAfterFiveMinutesAndResolvesAbove12Percent() throws Exception {
+        LifecycleDriver d = shipped();
+        java.util.function.DoubleFunction<List<MetricPoint>> inodes = free -> List.of(
+                new MetricPoint("host_filesystem_files", Map.of("mountpoint", "/data"), 1_000_000),
+                new MetricPoint("host_filesystem_files_free", Map.of("mountpoint", "/data"), free),
+                new MetricPoint("host_filesystem_files", Map.of("mountpoint", "/"), 1_000_000),
+                new MetricPoint("host_filesystem_files_free", Map.of("mountpoint", "/"), 600_000));
+        for (int i = 0; i <= 240; i += 60) {
+            assertTrue(d.cycle(inodes.apply(40_000), T0.plusSeconds(i)).isEmpty(), "not yet 5 minutes");
+        }
+        List<LifecycleDriver.Published> opened = d.cycle(inodes.apply(40_000), T0.plusSeconds(300));
+        assertEquals(1, opened.size(), opened.toString());
+        assertEquals("host_inodes_low", opened.get(0).record().rule());
+        assertEquals("/data", opened.get(0).record().object());
+        assertEquals(Severity.CRITICAL, opened.get(0).record().severity(), "4 % free is below 5 %");
+        assertEquals(0.04, opened.get(0).record().value(), 1e-9);
+        assertTrue(d.cycle(inodes.apply(110_000), T0.plusSeconds(360)).isEmpty(), "11 % free: still below 12 %");
+        List<LifecycleDriver.Published> resolved = d.cycle(inodes.apply(130_000), T0.plusSeconds(420));
+        assertEquals(AnomalyState.RESOLVED, resolved.get(0).state());
+    }
 }

@@ -87,6 +87,39 @@ public final class ThrowawayPostgres implements PostgresServer {
         }
     }
 
+    /**
+     * Creates and starts a streaming standby of {@code primary} ({@code pg_basebackup -R -X stream} over the
+     * primary's replication connection, which initdb's trust lines allow from loopback) on a free port, with extra
+     * {@code postgresql.conf} lines appended, e.g. {@code wal_receiver_status_interval = 1s}. The standby is
+     * read-only and has the primary's superuser and password; it is cleaned up like any throwaway cluster.
+     */
+    public static ThrowawayPostgres launchStandby(ThrowawayPostgres primary, List<String> extraSettings) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("dbautopilot-pg-standby-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory for the standby", e);
+        }
+        ThrowawayPostgres pg = new ThrowawayPostgres(primary.binaries, dir, freePort(), extraSettings);
+        Runtime.getRuntime().addShutdownHook(pg.shutdownHook);
+        try {
+            if (pg.asPostgresUser) {
+                pg.requirePostgresUser();
+                pg.run(List.of("chown", "-R", SUPERUSER + ":" + SUPERUSER, dir.toString()), false);
+            }
+            pg.run(List.of(pg.binaries.tool("pg_basebackup").toString(), "-h", primary.host(), "-p",
+                    String.valueOf(primary.port()), "-U", SUPERUSER, "-D", pg.dataDir.toString(), "-R", "-X", "stream",
+                    "-c", "fast", "--no-sync"), true);
+            pg.appendSettings();
+            pg.startWatchdog();
+            pg.start();
+            return pg;
+        } catch (RuntimeException e) {
+            pg.close();
+            throw e;
+        }
+    }
+
     private void initialise() {
         if (asPostgresUser) {
             requirePostgresUser();
@@ -94,6 +127,11 @@ public final class ThrowawayPostgres implements PostgresServer {
         }
         run(List.of(binaries.tool("initdb").toString(), "-D", dataDir.toString(), "-U", SUPERUSER,
                 "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"), true);
+        appendSettings();
+    }
+
+    /** Appends this cluster's settings (port, socket, extensions, no durability, extra lines) to postgresql.conf. */
+    private void appendSettings() {
         String conf = String.join("\n",
                 "",
                 "# added by DB Autopilot's throwaway cluster",

@@ -10,7 +10,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
 
-/** The {@code archiver} family: archived and failed WAL segments and how long ago the last one was archived. */
+/**
+ * The {@code archiver} family: archived and failed WAL segments, how long ago the last one was archived (when none
+ * was, since the archiver statistics began: their reset, else the server start - so archiving that is enabled but
+ * never happens, e.g. with an empty archive_command, grows stale instead of having no value), and whether this
+ * server archives at all (archive_mode {@code always}, or {@code on} outside recovery: a standby with {@code on}
+ * does not archive).
+ */
 @ApplicationScoped
 public class ArchiverFamily extends SqlFamily {
     public ArchiverFamily() {
@@ -19,9 +25,11 @@ public class ArchiverFamily extends SqlFamily {
 
     static final String SQL = """
             SELECT archived_count, failed_count,
-                   extract(epoch FROM now() - last_archived_time)::float8 AS last_archive_age,
+                   extract(epoch FROM now() - coalesce(last_archived_time, stats_reset, pg_postmaster_start_time()))::float8
+                       AS last_archive_age,
                    extract(epoch FROM now() - last_failed_time)::float8 AS last_failed_age,
-                   current_setting('archive_mode') <> 'off' AS archiving_enabled
+                   current_setting('archive_mode') = 'always'
+                       OR (current_setting('archive_mode') = 'on' AND NOT pg_is_in_recovery()) AS archiving_enabled
               FROM pg_stat_archiver""";
 
     @Override

@@ -18,7 +18,7 @@ public class ReplicationFamily extends SqlFamily {
     }
 
     static final String SQL = """
-            SELECT coalesce(application_name, '') AS application_name, coalesce(client_addr::text, '') AS client_addr,
+            SELECT coalesce(application_name, '') AS application_name, coalesce(host(client_addr), '') AS client_addr,
                    coalesce(state, '') AS state, coalesce(sync_state, '') AS sync_state,
                    CASE WHEN NOT pg_is_in_recovery()
                         THEN pg_wal_lsn_diff(pg_current_wal_lsn(), sent_lsn)::float8 END AS sent_lag_bytes,
