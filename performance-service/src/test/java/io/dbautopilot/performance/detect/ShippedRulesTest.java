@@ -392,6 +392,30 @@ class ShippedRulesTest {
     }
 
     /**
+     * A table never vacuumed nor analyzed is aged from the server start, not from 1970 (which made any such table
+     * look 56 years neglected an hour after it was created): thresholds scaled from 10 days to 2 s, guards as shipped.
+     */
+    @Test
+    void aTableNeverVacuumedIsAgedFromTheServerStart() throws Exception {
+        postgres.execute("demo_target", "DROP TABLE IF EXISTS rules_never",
+                "CREATE TABLE rules_never(id int PRIMARY KEY, v int) WITH (autovacuum_enabled = false)",
+                "INSERT INTO rules_never SELECT g, 0 FROM generate_series(1, 4000) g",
+                "DELETE FROM rules_never WHERE id <= 2000");
+        double started = scalar("demo_target", "SELECT extract(epoch FROM pg_postmaster_start_time())");
+        LifecycleDriver d = driver(List.of(scaled(shippedRule("table_not_vacuumed"), 2.0 / 864000, 1),
+                scaled(shippedRule("table_not_analyzed"), 2.0 / 864000, 1)));
+        String object = "demo_target.public.rules_never";
+        for (String rule : List.of("table_not_vacuumed", "table_not_analyzed")) {
+            LifecycleDriver.Published p = awaitOpened(d, latest, rule, object::equals);
+            assertEquals(started, p.record().evidence().get("pg_postmaster_start_time_seconds"), 1.0,
+                    p.record().evidence().toString());
+            double sinceStart = Instant.now().getEpochSecond() - started;
+            assertTrue(p.record().value() > 2 && p.record().value() <= sinceStart + 1, rule + " aged "
+                    + p.record().value() + " s, server up " + sinceStart + " s: " + p.record().evidence());
+        }
+    }
+
+    /**
      * table_bloat and index_bloat with their size guards scaled by 1/100 (2 MB and 1 MB instead of 200 MB and 100 MB;
      * ratios as shipped): four rows in five deleted all over a 200,000-row table, then VACUUM ANALYZE, leave the
      * table's and its primary key's pages mostly empty.
