@@ -40,6 +40,9 @@ public class MaintenanceExecutor implements OperationExecutor {
             OperationType.DROP_INDEX, OperationType.TERMINATE_IDLE, OperationType.CANCEL_QUERY, OperationType.TERMINATE,
             OperationType.PARTITION_CREATE, OperationType.PARTITION_DETACH, OperationType.PARTITION_DROP);
 
+    /** The statements PostgreSQL reports progress for (pg_stat_progress_*), watched while they run. */
+    private static final Set<OperationType> WATCHED = java.util.EnumSet.of(OperationType.VACUUM,
+            OperationType.VACUUM_FREEZE, OperationType.ANALYZE, OperationType.REINDEX, OperationType.CREATE_INDEX);
 
     private static final Logger LOG = Logger.getLogger(MaintenanceExecutor.class);
 
@@ -48,14 +51,16 @@ public class MaintenanceExecutor implements OperationExecutor {
     private final Preconditions preconditions;
     private final OperationsConfig config;
     private final PartitionInspector partitions;
+    private final MaintenanceProgress progress;
 
     public MaintenanceExecutor(ManagedDatabases databases, CatalogObjects catalog, Preconditions preconditions,
-                               OperationsConfig config, PartitionInspector partitions) {
+                               OperationsConfig config, PartitionInspector partitions, MaintenanceProgress progress) {
         this.databases = databases;
         this.catalog = catalog;
         this.preconditions = preconditions;
         this.config = config;
         this.partitions = partitions;
+        this.progress = progress;
     }
 
     @Override
@@ -82,21 +87,10 @@ public class MaintenanceExecutor implements OperationExecutor {
                     return new Outcome.Deferred(unsafe.get(), Map.of("cause", "precondition"));
                 }
             }
-            return switch (op.type()) {
-                case VACUUM -> vacuum(c, ctx, settings, false);
-                case VACUUM_FREEZE -> vacuum(c, ctx, settings, true);
-                case ANALYZE -> analyze(c, ctx, settings);
-                case REINDEX -> reindex(c, ctx, settings);
-                case CREATE_INDEX -> createIndex(c, ctx, settings);
-                case DROP_INDEX -> dropIndex(c, ctx, settings);
-                case TERMINATE_IDLE -> sessions(c, op, true);
-                case CANCEL_QUERY -> sessions(c, op, false);
-                case TERMINATE -> terminate(c, op);
-                case PARTITION_CREATE -> partitionCreate(c, ctx, settings);
-                case PARTITION_DETACH -> partitionRetention(c, ctx, settings, false);
-                case PARTITION_DROP -> partitionRetention(c, ctx, settings, true);
-                default -> new Outcome.Failed("not a maintenance operation: " + op.type().wire(), Map.of());
-            };
+            try (MaintenanceProgress.Watch watch = WATCHED.contains(op.type())
+                    ? progress.watch(ctx, op.targetId(), pid) : null) {
+                return dispatch(c, ctx, op, settings);
+            }
         } catch (LockUnavailable e) {
             return new Outcome.Deferred(e.getMessage(), e.details);
         } catch (SQLException e) {
@@ -111,6 +105,25 @@ public class MaintenanceExecutor implements OperationExecutor {
         } catch (BudgetExhausted e) {
             return new Outcome.Failed(e.getMessage(), Map.of());
         }
+    }
+
+    private Outcome dispatch(Connection c, ExecutionContext ctx, Operation op, ManagedDatabasesConfig.Database settings)
+            throws SQLException {
+        return switch (op.type()) {
+            case VACUUM -> vacuum(c, ctx, settings, false);
+            case VACUUM_FREEZE -> vacuum(c, ctx, settings, true);
+            case ANALYZE -> analyze(c, ctx, settings);
+            case REINDEX -> reindex(c, ctx, settings);
+            case CREATE_INDEX -> createIndex(c, ctx, settings);
+            case DROP_INDEX -> dropIndex(c, ctx, settings);
+            case TERMINATE_IDLE -> sessions(c, op, true);
+            case CANCEL_QUERY -> sessions(c, op, false);
+            case TERMINATE -> terminate(c, op);
+            case PARTITION_CREATE -> partitionCreate(c, ctx, settings);
+            case PARTITION_DETACH -> partitionRetention(c, ctx, settings, false);
+            case PARTITION_DROP -> partitionRetention(c, ctx, settings, true);
+            default -> new Outcome.Failed("not a maintenance operation: " + op.type().wire(), Map.of());
+        };
     }
 
     /** An interrupted earlier attempt's backend may still be running the statement: stop it before running again. */

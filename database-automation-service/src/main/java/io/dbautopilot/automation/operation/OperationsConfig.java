@@ -57,6 +57,13 @@ public interface OperationsConfig {
     @WithDefault("1h")
     Duration timeBudget();
 
+    /**
+     * How often a running VACUUM, ANALYZE, REINDEX or CREATE INDEX is polled in PostgreSQL's progress views; a
+     * {@code progress} event is published when its phase or percentage changed ({@code 0s}: off).
+     */
+    @WithDefault("5s")
+    Duration progressInterval();
+
     /** How often the outbox relay publishes unsent events (env: {@code AUTOPILOT_OPERATIONS_RELAY_INTERVAL}). */
     @WithDefault("1s")
     String relayInterval();

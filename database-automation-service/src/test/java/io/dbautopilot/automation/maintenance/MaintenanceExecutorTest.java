@@ -98,6 +98,39 @@ class MaintenanceExecutorTest {
         assertEquals("VACUUM (FREEZE, ANALYZE) public.frozen_t", result.get("statement"));
     }
 
+    /**
+     * A VACUUM slowed by cost-based delay (set on the database for new sessions) runs for seconds; its progress is
+     * read from pg_stat_progress_vacuum and published as progress events with the phase and a percentage of the heap.
+     */
+    @Test
+    void aRunningVacuumPublishesItsPhaseAndPercentageAsProgressEvents() throws Exception {
+        postgres.execute("demo_target", "CREATE TABLE public.slow_vacuum_t (id int, pad text) WITH (autovacuum_enabled = false)",
+                "INSERT INTO public.slow_vacuum_t SELECT g, repeat('x', 100) FROM generate_series(1, 24000) g",
+                "DELETE FROM public.slow_vacuum_t WHERE id % 2 = 0",
+                "ALTER DATABASE demo_target SET vacuum_cost_delay = '20ms'",
+                "ALTER DATABASE demo_target SET vacuum_cost_limit = 20");
+        try (io.dbautopilot.automation.backup.OperationEvents events =
+                     new io.dbautopilot.automation.backup.OperationEvents(kafka.bootstrapServers())) {
+            String id = given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON)
+                    .body("{\"database\":\"demo\",\"type\":\"vacuum\",\"object\":\"public.slow_vacuum_t\"}")
+                    .when().post("/api/operations").then().statusCode(201).extract().path("id");
+            List<com.fasterxml.jackson.databind.JsonNode> seen = events.until(java.util.UUID.fromString(id), "succeeded");
+            List<com.fasterxml.jackson.databind.JsonNode> progress = seen.stream()
+                    .filter(e -> e.path("state").asText().equals("progress")).toList();
+            assertTrue(progress.stream().anyMatch(e -> e.path("details").path("command").asText().equals("VACUUM")
+                    && e.path("details").path("relation").asText().equals("slow_vacuum_t")
+                    && e.path("details").path("blocks_total").asLong() > 0
+                    && e.path("progress").isNumber()), "VACUUM progress with blocks and a fraction: " + progress);
+            assertTrue(progress.stream().map(e -> e.path("details").path("phase").asText()).distinct().count() >= 2
+                            || progress.stream().map(e -> e.path("progress").asDouble()).distinct().count() >= 2,
+                    "progress moves (phase or percentage) while the VACUUM runs: " + progress);
+            assertEquals("succeeded", field(id, "status"));
+        } finally {
+            postgres.execute("demo_target", "ALTER DATABASE demo_target RESET vacuum_cost_delay",
+                    "ALTER DATABASE demo_target RESET vacuum_cost_limit");
+        }
+    }
+
     @Test
     void anInvalidIndexAnomalyLeadsToDropIndexConcurrently() throws Exception {
         postgres.execute("demo_target", "CREATE TABLE public.dup_t (v int)", "INSERT INTO public.dup_t VALUES (1), (1)");
