@@ -42,25 +42,16 @@ public class BackupTargets {
             throw new BackupEngine.BackupFailure("'" + id + "' is not a managed database (autopilot.databases." + id + ".url)");
         }
         ManagedDatabasesConfig.Database db = databases.settings(id);
-        Optional<BackupConfig.Database> s = settings(id);
-        URI uri = URI.create(db.url().startsWith("jdbc:") ? db.url().substring(5) : db.url());
-        int port = uri.getPort() > 0 ? uri.getPort() : 5432;
-        String database = uri.getPath().substring(1);
-        BackupTarget.Connector connector = () -> databases.connect(id, "backup");
-        try (Connection c = connector.open(); Statement st = c.createStatement();
+        URI uri = uri(db);
+        try (Connection c = databases.connect(id, "backup"); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("""
                      SELECT current_setting('server_version_num')::int, current_setting('data_directory', true),
                             split_part(current_setting('unix_socket_directories'), ',', 1),
                             current_setting('archive_mode'), current_setting('archive_command')""")) {
             rs.next();
-            String dataDir = s.flatMap(BackupConfig.Database::dataDirectory).orElse(rs.getString(2));
-            return new BackupTarget(id, uri.getHost(), port, database, db.username(), db.password(), rs.getInt(1),
-                    dataDir, rs.getString(3).trim(), rs.getString(4), rs.getString(5),
-                    Path.of(config.directory()).resolve(id), config.osUser().filter(u -> !u.isBlank()),
-                    s.flatMap(BackupConfig.Database::stanza).orElse(id),
-                    s.flatMap(BackupConfig.Database::pgbackrestConfig), s.map(BackupConfig.Database::configureArchiving)
-                    .orElse(true), s.map(BackupConfig.Database::retentionFull).orElse(2),
-                    s.flatMap(BackupConfig.Database::retentionAge).map(d -> Math.max(1, ceilDays(d))), connector);
+            return target(id, uri.getHost(), port(uri), uri.getPath().substring(1), db.username(), db.password(),
+                    rs.getInt(1), settings(id).flatMap(BackupConfig.Database::dataDirectory).orElse(rs.getString(2)),
+                    rs.getString(3).trim(), rs.getString(4), rs.getString(5));
         } catch (SQLException e) {
             throw new BackupEngine.BackupFailure("cannot reach '" + id + "' to back it up: " + e.getMessage(), e);
         }
@@ -74,29 +65,37 @@ public class BackupTargets {
      * {@code archiveMode} and {@code archiveCommand} null, {@code dataDirectory} the configured one or null.
      */
     public BackupTarget offline(String id, Backup backup) {
-        Optional<BackupConfig.Database> s = settings(id);
-        String host = null;
-        int port = 0;
-        String database = backup.databaseName();
-        Optional<String> user = Optional.empty();
-        Optional<String> password = Optional.empty();
-        if (databases.exists(id)) {
-            ManagedDatabasesConfig.Database db = databases.settings(id);
-            URI uri = URI.create(db.url().startsWith("jdbc:") ? db.url().substring(5) : db.url());
-            host = uri.getHost();
-            port = uri.getPort() > 0 ? uri.getPort() : 5432;
-            database = uri.getPath().substring(1);
-            user = db.username();
-            password = db.password();
+        if (!databases.exists(id)) {
+            return target(id, null, 0, backup.databaseName(), Optional.empty(), Optional.empty(), 0,
+                    settings(id).flatMap(BackupConfig.Database::dataDirectory).orElse(null), null, null, null);
         }
-        BackupTarget.Connector connector = () -> databases.connect(id, "backup");
-        return new BackupTarget(id, host, port, database, user, password, 0,
-                s.flatMap(BackupConfig.Database::dataDirectory).orElse(null), null, null, null,
-                Path.of(config.directory()).resolve(id), config.osUser().filter(u -> !u.isBlank()),
-                s.flatMap(BackupConfig.Database::stanza).orElse(id), s.flatMap(BackupConfig.Database::pgbackrestConfig),
+        ManagedDatabasesConfig.Database db = databases.settings(id);
+        URI uri = uri(db);
+        return target(id, uri.getHost(), port(uri), uri.getPath().substring(1), db.username(), db.password(), 0,
+                settings(id).flatMap(BackupConfig.Database::dataDirectory).orElse(null), null, null, null);
+    }
+
+    /** A target with the server-reported fields given, and the backup settings of {@code id} (or their defaults). */
+    private BackupTarget target(String id, String host, int port, String database, Optional<String> user,
+                                Optional<String> password, int serverVersionNum, String dataDirectory,
+                                String socketDirectory, String archiveMode, String archiveCommand) {
+        Optional<BackupConfig.Database> s = settings(id);
+        return new BackupTarget(id, host, port, database, user, password, serverVersionNum, dataDirectory,
+                socketDirectory, archiveMode, archiveCommand, Path.of(config.directory()).resolve(id),
+                config.osUser().filter(u -> !u.isBlank()), s.flatMap(BackupConfig.Database::stanza).orElse(id),
+                s.flatMap(BackupConfig.Database::pgbackrestConfig),
                 s.map(BackupConfig.Database::configureArchiving).orElse(true),
                 s.map(BackupConfig.Database::retentionFull).orElse(2),
-                s.flatMap(BackupConfig.Database::retentionAge).map(d -> Math.max(1, ceilDays(d))), connector);
+                s.flatMap(BackupConfig.Database::retentionAge).map(d -> Math.max(1, ceilDays(d))),
+                () -> databases.connect(id, "backup"));
+    }
+
+    private static URI uri(ManagedDatabasesConfig.Database db) {
+        return URI.create(db.url().startsWith("jdbc:") ? db.url().substring(5) : db.url());
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() > 0 ? uri.getPort() : 5432;
     }
 
     /**
