@@ -1,12 +1,13 @@
 package io.dbautopilot.automation.backup;
 
+import io.dbautopilot.support.access.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.dbautopilot.automation.access.ApiAccess;
-import io.dbautopilot.automation.access.ApiAccessFilter;
+import io.dbautopilot.support.access.Callers;
 import io.dbautopilot.automation.database.ManagedDatabases;
 import io.dbautopilot.automation.operation.Operation;
-import io.dbautopilot.automation.problem.ProblemException;
+import io.dbautopilot.support.problem.ProblemException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -25,6 +26,7 @@ import java.util.UUID;
 /** The backups API: the catalog, engines and their tools, and requests for backups and verifications. */
 @Path("/api/backups")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class BackupResource {
 
     /** Body of {@code POST /api/backups}. */
@@ -84,6 +86,7 @@ public class BackupResource {
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Request a backup",
             description = "Body: {\"database\", optional \"type\" (full, differential, incremental, logical), \"engine\" "
                     + "(pgbackrest, pg_basebackup, pg_dump) and \"reason\"}. Creates a backup operation (202); follow it "
@@ -122,13 +125,14 @@ public class BackupResource {
                     + " backups (pgbackrest: full, differential, incremental; pg_basebackup: full (incremental on "
                     + "PostgreSQL 17+); pg_dump: logical)");
         }
-        String caller = caller(context);
+        String caller = Callers.name(context);
         String reason = "requested by " + caller + (request.reason() == null ? "" : ": " + request.reason());
         Operation op = requests.backup(request.database(), type, request.engine() == null ? null : engine, caller, reason);
         return Response.status(202).entity(op).header("Location", "/api/operations/" + op.id()).build();
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}/verify")
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Verify a stored backup again",
             description = "Creates a backup_verify operation (202); a failed verification marks the backup corrupt.")
@@ -138,7 +142,7 @@ public class BackupResource {
             throw ProblemException.conflict("backup " + id + " is " + b.status().wire()
                     + ": only completed or corrupt backups can be verified");
         }
-        Operation op = requests.verify(b, caller(context));
+        Operation op = requests.verify(b, Callers.name(context));
         return Response.status(202).entity(op).header("Location", "/api/operations/" + op.id()).build();
     }
 
@@ -150,10 +154,6 @@ public class BackupResource {
         };
     }
 
-    private static String caller(ContainerRequestContext context) {
-        Object caller = context.getProperty(ApiAccessFilter.CALLER);
-        return caller instanceof ApiAccess.Caller c ? c.name() : "unknown";
-    }
 
     private static UUID uuid(String id) {
         try {

@@ -1,5 +1,7 @@
 package io.dbautopilot.automation.database;
 
+import io.dbautopilot.support.access.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.dbautopilot.automation.state.StateTransactions;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -19,6 +21,7 @@ import java.util.List;
 /** {@code GET /api/databases}: every managed database with reachability, activity, size and last maintenance. */
 @Path("/api/databases")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class DatabaseResource {
 
     private static final String PROBE = """

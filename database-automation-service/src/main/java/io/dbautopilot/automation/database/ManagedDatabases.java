@@ -1,7 +1,7 @@
 package io.dbautopilot.automation.database;
 
 import io.dbautopilot.automation.maintenance.MaintenanceSchedule;
-import io.dbautopilot.automation.maintenance.MaintenanceWindow;
+import io.dbautopilot.support.window.RecurringWindow;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,11 +54,11 @@ public class ManagedDatabases {
             } catch (DateTimeException e) {
                 throw new IllegalArgumentException(prefix + "time-zone: '" + db.timeZone() + "' is not a time zone id", e);
             }
-            List<MaintenanceWindow> windows = new ArrayList<>();
+            List<RecurringWindow> windows = new ArrayList<>();
             List<String> specs = db.maintenanceWindows().orElse(List.of());
             for (int i = 0; i < specs.size(); i++) {
                 try {
-                    windows.add(MaintenanceWindow.parse(specs.get(i)));
+                    windows.add(RecurringWindow.parse(specs.get(i), zone));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(prefix + "maintenance-windows[" + i + "]: " + e.getMessage(), e);
                 }

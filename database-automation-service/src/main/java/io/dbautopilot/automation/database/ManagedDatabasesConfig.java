@@ -37,8 +37,10 @@ public interface ManagedDatabasesConfig {
         Duration statementTimeout();
 
         /**
-         * Maintenance windows, e.g. {@code daily 01:00-04:00}, {@code sat,sun 00:00-06:00}, {@code mon-fri 22:00-02:00}
-         * (times may carry seconds). Without windows, window-mode operations wait with the reason "no window".
+         * Maintenance windows, each {@code "<5-field cron> <duration>"} in {@link #timeZone()} (the syntax of
+         * performance-service's windows), e.g. {@code 0 1 * * * 3h} (daily 01:00-04:00), {@code 0 22 * * MON-FRI 4h};
+         * a comma inside a cron field is written {@code \,}. Without windows, window-mode operations wait with the
+         * reason "no window".
          */
         Optional<List<String>> maintenanceWindows();
 

@@ -1,5 +1,7 @@
 package io.dbautopilot.automation.intake;
 
+import io.dbautopilot.support.events.MalformedEventException;
+import io.dbautopilot.support.events.CloudEventData;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dbautopilot.model.AnomalyEvent;
 import io.dbautopilot.model.EventKind;

@@ -1,5 +1,7 @@
 package io.dbautopilot.automation.intake;
 
+import io.dbautopilot.support.events.MalformedEventException;
+import io.dbautopilot.support.events.CloudEventHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;

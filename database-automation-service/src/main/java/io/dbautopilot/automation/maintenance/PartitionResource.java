@@ -1,5 +1,7 @@
 package io.dbautopilot.automation.maintenance;
 
+import io.dbautopilot.support.access.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -11,6 +13,7 @@ import java.util.List;
 /** {@code GET /api/partitions}: health of every configured range-partitioned table. */
 @Path("/api/partitions")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class PartitionResource {
 
     private final PartitionUpkeep upkeep;

@@ -6,7 +6,7 @@ import io.dbautopilot.automation.operation.Operation;
 import io.dbautopilot.automation.operation.OperationStore;
 import io.dbautopilot.automation.operation.OperationType;
 import io.dbautopilot.automation.operation.OperationsConfig;
-import io.dbautopilot.automation.problem.ProblemException;
+import io.dbautopilot.support.problem.ProblemException;
 import io.dbautopilot.automation.state.StateTransactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.flywaydb.core.api.MigrationVersion;

@@ -1,10 +1,11 @@
 package io.dbautopilot.automation.migration;
 
-import io.dbautopilot.automation.access.ApiAccess;
-import io.dbautopilot.automation.access.ApiAccessFilter;
+import io.dbautopilot.support.access.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import io.dbautopilot.support.access.Callers;
 import io.dbautopilot.automation.database.ManagedDatabases;
 import io.dbautopilot.automation.operation.OperationType;
-import io.dbautopilot.automation.problem.ProblemException;
+import io.dbautopilot.support.problem.ProblemException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -25,6 +26,7 @@ import java.util.function.Supplier;
 /** The migrations API: status, validation and dry runs of managed databases' migrations; apply and undo as operations. */
 @Path("/api/migrations")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class MigrationResource {
 
     private final MigrationCatalog catalog;
@@ -68,6 +70,7 @@ public class MigrationResource {
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{database}/dry-run")
     @Operation(summary = "Dry run", description = "The migrations an apply would run, in order, with their SQL; body "
             + "optional: {\"target_version\": \"3\"}.")
@@ -85,21 +88,23 @@ public class MigrationResource {
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{database}/apply")
     @Operation(summary = "Apply migrations", description = "Creates a migrate operation (202, Location: the operation); "
             + "body optional: {\"target_version\": \"3\", \"mode\": \"auto|window|approval\", \"reason\": \"...\"}.")
     public Response apply(@PathParam("database") String database, MigrationRequests.Request request,
                           @Context ContainerRequestContext context) {
-        return accepted(requests.manual(database, OperationType.MIGRATE, request, caller(context)));
+        return accepted(requests.manual(database, OperationType.MIGRATE, request, Callers.name(context)));
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{database}/undo")
     @Operation(summary = "Undo migrations", description = "Creates a migrate_undo operation running the U scripts of "
             + "the applied versions above to_version (default: the latest one only); body optional: {\"to_version\": \"2\"}.")
     public Response undo(@PathParam("database") String database, MigrationRequests.Request request,
                          @Context ContainerRequestContext context) {
-        return accepted(requests.manual(database, OperationType.MIGRATE_UNDO, request, caller(context)));
+        return accepted(requests.manual(database, OperationType.MIGRATE_UNDO, request, Callers.name(context)));
     }
 
     private static Response accepted(io.dbautopilot.automation.operation.Operation op) {
@@ -116,8 +121,4 @@ public class MigrationResource {
         }
     }
 
-    private static String caller(ContainerRequestContext context) {
-        Object caller = context.getProperty(ApiAccessFilter.CALLER);
-        return caller instanceof ApiAccess.Caller c ? c.name() : "unknown";
-    }
 }

@@ -5,7 +5,7 @@ import io.dbautopilot.automation.database.CatalogObjects;
 import io.dbautopilot.automation.database.ManagedDatabases;
 import io.dbautopilot.automation.policy.Decision;
 import io.dbautopilot.automation.policy.PolicyDecider;
-import io.dbautopilot.automation.problem.ProblemException;
+import io.dbautopilot.support.problem.ProblemException;
 import io.dbautopilot.automation.state.StateTransactions;
 import io.dbautopilot.model.AnomalyEvent;
 import io.dbautopilot.model.OperationState;

@@ -1,8 +1,9 @@
 package io.dbautopilot.automation.operation;
 
-import io.dbautopilot.automation.access.ApiAccess;
-import io.dbautopilot.automation.access.ApiAccessFilter;
-import io.dbautopilot.automation.problem.ProblemException;
+import io.dbautopilot.support.access.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import io.dbautopilot.support.access.Callers;
+import io.dbautopilot.support.problem.ProblemException;
 import io.dbautopilot.automation.state.StateTransactions;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -22,6 +23,7 @@ import java.util.UUID;
 /** The operations API: list and inspect operations, request manual maintenance, approve and cancel. */
 @Path("/api/operations")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class OperationResource {
 
     private final StateTransactions transactions;
@@ -64,35 +66,34 @@ public class OperationResource {
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Request manual maintenance",
             description = "Body: {\"database\", \"type\" (vacuum, vacuum_freeze, analyze, reindex, terminate), \"object\" "
                     + "(schema.table, schema.index or a pid), optional \"mode\" (auto, window, approval) and \"reason\"}. "
                     + "The object is checked against the database's catalog.")
     public Response create(OperationRequests.Manual request, @Context ContainerRequestContext context) {
-        io.dbautopilot.automation.operation.Operation op = requests.createManual(request, caller(context));
+        io.dbautopilot.automation.operation.Operation op = requests.createManual(request, Callers.name(context));
         return Response.status(201).entity(op).header("Location", "/api/operations/" + op.id()).build();
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}/approve")
     @Operation(summary = "Approve an operation waiting for approval")
     public io.dbautopilot.automation.operation.Operation approve(@PathParam("id") String id,
                                                                  @Context ContainerRequestContext context) {
-        return requests.approve(uuid(id), caller(context));
+        return requests.approve(uuid(id), Callers.name(context));
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}/cancel")
     @Operation(summary = "Cancel an operation", description = "A running operation's backend is cancelled on the target.")
     public Response cancel(@PathParam("id") String id, @Context ContainerRequestContext context) {
-        io.dbautopilot.automation.operation.Operation op = requests.cancel(uuid(id), caller(context));
+        io.dbautopilot.automation.operation.Operation op = requests.cancel(uuid(id), Callers.name(context));
         return Response.status(op.status() == OperationStatus.RUNNING ? 202 : 200).entity(op).build();
     }
 
-    private static String caller(ContainerRequestContext context) {
-        Object caller = context.getProperty(ApiAccessFilter.CALLER);
-        return caller instanceof ApiAccess.Caller c ? c.name() : "unknown";
-    }
 
     private static UUID uuid(String id) {
         try {

@@ -20,8 +20,8 @@ class ManagedDatabasesTest {
     void aBadUrlWindowZoneOrPartitionSetIsNamedBySetting() {
         assertError(db("mysql://x/y", List.of(), "UTC", Map.of(), Map.of()),
                 "autopilot.databases.orders.url is not a valid PostgreSQL URI");
-        assertError(db("postgresql://h:5432/d", List.of("daily 01:00-03:00", "sun 25:00-26:00"), "UTC", Map.of(), Map.of()),
-                "autopilot.databases.orders.maintenance-windows[1]: 'sun 25:00-26:00'");
+        assertError(db("postgresql://h:5432/d", List.of("0 1 * * * 2h", "0 25 * * SUN 1h"), "UTC", Map.of(), Map.of()),
+                "autopilot.databases.orders.maintenance-windows[1]: cron: '0 25 * * SUN'");
         assertError(db("postgresql://h:5432/d", List.of(), "Mars/Olympus", Map.of(), Map.of()),
                 "autopilot.databases.orders.time-zone: 'Mars/Olympus' is not a time zone id");
         assertError(db("postgresql://h:5432/d", List.of(), "UTC", Map.of(), Map.of("ev", part("hourly"))),

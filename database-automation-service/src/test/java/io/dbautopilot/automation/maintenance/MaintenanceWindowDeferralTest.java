@@ -35,7 +35,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,15 +69,16 @@ class MaintenanceWindowDeferralTest {
     public static class WindowSoonResource implements QuarkusTestResourceLifecycleManager {
         @Override
         public Map<String, String> start() {
-            DateTimeFormatter f = DateTimeFormatter.ofPattern("HH:mm:ss");
-            LocalTime start = LocalTime.ofInstant(Instant.now().plusSeconds(40), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
+            // a window opening at the first whole minute at least 40 s from now (cron has minute precision)
+            LocalTime start = LocalTime.ofInstant(Instant.now().plusSeconds(40), ZoneOffset.UTC)
+                    .truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
             return Map.of(
                     "autopilot.databases.nightly.url",
                     "postgresql://${dbautopilot.test.postgres.host}:${dbautopilot.test.postgres.port}/demo_target",
                     "autopilot.databases.nightly.username", "${dbautopilot.test.postgres.user}",
                     "autopilot.databases.nightly.password", "${dbautopilot.test.postgres.password}",
                     "autopilot.databases.nightly.maintenance-windows",
-                    "daily " + f.format(start) + "-" + f.format(start.plusMinutes(10)),
+                    start.getMinute() + " " + start.getHour() + " * * * 10m",
                     "autopilot.databases.nightly.time-zone", "UTC");
         }
 
@@ -98,7 +98,8 @@ class MaintenanceWindowDeferralTest {
 
     @Test
     void outsideTheWindowTheVacuumIsDeferredUntilTheWindowOpensAndThenRuns() throws Exception {
-        LocalTime start = LocalTime.parse(window.substring("daily ".length(), "daily HH:mm:ss".length()));
+        String[] cron = window.split(" ");
+        LocalTime start = LocalTime.of(Integer.parseInt(cron[1]), Integer.parseInt(cron[0]));
         Instant opens = LocalDate.now(ZoneOffset.UTC).atTime(start).toInstant(ZoneOffset.UTC);
         if (opens.isBefore(Instant.now().minus(Duration.ofHours(12)))) {
             opens = opens.plus(Duration.ofDays(1)); // the window opens after midnight UTC

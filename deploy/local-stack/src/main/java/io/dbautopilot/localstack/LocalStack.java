@@ -146,7 +146,7 @@ public final class LocalStack {
                 "-Dautopilot.databases.demo.url=" + postgres.uri("demo"),
                 "-Dautopilot.databases.demo.username=" + postgres.user(),
                 "-Dautopilot.databases.demo.password=" + postgres.password(),
-                "-Dautopilot.databases.demo.maintenance-windows=daily 00:00-23:59",
+                "-Dautopilot.databases.demo.maintenance-windows=0 0 * * * 24h",
                 "-Dautopilot.api.viewer-keys=" + LOCAL_VIEWER_KEY,
                 "-Dautopilot.api.operator-keys=" + LOCAL_OPERATOR_KEY);
         services.add(launch("database-automation-service", autoJar, autoProps, common, logs));

@@ -1,7 +1,8 @@
 package io.dbautopilot.performance.advise;
 
-import io.dbautopilot.performance.publish.CloudEventSender;
-import io.dbautopilot.performance.publish.OutboxRow;
+import io.dbautopilot.model.EventSources;
+import io.dbautopilot.support.events.CloudEventWriter;
+import io.dbautopilot.support.outbox.OutboxRow;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -22,7 +23,8 @@ public class RecommendationPublisher {
 
     /** Sends the row's already validated JSON payload. */
     public Uni<Void> publish(OutboxRow row) {
-        return CloudEventSender.send(emitter, row.payload(), row.eventId(), row.type(), row.targetId(),
+        return CloudEventWriter.send(emitter, row.payload(), row.eventId(), row.type(), EventSources.PERFORMANCE_SERVICE,
+                row.targetId(),
                 row.occurredAt());
     }
 }

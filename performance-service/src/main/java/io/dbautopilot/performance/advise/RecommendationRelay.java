@@ -1,7 +1,7 @@
 package io.dbautopilot.performance.advise;
 
 import io.agroal.api.AgroalDataSource;
-import io.dbautopilot.performance.publish.OutboxRelay;
+import io.dbautopilot.support.outbox.OutboxRelay;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,7 +19,7 @@ public class RecommendationRelay {
     private final AdviceConfig config;
 
     public RecommendationRelay(AgroalDataSource dataSource, RecommendationPublisher publisher, AdviceConfig config) {
-        this.outbox = new OutboxRelay("Recommendation", "performance.recommendation_outbox", LOCK_KEY, dataSource);
+        this.outbox = new OutboxRelay("Recommendation", "performance.recommendation_outbox", "occurred_at", LOCK_KEY, dataSource);
         this.publisher = publisher;
         this.config = config;
     }

@@ -1,5 +1,7 @@
 package io.dbautopilot.performance.advise;
 
+import io.dbautopilot.support.access.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.dbautopilot.performance.collect.TargetRegistry;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.DefaultValue;
@@ -17,6 +19,7 @@ import java.util.List;
 /** {@code GET /api/targets/{id}/recommendations}: a target's advisor recommendations from the state database. */
 @Path("/api/targets/{id}/recommendations")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class RecommendationResource {
 
     private final TargetRegistry targets;

@@ -1,9 +1,11 @@
 package io.dbautopilot.performance.baseline;
 
+import io.dbautopilot.support.access.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.dbautopilot.performance.collect.TargetRegistry;
-import io.dbautopilot.performance.problem.Problem;
+import io.dbautopilot.support.problem.Problem;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
@@ -25,6 +27,7 @@ import java.util.regex.Pattern;
 /** {@code /api/targets/{id}/baselines}: capture the key figures under a name, list, compare two (or one with now). */
 @Path("/api/targets/{id}/baselines")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@RolesAllowed(Roles.VIEWER)
 public class BaselineResource {
 
     /** Name given to the current figures in comparisons. */
@@ -63,6 +66,7 @@ public class BaselineResource {
 
     /** Captures the target's key figures now under a name; 201 with the baseline, 409 if the name is taken. */
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Consumes(MediaType.APPLICATION_JSON)
     public Response capture(@PathParam("id") String id, NewBaseline body) {
         known(id);

@@ -1,5 +1,7 @@
 package io.dbautopilot.performance.collect;
 
+import io.dbautopilot.support.access.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 @Path("/api/targets")
 @Produces(MediaType.APPLICATION_JSON)
 @jakarta.inject.Singleton
+@RolesAllowed(Roles.VIEWER)
 public class TargetResource {
 
     private final TargetRegistry targets;

@@ -1,5 +1,7 @@
 package io.dbautopilot.performance.dashboard;
 
+import io.dbautopilot.support.access.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -13,6 +15,7 @@ import java.util.Map;
 
 /** {@code /api/live}: the numbers behind the dashboard's live charts, as a history and as a server-sent event stream. */
 @Path("/api/live")
+@RolesAllowed(Roles.VIEWER)
 public class DashboardResource {
 
     private final LiveFeed feed;

@@ -1,7 +1,7 @@
 package io.dbautopilot.performance.detect;
 
 import io.agroal.api.AgroalDataSource;
-import io.dbautopilot.performance.publish.OutboxRelay;
+import io.dbautopilot.support.outbox.OutboxRelay;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,7 +19,7 @@ public class AnomalyRelay {
     private final DetectionConfig config;
 
     public AnomalyRelay(AgroalDataSource dataSource, AnomalyPublisher publisher, DetectionConfig config) {
-        this.outbox = new OutboxRelay("Anomaly", "performance.anomaly_outbox", LOCK_KEY, dataSource);
+        this.outbox = new OutboxRelay("Anomaly", "performance.anomaly_outbox", "occurred_at", LOCK_KEY, dataSource);
         this.publisher = publisher;
         this.config = config;
     }

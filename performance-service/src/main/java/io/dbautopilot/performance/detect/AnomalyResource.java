@@ -1,7 +1,9 @@
 package io.dbautopilot.performance.detect;
 
+import io.dbautopilot.support.access.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.dbautopilot.model.Severity;
-import io.dbautopilot.performance.problem.Problem;
+import io.dbautopilot.support.problem.Problem;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -19,6 +21,7 @@ import java.util.List;
 /** {@code /api/anomalies}: list (filter by target, state, severity), one by fingerprint, acknowledge. */
 @Path("/api/anomalies")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@RolesAllowed(Roles.VIEWER)
 public class AnomalyResource {
 
     /** An acknowledgement. @param by who acknowledges (free text; default "api") */
@@ -66,6 +69,7 @@ public class AnomalyResource {
 
     /** Acknowledges an anomaly (recorded with who and when; cleared if it re-opens). */
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{fingerprint}/ack")
     public AnomalyRecord ack(@PathParam("fingerprint") String fingerprint, Ack body) {
         String by = body == null || body.by() == null || body.by().isBlank() ? "api" : body.by();

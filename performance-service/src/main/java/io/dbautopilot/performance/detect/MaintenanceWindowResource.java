@@ -1,8 +1,10 @@
 package io.dbautopilot.performance.detect;
 
+import io.dbautopilot.support.access.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.dbautopilot.performance.problem.Problem;
+import io.dbautopilot.support.problem.Problem;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
@@ -23,6 +25,7 @@ import java.util.UUID;
 /** {@code /api/maintenance-windows}: list (configured and API ones, with whether active now), create, delete. */
 @Path("/api/maintenance-windows")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@RolesAllowed(Roles.VIEWER)
 public class MaintenanceWindowResource {
 
     /**
@@ -80,6 +83,7 @@ public class MaintenanceWindowResource {
 
     /** Creates a window; 201 with it. */
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(NewWindow body) {
         if (body == null || body.name() == null || body.name().isBlank() || body.name().length() > 200) {
@@ -103,6 +107,7 @@ public class MaintenanceWindowResource {
 
     /** Deletes an API window (configured ones live in the configuration); held anomalies still open are then published. */
     @DELETE
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}")
     public Response delete(@PathParam("id") String id) {
         if (id.startsWith("config:") && windows.all().stream().anyMatch(w -> w.id().equals(id))) {

@@ -1,8 +1,10 @@
 package io.dbautopilot.performance.detect;
 
+import io.dbautopilot.support.access.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.dbautopilot.performance.problem.Problem;
+import io.dbautopilot.support.problem.Problem;
 import io.quarkus.runtime.configuration.DurationConverter;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -28,6 +30,7 @@ import java.util.regex.PatternSyntaxException;
 /** {@code /api/silences}: list, create (matchers + expiry) and delete silences. */
 @Path("/api/silences")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@RolesAllowed(Roles.VIEWER)
 public class SilenceResource {
 
     /**
@@ -58,6 +61,7 @@ public class SilenceResource {
 
     /** Creates a silence; 201 with the silence. */
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(NewSilence body) {
         if (body == null || body.matchers() == null || body.matchers().isEmpty()) {
@@ -105,6 +109,7 @@ public class SilenceResource {
 
     /** Deletes a silence; anomalies it held that are still open are then published. */
     @DELETE
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}")
     public Response delete(@PathParam("id") String id) {
         try {

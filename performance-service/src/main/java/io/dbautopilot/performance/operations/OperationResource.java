@@ -1,6 +1,8 @@
 package io.dbautopilot.performance.operations;
 
-import io.dbautopilot.performance.problem.Problem;
+import io.dbautopilot.support.access.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import io.dbautopilot.support.problem.Problem;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -14,6 +16,7 @@ import java.util.List;
 /** {@code GET /api/operations}: recent operation events and the operations running now, per target or for all. */
 @Path("/api/operations")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@RolesAllowed(Roles.VIEWER)
 public class OperationResource {
 
     /**

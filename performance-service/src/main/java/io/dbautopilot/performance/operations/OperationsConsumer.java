@@ -1,5 +1,6 @@
 package io.dbautopilot.performance.operations;
 
+import io.dbautopilot.support.events.MalformedEventException;
 import io.dbautopilot.model.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -54,7 +55,7 @@ public class OperationsConsumer {
         OperationRecordReader.Read read;
         try {
             read = reader.read(kafka.getHeaders(), message.getPayload());
-        } catch (MalformedOperationException e) {
+        } catch (MalformedEventException e) {
             LOG.warnf("Skipping malformed record %s-%d@%d: %s", kafka.getTopic(), kafka.getPartition(), kafka.getOffset(),
                     e.getMessage());
             count("malformed");

@@ -1,6 +1,8 @@
 package io.dbautopilot.performance.publish;
 
+import io.dbautopilot.model.EventSources;
 import io.dbautopilot.model.EventTypes;
+import io.dbautopilot.support.events.CloudEventWriter;
 import io.dbautopilot.model.MetricSnapshot;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +29,8 @@ public class SnapshotPublisher {
     /** Sends one snapshot; completes with the CloudEvent id once the broker has it. */
     public Uni<String> publish(MetricSnapshot snapshot) {
         String id = UUID.randomUUID().toString();
-        return CloudEventSender.send(emitter, snapshot, id, EventTypes.SNAPSHOT_COLLECTED, snapshot.targetId(),
+        return CloudEventWriter.send(emitter, snapshot, id, EventTypes.SNAPSHOT_COLLECTED, EventSources.PERFORMANCE_SERVICE,
+                snapshot.targetId(),
                 snapshot.collectedAt()).replaceWith(id);
     }
 }

@@ -1,7 +1,9 @@
 package io.dbautopilot.performance.score;
 
+import io.dbautopilot.support.access.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.dbautopilot.performance.collect.TargetRegistry;
-import io.dbautopilot.performance.problem.Problem;
+import io.dbautopilot.support.problem.Problem;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -13,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 /** {@code GET /api/targets/{id}/health}: the target's health score, categories, grade and every lost point. */
 @Path("/api/targets/{id}/health")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@RolesAllowed(Roles.VIEWER)
 public class HealthResource {
 
     private final TargetRegistry targets;

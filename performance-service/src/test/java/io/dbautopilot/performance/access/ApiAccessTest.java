@@ -4,43 +4,35 @@ import io.dbautopilot.localstack.quarkus.KafkaTestResource;
 import io.dbautopilot.localstack.quarkus.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
+import io.dbautopilot.support.testing.AccessProfiles;
+import io.dbautopilot.support.testing.ApiAccessMatrix;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
-import java.util.Map;
 
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-/** With credentials configured: real HTTP calls without, with viewer and with operator credentials. */
+/** With keys configured: real HTTP calls without, with viewer and with operator keys; then every endpoint. */
 @QuarkusTest
-@TestProfile(ApiAccessTest.KeysConfigured.class)
+@TestProfile(AccessProfiles.KeysConfigured.class)
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
 class ApiAccessTest {
 
-    /** A viewer and an operator key. */
-    public static class KeysConfigured implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("autopilot.api.viewer-keys", "dashboard:viewer-secret-1",
-                    "autopilot.api.operator-keys", "alice:operator-secret-1,bob:operator-secret-2");
-        }
-    }
 
     private static final String SILENCE = """
             {"matchers": {"rule": "unused_index"}, "duration": "1h", "comment": "access test"}""";
 
     private static RequestSpecification viewer() {
-        return RestAssured.given().header("X-API-Key", "viewer-secret-1");
+        return RestAssured.given().header("X-API-Key", "viewer-secret-7");
     }
 
     private static RequestSpecification operator() {
-        return RestAssured.given().header("Authorization", "Bearer operator-secret-2");
+        return RestAssured.given().header("Authorization", "Bearer operator-secret-8");
     }
 
     @Test
@@ -61,7 +53,7 @@ class ApiAccessTest {
     void aViewerMayReadButNotChange() {
         viewer().get("/api/silences").then().statusCode(200);
         viewer().get("/api/operations").then().statusCode(200);
-        RestAssured.given().header("Authorization", "Bearer viewer-secret-1").get("/api/anomalies").then().statusCode(200);
+        RestAssured.given().header("Authorization", "Bearer viewer-secret-7").get("/api/anomalies").then().statusCode(200);
         viewer().contentType(ContentType.JSON).body(SILENCE).post("/api/silences").then().statusCode(403)
                 .contentType("application/problem+json").body("detail", containsString("'dashboard' is a viewer"));
         viewer().delete("/api/silences/{id}", "00000000-0000-0000-0000-000000000000").then().statusCode(403);
@@ -76,10 +68,16 @@ class ApiAccessTest {
     void anOperatorMayChange() {
         String id = operator().contentType(ContentType.JSON).body(SILENCE).post("/api/silences").then().statusCode(201)
                 .extract().path("id");
-        RestAssured.given().header("X-API-Key", "operator-secret-1").get("/api/silences").then().statusCode(200);
+        RestAssured.given().header("X-API-Key", "operator-secret-7").get("/api/silences").then().statusCode(200);
         operator().delete("/api/silences/{id}", id).then().statusCode(204);
         // Past the filter: the resource answers (no such anomaly).
         operator().contentType(ContentType.JSON).body("{\"by\": \"bob\"}").post("/api/anomalies/{fp}/ack", "abc").then()
                 .statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void everyEndpointOfTheOpenApiDocumentFollowsTheMatrix() {
+        ApiAccessMatrix.assertKeysConfigured("viewer-secret-7", "operator-secret-8");
+        ApiAccessMatrix.assertDocumented();
     }
 }

@@ -5,7 +5,7 @@ import io.dbautopilot.localstack.quarkus.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
+import io.dbautopilot.support.testing.AccessProfiles;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
@@ -23,19 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * showing data, refuses a wrong one, and with the right one shows the targets and live charts.
  */
 @QuarkusTest
-@TestProfile(DashboardApiKeyTest.KeysConfigured.class)
+@TestProfile(AccessProfiles.KeysConfigured.class)
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
 class DashboardApiKeyTest {
 
-    /** Viewer and operator keys configured, as in production. */
-    public static class KeysConfigured implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("autopilot.api.viewer-keys", "dashboard:viewer-secret-9",
-                    "autopilot.api.operator-keys", "alice:operator-secret-9");
-        }
-    }
 
     @TestHTTPResource("/")
     URL root;
@@ -55,7 +47,7 @@ class DashboardApiKeyTest {
             await().atMost(wait).until(() -> browser.evaluate("document.getElementById('key-state').textContent")
                     .asText().contains("key not accepted"));
 
-            submitKey(browser, "viewer-secret-9");
+            submitKey(browser, "viewer-secret-7");
             await().atMost(wait).pollInterval(Duration.ofMillis(500)).until(() -> browser.evaluate(
                     "window.dashboard.stream === 'live' && !!document.querySelector('.target[data-target=\"demo\"]')").asBoolean());
             await().atMost(wait).pollInterval(Duration.ofMillis(500)).until(() -> browser.evaluate(

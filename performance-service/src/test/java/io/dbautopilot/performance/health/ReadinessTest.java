@@ -1,79 +1,19 @@
 package io.dbautopilot.performance.health;
 
-import io.dbautopilot.localstack.kafka.KafkaBroker;
-import io.dbautopilot.localstack.postgres.PostgresServer;
-import io.dbautopilot.localstack.quarkus.InjectInfra;
 import io.dbautopilot.localstack.quarkus.KafkaTestResource;
 import io.dbautopilot.localstack.quarkus.PostgresTestResource;
+import io.dbautopilot.support.testing.ReadinessContract;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.greaterThanOrEqualTo;
-import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.notNullValue;
-
-/** Health endpoints against the real broker and state database, including stopping and restarting them. */
+/** The shared health contract, run against this service with the real broker and state database. */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
-class ReadinessTest {
+class ReadinessTest extends ReadinessContract {
 
-    @InjectInfra
-    KafkaBroker kafka;
-
-    @InjectInfra
-    PostgresServer postgres;
-
-    @Test
-    void healthSummaryReportsServiceVersionUptimeAndChecks() {
-        awaitReady(200);
-        given().when().get("/health").then()
-                .statusCode(200)
-                .body("status", equalTo("UP"))
-                .body("service", equalTo("performance-service"))
-                .body("version", notNullValue())
-                .body("uptime_seconds", greaterThanOrEqualTo(0))
-                .body("checks.name", hasItem("Kafka connection health check"))
-                .body("checks.status", hasItem("UP"));
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString("jvm_memory_used_bytes"));
-        given().when().get("/q/openapi").then().statusCode(200).body(org.hamcrest.Matchers.containsString("/health"));
-    }
-
-    @Test
-    void readinessGoesDownWhenTheBrokerStopsAndUpWhenItReturns() {
-        awaitReady(200);
-        kafka.stop();
-        try {
-            awaitReady(503);
-            given().when().get("/health").then().statusCode(503).body("status", equalTo("DOWN"));
-            given().when().get("/q/health/live").then().statusCode(200);
-        } finally {
-            kafka.start();
-        }
-        awaitReady(200);
-    }
-
-    @Test
-    void readinessGoesDownWhenTheStateDatabaseStopsAndUpWhenItReturns() {
-        awaitReady(200);
-        postgres.stop();
-        try {
-            awaitReady(503);
-        } finally {
-            postgres.start();
-        }
-        awaitReady(200);
-    }
-
-    private static void awaitReady(int status) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                given().when().get("/q/health/ready").then().statusCode(status));
+    @Override
+    protected String service() {
+        return "performance-service";
     }
 }

@@ -1,15 +1,16 @@
 package io.dbautopilot.automation.backup.restore;
 
+import io.dbautopilot.support.access.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.dbautopilot.automation.access.ApiAccess;
-import io.dbautopilot.automation.access.ApiAccessFilter;
+import io.dbautopilot.support.access.Callers;
 import io.dbautopilot.automation.backup.Backup;
 import io.dbautopilot.automation.backup.BackupCatalog;
 import io.dbautopilot.automation.backup.BackupStatus;
 import io.dbautopilot.automation.backup.BackupTargets;
 import io.dbautopilot.automation.backup.EngineKind;
-import io.dbautopilot.automation.problem.ProblemException;
+import io.dbautopilot.support.problem.ProblemException;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -35,6 +36,7 @@ import java.util.UUID;
 /** The restores API: restore a backup into a new data directory on a free port, follow it, remove it. */
 @Path("/api/restores")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class RestoreResource {
 
     /**
@@ -63,6 +65,7 @@ public class RestoreResource {
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Restore a backup into a new data directory and port",
             description = "Never over a running target: the directory must be new or empty (force: non-empty allowed, "
                     + "never the managed database's own data directory while it is reachable). 202 with the restore; "
@@ -149,7 +152,7 @@ public class RestoreResource {
                 throw ProblemException.badRequest("field 'data_directory': cannot read " + dir + ": " + e.getMessage());
             }
         }
-        String caller = caller(context);
+        String caller = Callers.name(context);
         RestoreRequests.Requested r = requests.request(backup, "restore", request.dataDirectory(), request.port(),
                 targetTime, request.keepRunning() == null || request.keepRunning(), caller,
                 "restore of backup " + backup.backupId() + " requested by " + caller
@@ -182,6 +185,7 @@ public class RestoreResource {
     }
 
     @DELETE
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}")
     @Operation(summary = "Stop a kept restore's server and remove the directory the service created")
     public Restore remove(@PathParam("id") String id) {
@@ -197,10 +201,6 @@ public class RestoreResource {
         }
     }
 
-    private static String caller(ContainerRequestContext context) {
-        Object caller = context.getProperty(ApiAccessFilter.CALLER);
-        return caller instanceof ApiAccess.Caller c ? c.name() : "unknown";
-    }
 
     private static UUID uuid(String id) {
         try {

@@ -1,9 +1,0 @@
-package io.dbautopilot.automation.intake;
-
-/** A consumed record that can never be processed (not a CloudEvent, wrong type, invalid data): it goes to the DLQ. */
-public class MalformedEventException extends RuntimeException {
-
-    public MalformedEventException(String message) {
-        super(message);
-    }
-}

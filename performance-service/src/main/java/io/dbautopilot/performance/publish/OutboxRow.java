@@ -1,7 +1,0 @@
-package io.dbautopilot.performance.publish;
-
-import java.time.Instant;
-
-/** One unsent row of an outbox table: an already validated event payload and its CloudEvent attributes. */
-public record OutboxRow(long id, String eventId, String targetId, String type, Instant occurredAt, String payload) {
-}
