@@ -139,7 +139,9 @@ public final class LocalStack {
                 "-Dautopilot.targets.demo.url=" + postgres.uri("demo"),
                 "-Dautopilot.targets.demo.username=" + postgres.user(),
                 "-Dautopilot.targets.demo.password=" + postgres.password(),
-                "-Dautopilot.targets.demo.interval=15s");
+                "-Dautopilot.targets.demo.interval=15s",
+                "-Dautopilot.api.viewer-keys=" + LOCAL_VIEWER_KEY,
+                "-Dautopilot.api.operator-keys=" + LOCAL_OPERATOR_KEY);
         services.add(launch("performance-service", perfJar, perfProps, common, logs));
         List<String> autoProps = List.of(
                 "-Dquarkus.http.port=" + automationPort,
@@ -160,14 +162,20 @@ public final class LocalStack {
                 + "(Swagger UI /q/swagger-ui, metrics /q/metrics)");
         System.out.println("  database-automation-service  http://localhost:" + automationPort + "/health   "
                 + "(Swagger UI /q/swagger-ui, metrics /q/metrics)");
-        System.out.println("  operations API               http://localhost:" + automationPort + "/api/operations   "
-                + "(X-API-Key: " + LOCAL_OPERATOR_KEY.substring(LOCAL_OPERATOR_KEY.indexOf(':') + 1) + " operator, "
-                + LOCAL_VIEWER_KEY.substring(LOCAL_VIEWER_KEY.indexOf(':') + 1) + " viewer)");
+        System.out.println("  operations API               http://localhost:" + automationPort + "/api/operations");
+        System.out.println("  API keys (both services)     X-API-Key: " + secret(LOCAL_OPERATOR_KEY) + "   (operator: reads "
+                + "and changes)");
+        System.out.println("                               X-API-Key: " + secret(LOCAL_VIEWER_KEY) + "     (viewer: reads; "
+                + "also the dashboard's key)");
         System.out.println("  Kafka bootstrap servers      " + kafka.bootstrapServers()
                 + "   (topics autopilot.metrics.v1, autopilot.anomalies.v1, ...)");
         System.out.println("  PostgreSQL                   " + postgres.jdbcUrl("demo") + "   (user postgres, password postgres; "
                 + "state database 'autopilot')");
         System.out.println("  Service logs                 " + logs);
+    }
+
+    private static String secret(String nameAndSecret) {
+        return nameAndSecret.substring(nameAndSecret.indexOf(':') + 1);
     }
 
     /** The topics of DESIGN.md, created up front with 3 partitions each (metrics kept one day). */
