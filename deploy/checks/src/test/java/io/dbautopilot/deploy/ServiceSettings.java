@@ -43,10 +43,13 @@ final class ServiceSettings {
         Path app = Repo.quarkusApp(service);
         Set<String> names = new TreeSet<>();
         List<URL> urls = new ArrayList<>();
-        List<Path> appJars;
+        List<Path> appJars = new ArrayList<>();
         try (Stream<Path> a = Files.list(app.resolve("app")); Stream<Path> l = Files.list(app.resolve("lib/main"))) {
-            appJars = a.filter(p -> p.toString().endsWith(".jar")).toList();
-            for (Path p : Stream.concat(appJars.stream(), l.filter(x -> x.toString().endsWith(".jar"))).toList()) {
+            List<Path> lib = l.filter(x -> x.toString().endsWith(".jar")).toList();
+            appJars.addAll(a.filter(p -> p.toString().endsWith(".jar")).toList());
+            // the project's own libraries (service-support holds settings both services share)
+            appJars.addAll(lib.stream().filter(p -> p.getFileName().toString().startsWith("io.dbautopilot.")).toList());
+            for (Path p : Stream.concat(appJars.stream(), lib.stream()).distinct().toList()) {
                 urls.add(p.toUri().toURL());
             }
         } catch (IOException e) {

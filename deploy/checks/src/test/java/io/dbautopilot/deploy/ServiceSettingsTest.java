@@ -18,6 +18,7 @@ class ServiceSettingsTest {
         assertTrue(s.knowsEnv("AUTOPILOT_STATE_URL"), "@ConfigMapping autopilot.state");
         assertTrue(s.knowsEnv("AUTOPILOT_COLLECTION_FAMILY_INTERVALS_TABLES"), "map-keyed leaf");
         assertTrue(s.knowsEnv("AUTOPILOT_DASHBOARD_HISTORY_SIZE"), "dashboard setting");
+        assertTrue(s.knowsEnv("AUTOPILOT_API_OPEN"), "a setting of the shared service-support library");
         assertTrue(s.knowsProperty("autopilot.targets.orders-db.url"), "map-keyed group");
         assertTrue(s.knowsProperty("autopilot.targets.orders-db.family-intervals.tables"), "map inside a map");
         assertFalse(s.knowsEnv("AUTOPILOT_STATE_URI"), s.toString());
