@@ -64,6 +64,8 @@ public final class ApiAccessMatrix {
             }
         });
         assertFalse(endpoints.isEmpty(), "the OpenAPI document lists no /api operation");
+        System.out.printf("Access matrix over %d /api operations (%d mutations): %s%n", endpoints.size(),
+                endpoints.stream().filter(Endpoint::write).count(), endpoints);
         assertTrue(endpoints.stream().anyMatch(Endpoint::write), "the OpenAPI document lists no /api mutation");
         return endpoints;
     }
@@ -157,6 +159,9 @@ public final class ApiAccessMatrix {
         assertEquals("X-API-Key", doc.getString("components.securitySchemes.apiKey.name"));
         assertEquals("header", doc.getString("components.securitySchemes.apiKey.in"));
         assertEquals("bearer", doc.getString("components.securitySchemes.bearer.scheme"));
+        assertEquals("true", org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.security.jaxrs.deny-unannotated-endpoints", String.class),
+                "an endpoint without a role annotation must be refused, not open");
         for (Endpoint e : endpoints()) {
             String op = "paths.'" + e.template() + "'." + e.method().toLowerCase(Locale.ROOT);
             assertNotNull(doc.get(op + ".security"), e + " has no security requirement");
