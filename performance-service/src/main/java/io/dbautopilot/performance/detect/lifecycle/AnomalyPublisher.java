@@ -1,0 +1,28 @@
+package io.dbautopilot.performance.detect.lifecycle;
+
+import io.dbautopilot.performance.publish.CloudEventSender;
+import io.dbautopilot.performance.publish.OutboxRow;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+
+/**
+ * Sends one outbox row to {@code autopilot.anomalies.v1} as a binary-mode CloudEvent (key and subject = target id,
+ * id = the outbox event id); completes when the broker acknowledged it.
+ */
+@ApplicationScoped
+public class AnomalyPublisher {
+
+    private final Emitter<String> emitter;
+
+    public AnomalyPublisher(@Channel("anomalies") Emitter<String> emitter) {
+        this.emitter = emitter;
+    }
+
+    /** Sends the row's already validated JSON payload. */
+    public Uni<Void> publish(OutboxRow row) {
+        return CloudEventSender.send(emitter, row.payload(), row.eventId(), row.type(), row.targetId(),
+                row.occurredAt());
+    }
+}
