@@ -96,11 +96,19 @@ class ShippedRulesTest {
                 r.forDuration(), r.cooldown(), r.action(), r.object(), r.description(), r.enabled());
     }
 
-    /** Evaluates the demo target's current values every 300 ms until {@code rule} opened for a matching object. */
+    /**
+     * Evaluates the demo target's current values every 300 ms until {@code rule} opened for a matching object; only
+     * values of cycles that began after the call count (an earlier cycle may still show a previous test's sessions).
+     */
     private static LifecycleDriver.Published awaitOpened(LifecycleDriver d, LatestSnapshots latest, String rule,
                                                          Predicate<String> object) throws InterruptedException {
+        Instant since = Instant.now();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
+            if (latest.latest("demo").filter(s -> s.collectedAt().isAfter(since)).isEmpty()) {
+                Thread.sleep(300);
+                continue;
+            }
             d.cycle(latest.current("demo"), Instant.now());
             for (LifecycleDriver.Published p : d.published) {
                 if (p.state() == AnomalyState.OPENED && p.record().rule().equals(rule) && object.test(p.record().object())) {
