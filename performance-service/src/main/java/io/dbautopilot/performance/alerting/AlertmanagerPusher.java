@@ -2,9 +2,9 @@ package io.dbautopilot.performance.alerting;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbautopilot.model.EventJson;
-import io.dbautopilot.performance.detect.AnomalyRecord;
-import io.dbautopilot.performance.detect.AnomalyStatus;
-import io.dbautopilot.performance.detect.AnomalyStore;
+import io.dbautopilot.performance.detect.lifecycle.AnomalyRecord;
+import io.dbautopilot.performance.detect.lifecycle.AnomalyStatus;
+import io.dbautopilot.performance.detect.lifecycle.AnomalyStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;

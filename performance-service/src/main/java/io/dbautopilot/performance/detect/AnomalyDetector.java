@@ -5,6 +5,23 @@ import io.dbautopilot.model.AnomalyState;
 import io.dbautopilot.model.MetricPoint;
 import io.dbautopilot.performance.collect.CycleResult;
 import io.dbautopilot.performance.collect.LatestSnapshots;
+import io.dbautopilot.performance.detect.forecast.ForecastDetector;
+import io.dbautopilot.performance.detect.lifecycle.AnomalyLifecycle;
+import io.dbautopilot.performance.detect.lifecycle.AnomalyRecord;
+import io.dbautopilot.performance.detect.lifecycle.AnomalyStatus;
+import io.dbautopilot.performance.detect.lifecycle.AnomalyStore;
+import io.dbautopilot.performance.detect.lifecycle.Transition;
+import io.dbautopilot.performance.detect.lifecycle.UnacknowledgedEscalation;
+import io.dbautopilot.performance.detect.rules.ActiveRules;
+import io.dbautopilot.performance.detect.rules.MetricFamilies;
+import io.dbautopilot.performance.detect.rules.PointIndex;
+import io.dbautopilot.performance.detect.rules.Rule;
+import io.dbautopilot.performance.detect.rules.RuleEvaluator;
+import io.dbautopilot.performance.detect.statistical.StatisticalDetector;
+import io.dbautopilot.performance.detect.suppression.MaintenanceWindows;
+import io.dbautopilot.performance.detect.suppression.OperationCorrelation;
+import io.dbautopilot.performance.detect.suppression.SilenceStore;
+import io.dbautopilot.performance.detect.suppression.Suppressor;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
@@ -22,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * After every collection cycle, evaluates the target's rules against its current values (every family merged),
  * runs the statistical and forecast detectors on the fresh readings, steps the anomaly lifecycle, escalates what
  * stays unacknowledged, holds back what a silence, maintenance window or running operation matches and stores the changes with their outbox events
- * (published by {@link AnomalyRelay}).
+ * (published by {@link io.dbautopilot.performance.detect.lifecycle.AnomalyRelay}).
  */
 @ApplicationScoped
 public class AnomalyDetector {

@@ -1,9 +1,9 @@
 package io.dbautopilot.performance.score;
 
 import io.dbautopilot.model.Severity;
-import io.dbautopilot.performance.detect.AnomalyRecord;
-import io.dbautopilot.performance.detect.AnomalyStatus;
-import io.dbautopilot.performance.detect.AnomalyStore;
+import io.dbautopilot.performance.detect.lifecycle.AnomalyRecord;
+import io.dbautopilot.performance.detect.lifecycle.AnomalyStatus;
+import io.dbautopilot.performance.detect.lifecycle.AnomalyStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 

@@ -24,16 +24,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reads {@code autopilot.anomalies.v1} from the real broker, checking every record's CloudEvent headers and schema. */
-final class AnomalyEvents implements AutoCloseable {
+public final class AnomalyEvents implements AutoCloseable {
 
     /** A record as received. */
-    record Received(String key, Map<String, String> headers, AnomalyEvent event) {
+    public record Received(String key, Map<String, String> headers, AnomalyEvent event) {
     }
 
     private final KafkaConsumer<String, String> consumer;
-    final List<Received> seen = new ArrayList<>();
+    public final List<Received> seen = new ArrayList<>();
 
-    AnomalyEvents(String bootstrap) {
+    public AnomalyEvents(String bootstrap) {
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
@@ -44,7 +44,7 @@ final class AnomalyEvents implements AutoCloseable {
     }
 
     /** Waits up to {@code seconds} for a record (already seen or new) matching {@code wanted}. */
-    Received await(int seconds, String what, Predicate<Received> wanted) {
+    public Received await(int seconds, String what, Predicate<Received> wanted) {
         for (Received r : seen) {
             if (wanted.test(r)) {
                 return r;

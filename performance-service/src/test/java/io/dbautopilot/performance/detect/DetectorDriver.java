@@ -2,6 +2,12 @@ package io.dbautopilot.performance.detect;
 
 import io.dbautopilot.model.AnomalyState;
 import io.dbautopilot.model.MetricPoint;
+import io.dbautopilot.performance.detect.forecast.ForecastDetector;
+import io.dbautopilot.performance.detect.lifecycle.AnomalyLifecycle;
+import io.dbautopilot.performance.detect.lifecycle.AnomalyRecord;
+import io.dbautopilot.performance.detect.lifecycle.Transition;
+import io.dbautopilot.performance.detect.rules.PointIndex;
+import io.dbautopilot.performance.detect.statistical.StatisticalDetector;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -18,15 +24,15 @@ import java.util.function.Function;
  * configuration is the real {@code @ConfigMapping} built from the shipped application.properties' series plus
  * overrides.
  */
-final class DetectorDriver {
+public final class DetectorDriver {
 
     /** A published change. */
-    record Published(AnomalyState state, AnomalyRecord record) {
+    public record Published(AnomalyState state, AnomalyRecord record) {
     }
 
     final AnomalyLifecycle lifecycle = new AnomalyLifecycle();
-    final Map<String, AnomalyRecord> state = new HashMap<>();
-    final List<Published> published = new ArrayList<>();
+    public final Map<String, AnomalyRecord> state = new HashMap<>();
+    public final List<Published> published = new ArrayList<>();
     private final String target;
     private final Function<PointIndex, List<Finding>> detector;
 
@@ -35,7 +41,7 @@ final class DetectorDriver {
         this.detector = detector;
     }
 
-    static <T> T config(Class<T> mapping, Map<String, String> overrides) {
+    public static <T> T config(Class<T> mapping, Map<String, String> overrides) {
         Map<String, String> props = new HashMap<>();
         try (var in = DetectorDriver.class.getClassLoader().getResourceAsStream("application.properties")) {
             java.util.Properties p = new java.util.Properties();
@@ -52,16 +58,16 @@ final class DetectorDriver {
         return config.getConfigMapping(mapping);
     }
 
-    static DetectorDriver statistical(String target, StatisticalDetector d, Instant[] clock) {
+    public static DetectorDriver statistical(String target, StatisticalDetector d, Instant[] clock) {
         return new DetectorDriver(target, fresh -> d.evaluate(target, fresh, clock[0]));
     }
 
-    static DetectorDriver forecast(String target, ForecastDetector d, Instant[] clock) {
+    public static DetectorDriver forecast(String target, ForecastDetector d, Instant[] clock) {
         return new DetectorDriver(target, fresh -> d.evaluate(target, fresh, clock[0]));
     }
 
     /** One cycle with these fresh points at {@code now}; returns what it published. */
-    List<Published> cycle(List<MetricPoint> fresh, Instant now) {
+    public List<Published> cycle(List<MetricPoint> fresh, Instant now) {
         List<Published> out = new ArrayList<>();
         for (Finding f : detector.apply(PointIndex.of(fresh))) {
             Map<String, AnomalyRecord> mine = new HashMap<>();

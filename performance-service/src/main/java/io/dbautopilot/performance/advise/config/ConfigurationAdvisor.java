@@ -26,6 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * work_mem vs spill, shared_buffers vs cache hit ratio and memory, max_connections vs the peak seen, checkpoint
  * settings vs requested checkpoints, autovacuum workers vs backlog. Each finding names the setting, the evidence
  * and the suggested value. A finding whose inputs were not collected yet is neither raised nor withdrawn.
+ * <p>
+ * The spill list is its one query on the target: the collector's {@code statements} family reads
+ * pg_stat_statements without texts and keeps only the top statements by time, so the statements that spill (and
+ * the texts the evidence shows) are only in the view.
  */
 @ApplicationScoped
 public class ConfigurationAdvisor implements Advisor {

@@ -20,6 +20,12 @@ import java.util.Map;
  * {@code unused-min-stats-age}, not enforcing a constraint), duplicate or redundant ones (same definition as
  * another, or their key columns a leading prefix of another B-tree's) and invalid ones (leftovers of a failed
  * concurrent build, not being built right now), each with a suggested {@code DROP INDEX CONCURRENTLY}.
+ * <p>
+ * It queries each database itself rather than reading the collector's {@code indexes} family: the findings need
+ * each index's definition, whether a constraint uses it, whether it is being built right now, which index covers a
+ * redundant one (the family flags exact duplicates only, without naming the other, and not leading prefixes) and
+ * since when the statistics count; the family has none of these, and its validity also requires
+ * {@code indisready}.
  */
 @ApplicationScoped
 public class IndexHygieneAdvisor implements Advisor {

@@ -26,6 +26,11 @@ import java.util.Optional;
  * is one side of an equi-join producing few rows, yields a candidate B-tree index (equality columns first, most distinct first, then one range column). Where HypoPG is
  * installed in the database the candidate is validated with a hypothetical index and kept only if the planner uses
  * it and the plan gets cheaper; elsewhere the finding says its estimate is unvalidated.
+ * <p>
+ * It queries each database itself: it needs the statement texts (the collector's {@code statements} family reads
+ * pg_stat_statements without texts and keeps only its top statements), their generic plans, {@code reltuples},
+ * the columns' {@code n_distinct}, the existing indexes' leading columns and HypoPG's what-if planning, none of
+ * which is collected.
  */
 @ApplicationScoped
 public class MissingIndexAdvisor implements Advisor {

@@ -20,6 +20,12 @@ import java.util.Map;
  * settings applied) without autovacuum catching up get an immediate {@code VACUUM (ANALYZE)} and per-table
  * autovacuum settings sized to the table; tables with many modifications since the last analyze get
  * {@code ANALYZE}; tables whose XID age nears {@code autovacuum_freeze_max_age} get {@code VACUUM (FREEZE)}.
+ * <p>
+ * It queries each database itself rather than reading the collector's {@code tables} family: the thresholds need
+ * {@code pg_class.reltuples} and each table's autovacuum reloptions, the freeze check every table's
+ * {@code relfrozenxid} age, and tables locked ACCESS EXCLUSIVE are skipped - none of which the family gathers - and
+ * the evidence keeps the vacuum and analyze times as PostgreSQL prints them, which the family holds only as epoch
+ * seconds. Reading the counters from the family and the rest from the catalog would mix two moments.
  */
 @ApplicationScoped
 public class VacuumAdvisor implements Advisor {

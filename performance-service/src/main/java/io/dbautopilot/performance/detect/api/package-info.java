@@ -1,0 +1,2 @@
+/** The REST API of detection: anomalies, silences and maintenance windows. */
+package io.dbautopilot.performance.detect.api;
