@@ -147,4 +147,36 @@ class KubernetesManifestsTest {
         }
         return byKindAndName;
     }
+
+    /** The API keys the Secrets ship are ones the services accept at start, the same in both services. */
+    @Test
+    void theShippedApiKeysAreAcceptedAndShared() {
+        List<String> keys = new ArrayList<>();
+        for (String service : services) {
+            JsonNode data = objects(service).get("Secret/" + service).path("stringData");
+            String viewers = data.path("AUTOPILOT_API_VIEWER_KEYS").asText();
+            String operators = data.path("AUTOPILOT_API_OPERATOR_KEYS").asText();
+            assertFalse(viewers.isEmpty() || operators.isEmpty(), service + ": viewer and operator keys in its Secret");
+            io.dbautopilot.support.access.ApiKeys apiKeys = new io.dbautopilot.support.access.ApiKeys(
+                    new io.dbautopilot.support.access.ApiAccessConfig() {
+                        @Override
+                        public Optional<List<String>> viewerKeys() {
+                            return Optional.of(List.of(viewers.split(",")));
+                        }
+
+                        @Override
+                        public Optional<List<String>> operatorKeys() {
+                            return Optional.of(List.of(operators.split(",")));
+                        }
+
+                        @Override
+                        public boolean open() {
+                            return false;
+                        }
+                    });
+            apiKeys.validate(); // throws naming the setting when the service would refuse to start
+            keys.add(viewers + " / " + operators);
+        }
+        assertEquals(1, keys.stream().distinct().count(), "both services share the keys: " + keys);
+    }
 }

@@ -38,6 +38,12 @@ public class ApiKeys {
 
     @PostConstruct
     void load() {
+        validate();
+    }
+
+    /** Reads and checks the configured keys; throws naming the setting of the first bad entry. */
+    public void validate() {
+        keys.clear();
         add("autopilot.api.viewer-keys", config.viewerKeys().orElse(List.of()), Set.of(Roles.VIEWER));
         add("autopilot.api.operator-keys", config.operatorKeys().orElse(List.of()), Set.of(Roles.VIEWER, Roles.OPERATOR));
         if (!keys.isEmpty() && config.open()) {
