@@ -57,7 +57,7 @@ public final class GuardedSession implements AutoCloseable {
      * Sets {@code lock_timeout} and {@code statement_timeout} (the database's, capped by the remaining budget) for
      * what runs next; {@link BudgetExhausted} when no budget is left for {@code what}.
      */
-    public void limit(String what) throws SQLException {
+    private void limit(String what) throws SQLException {
         Duration remaining = ctx.remainingBudget();
         if (remaining.isNegative() || remaining.isZero()) {
             throw new BudgetExhausted("time budget of " + config.timeBudget() + " exhausted before: " + what);

@@ -77,11 +77,8 @@ class GuardedStatementsTest {
         try (Connection holder = postgres.connect(TARGET)) {
             int holderPid = lockExclusively(holder, "public.guarded_busy");
             Context ctx = new Context(operation("public.guarded_busy"), Duration.ofMinutes(1));
-            Outcome outcome = guarded.execute(ctx, s -> {
-                s.run("VACUUM public.guarded_busy", oid(s, "public.guarded_busy"), "public.guarded_busy");
-                return new Outcome.Succeeded("ran", Map.of());
-            });
-            Outcome.Deferred deferred = assertInstanceOf(Outcome.Deferred.class, outcome);
+            Outcome.Deferred deferred = assertInstanceOf(Outcome.Deferred.class,
+                    runOn(ctx, "VACUUM", "public.guarded_busy"));
             assertTrue(deferred.reason().startsWith("lock_timeout (300 ms) on public.guarded_busy 3 times in a row; "
                     + "lock held by pid " + holderPid + " (AccessExclusiveLock)"), deferred.reason());
             assertTrue(deferred.reason().endsWith("; deferred"), deferred.reason());
@@ -104,10 +101,7 @@ class GuardedStatementsTest {
             lockExclusively(holder, "public.guarded_released");
             Context ctx = new Context(operation("public.guarded_released"), Duration.ofMinutes(1));
             ctx.onProgress = () -> rollback(holder); // the holder lets go after the first lock timeout
-            Outcome outcome = guarded.execute(ctx, s -> {
-                s.run("ANALYZE public.guarded_released", oid(s, "public.guarded_released"), "public.guarded_released");
-                return new Outcome.Succeeded("ran", Map.of());
-            });
+            Outcome outcome = runOn(ctx, "ANALYZE", "public.guarded_released");
             assertInstanceOf(Outcome.Succeeded.class, outcome, outcome.toString());
             assertEquals(1, ctx.progress.size(), ctx.progress.toString());
         }
@@ -120,10 +114,7 @@ class GuardedStatementsTest {
             lockExclusively(holder, "public.guarded_cancel");
             Context ctx = new Context(operation("public.guarded_cancel"), Duration.ofMinutes(1));
             ctx.onProgress = () -> ctx.stop = true;
-            Outcome outcome = guarded.execute(ctx, s -> {
-                s.run("VACUUM public.guarded_cancel", oid(s, "public.guarded_cancel"), "public.guarded_cancel");
-                return new Outcome.Succeeded("ran", Map.of());
-            });
+            Outcome outcome = runOn(ctx, "VACUUM", "public.guarded_cancel");
             Outcome.Cancelled cancelled = assertInstanceOf(Outcome.Cancelled.class, outcome, outcome.toString());
             assertTrue(cancelled.reason().startsWith("cancelled while running: "), cancelled.reason());
             assertEquals(1, ctx.progress.size(), "no retry after the cancel: " + ctx.progress);
@@ -150,6 +141,14 @@ class GuardedStatementsTest {
         });
         Outcome.Failed exhausted = assertInstanceOf(Outcome.Failed.class, none, none.toString());
         assertTrue(exhausted.error().endsWith("exhausted before: SELECT 1"), exhausted.error());
+    }
+
+    /** Runs {@code command} on {@code table} in a guarded session, naming the table's lock holders. */
+    private Outcome runOn(Context ctx, String command, String table) {
+        return guarded.execute(ctx, s -> {
+            s.run(command + " " + table, oid(s, table), table);
+            return new Outcome.Succeeded("ran", Map.of());
+        });
     }
 
     private static Operation operation(String object) {
