@@ -21,7 +21,8 @@ import java.util.Map;
  */
 public final class GuardedSession implements AutoCloseable {
 
-    private static final String LOCK_NOT_AVAILABLE = "55P03";
+    /** SQLSTATE of a {@code lock_timeout}: {@code lock_not_available}. */
+    public static final String LOCK_NOT_AVAILABLE = "55P03";
 
     private final Connection connection;
     private final int pid;

@@ -8,6 +8,7 @@ import io.dbautopilot.automation.operation.OperationExecutor;
 import io.dbautopilot.automation.operation.OperationType;
 import io.dbautopilot.automation.operation.OperationsConfig;
 import io.dbautopilot.automation.operation.Outcome;
+import io.dbautopilot.support.retry.Retry;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -19,7 +20,6 @@ import org.flywaydb.core.api.callback.Context;
 import org.flywaydb.core.api.callback.Event;
 import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
-import io.dbautopilot.support.retry.Retry;
 import org.jboss.logging.Logger;
 
 import java.sql.Connection;
@@ -50,7 +50,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public class MigrationExecutor implements OperationExecutor {
 
     private static final Logger LOG = Logger.getLogger(MigrationExecutor.class);
-    private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     private final MigrationFlyway flyways;
     private final MigrationCatalog catalog;
@@ -209,7 +208,8 @@ public class MigrationExecutor implements OperationExecutor {
         MigrateResult result;
         try {
             result = Retry.run(operations.lockBackoff(), FlywayException.class,
-                    e -> LOCK_NOT_AVAILABLE.equals(sqlState(e)) && !recordedFailure(flyway), ctx::stopRequested,
+                    e -> GuardedSession.LOCK_NOT_AVAILABLE.equals(sqlState(e)) && !recordedFailure(flyway),
+                    ctx::stopRequested,
                     (e, retry, wait) -> ctx.progress("lock_timeout applying version " + version(tracker.current.get())
                             + "; retry " + retry + " of " + operations.lockRetries() + " in " + wait.toMillis() + " ms",
                             Map.of("lock_retry", retry, "version", version(tracker.current.get()))),
@@ -267,7 +267,7 @@ public class MigrationExecutor implements OperationExecutor {
         if (ctx.stopRequested()) {
             return new Outcome.Cancelled("cancelled: " + error);
         }
-        if (LOCK_NOT_AVAILABLE.equals(sqlState)) {
+        if (GuardedSession.LOCK_NOT_AVAILABLE.equals(sqlState)) {
             return new Outcome.Deferred("lock_timeout: " + error + " (after " + retries + " retries)",
                     Map.of("cause", "lock_timeout"));
         }
@@ -315,10 +315,11 @@ public class MigrationExecutor implements OperationExecutor {
                     Map.of("version", mi.getVersion().getVersion()));
             UndoRunner.Undone u;
             try {
-                u = Retry.run(operations.lockBackoff(), SQLException.class, e -> LOCK_NOT_AVAILABLE.equals(e.getSQLState()),
-                        ctx::stopRequested, (e, retry, wait) -> LOG.debugf("undo of %s: lock_timeout, retry %d in %s",
-                                mi.getVersion(), retry, wait),
-                        attempt -> undoRunner.undo(c, settings.schema().orElse(null), settings.table(), script, ctx::executing));
+                u = Retry.run(operations.lockBackoff(), SQLException.class,
+                        e -> GuardedSession.LOCK_NOT_AVAILABLE.equals(e.getSQLState()), ctx::stopRequested,
+                        (e, retry, wait) -> LOG.debugf("undo of %s: lock_timeout, retry %d in %s", mi.getVersion(), retry, wait),
+                        attempt -> undoRunner.undo(c, settings.schema().orElse(null), settings.table(), script,
+                                ctx::executing));
             } catch (SQLException e) {
                 String error = "undo of version " + mi.getVersion() + " (" + script.file() + ") failed: " + e.getMessage()
                         + "; rolled back, schema stays at version "
@@ -329,7 +330,7 @@ public class MigrationExecutor implements OperationExecutor {
                 if (ctx.stopRequested()) {
                     return new Outcome.Cancelled("cancelled: " + error);
                 }
-                if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                if (GuardedSession.LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
                     return new Outcome.Deferred("lock_timeout: " + error, Map.of("cause", "lock_timeout"));
                 }
                 return new Outcome.Failed(error, effect);
