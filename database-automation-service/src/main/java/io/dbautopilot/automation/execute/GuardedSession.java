@@ -175,26 +175,4 @@ public final class GuardedSession implements AutoCloseable {
             this.details = details;
         }
     }
-
-    /** Lock retries ran out: the operation is deferred with this reason and details. */
-    public static final class LockUnavailable extends RuntimeException {
-        private final transient Map<String, Object> details;
-
-        LockUnavailable(String message, Map<String, Object> details) {
-            super(message);
-            this.details = details;
-        }
-
-        /** Cause, statement, lock timeout, attempts and lock holders. */
-        public Map<String, Object> details() {
-            return details;
-        }
-    }
-
-    /** The operation's time budget is used up. */
-    public static final class BudgetExhausted extends RuntimeException {
-        BudgetExhausted(String message) {
-            super(message);
-        }
-    }
 }

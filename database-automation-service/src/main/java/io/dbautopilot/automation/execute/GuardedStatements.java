@@ -50,7 +50,7 @@ public class GuardedStatements {
         }
         try (GuardedSession session = open(ctx)) {
             return work.run(session);
-        } catch (GuardedSession.LockUnavailable e) {
+        } catch (LockUnavailable e) {
             return new Outcome.Deferred(e.getMessage(), e.details());
         } catch (SQLException e) {
             if (ctx.stopRequested()) {
@@ -61,7 +61,7 @@ public class GuardedStatements {
                         + config.timeBudget() + "): " + e.getMessage(), Map.of());
             }
             return new Outcome.Failed("SQLSTATE " + e.getSQLState() + ": " + e.getMessage(), Map.of());
-        } catch (GuardedSession.BudgetExhausted e) {
+        } catch (BudgetExhausted e) {
             return new Outcome.Failed(e.getMessage(), Map.of());
         }
     }

@@ -3,6 +3,7 @@ package io.dbautopilot.automation.maintenance;
 import io.dbautopilot.automation.database.CatalogObject;
 import io.dbautopilot.automation.database.CatalogObjects;
 import io.dbautopilot.automation.execute.GuardedSession;
+import io.dbautopilot.automation.execute.LockUnavailable;
 import io.dbautopilot.automation.operation.ExecutionContext;
 import io.dbautopilot.automation.operation.Operation;
 import io.dbautopilot.automation.operation.OperationExecutor;
@@ -70,7 +71,7 @@ public class IndexExecutor implements OperationExecutor {
         String sql = "REINDEX INDEX CONCURRENTLY " + i.quoted();
         try {
             s.run(sql, i.tableOid(), i.qualified());
-        } catch (SQLException | GuardedSession.LockUnavailable e) {
+        } catch (SQLException | LockUnavailable e) {
             dropCcnewLeftovers(s, i);
             throw e;
         }
