@@ -1,12 +1,14 @@
 package io.dbautopilot.automation.migration;
 
-import io.dbautopilot.automation.database.ManagedDatabases;
+import io.dbautopilot.automation.execute.GuardedSession;
+import io.dbautopilot.automation.execute.GuardedStatements;
 import io.dbautopilot.automation.operation.ExecutionContext;
 import io.dbautopilot.automation.operation.Operation;
 import io.dbautopilot.automation.operation.OperationExecutor;
 import io.dbautopilot.automation.operation.OperationType;
 import io.dbautopilot.automation.operation.OperationsConfig;
 import io.dbautopilot.automation.operation.Outcome;
+import io.dbautopilot.support.retry.Retry;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -35,12 +37,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs migration operations ({@code migrate}, {@code migrate_undo}) claimed by the engine: takes the one-runner lock
  * of the database, checks its health, validates checksums, takes the pre-migration backup, and applies (Flyway
- * {@code migrate}, retried after {@code lock_timeout}) or undoes (the {@code U} scripts) migrations.
+ * {@code migrate}, retried after {@code lock_timeout}) or undoes (the {@code U} scripts) migrations, in the
+ * operation's guarded session (backend recorded, an earlier attempt's backends stopped).
  */
 @ApplicationScoped
 public class MigrationExecutor implements OperationExecutor {
@@ -55,13 +59,13 @@ public class MigrationExecutor implements OperationExecutor {
     private final UndoRunner undoRunner;
     private final InvalidIndexes invalidIndexes;
     private final MigrationJournal journal;
-    private final ManagedDatabases databases;
+    private final GuardedStatements guarded;
     private final MigrationsConfig config;
     private final OperationsConfig operations;
 
     public MigrationExecutor(MigrationFlyway flyways, MigrationCatalog catalog, MigrationLease lease,
                              MigrationHealthGate gate, PreMigrationBackup backup, UndoRunner undoRunner,
-                             InvalidIndexes invalidIndexes, MigrationJournal journal, ManagedDatabases databases,
+                             InvalidIndexes invalidIndexes, MigrationJournal journal, GuardedStatements guarded,
                              MigrationsConfig config, OperationsConfig operations) {
         this.flyways = flyways;
         this.catalog = catalog;
@@ -71,7 +75,7 @@ public class MigrationExecutor implements OperationExecutor {
         this.undoRunner = undoRunner;
         this.invalidIndexes = invalidIndexes;
         this.journal = journal;
-        this.databases = databases;
+        this.guarded = guarded;
         this.config = config;
         this.operations = operations;
     }
@@ -112,9 +116,8 @@ public class MigrationExecutor implements OperationExecutor {
                     + config.lockWait() + " (autopilot.migrations.lock-wait)", Map.of("cause", "migration_lock"));
         }
         try (MigrationLease.Held lock = held.get()) {
-            try (Connection c = databases.connect(id, owner)) {
-                ctx.backendStarted(scalarInt(c, "SELECT pg_backend_pid()"));
-                stopEarlierBackends(c, op);
+            try (GuardedSession session = guarded.open(ctx)) {
+                Connection c = session.connection();
                 Optional<String> unsafe = gate.check(c, id, op.id());
                 if (unsafe.isPresent()) {
                     return new Outcome.Deferred(unsafe.get(), Map.of("cause", "precondition"));
@@ -201,67 +204,74 @@ public class MigrationExecutor implements OperationExecutor {
             effect.put("backup", Map.of("method", "none", "reason", "autopilot.migrations.backup.enabled=false"));
         }
         Set<Long> invalidBefore = invalidIndexes.invalid(c).keySet();
-        int retries = operations.lockRetries();
-        Duration backoff = operations.lockRetryBackoff();
-        for (int attempt = 0; ; attempt++) {
-            try {
-                MigrateResult result = flyway.migrate();
-                List<Map<String, Object>> applied = new ArrayList<>();
-                for (MigrateOutput m : result.migrations) {
-                    Map<String, Object> one = new LinkedHashMap<>();
-                    one.put("version", m.version);
-                    one.put("description", m.description);
-                    one.put("script", m.filepath);
-                    one.put("execution_ms", m.executionTime);
-                    applied.add(one);
-                    journal.record(id, op.id(), m.version, m.description, m.filepath, "apply", "completed", null, null,
-                            Map.of("execution_ms", m.executionTime));
-                }
-                String to = MigrationCatalog.appliedVersion(flyway.info().all());
-                effect.put("to_version", to);
-                effect.put("applied", applied);
-                effect.put("lock_retries", attempt);
-                return new Outcome.Succeeded("applied " + applied.size() + " migration(s) to " + id + ": version " + from
-                        + " -> " + to, effect);
-            } catch (FlywayException e) {
-                String sqlState = sqlState(e);
-                MigrationInfo failing = tracker.current.get();
-                if ("55P03".equals(sqlState) && attempt < retries && !ctx.stopRequested() && !recordedFailure(flyway)) {
-                    long wait = backoff.toMillis() << attempt;
-                    ctx.progress("lock_timeout applying version " + version(failing) + "; retry " + (attempt + 1) + " of "
-                            + retries + " in " + wait + " ms", Map.of("lock_retry", attempt + 1, "version", version(failing)));
-                    sleep(wait);
-                    continue;
-                }
-                List<String> dropped = invalidIndexes.drop(c, x -> !invalidBefore.contains(x.getKey()));
-                if (!dropped.isEmpty()) {
-                    effect.put("invalid_indexes_dropped", dropped);
-                }
-                Flyway after = flyways.flyway(id, "op:" + op.id(), null);
-                String now = MigrationCatalog.appliedVersion(after.info().all());
-                effect.put("to_version", now);
-                String what = failing == null ? "migration" : "migration " + version(failing) + " (" + failing.getScript() + ")";
-                String error = what + " failed: " + rootMessage(e) + "; schema stays at version " + now;
-                if (recordedFailure(after)) {
-                    error += ". It ran outside a transaction, so Flyway recorded it as failed and refuses further runs:"
-                            + " check the database, fix the script, then remove the failed entry yourself (flyway repair);"
-                            + " this service never repairs the history";
-                }
-                if (failing != null) {
-                    journal.record(id, op.id(), version(failing), failing.getDescription(), failing.getScript(), "apply",
-                            "failed", failing.getChecksum(), rootMessage(e), Map.of("sqlstate", String.valueOf(sqlState)));
-                    effect.put("failed_version", version(failing));
-                }
-                if (ctx.stopRequested()) {
-                    return new Outcome.Cancelled("cancelled: " + error);
-                }
-                if ("55P03".equals(sqlState)) {
-                    return new Outcome.Deferred("lock_timeout: " + error + " (after " + attempt + " retries)",
-                            Map.of("cause", "lock_timeout"));
-                }
-                return new Outcome.Failed(error, effect);
-            }
+        AtomicInteger attempts = new AtomicInteger();
+        MigrateResult result;
+        try {
+            result = Retry.run(operations.lockBackoff(), FlywayException.class,
+                    e -> GuardedSession.LOCK_NOT_AVAILABLE.equals(sqlState(e)) && !recordedFailure(flyway),
+                    ctx::stopRequested,
+                    (e, retry, wait) -> ctx.progress("lock_timeout applying version " + version(tracker.current.get())
+                            + "; retry " + retry + " of " + operations.lockRetries() + " in " + wait.toMillis() + " ms",
+                            Map.of("lock_retry", retry, "version", version(tracker.current.get()))),
+                    attempt -> {
+                        attempts.set(attempt);
+                        return flyway.migrate();
+                    });
+        } catch (FlywayException e) {
+            return applyFailed(ctx, c, e, tracker.current.get(), invalidBefore, effect, attempts.get() - 1);
         }
+        List<Map<String, Object>> applied = new ArrayList<>();
+        for (MigrateOutput m : result.migrations) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("version", m.version);
+            one.put("description", m.description);
+            one.put("script", m.filepath);
+            one.put("execution_ms", m.executionTime);
+            applied.add(one);
+            journal.record(id, op.id(), m.version, m.description, m.filepath, "apply", "completed", null, null,
+                    Map.of("execution_ms", m.executionTime));
+        }
+        String to = MigrationCatalog.appliedVersion(flyway.info().all());
+        effect.put("to_version", to);
+        effect.put("applied", applied);
+        effect.put("lock_retries", attempts.get() - 1);
+        return new Outcome.Succeeded("applied " + applied.size() + " migration(s) to " + id + ": version " + from
+                + " -> " + to, effect);
+    }
+
+    /** A failed {@code migrate}: invalid indexes it left dropped, the failure journaled; deferred after lock timeouts. */
+    private Outcome applyFailed(ExecutionContext ctx, Connection c, FlywayException e, MigrationInfo failing,
+                                Set<Long> invalidBefore, Map<String, Object> effect, int retries) throws SQLException {
+        Operation op = ctx.operation();
+        String id = op.targetId();
+        String sqlState = sqlState(e);
+        List<String> dropped = invalidIndexes.drop(c, x -> !invalidBefore.contains(x.getKey()));
+        if (!dropped.isEmpty()) {
+            effect.put("invalid_indexes_dropped", dropped);
+        }
+        Flyway after = flyways.flyway(id, "op:" + op.id(), null);
+        String now = MigrationCatalog.appliedVersion(after.info().all());
+        effect.put("to_version", now);
+        String what = failing == null ? "migration" : "migration " + version(failing) + " (" + failing.getScript() + ")";
+        String error = what + " failed: " + rootMessage(e) + "; schema stays at version " + now;
+        if (recordedFailure(after)) {
+            error += ". It ran outside a transaction, so Flyway recorded it as failed and refuses further runs:"
+                    + " check the database, fix the script, then remove the failed entry yourself (flyway repair);"
+                    + " this service never repairs the history";
+        }
+        if (failing != null) {
+            journal.record(id, op.id(), version(failing), failing.getDescription(), failing.getScript(), "apply",
+                    "failed", failing.getChecksum(), rootMessage(e), Map.of("sqlstate", String.valueOf(sqlState)));
+            effect.put("failed_version", version(failing));
+        }
+        if (ctx.stopRequested()) {
+            return new Outcome.Cancelled("cancelled: " + error);
+        }
+        if (GuardedSession.LOCK_NOT_AVAILABLE.equals(sqlState)) {
+            return new Outcome.Deferred("lock_timeout: " + error + " (after " + retries + " retries)",
+                    Map.of("cause", "lock_timeout"));
+        }
+        return new Outcome.Failed(error, effect);
     }
 
     private Outcome undo(ExecutionContext ctx, Connection c) throws SQLException {
@@ -303,29 +313,27 @@ public class MigrationExecutor implements OperationExecutor {
             MigrationFlyway.UndoScript script = scripts.get(mi.getVersion());
             ctx.progress("undoing version " + mi.getVersion() + " with " + script.file().getFileName(),
                     Map.of("version", mi.getVersion().getVersion()));
-            UndoRunner.Undone u = null;
-            for (int attempt = 0; u == null; attempt++) {
-                try {
-                    u = undoRunner.undo(c, settings.schema().orElse(null), settings.table(), script, ctx::executing);
-                } catch (SQLException e) {
-                    if ("55P03".equals(e.getSQLState()) && attempt < operations.lockRetries() && !ctx.stopRequested()) {
-                        sleep(operations.lockRetryBackoff().toMillis() << attempt);
-                        continue;
-                    }
-                    String error = "undo of version " + mi.getVersion() + " (" + script.file() + ") failed: " + e.getMessage()
-                            + "; rolled back, schema stays at version "
-                            + MigrationCatalog.appliedVersion(flyways.flyway(id, "op:" + op.id(), null).info().all());
-                    journal.record(id, op.id(), mi.getVersion().getVersion(), script.description(),
-                            script.file().getFileName().toString(), "undo", "failed", null, e.getMessage(), Map.of());
-                    effect.put("undone", undone);
-                    if (ctx.stopRequested()) {
-                        return new Outcome.Cancelled("cancelled: " + error);
-                    }
-                    if ("55P03".equals(e.getSQLState())) {
-                        return new Outcome.Deferred("lock_timeout: " + error, Map.of("cause", "lock_timeout"));
-                    }
-                    return new Outcome.Failed(error, effect);
+            UndoRunner.Undone u;
+            try {
+                u = Retry.run(operations.lockBackoff(), SQLException.class,
+                        e -> GuardedSession.LOCK_NOT_AVAILABLE.equals(e.getSQLState()), ctx::stopRequested,
+                        (e, retry, wait) -> LOG.debugf("undo of %s: lock_timeout, retry %d in %s", mi.getVersion(), retry, wait),
+                        attempt -> undoRunner.undo(c, settings.schema().orElse(null), settings.table(), script,
+                                ctx::executing));
+            } catch (SQLException e) {
+                String error = "undo of version " + mi.getVersion() + " (" + script.file() + ") failed: " + e.getMessage()
+                        + "; rolled back, schema stays at version "
+                        + MigrationCatalog.appliedVersion(flyways.flyway(id, "op:" + op.id(), null).info().all());
+                journal.record(id, op.id(), mi.getVersion().getVersion(), script.description(),
+                        script.file().getFileName().toString(), "undo", "failed", null, e.getMessage(), Map.of());
+                effect.put("undone", undone);
+                if (ctx.stopRequested()) {
+                    return new Outcome.Cancelled("cancelled: " + error);
                 }
+                if (GuardedSession.LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                    return new Outcome.Deferred("lock_timeout: " + error, Map.of("cause", "lock_timeout"));
+                }
+                return new Outcome.Failed(error, effect);
             }
             journal.record(id, op.id(), u.version(), script.description(), u.script(), "undo", "undone", u.checksum(), null,
                     Map.of("execution_ms", u.millis()));
@@ -379,20 +387,6 @@ public class MigrationExecutor implements OperationExecutor {
         }
     }
 
-    /** A backend an interrupted earlier attempt left running (same application_name) must not migrate alongside this one. */
-    private static void stopEarlierBackends(Connection c, Operation op) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT pid, pg_terminate_backend(pid, 5000) FROM pg_stat_activity
-                 WHERE application_name = ? AND pid <> pg_backend_pid()""")) {
-            ps.setString(1, op.applicationName());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    LOG.warnf("Operation %s: terminated backend %d left by an earlier attempt", op.id(), rs.getInt(1));
-                }
-            }
-        }
-    }
-
     /** Whether Flyway recorded a failed migration (a non-transactional one): a retry would be refused. */
     private static boolean recordedFailure(Flyway flyway) {
         return Arrays.stream(flyway.info().all()).anyMatch(mi -> mi.getState().isFailed());
@@ -423,20 +417,5 @@ public class MigrationExecutor implements OperationExecutor {
         }
         String m = e.getMessage();
         return m == null ? e.toString() : m;
-    }
-
-    private static int scalarInt(Connection c, String sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

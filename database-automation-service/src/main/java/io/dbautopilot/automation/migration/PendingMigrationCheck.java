@@ -4,10 +4,8 @@ import io.dbautopilot.automation.operation.Operation;
 import io.dbautopilot.automation.policy.Decision;
 import io.dbautopilot.automation.policy.Mode;
 import io.dbautopilot.automation.policy.PolicyDecider;
+import io.dbautopilot.automation.policy.Trigger;
 import io.dbautopilot.automation.state.StateTransactions;
-import io.dbautopilot.model.AnomalyEvent;
-import io.dbautopilot.model.AnomalyState;
-import io.dbautopilot.model.Severity;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.flywaydb.core.api.MigrationInfo;
@@ -15,10 +13,8 @@ import org.jboss.logging.Logger;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -73,9 +69,7 @@ public class PendingMigrationCheck {
         String list = pending.stream().map(mi -> mi.getVersion().getVersion() + " " + mi.getDescription())
                 .collect(Collectors.joining(", "));
         String summary = pending.size() + " pending migration(s) on " + id + ": " + list;
-        Instant now = Instant.now();
-        AnomalyEvent finding = new AnomalyEvent(FINDING + ":" + id + ":" + latest, id, FINDING, null, Severity.WARNING,
-                AnomalyState.OPENED, 1, now, now, Map.of("pending", (double) pending.size()), "migrate", summary);
+        Trigger finding = Trigger.finding(id, FINDING, "migrate", null);
         boolean ruleMatches = policy.policy().rules().stream().anyMatch(r -> r.matches(finding));
         Optional<Decision> decision = policy.decide(finding);
         String mode;

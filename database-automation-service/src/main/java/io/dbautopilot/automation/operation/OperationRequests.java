@@ -3,9 +3,11 @@ package io.dbautopilot.automation.operation;
 import io.dbautopilot.automation.database.CatalogObject;
 import io.dbautopilot.automation.database.CatalogObjects;
 import io.dbautopilot.automation.database.ManagedDatabases;
+import io.dbautopilot.automation.execute.GuardedStatements;
 import io.dbautopilot.automation.policy.Decision;
 import io.dbautopilot.automation.policy.PolicyDecider;
 import io.dbautopilot.support.problem.ProblemException;
+import io.dbautopilot.automation.policy.Trigger;
 import io.dbautopilot.automation.state.StateTransactions;
 import io.dbautopilot.model.AnomalyEvent;
 import io.dbautopilot.model.OperationState;
@@ -14,8 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +25,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Creates operations (from a policy decision for an anomaly, or manually through the API with the object checked
- * against the target's catalog) and carries out operators' approvals and cancellations.
+ * Creates operations (from the policy's decision on an anomaly, a recommendation or a finding, or manually through the
+ * API with the object checked against the target's catalog) and carries out operators' approvals and cancellations;
+ * the SQL is {@link OperationStore}'s.
  */
 @ApplicationScoped
 public class OperationRequests {
@@ -37,19 +38,6 @@ public class OperationRequests {
     public static final Set<OperationType> MANUAL = Set.of(OperationType.VACUUM, OperationType.VACUUM_FREEZE,
             OperationType.ANALYZE, OperationType.REINDEX, OperationType.TERMINATE);
 
-    private static final String APPROVE = """
-            UPDATE automation.operation SET status = 'pending', not_before = now(), approved_by = ?, approved_at = now(),
-                   reason = ?, updated_at = now()
-             WHERE id = ? AND status = 'awaiting_approval' RETURNING *""";
-
-    private static final String CANCEL_WAITING = """
-            UPDATE automation.operation SET status = 'cancelled', finished_at = now(), reason = ?, updated_at = now()
-             WHERE id = ? AND status IN ('pending', 'deferred', 'awaiting_approval') RETURNING *""";
-
-    private static final String CANCEL_RUNNING = """
-            UPDATE automation.operation SET cancel_requested = true, reason = ?, updated_at = now()
-             WHERE id = ? AND status = 'running' RETURNING *""";
-
     private final PolicyDecider policy;
     private final OperationStore store;
     private final Outbox outbox;
@@ -58,10 +46,11 @@ public class OperationRequests {
     private final CatalogObjects catalog;
     private final OperationsConfig config;
     private final OperationEngine engine;
+    private final GuardedStatements guarded;
 
     public OperationRequests(PolicyDecider policy, OperationStore store, Outbox outbox, StateTransactions transactions,
                              ManagedDatabases databases, CatalogObjects catalog, OperationsConfig config,
-                             OperationEngine engine) {
+                             OperationEngine engine, GuardedStatements guarded) {
         this.policy = policy;
         this.store = store;
         this.outbox = outbox;
@@ -70,6 +59,7 @@ public class OperationRequests {
         this.catalog = catalog;
         this.config = config;
         this.engine = engine;
+        this.guarded = guarded;
     }
 
     /**
@@ -78,16 +68,11 @@ public class OperationRequests {
      * the object the operation needs.
      */
     public Optional<Operation> fromAnomaly(Connection tx, String eventId, AnomalyEvent event) throws SQLException {
-        Optional<Decision> decision = policy.decide(event);
+        Optional<Decision> decision = decide(Trigger.of(eventId, event));
         if (decision.isEmpty()) {
             return Optional.empty();
         }
         Decision d = decision.get();
-        if (!databases.exists(event.targetId())) {
-            LOG.warnf("Policy rule '%s' matched anomaly %s, but '%s' is not a managed database (autopilot.databases.%s.url): "
-                    + "no operation", d.ruleName(), eventId, event.targetId(), event.targetId());
-            return Optional.empty();
-        }
         OperationType.ObjectKind kind = d.operation().objectKind();
         if (event.object() == null && (kind == OperationType.ObjectKind.TABLE || kind == OperationType.ObjectKind.INDEX)) {
             LOG.warnf("Policy rule '%s' asks for %s but anomaly %s names no object: no operation", d.ruleName(),
@@ -112,16 +97,11 @@ public class OperationRequests {
      */
     public Optional<Operation> fromRecommendation(Connection tx, String eventId, RecommendationEvent event)
             throws SQLException {
-        Optional<Decision> decision = policy.decide(event);
+        Optional<Decision> decision = decide(Trigger.of(eventId, event));
         if (decision.isEmpty()) {
             return Optional.empty();
         }
         Decision d = decision.get();
-        if (!databases.exists(event.targetId())) {
-            LOG.warnf("Policy rule '%s' matched recommendation %s, but '%s' is not a managed database "
-                    + "(autopilot.databases.%s.url): no operation", d.ruleName(), eventId, event.targetId(), event.targetId());
-            return Optional.empty();
-        }
         OperationType.ObjectKind kind = d.operation().objectKind();
         if (event.object() == null && kind != OperationType.ObjectKind.TABLE_OR_DATABASE) {
             LOG.warnf("Policy rule '%s' asks for %s but recommendation %s names no object: no operation", d.ruleName(),
@@ -139,19 +119,10 @@ public class OperationRequests {
             }
             parameters.put("columns", List.copyOf(columns));
         }
-        try (PreparedStatement ps = tx.prepareStatement("""
-                SELECT 1 FROM automation.operation WHERE target_id = ? AND type = ? AND object IS NOT DISTINCT FROM ?
-                   AND status NOT IN ('succeeded', 'failed', 'cancelled') LIMIT 1""")) {
-            ps.setString(1, event.targetId());
-            ps.setString(2, d.operation().wire());
-            ps.setString(3, event.object());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    LOG.infof("Recommendation %s: an unfinished %s on %s exists already: no second operation", eventId,
-                            d.operation().wire(), event.object());
-                    return Optional.empty();
-                }
-            }
+        if (store.unfinished(tx, event.targetId(), d.operation(), event.object())) {
+            LOG.infof("Recommendation %s: an unfinished %s on %s exists already: no second operation", eventId,
+                    d.operation().wire(), event.object());
+            return Optional.empty();
         }
         NewOperation n = new NewOperation(event.targetId(), d.operation(), event.object(), d.mode().wire(), d.ruleName(),
                 null, eventId, "policy", parameters, d.reason());
@@ -164,32 +135,32 @@ public class OperationRequests {
      */
     public Optional<Operation> fromFinding(String targetId, String rule, String object, Map<String, Object> parameters,
                                            String summary) {
-        java.time.Instant now = java.time.Instant.now();
-        AnomalyEvent finding = new AnomalyEvent(rule + ":" + targetId + ":" + object, targetId, rule, object,
-                io.dbautopilot.model.Severity.WARNING, io.dbautopilot.model.AnomalyState.OPENED, 1, now, now, Map.of(),
-                null, summary);
-        Optional<Decision> decision = policy.decide(finding);
+        Optional<Decision> decision = decide(Trigger.finding(targetId, rule, null, object));
         if (decision.isEmpty()) {
             return Optional.empty();
         }
         Decision d = decision.get();
         return transactions.inTransaction(tx -> {
-            try (PreparedStatement ps = tx.prepareStatement("""
-                    SELECT 1 FROM automation.operation WHERE target_id = ? AND type = ? AND object = ?
-                       AND status NOT IN ('succeeded', 'failed', 'cancelled') LIMIT 1""")) {
-                ps.setString(1, targetId);
-                ps.setString(2, d.operation().wire());
-                ps.setString(3, object);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return Optional.<Operation>empty();
-                    }
-                }
+            if (store.unfinished(tx, targetId, d.operation(), object)) {
+                return Optional.<Operation>empty();
             }
             NewOperation n = new NewOperation(targetId, d.operation(), object, d.mode().wire(), d.ruleName(),
                     "warning", null, "policy", parameters, d.reason() + ": " + summary);
             return store.insert(tx, n, config.maxAttempts());
         });
+    }
+
+    /** The policy's decision for a trigger on a managed database; empty (logged) when its database is not managed. */
+    private Optional<Decision> decide(Trigger trigger) {
+        Optional<Decision> decision = policy.decide(trigger);
+        if (decision.isPresent() && !databases.exists(trigger.targetId())) {
+            LOG.warnf("Policy rule '%s' matched %s %s, but '%s' is not a managed database (autopilot.databases.%s.url): "
+                    + "no operation", decision.get().ruleName(), trigger.kind().wire(),
+                    trigger.eventId() == null ? trigger.rule() + " on " + trigger.object() : trigger.eventId(),
+                    trigger.targetId(), trigger.targetId());
+            return Optional.empty();
+        }
+        return decision;
     }
 
     /** A manual request from the API, already parsed. */
@@ -259,7 +230,7 @@ public class OperationRequests {
         return transactions.inTransaction(tx -> {
             Operation op = store.lock(tx, id).orElseThrow(() -> ProblemException.notFound("no operation " + id));
             String reason = "approved by " + caller;
-            Operation approved = store.update(tx, APPROVE, caller, reason, id).orElseThrow(() ->
+            Operation approved = store.approve(tx, id, caller, reason).orElseThrow(() ->
                     ProblemException.conflict("operation " + id + " is " + op.status().wire() + ", not awaiting_approval"));
             outbox.append(tx, approved, OperationState.REQUESTED, reason, Map.of("approved_by", caller));
             return approved;
@@ -279,9 +250,9 @@ public class OperationRequests {
                 throw ProblemException.conflict("operation " + id + " already " + current.status().wire());
             }
             if (current.status() == OperationStatus.RUNNING) {
-                return store.update(tx, CANCEL_RUNNING, reason + " (cancelling its backend)", id).orElseThrow();
+                return store.requestCancel(tx, id, reason + " (cancelling its backend)").orElseThrow();
             }
-            Operation cancelled = store.update(tx, CANCEL_WAITING, reason, id).orElseThrow();
+            Operation cancelled = store.cancelWaiting(tx, id, reason).orElseThrow();
             outbox.append(tx, cancelled, OperationState.CANCELLED, reason, Map.of("cancelled_by", caller));
             return cancelled;
         });
@@ -295,15 +266,9 @@ public class OperationRequests {
     }
 
     private void cancelBackend(Operation op) {
-        try (Connection c = databases.connect(op.targetId(), "api");
-             PreparedStatement ps = c.prepareStatement("""
-                     SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE pid = ? AND application_name = ?""")) {
-            ps.setInt(1, op.backendPid());
-            ps.setString(2, op.applicationName());
-            try (ResultSet rs = ps.executeQuery()) {
-                LOG.infof("Operation %s: pg_cancel_backend(%d) %s", op.id(), op.backendPid(),
-                        rs.next() ? "sent" : "not needed (backend gone)");
-            }
+        try {
+            LOG.infof("Operation %s: pg_cancel_backend(%d) %s", op.id(), op.backendPid(),
+                    guarded.cancelBackend(op) ? "sent" : "not needed (backend gone)");
         } catch (SQLException e) {
             LOG.warnf("Operation %s: could not cancel backend %d: %s", op.id(), op.backendPid(), e.getMessage());
         }

@@ -31,6 +31,23 @@ public class OperationStore {
             ON CONFLICT (triggering_event_id) DO NOTHING
             RETURNING *""";
 
+    private static final String APPROVE = """
+            UPDATE automation.operation SET status = 'pending', not_before = now(), approved_by = ?, approved_at = now(),
+                   reason = ?, updated_at = now()
+             WHERE id = ? AND status = 'awaiting_approval' RETURNING *""";
+
+    private static final String CANCEL_WAITING = """
+            UPDATE automation.operation SET status = 'cancelled', finished_at = now(), reason = ?, updated_at = now()
+             WHERE id = ? AND status IN ('pending', 'deferred', 'awaiting_approval') RETURNING *""";
+
+    private static final String REQUEST_CANCEL = """
+            UPDATE automation.operation SET cancel_requested = true, reason = ?, updated_at = now()
+             WHERE id = ? AND status = 'running' RETURNING *""";
+
+    private static final String UNFINISHED = """
+            SELECT 1 FROM automation.operation WHERE target_id = ? AND type = ? AND object IS NOT DISTINCT FROM ?
+               AND status NOT IN ('succeeded', 'failed', 'cancelled') LIMIT 1""";
+
     private final ObjectMapper mapper;
     private final Outbox outbox;
 
@@ -101,6 +118,33 @@ public class OperationStore {
             ps.setInt(7, limit);
             return all(ps);
         }
+    }
+
+    /** Whether an unfinished operation of {@code type} on {@code object} (null: none) exists for the target. */
+    public boolean unfinished(Connection tx, String targetId, OperationType type, String object) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement(UNFINISHED)) {
+            ps.setString(1, targetId);
+            ps.setString(2, type.wire());
+            ps.setString(3, object);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Approves an operation awaiting approval (claimable now); empty when it is not awaiting approval. */
+    public Optional<Operation> approve(Connection tx, UUID id, String approvedBy, String reason) throws SQLException {
+        return update(tx, APPROVE, approvedBy, reason, id);
+    }
+
+    /** Cancels a waiting (pending, deferred, awaiting approval) operation; empty when it is not waiting. */
+    public Optional<Operation> cancelWaiting(Connection tx, UUID id, String reason) throws SQLException {
+        return update(tx, CANCEL_WAITING, reason, id);
+    }
+
+    /** Flags a running operation for cancellation (its executor records the end); empty when it is not running. */
+    public Optional<Operation> requestCancel(Connection tx, UUID id, String reason) throws SQLException {
+        return update(tx, REQUEST_CANCEL, reason, id);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.dbautopilot.automation.operation;
 
+import io.dbautopilot.support.retry.Backoff;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -44,6 +45,11 @@ public interface OperationsConfig {
     /** First back-off after a {@code lock_timeout}; doubles with each retry. */
     @WithDefault("1s")
     Duration lockRetryBackoff();
+
+    /** The back-off of {@code lock_timeout} retries: {@link #lockRetries()} retries doubling from {@link #lockRetryBackoff()}. */
+    default Backoff lockBackoff() {
+        return Backoff.doubling(lockRetryBackoff(), lockRetries());
+    }
 
     /** How long an operation is deferred after lock retries ran out or a precondition failed. */
     @WithDefault("5m")

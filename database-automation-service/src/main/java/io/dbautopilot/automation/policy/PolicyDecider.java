@@ -1,8 +1,6 @@
 package io.dbautopilot.automation.policy;
 
 import io.dbautopilot.automation.database.ManagedDatabases;
-import io.dbautopilot.model.AnomalyEvent;
-import io.dbautopilot.model.RecommendationEvent;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,7 +17,7 @@ import java.util.Optional;
 
 /**
  * Loads the policy at start-up (an invalid file or override fails the start naming the rule and field) and
- * decides, for each anomaly event, which operation it leads to and in which mode.
+ * decides, for each {@link Trigger} (anomaly, recommendation or finding), which operation it leads to and in which mode.
  */
 @Startup
 @ApplicationScoped
@@ -82,53 +80,30 @@ public class PolicyDecider {
         return policy;
     }
 
-    /** The decision for an anomaly event: empty when no rule matches or the matching rule's mode is off. */
-    public Optional<Decision> decide(AnomalyEvent event) {
-        return decide(policy, overrides.getOrDefault(event.targetId(), Map.of()), event);
-    }
-
     /**
-     * The decision for a recommendation event: empty when no rule names its kind or the rule's mode is off. A
-     * recommendation that says it requires approval is never run without one, whatever the rule's mode.
+     * The decision for a trigger: empty when no rule matches or the matching rule's mode is off. A trigger that says
+     * it requires approval (a recommendation may) is never run without one, whatever the rule's mode.
      */
-    public Optional<Decision> decide(RecommendationEvent event) {
-        return decide(policy, overrides.getOrDefault(event.targetId(), Map.of()), event);
+    public Optional<Decision> decide(Trigger trigger) {
+        return decide(policy, overrides.getOrDefault(trigger.targetId(), Map.of()), trigger);
     }
 
-    /** Pure decision logic for recommendations: first rule naming the kind, per-database override applied. */
-    public static Optional<Decision> decide(Policy policy, Map<String, Mode> overrides, RecommendationEvent event) {
+    /** Pure decision logic: the first matching rule, with a per-database mode override applied. */
+    public static Optional<Decision> decide(Policy policy, Map<String, Mode> overrides, Trigger trigger) {
         for (PolicyRule rule : policy.rules()) {
-            if (rule.matches(event)) {
+            if (rule.matches(trigger)) {
                 Mode mode = overrides.getOrDefault(rule.name(), rule.mode());
                 if (mode == Mode.OFF) {
                     return Optional.empty();
                 }
                 String note = mode != rule.mode() ? " (per-database override)" : "";
-                if (event.requiresApproval() && mode != Mode.APPROVAL) {
+                if (trigger.requiresApproval() && mode != Mode.APPROVAL) {
                     mode = Mode.APPROVAL;
-                    note += " (approval: the recommendation requires it)";
+                    note += " (approval: the " + trigger.kind().wire() + " requires it)";
                 }
-                String reason = "policy rule '" + rule.name() + "': recommendation " + event.kind() + " ("
-                        + event.risk().wire() + " risk) on " + (event.object() == null ? event.targetId() : event.object())
-                        + " -> " + rule.operation().wire() + " " + mode.wire() + note;
-                return Optional.of(new Decision(rule.name(), rule.operation(), mode, rule.limit(), reason));
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Pure decision logic: first matching rule, with a per-database mode override applied. */
-    public static Optional<Decision> decide(Policy policy, Map<String, Mode> overrides, AnomalyEvent event) {
-        for (PolicyRule rule : policy.rules()) {
-            if (rule.matches(event)) {
-                Mode mode = overrides.getOrDefault(rule.name(), rule.mode());
-                if (mode == Mode.OFF) {
-                    return Optional.empty();
-                }
-                String reason = "policy rule '" + rule.name() + "': " + event.detector() + " (" + event.severity().wire()
-                        + ") on " + (event.object() == null ? event.targetId() : event.object()) + " -> "
-                        + rule.operation().wire() + " " + mode.wire()
-                        + (mode != rule.mode() ? " (per-database override)" : "");
+                String reason = "policy rule '" + rule.name() + "': " + trigger.description() + " on "
+                        + (trigger.object() == null ? trigger.targetId() : trigger.object()) + " -> "
+                        + rule.operation().wire() + " " + mode.wire() + note;
                 return Optional.of(new Decision(rule.name(), rule.operation(), mode, rule.limit(), reason));
             }
         }

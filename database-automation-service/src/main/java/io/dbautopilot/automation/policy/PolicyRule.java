@@ -1,18 +1,14 @@
 package io.dbautopilot.automation.policy;
 
 import io.dbautopilot.automation.operation.OperationType;
-import io.dbautopilot.model.AnomalyEvent;
-import io.dbautopilot.model.AnomalyState;
-import io.dbautopilot.model.RecommendationEvent;
-import io.dbautopilot.model.RecommendationState;
 import io.dbautopilot.model.Severity;
 
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * One rule of the policy file: which anomalies (rule name and/or suggested action, minimum severity) or which
- * recommendations (kind) it matches, and which operation it asks for in which mode.
+ * One rule of the policy file: which anomalies and findings (rule name and/or suggested action, minimum severity)
+ * or which recommendations (kind) it matches, and which operation it asks for in which mode.
  *
  * @param name        the rule's name in the file (used in errors, overrides and operation records)
  * @param rule        anomaly detector/rule name to match, e.g. {@code dead_tuples}; null matches any
@@ -27,24 +23,27 @@ import java.util.Optional;
 public record PolicyRule(String name, String rule, String action, String recommendation, Severity minSeverity,
                          OperationType operation, Mode mode, Duration limit) {
 
-    /** Whether the rule applies to a recommendation event (withdrawn recommendations never match). */
-    public boolean matches(RecommendationEvent event) {
-        return recommendation != null && event.state() != RecommendationState.WITHDRAWN
-                && recommendation.equals(event.kind());
-    }
-
-    /** Whether the rule applies to an anomaly event (resolved anomalies never match). */
-    public boolean matches(AnomalyEvent event) {
-        if (recommendation != null || event.state() == AnomalyState.RESOLVED) {
+    /**
+     * Whether the rule applies: a rule naming a recommendation kind matches only recommendations of that kind, any
+     * other rule only anomalies and findings (by rule, action and minimum severity); a closed trigger never matches.
+     */
+    public boolean matches(Trigger trigger) {
+        if (!trigger.open()) {
             return false;
         }
-        if (rule != null && !rule.equals(event.detector())) {
+        if (trigger.kind() == Trigger.Kind.RECOMMENDATION) {
+            return recommendation != null && recommendation.equals(trigger.rule());
+        }
+        if (recommendation != null) {
             return false;
         }
-        if (action != null && !action.equals(event.suggestedAction())) {
+        if (rule != null && !rule.equals(trigger.rule())) {
             return false;
         }
-        return event.severity().atLeast(minSeverity);
+        if (action != null && !action.equals(trigger.action())) {
+            return false;
+        }
+        return trigger.severity().atLeast(minSeverity);
     }
 
     /** The limit, if the rule has one. */

@@ -59,9 +59,9 @@ class PolicyDeciderTest {
         assertEquals(mode, d.mode(), kind);
     }
 
-    private static RecommendationEvent recommendation(String kind, boolean requiresApproval, RecommendationState state) {
-        return new RecommendationEvent(kind + ":db:public.t", "db", "db", "public.t", kind, state, Instant.now(),
-                Map.of(), null, null, Risk.LOW, requiresApproval, null);
+    private static Trigger recommendation(String kind, boolean requiresApproval, RecommendationState state) {
+        return Trigger.of("e-" + kind, new RecommendationEvent(kind + ":db:public.t", "db", "db", "public.t", kind, state, Instant.now(),
+                Map.of(), null, null, Risk.LOW, requiresApproval, null));
     }
 
     @Test
@@ -95,8 +95,8 @@ class PolicyDeciderTest {
         assertEquals(mode, d.mode(), rule + " at " + severity);
     }
 
-    private static AnomalyEvent event(String rule, Severity severity, AnomalyState state) {
-        return new AnomalyEvent(rule + ":demo:public.t", "demo", rule, "public.t", severity, state, 1, Instant.now(), null,
-                Map.of(), "vacuum", null);
+    private static Trigger event(String rule, Severity severity, AnomalyState state) {
+        return Trigger.of("e-" + rule, new AnomalyEvent(rule + ":demo:public.t", "demo", rule, "public.t", severity, state, 1, Instant.now(), null,
+                Map.of(), "vacuum", null));
     }
 }
