@@ -70,15 +70,10 @@ class ManagedDatabasesTest {
         return MappedSettings.of(Map.of("autopilot.databases.orders.url", url), ManagedDatabasesConfig.class);
     }
 
+    /** The messages of {@code t} and its causes: none may hold the secret. */
     private static String messages(Throwable t) {
-        StringBuilder b = new StringBuilder();
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            b.append(c.getMessage()).append(" | ");
-            for (Throwable s : c.getSuppressed()) {
-                b.append(messages(s));
-            }
-        }
-        return b.toString();
+        return java.util.stream.Stream.iterate(t, java.util.Objects::nonNull, Throwable::getCause)
+                .map(Throwable::getMessage).collect(java.util.stream.Collectors.joining(" | "));
     }
 
     private static void assertError(ManagedDatabasesConfig.Database db, String expected) {

@@ -20,7 +20,8 @@ public final class MappedSettings {
                 .withSources(new MapBackedConfigSource("test", settings) {
                 })
                 .addDiscoveredConverters() // the DatabaseUrl converter, registered as Quarkus finds it
-                .addDiscoveredInterceptors() // DatabaseUrlSettings, likewise
+                .addDefaultInterceptors() // profiles and ${expressions}, as in the services
+                .addDiscoveredInterceptors() // DatabaseUrlSettings, as Quarkus finds it
                 .withConverter(Duration.class, 100, new DurationConverter())
                 .withValidateUnknown(false);
         for (Class<?> m : mappings) {

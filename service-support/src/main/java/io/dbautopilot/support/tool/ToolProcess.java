@@ -41,6 +41,8 @@ public record ToolProcess(List<String> command, Map<String, String> env, Optiona
     public static final int MAX_LINE = 8192;
 
     private static final long POLL_MS = 100;
+    /** The stop signal is asked every this many polls (every 500 ms). */
+    private static final long STOP_EVERY = 5;
 
     public ToolProcess {
         if (command.isEmpty()) {
@@ -152,8 +154,10 @@ public record ToolProcess(List<String> command, Map<String, String> env, Optiona
         boolean stopped = false;
         boolean timedOut = false;
         try {
+            long polls = 0;
             while (!p.waitFor(POLL_MS, TimeUnit.MILLISECONDS)) {
-                if (stop.getAsBoolean()) {
+                // the stop signal may cost a query (an operator's cancel is read from the state database)
+                if (++polls % STOP_EVERY == 0 && stop.getAsBoolean()) {
                     stopped = true;
                 } else if (!Instant.now().isBefore(deadline)) {
                     timedOut = true;

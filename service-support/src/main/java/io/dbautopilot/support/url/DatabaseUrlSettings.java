@@ -3,6 +3,7 @@ package io.dbautopilot.support.url;
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
+import io.smallrye.config.Priorities;
 import jakarta.annotation.Priority;
 
 import java.util.Locale;
@@ -18,8 +19,8 @@ import java.util.regex.Pattern;
 @Priority(DatabaseUrlSettings.PRIORITY)
 public class DatabaseUrlSettings implements ConfigSourceInterceptor {
 
-    /** Runs after the sources and expression expansion have produced the value. */
-    public static final int PRIORITY = 100;
+    /** Outside the profile and expression interceptors, so it sees the final value ({@code ${host}} expanded). */
+    public static final int PRIORITY = Priorities.APPLICATION;
 
     private static final Pattern DATABASE_URL = Pattern.compile(
             "(jdbc:)?(postgresql|postgres|mysql|mariadb|sqlite|redis|rediss)://.*", Pattern.DOTALL);

@@ -29,6 +29,12 @@ class DatabaseUrlSettingsTest {
     void aBadUrlInsideAMapIsNamedWithoutItsValue() {
         assertEquals("orders", config(Map.of("autopilot.targets.a.url", "postgres://h/orders"))
                 .getConfigMapping(Targets.class).targets().get("a").url().database());
+        assertEquals("db.example:6543", config(Map.of("autopilot.targets.a.url", "postgresql://${pg.host}:${pg.port}/d",
+                "pg.host", "db.example", "pg.port", "6543")).getConfigMapping(Targets.class).targets().get("a").url().hostPort(),
+                "checked after expressions are expanded");
+        assertEquals("d", config(Map.of("%test.autopilot.targets.a.url", "postgresql://h/d", "smallrye.config.profile", "test",
+                "autopilot.targets.a.url", "not-used")).getConfigMapping(Targets.class).targets().get("a").url().database(),
+                "checked after the profile is applied");
 
         String secret = messages(assertThrows(Exception.class,
                 () -> config(Map.of("autopilot.targets.a.url", "postgresql://h/d?password=s3cr3t-pw"))));
@@ -54,6 +60,7 @@ class DatabaseUrlSettingsTest {
                 .withSources(new MapBackedConfigSource("test", settings) {
                 })
                 .addDiscoveredConverters()
+                .addDefaultInterceptors() // profiles and ${expressions}, as in the services
                 .addDiscoveredInterceptors()
                 .withMapping(Targets.class)
                 .withValidateUnknown(false)
