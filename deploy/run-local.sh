@@ -3,7 +3,8 @@
 # and a demo target) and both services. Builds what it needs first. Ctrl-C stops everything and cleans up.
 #   deploy/run-local.sh            run until Ctrl-C / SIGTERM
 #   deploy/run-local.sh --check    start, wait until both services are UP, stop, exit 0 (smoke test)
-# Environment: PERFORMANCE_PORT (8085), AUTOMATION_PORT (8086), PG_BIN (dir with initdb/pg_ctl),
+# Environment: PERFORMANCE_PORT (8085), AUTOMATION_PORT (8086), AUTOPILOT_TOOLS_DIRECTORY (dir with initdb/pg_ctl
+#              and the other PostgreSQL tools; PG_BIN is its deprecated alias),
 #              SKIP_BUILD=1 (use what is already built).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,14 +16,12 @@ java_major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.s
 [ "${java_major:-0}" -ge 17 ] 2>/dev/null || missing "Java 17 or newer is required; 'java' is version ${java_major:-unknown}. Install openjdk-17-jdk-headless or point JAVA_HOME/PATH at a newer JDK."
 
 pg_found=""
-if [ -n "${PG_BIN:-}" ]; then
-  [ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg_ctl" ] && pg_found="$PG_BIN"
-else
-  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r) $(command -v initdb >/dev/null 2>&1 && dirname "$(command -v initdb)"); do
-    if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then pg_found="$d"; break; fi
-  done
-fi
-[ -n "$pg_found" ] || missing "PostgreSQL server binaries (initdb, pg_ctl) were not found. Install them (Debian/Ubuntu: sudo apt-get install -y postgresql; Fedora: sudo dnf install postgresql-server) or set PG_BIN to the directory that holds initdb and pg_ctl."
+tools_dir="${AUTOPILOT_TOOLS_DIRECTORY:-${PG_BIN:-}}"
+# the same order as the services' lookup (ExternalTools): the tools directory, the newest /usr/lib/postgresql, the PATH
+for d in ${tools_dir:+"$tools_dir"} $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r) $(command -v initdb >/dev/null 2>&1 && dirname "$(command -v initdb)"); do
+  if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then pg_found="$d"; break; fi
+done
+[ -n "$pg_found" ] || missing "PostgreSQL server binaries (initdb, pg_ctl) were not found. Install them (Debian/Ubuntu: sudo apt-get install -y postgresql; Fedora: sudo dnf install postgresql-server) or set AUTOPILOT_TOOLS_DIRECTORY to the directory that holds initdb and pg_ctl."
 if [ "$(id -u)" = 0 ] && ! id -u postgres >/dev/null 2>&1; then
   missing "Running as root, but there is no 'postgres' OS user to run initdb as (initdb refuses root). Install the PostgreSQL server package (it creates the user) or: useradd --system postgres"
 fi

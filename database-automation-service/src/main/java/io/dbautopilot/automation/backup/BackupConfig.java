@@ -8,20 +8,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Backups, verification, retention, schedules and restore drills ({@code autopilot.backup.*}). */
+/**
+ * Backups, verification, retention, schedules and restore drills ({@code autopilot.backup.*}); the tools are found
+ * through {@code autopilot.tools.directory}.
+ */
 @ConfigMapping(prefix = "autopilot.backup")
 public interface BackupConfig {
 
     /** Root directory of backups and pgBackRest repositories; one sub-directory per database id (env {@code AUTOPILOT_BACKUP_DIRECTORY}). */
     @WithDefault("/var/lib/db-autopilot/backups")
     String directory();
-
-    /** Directory of the PostgreSQL client tools (pg_basebackup, pg_dump…); default: newest /usr/lib/postgresql/N/bin, then the PATH. */
-    Optional<String> pgBin();
-
-    /** The pgBackRest executable (env {@code AUTOPILOT_BACKUP_PGBACKREST}). */
-    @WithDefault("pgbackrest")
-    String pgbackrest();
 
     /**
      * OS user that owns the database clusters: pgBackRest, restores and scratch clusters run as this user (via runuser)

@@ -3,9 +3,12 @@ package io.dbautopilot.automation.backup;
 import io.dbautopilot.automation.operation.ExecutionContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Blocking Java API of the backup capability for other capabilities (e.g. a backup before a schema migration):
@@ -58,18 +61,34 @@ public class BackupService {
     public Backup backupNow(ExecutionContext ctx, String databaseId, BackupType type, EngineKind engine, String reason) {
         Instant deadline = Instant.now().plus(ctx == null ? config.timeBudget() : ctx.remainingBudget());
         UUID operationId = ctx == null ? null : ctx.operation().id();
+        return backupNow(databaseId, type, engine, reason, operationId, details -> {
+            if (ctx != null) {
+                ctx.progress("backup " + details.get("percent") + "% done", details);
+            }
+        }, () -> ctx != null && ctx.stopRequested(), deadline);
+    }
+
+    /**
+     * Like {@link #backupNow(String, BackupType, EngineKind, String)} with a stop signal and a time limit of its own
+     * (e.g. the pre-migration backup's {@code autopilot.migrations.backup.timeout}).
+     */
+    public Backup backupNow(String databaseId, BackupType type, EngineKind engine, String reason, BooleanSupplier stop,
+                            Duration timeout) {
+        return backupNow(databaseId, type, engine, reason, null, details -> { }, stop, Instant.now().plus(timeout));
+    }
+
+    private Backup backupNow(String databaseId, BackupType type, EngineKind engine, String reason, UUID operationId,
+                             Consumer<Map<String, Object>> progress, BooleanSupplier stop, Instant deadline) {
         try {
             return runner.backup(databaseId, type, engine, reason, operationId, new BackupRunner.Watch() {
                 @Override
                 public void progress(Map<String, Object> details) {
-                    if (ctx != null) {
-                        ctx.progress("backup " + details.get("percent") + "% done", details);
-                    }
+                    progress.accept(details);
                 }
 
                 @Override
                 public boolean stop() {
-                    return ctx != null && ctx.stopRequested();
+                    return stop.getAsBoolean();
                 }
 
                 @Override

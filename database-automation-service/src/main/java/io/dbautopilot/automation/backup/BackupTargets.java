@@ -4,9 +4,9 @@ import io.dbautopilot.automation.backup.engine.BackupEngine;
 import io.dbautopilot.automation.backup.engine.BackupTarget;
 import io.dbautopilot.automation.database.ManagedDatabases;
 import io.dbautopilot.automation.database.ManagedDatabasesConfig;
+import io.dbautopilot.support.url.DatabaseUrl;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -42,15 +42,14 @@ public class BackupTargets {
             throw new BackupEngine.BackupFailure("'" + id + "' is not a managed database (autopilot.databases." + id + ".url)");
         }
         ManagedDatabasesConfig.Database db = databases.settings(id);
-        URI uri = uri(db);
+        DatabaseUrl url = db.url();
         try (Connection c = databases.connect(id, "backup"); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("""
                      SELECT current_setting('server_version_num')::int, current_setting('data_directory', true),
                             split_part(current_setting('unix_socket_directories'), ',', 1),
                             current_setting('archive_mode'), current_setting('archive_command')""")) {
             rs.next();
-            return target(id, uri.getHost(), port(uri), uri.getPath().substring(1), db.username(), db.password(),
-                    rs.getInt(1), settings(id).flatMap(BackupConfig.Database::dataDirectory).orElse(rs.getString(2)),
+            return target(id, url.host(), url.port(), url.database(), db.username(), db.password(), rs.getInt(1), settings(id).flatMap(BackupConfig.Database::dataDirectory).orElse(rs.getString(2)),
                     rs.getString(3).trim(), rs.getString(4), rs.getString(5));
         } catch (SQLException e) {
             throw new BackupEngine.BackupFailure("cannot reach '" + id + "' to back it up: " + e.getMessage(), e);
@@ -70,8 +69,7 @@ public class BackupTargets {
                     settings(id).flatMap(BackupConfig.Database::dataDirectory).orElse(null), null, null, null);
         }
         ManagedDatabasesConfig.Database db = databases.settings(id);
-        URI uri = uri(db);
-        return target(id, uri.getHost(), port(uri), uri.getPath().substring(1), db.username(), db.password(), 0,
+        return target(id, db.url().host(), db.url().port(), db.url().database(), db.username(), db.password(), 0,
                 settings(id).flatMap(BackupConfig.Database::dataDirectory).orElse(null), null, null, null);
     }
 
@@ -88,14 +86,6 @@ public class BackupTargets {
                 s.map(BackupConfig.Database::retentionFull).orElse(2),
                 s.flatMap(BackupConfig.Database::retentionAge).map(d -> Math.max(1, ceilDays(d))),
                 () -> databases.connect(id, "backup"));
-    }
-
-    private static URI uri(ManagedDatabasesConfig.Database db) {
-        return URI.create(db.url().startsWith("jdbc:") ? db.url().substring(5) : db.url());
-    }
-
-    private static int port(URI uri) {
-        return uri.getPort() > 0 ? uri.getPort() : 5432;
     }
 
     /**

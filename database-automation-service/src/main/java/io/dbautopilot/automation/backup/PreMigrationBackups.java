@@ -1,13 +1,16 @@
 package io.dbautopilot.automation.backup;
 
+import io.dbautopilot.automation.migration.MigrationsConfig;
 import io.dbautopilot.automation.migration.PgDumpPreMigrationBackup;
 import io.dbautopilot.automation.migration.PreMigrationBackup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Pre-migration backups through the backup capability: a logical {@code pg_dump} of the database, verified and kept
@@ -22,21 +25,33 @@ public class PreMigrationBackups implements PreMigrationBackup {
 
     private final BackupService backups;
     private final PgDumpPreMigrationBackup fallback;
+    private final MigrationsConfig config;
 
-    public PreMigrationBackups(BackupService backups, PgDumpPreMigrationBackup fallback) {
+    public PreMigrationBackups(BackupService backups, PgDumpPreMigrationBackup fallback, MigrationsConfig config) {
         this.backups = backups;
         this.fallback = fallback;
+        this.config = config;
     }
 
     @Override
-    public Backup backup(String databaseId, String label) throws BackupFailedException {
+    public Backup backup(String databaseId, String label, BooleanSupplier stop) throws BackupFailedException {
         io.dbautopilot.automation.backup.Backup b;
+        BooleanSupplier stopped = () -> stop.getAsBoolean() || Thread.currentThread().isInterrupted();
+        Instant giveUp = Instant.now().plus(config.backupTimeout());
         try {
-            b = backups.backupNow(databaseId, BackupType.LOGICAL, EngineKind.PG_DUMP, "before migration: " + label);
+            b = backups.backupNow(databaseId, BackupType.LOGICAL, EngineKind.PG_DUMP, "before migration: " + label,
+                    stopped, config.backupTimeout());
         } catch (BackupService.BackupException e) {
+            if (stopped.getAsBoolean()) {
+                throw new BackupFailedException("pre-migration backup of " + databaseId + " cancelled: " + e.getMessage());
+            }
+            if (!Instant.now().isBefore(giveUp)) { // the fallback would not finish in time either
+                throw new BackupFailedException("pre-migration backup of " + databaseId + " timed out after "
+                        + config.backupTimeout().toSeconds() + "s (autopilot.migrations.backup.timeout): " + e.getMessage());
+            }
             LOG.warnf("Pre-migration backup of %s through the backup capability failed (%s); taking the migration's own pg_dump",
                     databaseId, e.getMessage());
-            Backup own = fallback.backup(databaseId, label);
+            Backup own = fallback.backup(databaseId, label, stop);
             Map<String, Object> details = new LinkedHashMap<>(own.details());
             details.put("catalog_backup_failed", e.getMessage());
             return new Backup(own.method(), own.location(), own.sizeBytes(), details);

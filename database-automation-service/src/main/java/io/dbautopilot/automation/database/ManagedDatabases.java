@@ -2,12 +2,12 @@ package io.dbautopilot.automation.database;
 
 import io.dbautopilot.automation.maintenance.MaintenanceSchedule;
 import io.dbautopilot.support.window.RecurringWindow;
+import io.dbautopilot.support.url.DatabaseUrl;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -91,19 +91,12 @@ public class ManagedDatabases {
         }
     }
 
-    static String jdbcUrl(String setting, String url) {
-        String raw = url.startsWith("jdbc:") ? url.substring(5) : url;
-        try {
-            URI uri = URI.create(raw);
-            if (!"postgresql".equals(uri.getScheme()) || uri.getHost() == null || uri.getPath() == null
-                    || uri.getPath().length() < 2) {
-                throw new IllegalArgumentException("missing scheme, host or database");
-            }
-            return "jdbc:" + raw;
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(setting + " is not a valid PostgreSQL URI (expected "
-                    + "postgresql://host:port/database): " + url, e);
+    static String jdbcUrl(String setting, DatabaseUrl url) {
+        if (!url.isPostgres()) {
+            throw new IllegalArgumentException(setting + " must be a PostgreSQL URL (postgresql://host:port/database), "
+                    + "not " + url.engine() + ": this service manages PostgreSQL databases");
         }
+        return url.jdbcUrl();
     }
 
     /** Whether a database id is configured. */

@@ -1,5 +1,6 @@
 package io.dbautopilot.automation.database;
 
+import io.dbautopilot.support.url.DatabaseUrl;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -19,8 +20,11 @@ public interface ManagedDatabasesConfig {
     /** One managed PostgreSQL database. */
     interface Database {
 
-        /** Connection URI, {@code postgresql://host:port/database} (a {@code jdbc:} prefix is accepted). */
-        String url();
+        /**
+         * Where the database is, {@code postgresql://host:port/database[?sslmode=…]} (a {@code jdbc:} prefix is
+         * accepted; credentials inside are refused: they go in {@code username} / {@code password}).
+         */
+        DatabaseUrl url();
 
         /** User to connect as; reference an environment variable, e.g. {@code ${ORDERS_DB_USER}}. */
         Optional<String> username();

@@ -1,6 +1,7 @@
 package io.dbautopilot.automation.migration;
 
 import io.dbautopilot.automation.database.ManagedDatabases;
+import io.dbautopilot.support.url.DatabaseUrl;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +13,7 @@ import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.net.URI;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -157,11 +158,8 @@ public class MigrationFlyway {
      * ids pointing at the same database share one lock.
      */
     public String lockKey(String id) {
-        String url = databases.settings(id).url();
-        String raw = url.startsWith("jdbc:") ? url.substring(5) : url;
-        URI uri = URI.create(raw);
-        int port = uri.getPort() < 0 ? 5432 : uri.getPort();
-        return uri.getHost().toLowerCase() + ":" + port + uri.getPath();
+        DatabaseUrl url = databases.settings(id).url();
+        return url.host().toLowerCase(java.util.Locale.ROOT) + ":" + url.port() + "/" + url.database();
     }
 
     /** The location as configured, for messages. */

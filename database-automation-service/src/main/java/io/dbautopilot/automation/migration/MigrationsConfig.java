@@ -33,10 +33,12 @@ public interface MigrationsConfig {
     String backupDirectory();
 
     /**
-     * Directory holding {@code pg_dump} and {@code pg_restore} (env {@code AUTOPILOT_MIGRATIONS_PG_BIN}); default: the
-     * {@code PG_BIN} environment variable, then the newest {@code /usr/lib/postgresql/<n>/bin}, then the PATH.
+     * Time limit of the pre-migration {@code pg_dump} (and of its {@code pg_restore --list} check); the dump is killed
+     * when it is spent and the migration does not run (env {@code AUTOPILOT_MIGRATIONS_BACKUP_TIMEOUT}).
      */
-    Optional<String> pgBin();
+    @WithName("backup.timeout")
+    @WithDefault("1h")
+    Duration backupTimeout();
 
     /** How long a runner waits for another runner's lease on the same database (env {@code AUTOPILOT_MIGRATIONS_LOCK_WAIT}). */
     @WithDefault("10m")

@@ -2,15 +2,21 @@ package io.dbautopilot.automation.migration;
 
 import io.dbautopilot.automation.database.ManagedDatabases;
 import io.dbautopilot.automation.database.ManagedDatabasesConfig;
+import io.dbautopilot.support.tool.ExternalTools;
+import io.dbautopilot.support.tool.ToolNotFoundException;
+import io.dbautopilot.support.tool.ToolProcess;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -18,41 +24,49 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The default pre-migration backup: {@code pg_dump --format=custom} of the database into
  * {@code autopilot.migrations.backup.directory}, verified by reading its table of contents with
- * {@code pg_restore --list}. Restore it with {@code pg_restore -d <new database> <file>}.
+ * {@code pg_restore --list}, within {@code autopilot.migrations.backup.timeout}. A dump that times out or is cancelled
+ * is killed with its server session and its partial file removed. Restore it with
+ * {@code pg_restore -d <new database> <file>}.
  */
 @DefaultBean
 @ApplicationScoped
 public class PgDumpPreMigrationBackup implements PreMigrationBackup {
+
+    /** application_name prefix of the dump's session (followed by a per-run token), so it can be found and ended. */
+    public static final String APPLICATION_NAME = ManagedDatabases.APPLICATION_NAME + " pre-migration-dump";
 
     private static final Logger LOG = Logger.getLogger(PgDumpPreMigrationBackup.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final ManagedDatabases databases;
     private final MigrationsConfig config;
-    private final PgTools tools;
+    private final ExternalTools tools;
 
-    public PgDumpPreMigrationBackup(ManagedDatabases databases, MigrationsConfig config, PgTools tools) {
+    public PgDumpPreMigrationBackup(ManagedDatabases databases, MigrationsConfig config, ExternalTools tools) {
         this.databases = databases;
         this.config = config;
         this.tools = tools;
     }
 
     @Override
-    public Backup backup(String databaseId, String label) throws BackupFailedException {
-        Path pgDump = tools.find("pg_dump").orElseThrow(() -> new BackupFailedException(
-                "pg_dump not found in " + tools.searched("pg_dump") + "; or disable the pre-migration backup with "
-                        + "autopilot.migrations.backup.enabled=false"));
-        Path pgRestore = tools.find("pg_restore").orElseThrow(() -> new BackupFailedException(
-                "pg_restore (to verify the dump) not found in " + tools.searched("pg_restore")));
+    public Backup backup(String databaseId, String label, BooleanSupplier stop) throws BackupFailedException {
+        Path pgDump;
+        Path pgRestore;
+        try {
+            pgDump = tools.require("pg_dump");
+            pgRestore = tools.require("pg_restore");
+        } catch (ToolNotFoundException e) {
+            throw new BackupFailedException(e.getMessage() + "; or disable the pre-migration backup with "
+                    + "autopilot.migrations.backup.enabled=false");
+        }
         ManagedDatabasesConfig.Database db = databases.settings(databaseId);
-        String raw = db.url().startsWith("jdbc:") ? db.url().substring(5) : db.url();
-        URI uri = URI.create(raw);
-        String dbName = uri.getPath().substring(1);
         Path dir = Path.of(config.backupDirectory(), databaseId.replaceAll("[^A-Za-z0-9_.-]", "_")).toAbsolutePath();
         Path file = dir.resolve(STAMP.format(Instant.now()) + "-" + label.replaceAll("[^A-Za-z0-9_.-]", "_") + ".dump");
         try {
@@ -60,13 +74,36 @@ public class PgDumpPreMigrationBackup implements PreMigrationBackup {
         } catch (IOException e) {
             throw new BackupFailedException("cannot create " + dir + " (autopilot.migrations.backup.directory): " + e.getMessage());
         }
+        String applicationName = APPLICATION_NAME + " " + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> env = new LinkedHashMap<>();
+        db.password().ifPresent(p -> env.put("PGPASSWORD", p));
+        env.put("PGCONNECT_TIMEOUT", "10");
+        env.put("PGAPPNAME", applicationName);
+        db.url().params().forEach((k, v) -> {
+            if (k.equals("sslmode") && v != null) {
+                env.put("PGSSLMODE", v);
+            }
+        });
         List<String> cmd = new ArrayList<>(List.of(pgDump.toString(), "--format=custom", "--no-password",
-                "--host=" + uri.getHost(), "--port=" + (uri.getPort() < 0 ? 5432 : uri.getPort()),
-                "--file=" + file, "--dbname=" + dbName));
+                "--host=" + db.url().host(), "--port=" + db.url().port(), "--file=" + file, "--dbname=" + db.url().database()));
         db.username().ifPresent(u -> cmd.add("--username=" + u));
-        String dumpOut = run(cmd, db, "pg_dump of " + databaseId);
-        String list = run(List.of(pgRestore.toString(), "--list", file.toString()), db, "pg_restore --list of " + file);
-        long entries = list.lines().filter(l -> !l.startsWith(";") && !l.isBlank()).count();
+        Instant deadline = Instant.now().plus(config.backupTimeout());
+        BooleanSupplier stopped = () -> stop.getAsBoolean() || Thread.currentThread().isInterrupted();
+
+        ToolProcess.Result dump = run(new ToolProcess(cmd, env, java.util.Optional.empty(), null), line -> { },
+                stopped, deadline, "pg_dump of " + databaseId);
+        if (!dump.ok()) {
+            endSession(databaseId, applicationName);
+            deletePartial(file);
+            throw new BackupFailedException(failure(dump, "pg_dump of " + databaseId + " (" + db.url() + ")"));
+        }
+        AtomicLong entries = new AtomicLong();
+        ToolProcess.Result list = run(new ToolProcess(List.of(pgRestore.toString(), "--list", file.toString()), Map.of(),
+                java.util.Optional.empty(), null), l -> entries.addAndGet(l.startsWith(";") || l.isBlank() ? 0 : 1),
+                stopped, deadline, "pg_restore --list of " + file);
+        if (!list.ok()) {
+            throw new BackupFailedException(failure(list, "pg_restore --list of " + file));
+        }
         long size;
         try {
             size = Files.size(file);
@@ -76,37 +113,70 @@ public class PgDumpPreMigrationBackup implements PreMigrationBackup {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("format", "custom");
         details.put("verified_by", "pg_restore --list");
-        details.put("toc_entries", entries);
+        details.put("toc_entries", entries.get());
         details.put("restore_with", "pg_restore --dbname=<new database> " + file);
-        if (!dumpOut.isBlank()) {
-            details.put("pg_dump_output", dumpOut.strip());
+        if (!dump.output().isBlank()) {
+            details.put("pg_dump_output", dump.output().strip());
         }
-        LOG.infof("Pre-migration backup of %s: %s (%d bytes, %d entries)", databaseId, file, size, entries);
+        LOG.infof("Pre-migration backup of %s: %s (%d bytes, %d entries)", databaseId, file, size, entries.get());
         return new Backup("pg_dump", file.toString(), size, details);
     }
 
-    private static String run(List<String> cmd, ManagedDatabasesConfig.Database db, String what) throws BackupFailedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        db.password().ifPresent(p -> pb.environment().put("PGPASSWORD", p));
-        pb.environment().put("PGCONNECT_TIMEOUT", "10");
+    private static ToolProcess.Result run(ToolProcess tool, java.util.function.Consumer<String> lines, BooleanSupplier stop,
+                                          Instant deadline, String what) throws BackupFailedException {
         try {
-            Process p = pb.start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(1, TimeUnit.HOURS)) {
-                p.destroyForcibly();
-                throw new BackupFailedException(what + " did not finish within an hour");
-            }
-            String text = new String(out, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new BackupFailedException(what + " failed (exit " + p.exitValue() + "): " + text.strip());
-            }
-            return text;
+            return tool.run(lines, stop, deadline);
         } catch (IOException e) {
             throw new BackupFailedException(what + " could not start: " + e.getMessage());
+        }
+    }
+
+    private static String failure(ToolProcess.Result r, String what) {
+        return what + ": " + r.failure() + (r.timedOut() ? " (autopilot.migrations.backup.timeout)" : "");
+    }
+
+    /**
+     * Ends the killed dump's server session: a backend waiting for a lock does not notice that its client is gone
+     * until the lock comes free, and would hold its place in the lock queue until then.
+     */
+    private void endSession(String databaseId, String applicationName) {
+        boolean interrupted = Thread.interrupted(); // a cancel by interrupt still cleans up
+        Instant giveUp = Instant.now().plus(Duration.ofSeconds(10));
+        try (Connection c = databases.connect(databaseId, "pre-migration-dump cleanup");
+             PreparedStatement st = c.prepareStatement("SELECT count(*), count(pg_terminate_backend(pid)) "
+                     + "FROM pg_stat_activity WHERE application_name = ? AND pid <> pg_backend_pid()")) {
+            st.setString(1, applicationName);
+            while (true) {
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        return;
+                    }
+                }
+                if (Instant.now().isAfter(giveUp)) {
+                    LOG.warnf("The killed pre-migration dump's session on %s (application_name '%s') did not end within 10 s",
+                            databaseId, applicationName);
+                    return;
+                }
+                Thread.sleep(100);
+            }
+        } catch (SQLException e) {
+            LOG.warnf("Cannot end the killed pre-migration dump's session on %s (application_name '%s'): %s",
+                    databaseId, applicationName, e.getMessage());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackupFailedException(what + " interrupted");
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void deletePartial(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warnf("Cannot remove the partial dump %s: %s", file, e.getMessage());
         }
     }
 }

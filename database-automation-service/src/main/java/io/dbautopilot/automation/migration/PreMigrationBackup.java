@@ -1,6 +1,7 @@
 package io.dbautopilot.automation.migration;
 
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Takes a backup of a managed database right before migrations are applied; the migration run records what it
@@ -20,8 +21,17 @@ public interface PreMigrationBackup {
     record Backup(String method, String location, long sizeBytes, Map<String, Object> details) {
     }
 
-    /** Backs the database up; throws {@link BackupFailedException} saying why when it cannot. */
-    Backup backup(String databaseId, String label) throws BackupFailedException;
+    /**
+     * Backs the database up within {@code autopilot.migrations.backup.timeout}, stopping (and killing the dump) as soon
+     * as {@code stop} answers true or the calling thread is interrupted; throws {@link BackupFailedException} saying
+     * why when it cannot.
+     */
+    Backup backup(String databaseId, String label, BooleanSupplier stop) throws BackupFailedException;
+
+    /** {@link #backup(String, String, BooleanSupplier)} stopped only by its timeout or an interrupt. */
+    default Backup backup(String databaseId, String label) throws BackupFailedException {
+        return backup(databaseId, label, () -> false);
+    }
 
     /** A backup could not be taken or verified; the migration does not run. */
     class BackupFailedException extends Exception {

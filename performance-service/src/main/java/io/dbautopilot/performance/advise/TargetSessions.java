@@ -1,5 +1,6 @@
 package io.dbautopilot.performance.advise;
 
+import io.dbautopilot.performance.collect.TargetConnections;
 import io.dbautopilot.performance.collect.TargetRuntime;
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -66,8 +67,8 @@ public class TargetSessions {
     }
 
     private static Connection open(TargetRuntime target, String database) throws SQLException {
-        String url = target.config().url().startsWith("jdbc:") ? target.config().url().substring(5) : target.config().url();
-        PgConnectOptions options = PgConnectOptions.fromUri(url); // validated at start-up by the collector
+        PgConnectOptions options = TargetConnections.connectOptions("autopilot.targets." + target.id() + ".url",
+                target.config().url()); // validated at start-up by the collector
         Properties props = new Properties();
         String user = target.config().username().orElse(options.getUser());
         String password = target.config().password().orElse(options.getPassword());

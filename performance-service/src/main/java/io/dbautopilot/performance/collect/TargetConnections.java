@@ -6,7 +6,9 @@ import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.dbautopilot.support.url.DatabaseUrl;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.PoolOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -74,16 +76,9 @@ public class TargetConnections {
         return PgBuilder.pool().with(poolOptions).connectingTo(connectOptions).using(vertx).build();
     }
 
-    /** Parses and completes the connect options for a target; fails naming the setting when the URL is bad. */
+    /** The connect options of a target, built from its URL's parts; fails naming the setting when it is not PostgreSQL. */
     static PgConnectOptions connectOptions(String targetId, TargetsConfig.Target target) {
-        String url = target.url().startsWith("jdbc:") ? target.url().substring(5) : target.url();
-        PgConnectOptions options;
-        try {
-            options = PgConnectOptions.fromUri(url);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("autopilot.targets." + targetId + ".url is not a valid PostgreSQL URI "
-                    + "(expected postgresql://host:port/database): " + target.url(), e);
-        }
+        PgConnectOptions options = connectOptions("autopilot.targets." + targetId + ".url", target.url());
         target.username().ifPresent(options::setUser);
         target.password().ifPresent(options::setPassword);
         long timeoutMs = target.queryTimeout().toMillis();
@@ -92,6 +87,31 @@ public class TargetConnections {
         options.addProperty("lock_timeout", Long.toString(Math.min(timeoutMs, 1000)));
         options.setConnectTimeout((int) Math.max(1000, timeoutMs));
         options.setReconnectAttempts(0);
+        return options;
+    }
+
+    /**
+     * Connect options for a PostgreSQL {@link DatabaseUrl}: host, port, database, {@code sslmode}, and its other
+     * parameters as start-up properties; {@code setting} names it in the error when the URL is not PostgreSQL.
+     */
+    public static PgConnectOptions connectOptions(String setting, DatabaseUrl url) {
+        if (!url.isPostgres()) {
+            throw new IllegalArgumentException(setting + " must be a PostgreSQL URL (postgresql://host:port/database), "
+                    + "not " + url.engine());
+        }
+        PgConnectOptions options = new PgConnectOptions().setHost(url.host()).setPort(url.port()).setDatabase(url.database());
+        url.params().forEach((k, v) -> {
+            if (k.equals("sslmode")) {
+                try {
+                    options.setSslMode(SslMode.of(v));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(setting + ": sslmode must be one of disable, allow, prefer, "
+                            + "require, verify-ca, verify-full", e);
+                }
+            } else if (v != null) {
+                options.addProperty(k, v);
+            }
+        });
         return options;
     }
 

@@ -1,5 +1,6 @@
 package io.dbautopilot.performance.collect;
 
+import io.dbautopilot.support.url.DatabaseUrl;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -21,8 +22,11 @@ public interface TargetsConfig {
     /** One monitored PostgreSQL server. */
     interface Target {
 
-        /** Connection URI, {@code postgresql://host:port/database} (a {@code jdbc:} prefix is accepted). */
-        String url();
+        /**
+         * Where the server is, {@code postgresql://host:port/database[?sslmode=…]} (a {@code jdbc:} prefix is accepted;
+         * credentials inside are refused: they go in {@code username} / {@code password}).
+         */
+        DatabaseUrl url();
 
         /** User to connect as; may reference an environment variable, e.g. {@code ${ORDERS_DB_USER}}. */
         Optional<String> username();

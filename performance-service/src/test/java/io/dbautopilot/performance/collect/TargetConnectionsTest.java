@@ -14,12 +14,17 @@ class TargetConnectionsTest {
     void aBadTargetUrlFailsNamingTheSetting() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TargetConnections.connectOptions("orders-db", target("mysql://db:3306/orders")));
-        assertTrue(e.getMessage().startsWith("autopilot.targets.orders-db.url is not a valid PostgreSQL URI"), e.getMessage());
+        assertEquals("autopilot.targets.orders-db.url must be a PostgreSQL URL (postgresql://host:port/database), not mysql",
+                e.getMessage());
+        IllegalArgumentException ssl = assertThrows(IllegalArgumentException.class,
+                () -> TargetConnections.connectOptions("orders-db", target("postgresql://db:5432/orders?sslmode=sometimes")));
+        assertTrue(ssl.getMessage().startsWith("autopilot.targets.orders-db.url: sslmode must be one of"), ssl.getMessage());
     }
 
     @Test
     void connectionsCarryTimeoutsApplicationNameAndCredentials() {
-        PgConnectOptions options = TargetConnections.connectOptions("orders-db", target("jdbc:postgresql://db1:6543/orders"));
+        PgConnectOptions options = TargetConnections.connectOptions("orders-db",
+                target("jdbc:postgresql://db1:6543/orders?sslmode=require&search_path=app"));
         assertEquals("db1", options.getHost());
         assertEquals(6543, options.getPort());
         assertEquals("orders", options.getDatabase());
@@ -28,6 +33,8 @@ class TargetConnectionsTest {
         assertEquals("5000", options.getProperties().get("statement_timeout"));
         assertEquals("1000", options.getProperties().get("lock_timeout"));
         assertEquals(TargetConnections.APPLICATION_NAME, options.getProperties().get("application_name"));
+        assertEquals(io.vertx.pgclient.SslMode.REQUIRE, options.getSslMode());
+        assertEquals("app", options.getProperties().get("search_path"));
     }
 
     private static TargetsConfig.Target target(String url) {

@@ -1,5 +1,6 @@
 package io.dbautopilot.automation.backup.engine;
 
+import io.dbautopilot.support.tool.ToolProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbautopilot.automation.backup.Backup;

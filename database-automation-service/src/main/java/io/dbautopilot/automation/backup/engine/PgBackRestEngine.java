@@ -1,5 +1,6 @@
 package io.dbautopilot.automation.backup.engine;
 
+import io.dbautopilot.support.tool.ToolProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbautopilot.automation.backup.Backup;
@@ -133,12 +134,12 @@ public class PgBackRestEngine implements BackupEngine {
 
     @Override
     public Verification verify(BackupTarget t, Backup backup) throws BackupFailure {
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>()); // all of it: the tail is bounded
         ToolProcess.Result r = run(t, List.of("--output=text", "--verbose", "--log-level-console=warn", "verify"),
-                l -> { }, () -> false, Instant.now().plus(SHORT));
+                lines::add, () -> false, Instant.now().plus(SHORT));
         if (r.exitCode() != 0) {
             throw new BackupFailure("pgbackrest verify exited with " + r.exitCode() + ": " + r.output());
         }
-        List<String> lines = r.tail();
         for (int i = 0; i < lines.size(); i++) {
             Matcher m = VERIFY_LINE.matcher(lines.get(i).trim());
             if (m.matches() && m.group(1).equals(backup.label())) {
@@ -263,13 +264,14 @@ public class PgBackRestEngine implements BackupEngine {
     }
 
     private JsonNode info(BackupTarget t) throws BackupFailure {
+        StringBuffer out = new StringBuffer(); // all of it: the tail is bounded (and splits very long lines)
         ToolProcess.Result r = run(t, List.of("--output=json", "--log-level-console=off", "--log-level-stderr=error",
-                "info"), l -> { }, () -> false, Instant.now().plus(SHORT));
+                "info"), out::append, () -> false, Instant.now().plus(SHORT));
         if (!r.ok()) {
             throw new BackupFailure("pgbackrest info exited with " + r.exitCode() + ": " + r.output());
         }
         try {
-            JsonNode all = json.readTree(String.join("", r.tail()));
+            JsonNode all = json.readTree(out.toString());
             return all.isArray() && !all.isEmpty() ? all.get(0) : json.createObjectNode();
         } catch (IOException e) {
             throw new BackupFailure("cannot read 'pgbackrest info' output: " + e.getMessage(), e);

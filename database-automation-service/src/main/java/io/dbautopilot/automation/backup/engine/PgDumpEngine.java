@@ -1,5 +1,6 @@
 package io.dbautopilot.automation.backup.engine;
 
+import io.dbautopilot.support.tool.ToolProcess;
 import io.dbautopilot.automation.backup.Backup;
 import io.dbautopilot.automation.backup.BackupTools;
 import io.dbautopilot.automation.backup.BackupType;
@@ -110,9 +111,9 @@ public class PgDumpEngine implements BackupEngine {
                         + backup.checksum() + ", now " + sum + ")");
             }
             Path file = dumpFile(dir);
-            ToolProcess.Result r = new ToolProcess(List.of(tools.tool("pg_restore").toString(), "--list", file.toString()),
-                    Map.of(), Optional.empty(), null).run(SHORT);
-            long entries = r.tail().stream().filter(l -> !l.startsWith(";") && !l.isBlank()).count();
+            java.util.concurrent.atomic.AtomicLong entries = new java.util.concurrent.atomic.AtomicLong();
+            ToolProcess.Result r = ToolProcess.of(List.of(tools.tool("pg_restore").toString(), "--list", file.toString()))
+                    .run(l -> entries.addAndGet(l.startsWith(";") || l.isBlank() ? 0 : 1), () -> false, SHORT);
             return r.ok() ? new Verification(true, "checksum ok; pg_restore --list: " + entries + " entries")
                     : new Verification(false, "pg_restore --list: " + r.output());
         } catch (IOException e) {

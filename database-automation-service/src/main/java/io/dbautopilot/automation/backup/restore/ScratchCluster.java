@@ -1,6 +1,7 @@
 package io.dbautopilot.automation.backup.restore;
 
-import io.dbautopilot.automation.backup.engine.ToolProcess;
+import io.dbautopilot.support.tool.ToolProcess;
+import io.dbautopilot.support.url.DatabaseUrl;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -103,7 +104,7 @@ public final class ScratchCluster {
         }
         p.setProperty("ApplicationName", "db-autopilot-automation restore-check");
         p.setProperty("connectTimeout", "5");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, p);
+        return DriverManager.getConnection(new DatabaseUrl("postgresql", "127.0.0.1", port, database, Map.of()).jdbcUrl(), p);
     }
 
     /** Stops the server (fast, then immediate). */

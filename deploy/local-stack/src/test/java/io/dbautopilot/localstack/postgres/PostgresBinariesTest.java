@@ -24,7 +24,7 @@ class PostgresBinariesTest {
         try {
             MissingPrerequisiteException e = assertThrows(MissingPrerequisiteException.class, () -> new PostgresBinaries(empty));
             assertTrue(e.getMessage().contains("apt-get install -y postgresql"), e.getMessage());
-            assertTrue(e.getMessage().contains("PG_BIN"), e.getMessage());
+            assertTrue(e.getMessage().contains("AUTOPILOT_TOOLS_DIRECTORY"), e.getMessage());
         } finally {
             Files.delete(empty);
         }

@@ -3,6 +3,7 @@ package io.dbautopilot.performance.collect.host;
 import io.dbautopilot.model.MetricPoint;
 import io.dbautopilot.performance.collect.PointsBuilder;
 import io.dbautopilot.performance.collect.TargetRuntime;
+import io.dbautopilot.support.url.DatabaseUrl;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -151,23 +152,8 @@ public class HostCollector {
                 .max(Comparator.comparingInt(s -> Path.of(s.getMount()).getNameCount()));
     }
 
-    static boolean isLocal(String url) {
-        String rest = url.startsWith("jdbc:") ? url.substring(5) : url;
-        int scheme = rest.indexOf("://");
-        if (scheme < 0) {
-            return false;
-        }
-        String authority = rest.substring(scheme + 3);
-        int slash = authority.indexOf('/');
-        if (slash >= 0) {
-            authority = authority.substring(0, slash);
-        }
-        int at = authority.lastIndexOf('@');
-        if (at >= 0) {
-            authority = authority.substring(at + 1);
-        }
-        String host = authority.startsWith("[") ? authority.substring(1, Math.max(1, authority.indexOf(']')))
-                : authority.contains(":") ? authority.substring(0, authority.indexOf(':')) : authority;
+    static boolean isLocal(DatabaseUrl url) {
+        String host = url.host();
         if (host.isEmpty() || host.equals("localhost")) {
             return true;
         }
