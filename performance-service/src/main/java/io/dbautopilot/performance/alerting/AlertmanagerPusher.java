@@ -1,5 +1,6 @@
 package io.dbautopilot.performance.alerting;
 
+import io.dbautopilot.support.retry.RetrySchedule;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbautopilot.model.EventJson;
 import io.dbautopilot.performance.detect.lifecycle.AnomalyRecord;
@@ -41,7 +42,7 @@ public class AlertmanagerPusher {
     private final MeterRegistry meters;
     private final URI endpoint;
     private final HttpClient http;
-    private final Backoff backoff;
+    private final RetrySchedule backoff;
     private volatile Instant lastSuccess;
 
     public AlertmanagerPusher(AlertingConfig config, AnomalyStore store, MeterRegistry meters) {
@@ -52,7 +53,7 @@ public class AlertmanagerPusher {
                 .resolve("api/v2/alerts")).orElse(null);
         config.externalUrl().ifPresent(u -> AlertingUris.parse("autopilot.alerting.external-url", u));
         this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).build();
-        this.backoff = new Backoff(config.initialBackoff(), config.maxBackoff());
+        this.backoff = new RetrySchedule(config.initialBackoff(), config.maxBackoff());
         this.lastSuccess = Instant.now().minus(Duration.ofHours(1));
         if (endpoint != null) {
             LOG.infof("Anomalies are pushed to Alertmanager at %s every %s", endpoint, config.alertmanagerInterval());

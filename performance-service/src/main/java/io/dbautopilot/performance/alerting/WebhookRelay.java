@@ -1,5 +1,6 @@
 package io.dbautopilot.performance.alerting;
 
+import io.dbautopilot.support.retry.RetrySchedule;
 import io.agroal.api.AgroalDataSource;
 import io.dbautopilot.model.EventSources;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,7 +39,7 @@ public class WebhookRelay {
     private final MeterRegistry meters;
     private final URI endpoint;
     private final HttpClient http;
-    private final Backoff backoff;
+    private final RetrySchedule backoff;
 
     public WebhookRelay(AlertingConfig config, AgroalDataSource dataSource, MeterRegistry meters) {
         this.config = config;
@@ -52,7 +53,7 @@ public class WebhookRelay {
             throw new IllegalStateException("autopilot.alerting.webhook-batch must be at least 1, was " + config.webhookBatch());
         }
         this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).build();
-        this.backoff = new Backoff(config.initialBackoff(), config.maxBackoff());
+        this.backoff = new RetrySchedule(config.initialBackoff(), config.maxBackoff());
         if (endpoint != null) {
             LOG.infof("Anomaly events are delivered to the webhook %s", endpoint);
         }

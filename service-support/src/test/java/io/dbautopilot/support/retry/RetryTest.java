@@ -79,4 +79,22 @@ class RetryTest {
                 }));
         assertEquals(List.of(1), stopped, "a stop during the 30 s wait ends the loop without another attempt");
     }
+
+    @Test
+    void aScheduleSaysWhenTheNextAttemptIsDue() {
+        RetrySchedule s = new RetrySchedule(Duration.ofSeconds(1), Duration.ofSeconds(3));
+        java.time.Instant t = java.time.Instant.parse("2026-12-03T10:00:00Z");
+        assertEquals(true, s.due(t));
+        assertEquals(Duration.ofSeconds(1), s.failed(t));
+        assertEquals(false, s.due(t.plusMillis(999)));
+        assertEquals(true, s.due(t.plusSeconds(1)));
+        assertEquals(Duration.ofSeconds(2), s.failed(t));
+        assertEquals(Duration.ofSeconds(3), s.failed(t), "capped");
+        assertEquals(3, s.failures());
+        s.succeeded();
+        assertEquals(true, s.due(t));
+        assertEquals(Duration.ofSeconds(1), s.failed(t), "a success starts over");
+        assertEquals(Duration.ofSeconds(2), new RetrySchedule(Duration.ofSeconds(5), Duration.ofSeconds(2)).failed(t),
+                "an initial wait above the cap waits the cap");
+    }
 }
