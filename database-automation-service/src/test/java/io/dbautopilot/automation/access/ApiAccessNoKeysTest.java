@@ -2,8 +2,8 @@ package io.dbautopilot.automation.access;
 
 import io.dbautopilot.localstack.quarkus.KafkaTestResource;
 import io.dbautopilot.localstack.quarkus.PostgresTestResource;
-import io.dbautopilot.support.testing.AccessProfiles;
-import io.dbautopilot.support.testing.ApiAccessMatrix;
+import io.dbautopilot.testing.AccessProfiles;
+import io.dbautopilot.testing.ApiAccessMatrix;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

@@ -2,7 +2,7 @@ package io.dbautopilot.automation.access;
 
 import io.dbautopilot.localstack.quarkus.KafkaTestResource;
 import io.dbautopilot.localstack.quarkus.PostgresTestResource;
-import io.dbautopilot.support.testing.ApiAccessMatrix;
+import io.dbautopilot.testing.ApiAccessMatrix;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import io.dbautopilot.localstack.quarkus.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.dbautopilot.support.testing.AccessProfiles;
+import io.dbautopilot.testing.AccessProfiles;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package io.dbautopilot.performance.health;
 
 import io.dbautopilot.localstack.quarkus.KafkaTestResource;
 import io.dbautopilot.localstack.quarkus.PostgresTestResource;
-import io.dbautopilot.support.testing.ReadinessContract;
+import io.dbautopilot.testing.ReadinessContract;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 

@@ -1,4 +1,4 @@
-package io.dbautopilot.support.testing;
+package io.dbautopilot.testing;
 
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;

@@ -1,4 +1,4 @@
-package io.dbautopilot.support.testing;
+package io.dbautopilot.testing;
 
 import io.dbautopilot.localstack.kafka.KafkaBroker;
 import io.dbautopilot.localstack.postgres.PostgresServer;

@@ -1,4 +1,4 @@
-package io.dbautopilot.support.testing;
+package io.dbautopilot.testing;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
