@@ -47,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestProfile(MigrationTestProfile.class)
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "targets",
-        value = "demo_target,mig_target,gate_target,twin_target,cic_target,watch_target"))
+        value = "demo_target,mig_target,gate_target,twin_target,cic_target,watch_target,dumpcancel_target"))
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MigrationLifecycleTest {

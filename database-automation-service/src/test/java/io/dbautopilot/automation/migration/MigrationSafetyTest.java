@@ -27,14 +27,18 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static io.dbautopilot.automation.migration.MigrationSupport.finished;
+import static io.dbautopilot.automation.migration.MigrationSupport.operator;
 import static io.dbautopilot.automation.migration.MigrationSupport.reasons;
 import static io.dbautopilot.automation.migration.MigrationSupport.request;
 import static io.dbautopilot.automation.migration.MigrationSupport.script;
@@ -49,13 +53,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Safety of migration runs on real databases: health-gated deferral, one runner per database (two runners at once,
  * a held lease, a dead runner's expired lease), CREATE INDEX CONCURRENTLY under the lock, a failed concurrent
- * build's invalid index dropped, and pending migrations detected and requested through the policy.
+ * build's invalid index dropped, a cancel while the pre-migration dump waits for a lock (cancelled promptly, nothing
+ * applied, no dump left), and pending migrations detected and requested through the policy.
  */
 @QuarkusTest
 @TestProfile(MigrationTestProfile.class)
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "targets",
-        value = "demo_target,mig_target,gate_target,twin_target,cic_target,watch_target"))
+        value = "demo_target,mig_target,gate_target,twin_target,cic_target,watch_target,dumpcancel_target"))
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MigrationSafetyTest {
@@ -170,6 +175,60 @@ class MigrationSafetyTest {
         assertEquals(List.of("public.events_kind_uq"), failed.getList("result.invalid_indexes_dropped"));
         assertNull(value(postgres, "cic_target", "SELECT to_regclass('public.events_kind_uq')::text"), "the leftover is gone");
         assertEquals(0L, value(postgres, "cic_target", "SELECT count(*) FROM pg_index WHERE NOT indisvalid"));
+    }
+
+    @Test
+    void aCancelDuringThePreMigrationDumpEndsTheRunCancelledWithNothingAppliedAndNoDumpLeft() throws Exception {
+        String db = "dumpcancel_target";
+        postgres.createDatabase(db);
+        postgres.execute(db, "CREATE TABLE orders (id int)", "INSERT INTO orders SELECT generate_series(1, 1000)");
+        script("dumpcancel", "V1__after_the_dump.sql", "CREATE TABLE after_the_dump (id int);\n");
+        // a session holding ACCESS EXCLUSIVE on orders makes pg_dump wait in LOCK TABLE … IN ACCESS SHARE MODE
+        try (Connection locker = postgres.connect(db)) {
+            locker.setAutoCommit(false);
+            try (Statement st = locker.createStatement()) {
+                st.execute("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE");
+            }
+            String op = request("dumpcancel", "apply", "{}");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !dumpSessions(db, " AND wait_event_type = 'Lock'").isEmpty());
+
+            Instant cancelled = Instant.now();
+            operator().when().post("/api/operations/" + op + "/cancel").then().statusCode(202);
+            JsonPath done = finished(op);
+            Duration took = Duration.between(cancelled, Instant.now());
+
+            assertEquals("cancelled", done.getString("status"), done.prettify());
+            assertTrue(done.getString("reason").contains("pre-migration backup"), done.getString("reason"));
+            assertTrue(took.compareTo(Duration.ofSeconds(15)) < 0, "cancelled " + took + " after the request");
+            assertNull(value(postgres, db, "SELECT to_regclass('public.after_the_dump')::text"), "nothing was applied");
+            // the dump's session ended before the run did: no wait here, the lock is still held
+            assertEquals(List.of(), dumpSessions(db, ""), "the dump's session is still on the server");
+            assertEquals(List.of(), ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().orElse("").contains("pg_dump")
+                            && p.info().commandLine().orElse("").contains(db))
+                    .map(p -> p.pid() + " " + p.info().commandLine().orElse("")).toList(), "a pg_dump is still running");
+            assertEquals(0L, value(postgres, "autopilot_state",
+                    "SELECT count(*) FROM automation.migration_lock WHERE database_id = 'dumpcancel'"), "the lock is released");
+            locker.rollback();
+        }
+    }
+
+    /** pg_dump sessions on {@code db} (the catalog's pg_dump or the migration's own), matching {@code condition}. */
+    private List<String> dumpSessions(String db, String condition) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = postgres.connect(db); PreparedStatement ps = c.prepareStatement("SELECT pid || ' ' || "
+                + "application_name || ' ' || coalesce(wait_event_type, '-') FROM pg_stat_activity WHERE datname = ? "
+                + "AND (application_name = 'pg_dump' OR application_name LIKE ?)" + condition)) {
+            ps.setString(1, db);
+            ps.setString(2, PgDumpPreMigrationBackup.APPLICATION_NAME + "%");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     @Test

@@ -25,7 +25,8 @@ public class MigrationTestProfile implements QuarkusTestProfile {
             "twin-a", "twin_target",
             "twin-b", "twin_target",
             "cic", "cic_target",
-            "watch", "watch_target");
+            "watch", "watch_target",
+            "dumpcancel", "dumpcancel_target");
 
     static {
         // scripts of an earlier run must not leak into this one: the locations start empty once per JVM
