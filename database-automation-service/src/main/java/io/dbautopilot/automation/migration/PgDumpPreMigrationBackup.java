@@ -142,7 +142,7 @@ public class PgDumpPreMigrationBackup implements PreMigrationBackup {
     private void endSession(String databaseId, String applicationName) {
         boolean interrupted = Thread.interrupted(); // a cancel by interrupt still cleans up
         Instant giveUp = Instant.now().plus(Duration.ofSeconds(10));
-        try (Connection c = databases.connect(databaseId, "pre-migration-dump cleanup");
+        try (Connection c = databases.connect(databaseId, "cleanup of a killed pre-migration dump");
              PreparedStatement st = c.prepareStatement("SELECT count(*), count(pg_terminate_backend(pid)) "
                      + "FROM pg_stat_activity WHERE application_name = ? AND pid <> pg_backend_pid()")) {
             st.setString(1, applicationName);
