@@ -67,7 +67,7 @@ public class ManagedDatabases {
             positive(prefix + "statement-timeout", db.statementTimeout().toMillis());
             db.partitions().forEach((name, set) -> {
                 String at = prefix + "partitions." + name + ".";
-                io.dbautopilot.automation.maintenance.PartitionInspector.checkInterval(at + "interval", set.interval());
+                io.dbautopilot.automation.partition.PartitionInspector.checkInterval(at + "interval", set.interval());
                 if (set.table().isBlank()) {
                     throw new IllegalArgumentException(at + "table must name a table (schema.table)");
                 }

@@ -1,4 +1,4 @@
-package io.dbautopilot.automation.maintenance;
+package io.dbautopilot.automation.partition;
 
 import io.dbautopilot.localstack.postgres.PostgresServer;
 import io.dbautopilot.localstack.quarkus.InjectInfra;

@@ -1,4 +1,4 @@
-package io.dbautopilot.automation.maintenance;
+package io.dbautopilot.automation.partition;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;

@@ -1,4 +1,4 @@
-package io.dbautopilot.automation.maintenance;
+package io.dbautopilot.automation.partition;
 
 import io.dbautopilot.support.access.Roles;
 import jakarta.annotation.security.RolesAllowed;

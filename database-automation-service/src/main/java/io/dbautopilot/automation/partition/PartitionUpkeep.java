@@ -1,4 +1,4 @@
-package io.dbautopilot.automation.maintenance;
+package io.dbautopilot.automation.partition;
 
 import io.dbautopilot.automation.database.ManagedDatabases;
 import io.dbautopilot.automation.database.ManagedDatabasesConfig;

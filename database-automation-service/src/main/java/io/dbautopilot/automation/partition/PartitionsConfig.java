@@ -1,4 +1,4 @@
-package io.dbautopilot.automation.maintenance;
+package io.dbautopilot.automation.partition;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
