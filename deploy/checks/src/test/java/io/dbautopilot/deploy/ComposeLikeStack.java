@@ -177,6 +177,12 @@ final class ComposeLikeStack implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** GET with the compose file's demo viewer key (both services are given the same keys). */
+    static HttpResponse<String> getAsViewer(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", "viewer-demo-key")
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     static String tail(Path log) {
         try {
             List<String> lines = Files.readAllLines(log);

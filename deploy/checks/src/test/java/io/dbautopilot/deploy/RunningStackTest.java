@@ -170,11 +170,13 @@ class RunningStackTest {
             assertFalse(log.contains("Unrecognized configuration key"), service + " warns about a setting:\n"
                     + log.lines().filter(l -> l.contains("Unrecognized")).toList());
         }
-        JsonNode targets = Repo.JSON.readTree(ComposeLikeStack.get(stack.url("performance-service", "/api/targets")).body());
+        assertEquals(401, ComposeLikeStack.get(stack.url("performance-service", "/api/targets")).statusCode(),
+                "the API keys of the compose file are in force in performance-service too");
+        JsonNode targets = Repo.JSON.readTree(ComposeLikeStack.getAsViewer(stack.url("performance-service", "/api/targets")).body());
         List<String> ids = new ArrayList<>();
         targets.forEach(t -> ids.add(t.get("id").asText()));
         assertTrue(ids.contains("demo"), "the target of the compose config file: " + ids);
-        await().atMost(Duration.ofSeconds(60)).until(() -> Repo.JSON.readTree(ComposeLikeStack.get(
+        await().atMost(Duration.ofSeconds(60)).until(() -> Repo.JSON.readTree(ComposeLikeStack.getAsViewer(
                 stack.url("performance-service", "/api/targets/demo")).body()).path("reachable").asBoolean());
         var databases = ComposeLikeStack.get(stack.url("database-automation-service", "/api/databases"));
         assertEquals(401, databases.statusCode(), "the API keys of the compose file are in force");
