@@ -38,6 +38,9 @@ public class OperationRequests {
     public static final Set<OperationType> MANUAL = Set.of(OperationType.VACUUM, OperationType.VACUUM_FREEZE,
             OperationType.ANALYZE, OperationType.REINDEX, OperationType.TERMINATE);
 
+    /** Parameter of a drop_index: the anomaly rule or recommendation kind that asked for it (re-checked when it runs). */
+    public static final String DROP_TRIGGER = "drop_trigger";
+
     private final PolicyDecider policy;
     private final OperationStore store;
     private final Outbox outbox;
@@ -83,6 +86,9 @@ public class OperationRequests {
         if (d.limit() != null) {
             parameters.put("limit_seconds", d.limit().toSeconds());
         }
+        if (d.operation() == OperationType.DROP_INDEX) {
+            parameters.put(DROP_TRIGGER, event.detector());
+        }
         boolean sessionOp = kind == OperationType.ObjectKind.NONE;
         NewOperation n = new NewOperation(event.targetId(), d.operation(), sessionOp ? null : event.object(),
                 d.mode().wire(), d.ruleName(), event.severity().wire(), eventId, "policy", parameters, d.reason());
@@ -110,6 +116,9 @@ public class OperationRequests {
         }
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("recommendation_id", event.recommendationId());
+        if (d.operation() == OperationType.DROP_INDEX) {
+            parameters.put(DROP_TRIGGER, event.kind());
+        }
         if (d.operation() == OperationType.CREATE_INDEX) {
             if (!(event.evidence().get("columns") instanceof List<?> columns) || columns.isEmpty()
                     || !columns.stream().allMatch(c -> c instanceof String text && !text.isBlank())) {
