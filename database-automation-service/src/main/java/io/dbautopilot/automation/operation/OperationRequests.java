@@ -195,13 +195,15 @@ public class OperationRequests {
         if (!Set.of("auto", "window", "approval").contains(mode)) {
             throw ProblemException.badRequest("field 'mode': '" + mode + "' is not one of auto, window, approval");
         }
-        String object = validatedObject(request.database(), type, request.object());
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        String object = validatedObject(request.database(), type, request.object(), parameters);
         String reason = "manual request by " + caller + (request.reason() == null ? "" : ": " + request.reason());
-        NewOperation n = new NewOperation(request.database(), type, object, mode, null, null, null, caller, Map.of(), reason);
+        NewOperation n = new NewOperation(request.database(), type, object, mode, null, null, null, caller, parameters, reason);
         return transactions.inTransaction(tx -> store.insert(tx, n, config.maxAttempts()).orElseThrow());
     }
 
-    private String validatedObject(String database, OperationType type, String object) {
+    /** The object checked against the catalog; for a pid, its session identity is put into {@code parameters}. */
+    private String validatedObject(String database, OperationType type, String object, Map<String, Object> parameters) {
         if (object == null || object.isBlank()) {
             if (type.objectKind() == OperationType.ObjectKind.TABLE_OR_DATABASE) {
                 return null;
@@ -216,10 +218,8 @@ public class OperationRequests {
                 } catch (NumberFormatException e) {
                     throw ProblemException.badRequest("field 'object': '" + object + "' is not a backend pid");
                 }
-                if (!catalog.isClientBackend(c, pid)) {
-                    throw ProblemException.badRequest("field 'object': pid " + pid + " is not a client backend of database '"
-                            + database + "'");
-                }
+                parameters.putAll(catalog.clientBackend(c, pid).orElseThrow(() -> ProblemException.badRequest(
+                        "field 'object': pid " + pid + " is not a client backend of database '" + database + "'")));
                 return Integer.toString(pid);
             }
             String[] kinds = type.objectKind() == OperationType.ObjectKind.INDEX ? CatalogObjects.INDEXES : CatalogObjects.TABLES;
