@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,6 +27,13 @@ public class CatalogObjects {
                AND (CASE WHEN ?::text IS NULL THEN n.nspname = ANY(current_schemas(false)) ELSE n.nspname = ? END)
              ORDER BY array_position(current_schemas(false), n.nspname::name) NULLS LAST
              LIMIT 1""";
+
+    /** Session identity keys (pg_stat_activity columns) recorded with a decision about a pid. */
+    public static final String BACKEND_START = "backend_start";
+    /** See {@link #BACKEND_START}. */
+    public static final String USENAME = "usename";
+    /** See {@link #BACKEND_START}. */
+    public static final String DATNAME = "datname";
 
     /** Table kinds: ordinary, partitioned, materialized view. */
     public static final String[] TABLES = {"r", "p", "m"};
@@ -80,14 +89,28 @@ public class CatalogObjects {
         }
     }
 
-    /** Whether {@code pid} is a client backend connected to this database (and not this connection). */
-    public boolean isClientBackend(Connection target, int pid) throws SQLException {
+    /**
+     * The identity of {@code pid} when it is a client backend connected to this database (and not this connection):
+     * {@code backend_start} (ISO-8601 UTC text, to the microsecond), {@code usename} and {@code datname}; empty otherwise. A
+     * signal to the pid later is sent only while these still match (a reused pid is another session).
+     */
+    public Optional<Map<String, Object>> clientBackend(Connection target, int pid) throws SQLException {
         try (PreparedStatement ps = target.prepareStatement("""
-                SELECT 1 FROM pg_stat_activity WHERE pid = ? AND datname = current_database()
+                SELECT to_char(backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), usename::text,
+                       datname::text
+                  FROM pg_stat_activity
+                 WHERE pid = ? AND datname = current_database()
                    AND backend_type = 'client backend' AND pid <> pg_backend_pid()""")) {
             ps.setInt(1, pid);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Map<String, Object> identity = new LinkedHashMap<>();
+                identity.put(BACKEND_START, rs.getString(1));
+                identity.put(USENAME, rs.getString(2));
+                identity.put(DATNAME, rs.getString(3));
+                return Optional.of(identity);
             }
         }
     }

@@ -17,8 +17,11 @@ import java.util.function.Function;
  * The consume flow every event intake shares: parse and check a record, record it exactly once (by CloudEvents id)
  * together with the operation the policy asks for on a worker thread, then acknowledge it. A record that can never
  * be processed is nacked, which dead-letters it to the topic's {@code .dlq} with the reason, and consumption carries
- * on. A state-database outage is not the record's fault: the write is retried with back-off until the database is
- * back, holding the partition (order is kept and nothing is lost or dead-lettered).
+ * on. A state-database outage is not the record's fault: a transient failure (SQLSTATE class 08 connection, 53
+ * insufficient resources, 57P operator intervention, 40001 serialization, 40P01 deadlock, or a pool/driver error with no
+ * SQLSTATE such as a closed pool) is retried with back-off until the database is back, holding the partition (order
+ * is kept and nothing is lost). Any other failure (a data error such as 22xxx or 23xxx) would fail the same way
+ * forever: the record is dead-lettered with the SQLSTATE and the server's one-line message, and consumption carries on.
  */
 @ApplicationScoped
 public class EventIntake {
@@ -69,10 +72,18 @@ public class EventIntake {
         }
         return Uni.createFrom().item(() -> recorder.record(origin, parsed))
                 .runSubscriptionOn(workers)
-                .onFailure().invoke(e -> LOG.warnf("State database write failed for event %s, retrying: %s",
-                        origin.eventId(), e.getMessage()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30)).indefinitely()
-                .chain(recorded -> {
+                .onFailure(EventIntake::transientFailure).invoke(e -> LOG.warnf(
+                        "State database write failed for event %s, retrying: %s", origin.eventId(), e.getMessage()))
+                .onFailure(EventIntake::transientFailure).retry()
+                .withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30)).indefinitely()
+                .onItemOrFailure().transformToUni((recorded, failure) -> {
+                    if (failure != null) {
+                        RejectedEventException rejected = RejectedEventException.of(failure);
+                        LOG.warnf("Dead-lettering %s-%d@%d (event %s): %s", kafka.getTopic(), kafka.getPartition(),
+                                kafka.getOffset(), origin.eventId(), rejected.getMessage());
+                        count(topic, "dead_lettered");
+                        return Uni.createFrom().completionStage(message.nack(rejected));
+                    }
                     if (recorded.isNew()) {
                         count(topic, "processed");
                         LOG.infof("%s recorded from event %s", describe.apply(parsed), origin.eventId());
@@ -84,6 +95,26 @@ public class EventIntake {
                     }
                     return Uni.createFrom().completionStage(message.ack());
                 });
+    }
+
+    /**
+     * Whether a failed write may succeed when retried: a lost or refused connection (08), insufficient resources (53),
+     * operator intervention or shutdown (57P), a serialization failure (40001) or deadlock (40P01), a driver or pool
+     * error without SQLSTATE (closed pool, acquisition timeout), or a rejected worker task.
+     */
+    static boolean transientFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.util.concurrent.RejectedExecutionException
+                    || t instanceof java.sql.SQLTransientException || t instanceof java.sql.SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql) {
+                String state = sql.getSQLState();
+                return state == null || state.isBlank() || state.startsWith("08") || state.startsWith("53")
+                        || state.startsWith("57P") || state.equals("40001") || state.equals("40P01");
+            }
+        }
+        return false;
     }
 
     private void count(String topic, String outcome) {

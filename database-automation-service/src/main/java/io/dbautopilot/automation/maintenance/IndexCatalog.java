@@ -8,7 +8,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,7 +31,88 @@ final class IndexCatalog {
             SELECT count(*) FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
              WHERE x.indrelid = ? AND NOT x.indisvalid AND ic.relname LIKE '%\\_ccnew%'""";
 
+    /** What a drop re-checks about an index, by its oid, in one catalog read. */
+    private static final String DROP_CHECK = """
+            SELECT format('%I.%I', n.nspname, ic.relname), x.indisvalid, x.indisunique, x.indisprimary,
+                   x.indisexclusion, (SELECT string_agg(quote_ident(co.conname), ', ' ORDER BY co.conname)
+                                        FROM pg_constraint co WHERE co.conindid = x.indexrelid),
+                   s.idx_scan
+              FROM pg_index x
+              JOIN pg_class ic ON ic.oid = x.indexrelid
+              JOIN pg_namespace n ON n.oid = ic.relnamespace
+              LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = x.indexrelid
+             WHERE x.indexrelid = ? AND x.indrelid = ?""";
+
     private IndexCatalog() {
+    }
+
+    /**
+     * The state of an index a drop is about to act on.
+     *
+     * @param found       whether the oid is still an index of the same table (same object identity)
+     * @param sameName    whether that oid still carries the name that was looked up
+     * @param valid       pg_index.indisvalid
+     * @param unique      pg_index.indisunique
+     * @param primary     pg_index.indisprimary
+     * @param exclusion   pg_index.indisexclusion
+     * @param constraints the constraints backed by it (pg_constraint.conindid), quoted; null when none
+     * @param scans       pg_stat_user_indexes.idx_scan; null when not tracked
+     */
+    record DropCheck(boolean found, boolean sameName, boolean valid, boolean unique, boolean primary,
+                     boolean exclusion, String constraints, Long scans) {
+
+        /** Why the index must not be dropped for {@code trigger} (anomaly rule or recommendation kind); null if it may. */
+        String refusal(String trigger) {
+            if (!found || !sameName) {
+                return "the index is no longer the object that was looked up (it vanished or was replaced)";
+            }
+            if (primary) {
+                return "it is a PRIMARY KEY index";
+            }
+            if (constraints != null) {
+                return "it backs constraint(s) " + constraints;
+            }
+            if (exclusion) {
+                return "it is an exclusion index";
+            }
+            if (unique && valid) {
+                return "it is a valid UNIQUE index";
+            }
+            return switch (trigger) {
+                case IndexExecutor.INVALID_INDEX -> valid ? "it is valid now (pg_index.indisvalid), not INVALID" : null;
+                case "unused_index" -> scans == null ? "its use is not tracked in pg_stat_user_indexes"
+                        : scans > 0 ? "it is used now (" + scans + " scans in pg_stat_user_indexes)" : null;
+                default -> null;
+            };
+        }
+
+        /** The re-checked facts, for the operation's record. */
+        Map<String, Object> evidence() {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("index_found", found && sameName);
+            e.put("valid", valid);
+            e.put("unique", unique);
+            e.put("primary", primary);
+            e.put("constraints", constraints);
+            e.put("idx_scan", scans);
+            return e;
+        }
+    }
+
+    /** Re-reads the catalog about {@code index} by its oid and table (the identity found by name a moment ago). */
+    static DropCheck dropCheck(Connection c, CatalogObject index) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(DROP_CHECK)) {
+            ps.setLong(1, index.oid());
+            ps.setLong(2, index.tableOid());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return new DropCheck(false, false, false, false, false, false, null, null);
+                }
+                long scans = rs.getLong(7);
+                return new DropCheck(true, index.quoted().equals(rs.getString(1)), rs.getBoolean(2), rs.getBoolean(3),
+                        rs.getBoolean(4), rs.getBoolean(5), rs.getString(6), rs.wasNull() ? null : scans);
+            }
+        }
     }
 
     /** A table's columns by name, as found in {@code pg_attribute} (name, server-quoted name). */

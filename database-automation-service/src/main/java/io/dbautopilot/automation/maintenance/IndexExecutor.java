@@ -7,6 +7,7 @@ import io.dbautopilot.automation.execute.LockUnavailable;
 import io.dbautopilot.automation.operation.ExecutionContext;
 import io.dbautopilot.automation.operation.Operation;
 import io.dbautopilot.automation.operation.OperationExecutor;
+import io.dbautopilot.automation.operation.OperationRequests;
 import io.dbautopilot.automation.operation.OperationType;
 import io.dbautopilot.automation.operation.Outcome;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,6 +32,8 @@ public class IndexExecutor implements OperationExecutor {
 
     private static final Logger LOG = Logger.getLogger(IndexExecutor.class);
     private static final String SIZE = "SELECT pg_relation_size(?::oid)";
+    /** The trigger whose drop requires the index to be INVALID (also assumed when a drop names no trigger). */
+    public static final String INVALID_INDEX = "invalid_index";
 
     private final HeavyMaintenance maintenance;
     private final CatalogObjects catalog;
@@ -60,7 +63,7 @@ public class IndexExecutor implements OperationExecutor {
             return switch (op.type()) {
                 case REINDEX -> reindex(s, object);
                 case CREATE_INDEX -> create(s, op, object);
-                default -> drop(s, object);
+                default -> drop(s, op, object);
             };
         });
     }
@@ -143,11 +146,25 @@ public class IndexExecutor implements OperationExecutor {
         return verified(valid, sql, effect, "no valid index " + indexName + " on " + t.qualified() + " after the build");
     }
 
-    private static Outcome drop(GuardedSession s, CatalogObject i) throws SQLException {
+    /**
+     * DROP INDEX CONCURRENTLY after re-checking in the catalog what made the drop safe when it was decided: the index
+     * the name denotes is not PRIMARY KEY, not constraint-backed ({@code pg_constraint.conindid}), not a valid UNIQUE
+     * index, and still INVALID (or still unused, for an unused-index trigger). Otherwise it fails naming why, having
+     * touched nothing.
+     */
+    private static Outcome drop(GuardedSession s, Operation op, CatalogObject i) throws SQLException {
+        IndexCatalog.DropCheck check = IndexCatalog.dropCheck(s.connection(), i);
+        String trigger = op.parameters().get(OperationRequests.DROP_TRIGGER) instanceof String t ? t : INVALID_INDEX;
+        String refusal = check.refusal(trigger);
+        if (refusal != null) {
+            LOG.warnf("Operation %s: refusing to drop index %s: %s", op.id(), i.qualified(), refusal);
+            return new Outcome.Failed("refused to drop index " + i.qualified() + ": " + refusal, check.evidence());
+        }
         long size = s.queryLong(SIZE, i.oid());
         String sql = "DROP INDEX CONCURRENTLY " + i.quoted();
         s.run(sql, i.tableOid(), i.qualified());
         boolean gone = s.queryLong("SELECT count(*) FROM pg_class WHERE oid = ?", i.oid()) == 0;
-        return verified(gone, sql, Map.of("size_bytes_freed", size, "index_gone", gone), "the index still exists");
+        return verified(gone, sql, Map.of("size_bytes_freed", size, "index_gone", gone, "rechecked", check.evidence()),
+                "the index still exists");
     }
 }

@@ -38,6 +38,9 @@ public class OperationRequests {
     public static final Set<OperationType> MANUAL = Set.of(OperationType.VACUUM, OperationType.VACUUM_FREEZE,
             OperationType.ANALYZE, OperationType.REINDEX, OperationType.TERMINATE);
 
+    /** Parameter of a drop_index: the anomaly rule or recommendation kind that asked for it (re-checked when it runs). */
+    public static final String DROP_TRIGGER = "drop_trigger";
+
     private final PolicyDecider policy;
     private final OperationStore store;
     private final Outbox outbox;
@@ -83,6 +86,9 @@ public class OperationRequests {
         if (d.limit() != null) {
             parameters.put("limit_seconds", d.limit().toSeconds());
         }
+        if (d.operation() == OperationType.DROP_INDEX) {
+            parameters.put(DROP_TRIGGER, event.detector());
+        }
         boolean sessionOp = kind == OperationType.ObjectKind.NONE;
         NewOperation n = new NewOperation(event.targetId(), d.operation(), sessionOp ? null : event.object(),
                 d.mode().wire(), d.ruleName(), event.severity().wire(), eventId, "policy", parameters, d.reason());
@@ -110,6 +116,9 @@ public class OperationRequests {
         }
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("recommendation_id", event.recommendationId());
+        if (d.operation() == OperationType.DROP_INDEX) {
+            parameters.put(DROP_TRIGGER, event.kind());
+        }
         if (d.operation() == OperationType.CREATE_INDEX) {
             if (!(event.evidence().get("columns") instanceof List<?> columns) || columns.isEmpty()
                     || !columns.stream().allMatch(c -> c instanceof String text && !text.isBlank())) {
@@ -186,13 +195,15 @@ public class OperationRequests {
         if (!Set.of("auto", "window", "approval").contains(mode)) {
             throw ProblemException.badRequest("field 'mode': '" + mode + "' is not one of auto, window, approval");
         }
-        String object = validatedObject(request.database(), type, request.object());
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        String object = validatedObject(request.database(), type, request.object(), parameters);
         String reason = "manual request by " + caller + (request.reason() == null ? "" : ": " + request.reason());
-        NewOperation n = new NewOperation(request.database(), type, object, mode, null, null, null, caller, Map.of(), reason);
+        NewOperation n = new NewOperation(request.database(), type, object, mode, null, null, null, caller, parameters, reason);
         return transactions.inTransaction(tx -> store.insert(tx, n, config.maxAttempts()).orElseThrow());
     }
 
-    private String validatedObject(String database, OperationType type, String object) {
+    /** The object checked against the catalog; for a pid, its session identity is put into {@code parameters}. */
+    private String validatedObject(String database, OperationType type, String object, Map<String, Object> parameters) {
         if (object == null || object.isBlank()) {
             if (type.objectKind() == OperationType.ObjectKind.TABLE_OR_DATABASE) {
                 return null;
@@ -207,10 +218,8 @@ public class OperationRequests {
                 } catch (NumberFormatException e) {
                     throw ProblemException.badRequest("field 'object': '" + object + "' is not a backend pid");
                 }
-                if (!catalog.isClientBackend(c, pid)) {
-                    throw ProblemException.badRequest("field 'object': pid " + pid + " is not a client backend of database '"
-                            + database + "'");
-                }
+                parameters.putAll(catalog.clientBackend(c, pid).orElseThrow(() -> ProblemException.badRequest(
+                        "field 'object': pid " + pid + " is not a client backend of database '" + database + "'")));
                 return Integer.toString(pid);
             }
             String[] kinds = type.objectKind() == OperationType.ObjectKind.INDEX ? CatalogObjects.INDEXES : CatalogObjects.TABLES;

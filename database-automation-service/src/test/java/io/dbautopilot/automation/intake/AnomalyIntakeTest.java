@@ -41,7 +41,9 @@ import java.util.concurrent.TimeUnit;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Anomaly intake against the real broker and state database: exactly-once recording and the dead-letter topic. */
@@ -113,6 +115,51 @@ class AnomalyIntakeTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> count("processed_event", "event_id", validId) == 1);
             assertEquals(1, count("processed_event", "subject", target), "only the valid event was recorded");
         }
+    }
+
+    /** Issue 17: a schema-valid event the state database rejects for its data is dead-lettered, not retried forever. */
+    @Test
+    void aNulByteEventIsDeadLetteredWithTheDataErrorAndTheNextEventOnThePartitionIsProcessed() throws Exception {
+        postgres.execute("demo_target", "CREATE TABLE public.poison_t (id int)");
+        String poisonId = UUID.randomUUID().toString();
+        String validId = UUID.randomUUID().toString();
+        try (KafkaConsumer<String, String> dlq = consumer(Topics.ANOMALIES_DLQ)) {
+            send("demo", poisonId, EventTypes.ANOMALY_OPENED, staleStatistics("analyze\u0000 me"));
+            send("demo", validId, EventTypes.ANOMALY_OPENED, staleStatistics("analyze"));
+
+            ConsumerRecord<String, String> dead = deadLettered(dlq, poisonId);
+            assertEquals("demo", dead.key(), "DLQ keeps the key as received");
+            assertEquals(Topics.ANOMALIES, header(dead, "dead-letter-topic"));
+            String reason = reason(dead);
+            assertTrue(reason.startsWith("state database rejected the event (SQLSTATE 22"), reason);
+            assertTrue(reason.contains("data exception"), reason);
+            assertFalse(reason.contains("INSERT") || reason.contains("automation."), "no SQL in the reason: " + reason);
+            assertNull(dead.headers().lastHeader("dead-letter-cause"), "no cause header");
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> count("operation", "triggering_event_id", validId) == 1);
+            assertEquals(0, count("operation", "triggering_event_id", poisonId), "nothing was recorded for the poison event");
+            assertEquals(0, count("processed_event", "event_id", poisonId));
+        }
+    }
+
+    private static String staleStatistics(String action) throws Exception {
+        Instant now = Instant.now();
+        return EventJson.newMapper().writeValueAsString(new AnomalyEvent("table_not_analyzed:demo:public.poison_t:"
+                + UUID.randomUUID(), "demo", "table_not_analyzed", "public.poison_t", Severity.WARNING,
+                AnomalyState.OPENED, 1, now, now, Map.of("value", 1.0), action, "statistics are stale"));
+    }
+
+    private static ConsumerRecord<String, String> deadLettered(KafkaConsumer<String, String> dlq, String eventId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, String> r : dlq.poll(Duration.ofMillis(500))) {
+                Header id = r.headers().lastHeader("ce_id");
+                if (id != null && eventId.equals(new String(id.value(), StandardCharsets.UTF_8))) {
+                    return r;
+                }
+            }
+        }
+        throw new AssertionError("event " + eventId + " was not dead-lettered to " + Topics.ANOMALIES_DLQ);
     }
 
     private static AnomalyEvent anomaly(String target, long sequence) {
