@@ -92,8 +92,7 @@ public class ProblemMappers {
                 .build();
     }
 
-    /** A problem response of {@code status}. */
-    public static Response respond(int status, String title, String detail, UriInfo uri) {
+    private static Response respond(int status, String title, String detail, UriInfo uri) {
         return Response.status(status).type(Problem.MEDIA_TYPE)
                 .entity(new Problem("about:blank", title, status, detail, uri == null ? null : uri.getPath())).build();
     }

@@ -104,11 +104,6 @@ public record DatabaseUrl(String engine, String host, int port, String database,
         return new DatabaseUrl(engine, host, port, database, params);
     }
 
-    /** The same server, another database. */
-    public DatabaseUrl withDatabase(String other) {
-        return new DatabaseUrl(engine, host, port, other, params);
-    }
-
     /** Whether this is a PostgreSQL URL. */
     public boolean isPostgres() {
         return engine.equals("postgresql");

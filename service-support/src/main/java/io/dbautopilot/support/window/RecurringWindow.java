@@ -121,22 +121,4 @@ public record RecurringWindow(String cron, Duration duration, ZoneId zone) {
     public Optional<Instant> nextStart(Instant now) {
         return schedule().nextExecution(now.atZone(zone)).map(ZonedDateTime::toInstant);
     }
-
-    /** The inline form, {@code "<cron> <duration>"}. */
-    public String inline() {
-        return cron + " " + DurationText.of(duration);
-    }
-
-    /** Short duration text: {@code 4h}, {@code 90m}, {@code 30s}. */
-    private static final class DurationText {
-        static String of(Duration d) {
-            if (d.toSeconds() % 3600 == 0) {
-                return d.toHours() + "h";
-            }
-            if (d.toSeconds() % 60 == 0) {
-                return d.toMinutes() + "m";
-            }
-            return d.toSeconds() + "s";
-        }
-    }
 }
