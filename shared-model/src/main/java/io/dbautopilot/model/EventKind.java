@@ -13,7 +13,9 @@ public enum EventKind {
     /** {@link OperationEvent} on {@link Topics#OPERATIONS}. */
     OPERATION("schemas/operation-event.v1.json", OperationEvent.class),
     /** {@link HealthSummary}, the body of each service's {@code /health} endpoint. */
-    HEALTH_SUMMARY("schemas/health-summary.v1.json", HealthSummary.class);
+    HEALTH_SUMMARY("schemas/health-summary.v1.json", HealthSummary.class),
+    /** {@link TargetDefinition}, the value of a record on {@link Topics#TARGETS} (not a CloudEvent). */
+    TARGET_DEFINITION("schemas/target-definition.v1.json", TargetDefinition.class);
 
     /** Prefix of every schema's {@code $id}; the file name follows it. */
     public static final String SCHEMA_ID_PREFIX = "https://dbautopilot.io/schemas/";

@@ -15,6 +15,12 @@ public final class Topics {
     /** Operation lifecycle events, produced by the automation service from its transactional outbox. */
     public static final String OPERATIONS = "autopilot.operations.v1";
 
+    /**
+     * The fleet registry: {@link TargetDefinition} by target id, compacted, a tombstone removes a target; read by every
+     * instance of both services, and sharded over performance-service instances by its partitions.
+     */
+    public static final String TARGETS = "autopilot.targets.v1";
+
     /** Anomaly records the automation service could not process, with the reason in headers. */
     public static final String ANOMALIES_DLQ = "autopilot.anomalies.v1.dlq";
 

@@ -114,4 +114,14 @@ final class Examples {
                         new HealthSummary.Check("target:orders-db", HealthSummary.UP,
                                 Map.of("last_collection_ms", 143, "server_version", "17.2"))));
     }
+
+    static TargetDefinition target() {
+        return new TargetDefinition("orders-db", Engine.POSTGRESQL, "postgresql://db1:5432/orders", "autopilot",
+                "env:ORDERS_DB_PASSWORD", Map.of("env", "prod", "team", "payments"),
+                new TargetDefinition.Collection("15s", "5s", 3, "10s", List.of(), List.of("scratch_*"), List.of("bloat"),
+                        Map.of("tables", "2m"), 0.9, null, null),
+                new TargetDefinition.Automation(List.of("0 1 * * * 3h"), "Europe/Berlin", "2s", "30m",
+                        Map.of("index-bloat", "approval"), "5m", null, null, null, "5s"),
+                Trust.APPROVE, "api", Instant.parse("2026-12-03T12:00:00Z"), "operator");
+    }
 }
