@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,16 +18,19 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * What the throwaway MariaDB and Redis servers share: free ports, generated passwords, commands run with argument
- * lists, stopping a server process (SIGTERM, then kill), and the detached watchdog that stops the server and removes
- * its directory once the owning JVM is gone - even when it was killed and ran no shutdown hook.
+ * lists, stopping a server process (SIGTERM, then kill), the detached watchdog that stops the server and removes
+ * its directory once the owning JVM is gone - even when it was killed and ran no shutdown hook - and, should the
+ * watchdog have been killed too, the sweep by the next launch.
  */
 public final class ServerProcesses {
 
     private static final Logger LOG = Logger.getLogger(ServerProcesses.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String OWNER_FILE = "owner";
     private static final String ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
     /*
@@ -180,6 +184,76 @@ public final class ServerProcesses {
             server.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Records in {@code dir} which JVM owns it and, once started, which server process runs from it (pid and start
+     * time, so a reused pid is never mistaken for them). {@link #sweepAbandoned} reads it.
+     */
+    public static void writeOwnerRecord(Path dir, Optional<ProcessHandle> server) {
+        ProcessHandle owner = ProcessHandle.current();
+        String record = owner.pid() + " " + startMillis(owner) + " "
+                + server.map(s -> s.pid() + " " + startMillis(s)).orElse("0 -1") + "\n";
+        try {
+            Files.writeString(dir.resolve(OWNER_FILE), record, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve(OWNER_FILE), e);
+        }
+    }
+
+    /**
+     * Removes the directories {@code <tmpdir>/<prefix>*} whose owning JVM is gone - left behind when both the JVM and
+     * its watchdog were killed - after killing the server still running from one. Directories without an owner record
+     * and those of live JVMs are left alone. Called by each launch, so the next start cleans up.
+     */
+    public static void sweepAbandoned(String prefix) {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        List<Path> candidates;
+        try (Stream<Path> dirs = Files.list(tmp)) {
+            candidates = dirs.filter(d -> d.getFileName().toString().startsWith(prefix))
+                    .filter(d -> Files.isRegularFile(d.resolve(OWNER_FILE))).toList();
+        } catch (IOException e) {
+            LOG.warning("could not look for abandoned servers in " + tmp + ": " + e.getMessage());
+            return;
+        }
+        for (Path dir : candidates) {
+            String[] f;
+            try {
+                f = Files.readString(dir.resolve(OWNER_FILE), StandardCharsets.UTF_8).trim().split(" ");
+            } catch (IOException | UncheckedIOException e) {
+                continue; // removed meanwhile, or unreadable: not ours to judge
+            }
+            if (f.length != 4 || !String.join(" ", f).matches("[0-9 -]+")
+                    || isSame(Long.parseLong(f[0]), Long.parseLong(f[1]))) {
+                continue;
+            }
+            long serverPid = Long.parseLong(f[2]);
+            if (serverPid > 0 && isSame(serverPid, Long.parseLong(f[3]))) {
+                LOG.warning("killing server pid " + serverPid + " abandoned by dead JVM " + f[0] + " in " + dir);
+                ProcessHandle.of(serverPid).ifPresent(ProcessHandle::destroyForcibly);
+                ProcessHandle.of(serverPid).ifPresent(h -> {
+                    try {
+                        h.onExit().get(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (ExecutionException | TimeoutException e) {
+                        LOG.warning("abandoned server pid " + serverPid + " did not exit: " + e.getMessage());
+                    }
+                });
+            }
+            LOG.info("removing " + dir + ", abandoned by dead JVM " + f[0]);
+            TempDirectories.deleteRecursively(dir);
+        }
+    }
+
+    /** Whether the process {@code pid} runs and started at {@code startMillis} (-1: unknown, pid alone decides). */
+    private static boolean isSame(long pid, long startMillis) {
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(h -> startMillis < 0 || startMillis(h) == startMillis).isPresent();
+    }
+
+    private static long startMillis(ProcessHandle h) {
+        return h.info().startInstant().map(Instant::toEpochMilli).orElse(-1L);
     }
 
     /** The last {@code maxLines} lines of a log file, for error messages (empty when unreadable). */

@@ -5,6 +5,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,6 +32,14 @@ public final class ServerLeftovers {
 
     /** Starts {@link KilledServerOwnerChild} for {@code engine}, waits for its READY line and kills it with SIGKILL. */
     public static Started startInChildAndKillIt(String engine) throws Exception {
+        return startInChildAndKillIt(engine, false);
+    }
+
+    /**
+     * As {@link #startInChildAndKillIt(String)}; with {@code watchdogToo}, the child's other processes (the clean-up
+     * watchdog) are killed first, so only the server is left running with its directory.
+     */
+    public static Started startInChildAndKillIt(String engine, boolean watchdogToo) throws Exception {
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), KilledServerOwnerChild.class.getName(), engine)
                 .redirectErrorStream(true).start();
@@ -53,6 +62,11 @@ public final class ServerLeftovers {
         Started started = new Started(Path.of(parts[1]), Long.parseLong(parts[2]));
         assertTrue(Files.isDirectory(started.directory()));
         assertTrue(alive(started.pid()));
+        if (watchdogToo) {
+            List<ProcessHandle> others = child.descendants().filter(h -> h.pid() != started.pid()).toList();
+            assertFalse(others.isEmpty(), "the child has a watchdog process");
+            others.forEach(ProcessHandle::destroyForcibly);
+        }
         child.destroyForcibly().waitFor(); // kill -9: no shutdown hook runs
         return started;
     }

@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  * {@code mariadbd} then runs with {@code performance_schema=ON}, listening on 127.0.0.1 and a socket in the directory.
  * As root, the server runs as the {@code mysql} OS user. Like {@code ThrowawayPostgres}, it is removed on
  * {@link #close()}, by a JVM shutdown hook, and - should the JVM be killed - by a detached watchdog that stops the
- * server and deletes the directory once the JVM is gone.
+ * server and deletes the directory once the JVM is gone (or, if that was killed too, by the next launch).
  */
 public final class ThrowawayMariaDb implements MariaDbServer {
 
@@ -78,9 +78,11 @@ public final class ThrowawayMariaDb implements MariaDbServer {
         if (!database.matches("[a-z_][a-z0-9_]{0,63}")) {
             throw new IllegalArgumentException("database name must match [a-z_][a-z0-9_]*: " + database);
         }
+        ServerProcesses.sweepAbandoned("dbautopilot-mariadb-");
         Path dir;
         try {
             dir = Files.createTempDirectory("dbautopilot-mariadb-");
+            ServerProcesses.writeOwnerRecord(dir, Optional.empty());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory for MariaDB", e);
         }
@@ -150,6 +152,7 @@ public final class ThrowawayMariaDb implements MariaDbServer {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binaries.server(), e);
         }
+        ServerProcesses.writeOwnerRecord(baseDir, Optional.of(server.toHandle()));
         watchdog = ServerProcesses.startWatchdog(server.toHandle(), baseDir);
         awaitReady();
     }

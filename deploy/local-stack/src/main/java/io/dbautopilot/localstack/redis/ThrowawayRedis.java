@@ -20,7 +20,8 @@ import java.util.logging.Logger;
  * a free port on 127.0.0.1, a generated {@code requirepass}, no snapshots unless asked for.
  *
  * <p>Like {@code ThrowawayPostgres}, it is removed on {@link #close()}, by a JVM shutdown hook, and - should the JVM
- * be killed - by a detached watchdog that stops the server and deletes the directory once the JVM is gone.
+ * be killed - by a detached watchdog that stops the server and deletes the directory once the JVM is gone (or, if
+ * that was killed too, by the next launch).
  * Readiness is a {@code redis-cli ping}; the password reaches redis-cli through {@code REDISCLI_AUTH}, never the
  * command line.
  */
@@ -63,9 +64,11 @@ public final class ThrowawayRedis implements RedisServer {
      * {@code save 60 1} or {@code appendonly yes} for persistence tests.
      */
     public static ThrowawayRedis launch(RedisBinaries binaries, List<String> extraSettings) {
+        ServerProcesses.sweepAbandoned("dbautopilot-redis-");
         Path dir;
         try {
             dir = Files.createTempDirectory("dbautopilot-redis-");
+            ServerProcesses.writeOwnerRecord(dir, Optional.empty());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory for Redis", e);
         }
@@ -112,6 +115,7 @@ public final class ThrowawayRedis implements RedisServer {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binaries.server(), e);
         }
+        ServerProcesses.writeOwnerRecord(baseDir, Optional.of(server.toHandle()));
         watchdog = ServerProcesses.startWatchdog(server.toHandle(), baseDir);
         awaitReady();
     }

@@ -67,6 +67,17 @@ class ThrowawayMariaDbTest {
     }
 
     @Test
+    void whenTheWatchdogWasKilledTooTheNextLaunchRemovesTheServer() throws Exception {
+        Started started = ServerLeftovers.startInChildAndKillIt("mariadb", true);
+        assertTrue(ServerLeftovers.alive(started.pid()), "left running: nothing else cleans up");
+        assertTrue(Files.isDirectory(started.directory()));
+        try (var next = ThrowawayMariaDb.launch(MariaDbBinaries.locate())) {
+            assertTrue(next.running());
+            ServerLeftovers.assertGone(started, 15);
+        }
+    }
+
+    @Test
     void missingProgramsSayWhatToInstall() {
         Path nowhere = Path.of("/nonexistent/bin");
         MissingPrerequisiteException e = assertThrows(MissingPrerequisiteException.class,

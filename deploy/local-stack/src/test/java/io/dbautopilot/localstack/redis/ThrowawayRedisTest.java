@@ -6,6 +6,7 @@ import io.dbautopilot.localstack.ServerLeftovers.Started;
 import io.dbautopilot.localstack.ServerProcesses;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -48,6 +49,17 @@ class ThrowawayRedisTest {
     void aKilledOwnerJvmLeavesNoServerBehind() throws Exception {
         Started started = ServerLeftovers.startInChildAndKillIt("redis");
         ServerLeftovers.assertGone(started, 30);
+    }
+
+    @Test
+    void whenTheWatchdogWasKilledTooTheNextLaunchRemovesTheServer() throws Exception {
+        Started started = ServerLeftovers.startInChildAndKillIt("redis", true);
+        assertTrue(ServerLeftovers.alive(started.pid()), "left running: nothing else cleans up");
+        assertTrue(Files.isDirectory(started.directory()));
+        try (var next = ThrowawayRedis.launch(RedisBinaries.locate())) {
+            assertTrue(next.running());
+            ServerLeftovers.assertGone(started, 15);
+        }
     }
 
     @Test
