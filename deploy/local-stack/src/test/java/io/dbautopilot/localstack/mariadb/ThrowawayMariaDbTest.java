@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,7 +92,7 @@ class ThrowawayMariaDbTest {
                 MariaDbBinaries.locate(), "autopilot_test", List.of("--no-such-option-for-mariadbd")));
         assertTrue(e.getMessage().contains("mariadb.log"), e.getMessage());
         Path dir = Path.of(e.getMessage().replaceAll("(?s).*see (\\S+)/mariadb\\.log.*", "$1"));
-        assertTrue(!Files.exists(dir), "directory of the failed server removed: " + dir);
+        assertFalse(Files.exists(dir), "directory of the failed server removed: " + dir);
     }
 
     private static String scalar(Statement st, String sql) throws SQLException {
