@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -281,7 +282,7 @@ public class TargetStore {
         consumer = null;
         if (c != null) {
             try {
-                c.close(Duration.ofSeconds(5));
+                c.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             } catch (RuntimeException e) {
                 LOG.debugf("Closing the registry reader: %s", e);
             }
@@ -322,7 +323,7 @@ public class TargetStore {
             lastProbeNanos = System.nanoTime();
             return c;
         } catch (RuntimeException e) {
-            c.close(Duration.ZERO);
+            c.close(CloseOptions.timeout(Duration.ZERO));
             throw e;
         }
     }
