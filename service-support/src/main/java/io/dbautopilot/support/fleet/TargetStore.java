@@ -63,6 +63,7 @@ public class TargetStore {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration PROBE_EVERY = Duration.ofSeconds(30);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
     private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15), Integer.MAX_VALUE);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -237,17 +238,24 @@ public class TargetStore {
         boolean outage = false;
         while (running) {
             try {
+                // A poll does not fail while the broker is down (the client reconnects silently): only a connect, a
+                // record or an answered probe proves the registry reachable.
+                boolean reachable = false;
                 if (consumer == null) {
                     consumer = connect();
+                    reachable = true;
                 }
                 ConsumerRecords<String, String> records = consumer.poll(POLL);
                 apply(records);
-                afterPoll(consumer);
-                if (outage) {
-                    LOG.infof("Fleet registry %s on %s is reachable again", topic, kafka.bootstrapServers());
-                    outage = false;
+                reachable |= !records.isEmpty();
+                reachable |= afterPoll(consumer, outage);
+                if (reachable) {
+                    if (outage) {
+                        LOG.infof("Fleet registry %s on %s is reachable again", topic, kafka.bootstrapServers());
+                        outage = false;
+                    }
+                    failures = 0;
                 }
-                failures = 0;
             } catch (WakeupException | InterruptException e) {
                 if (!running) {
                     break;
@@ -411,7 +419,8 @@ public class TargetStore {
         }
     }
 
-    private void afterPoll(KafkaConsumer<String, String> c) {
+    /** Publishes progress; probes the broker when due (or in an outage) and returns whether a probe was answered. */
+    private boolean afterPoll(KafkaConsumer<String, String> c, boolean outage) {
         for (TopicPartition tp : c.assignment()) {
             positions.put(tp.partition(), c.position(tp, ADMIN_TIMEOUT));
         }
@@ -424,11 +433,13 @@ public class TargetStore {
             caughtUp.countDown();
             LOG.infof("Fleet registry %s read: %d targets", topic, targets.size());
         }
-        if (System.nanoTime() - lastProbeNanos > PROBE_EVERY.toNanos()) {
-            // A consumer without a group reconnects silently; asking for the end offsets notices an outage.
+        if (outage || System.nanoTime() - lastProbeNanos > PROBE_EVERY.toNanos()) {
+            // Asking for the end offsets notices an outage (a TimeoutException, handled by the loop).
             lastProbeNanos = System.nanoTime();
-            c.endOffsets(c.assignment(), ADMIN_TIMEOUT);
+            c.endOffsets(c.assignment(), PROBE_TIMEOUT);
+            return true;
         }
+        return false;
     }
 
     private void tellAll(String id, Optional<RegisteredTarget> target) {
