@@ -23,7 +23,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -31,8 +30,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 /**
  * The managed databases: every target of the fleet registry ({@link TargetStore}) and every local
@@ -62,7 +59,6 @@ public class ManagedDatabases {
     private final Map<String, TargetDefinition> registry = new ConcurrentHashMap<>();
     private final Map<String, Managed> managed = new ConcurrentHashMap<>();
     private final Map<String, String> unavailable = new ConcurrentHashMap<>();
-    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private Policy policy;
 
     @Inject
@@ -127,7 +123,7 @@ public class ManagedDatabases {
         rebuild(id);
     }
 
-    /** Recomputes one database from its local properties and registry target, then tells the listeners. */
+    /** Recomputes one database from its local properties and registry target (on the store's thread: no I/O). */
     private synchronized void rebuild(String id) {
         ManagedDatabasesConfig.Local local = config.databases().get(id);
         TargetDefinition target = registry.get(id);
@@ -149,18 +145,6 @@ public class ManagedDatabases {
                 LOG.warnf("Target %s is not managed by this service: %s", id, e.getMessage());
             }
         }
-        for (Consumer<String> listener : listeners) {
-            try {
-                listener.accept(id);
-            } catch (RuntimeException e) {
-                LOG.warnf("Listener of managed database changes failed for %s: %s", id, e.getMessage());
-            }
-        }
-    }
-
-    /** Tells {@code listener} the id of every database that was added, changed or removed (must not block). */
-    public void addListener(Consumer<String> listener) {
-        listeners.add(listener);
     }
 
     static String jdbcUrl(String setting, DatabaseUrl url) {
