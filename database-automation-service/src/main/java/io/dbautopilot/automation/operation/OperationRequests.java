@@ -163,10 +163,13 @@ public class OperationRequests {
     private Optional<Decision> decide(Trigger trigger) {
         Optional<Decision> decision = policy.decide(trigger);
         if (decision.isPresent() && !databases.exists(trigger.targetId())) {
-            LOG.warnf("Policy rule '%s' matched %s %s, but '%s' is not managed (%s): no operation",
+            String why = databases.notManaged(trigger.targetId()).orElse("unknown target");
+            // an unavailable target was reported once, with its field, when its definition arrived: not again per event
+            LOG.logf(why.startsWith("unavailable") ? Logger.Level.DEBUG : Logger.Level.WARN,
+                    "Policy rule '%s' matched %s %s, but '%s' is not managed (%s): no operation",
                     decision.get().ruleName(), trigger.kind().wire(),
                     trigger.eventId() == null ? trigger.rule() + " on " + trigger.object() : trigger.eventId(),
-                    trigger.targetId(), databases.notManaged(trigger.targetId()).orElse("unknown target"));
+                    trigger.targetId(), why);
             return Optional.empty();
         }
         return decision;
