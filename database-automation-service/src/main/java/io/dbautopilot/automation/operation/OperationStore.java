@@ -39,6 +39,10 @@ public class OperationStore {
             ON CONFLICT (triggering_event_id) DO NOTHING
             RETURNING *""";
 
+    private static final String OBSERVED_TODAY = """
+            SELECT 1 FROM automation.operation WHERE target_id = ? AND type = ? AND object IS NOT DISTINCT FROM ?
+               AND status = 'cancelled' AND reason LIKE ? AND requested_at > now() - interval '1 day' LIMIT 1""";
+
     /** Reason prefix of an operation recorded but not executed because its target's trust is {@code observe}. */
     public static final String WOULD_RUN = "would_run (trust observe)";
 
@@ -123,9 +127,13 @@ public class OperationStore {
     /**
      * Records an operation its target's trust ({@code observe}) does not let run: stored as {@code cancelled} with the
      * reason {@value #WOULD_RUN}, and one {@code cancelled} event with {@code details.would_run = true}; nothing
-     * touches the target. Empty when an operation for the same triggering event id exists already.
+     * touches the target. Empty when an operation for the same triggering event id exists already, or when a periodic
+     * finding (no triggering event) was recorded the same way in the last day.
      */
     public Optional<Operation> insertObserved(Connection tx, NewOperation n, int maxAttempts) throws SQLException {
+        if (n.triggeringEventId() == null && observedToday(tx, n)) {
+            return Optional.empty();
+        }
         String reason = WOULD_RUN + ": " + n.reason();
         Operation op;
         try (PreparedStatement ps = tx.prepareStatement(INSERT_OBSERVED)) {
@@ -152,6 +160,19 @@ public class OperationStore {
         outbox.append(tx, op, OperationState.CANCELLED, reason, Map.of("would_run", true, "trust", "observe",
                 "mode", n.mode(), "parameters", op.parameters()));
         return Optional.of(op);
+    }
+
+    /** Whether a periodic finding (no triggering event) was recorded as would_run in the last day: once a day is enough. */
+    private static boolean observedToday(Connection tx, NewOperation n) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement(OBSERVED_TODAY)) {
+            ps.setString(1, n.targetId());
+            ps.setString(2, n.type().wire());
+            ps.setString(3, n.object());
+            ps.setString(4, WOULD_RUN + "%");
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** The operation, if it exists. */
