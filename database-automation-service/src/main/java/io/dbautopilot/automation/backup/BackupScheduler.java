@@ -36,14 +36,24 @@ public class BackupScheduler {
     void start(@Observes StartupEvent event) {
         // every database validated before the first job is registered: a bad setting fails the start naming it
         java.util.Map<String, java.util.Map<String, String>> schedules = new java.util.TreeMap<>();
-        config.databases().forEach((id, db) ->
-                schedules.put(id, BackupSettings.validate(id, db, databases.exists(id))));
+        // a database that is not managed yet (a registry target registered later) keeps its schedule: each run checks
+        config.databases().forEach((id, db) -> {
+            schedules.put(id, BackupSettings.validate(id, db, true));
+            if (!databases.exists(id)) {
+                LOG.warnf("Backups of %s are configured (autopilot.backup.databases.%s.*) but it is not managed yet: "
+                        + "they run once it is registered or configured", id, id);
+            }
+        });
         schedules.forEach((id, crons) -> crons.forEach((setting, cron) -> schedule(id, setting, cron)));
     }
 
     private void schedule(String id, String setting, String cron) {
         String kind = setting.substring("schedule-".length());
         scheduler.newJob("backup-" + id + "-" + kind).setCron(cron).setTask(execution -> {
+            if (!databases.exists(id)) {
+                LOG.infof("Scheduled %s of %s skipped: %s", kind, id, databases.notManaged(id).orElse("not managed"));
+                return;
+            }
             try {
                 if (kind.equals("drill")) {
                     restores.drill(id, "schedule").ifPresentOrElse(

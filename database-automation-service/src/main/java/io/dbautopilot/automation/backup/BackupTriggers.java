@@ -51,6 +51,9 @@ public class BackupTriggers {
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void check() {
         config.databases().forEach((id, db) -> {
+            if (!databases.exists(id)) {
+                return;
+            }
             try {
                 checkRpo(id, db.rpo());
                 checkWal(id, db.walTriggerBytes());

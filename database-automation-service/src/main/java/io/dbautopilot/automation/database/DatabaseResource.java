@@ -52,13 +52,25 @@ public class DatabaseResource {
 
     @GET
     @Operation(summary = "Managed databases", description = "Reachability, connections, queries, cache hit ratio, size, "
-            + "last maintenance and last optimization of every configured database.")
+            + "last maintenance and last optimization of every managed database (registry targets and local settings); a "
+            + "target this service cannot manage is listed with status unavailable and the reason.")
     public List<DatabaseStatus> list() {
-        List<DatabaseStatus> out = new ArrayList<>();
+        java.util.Map<String, DatabaseStatus> out = new java.util.TreeMap<>();
         for (String id : databases.ids()) {
-            out.add(status(id));
+            try {
+                out.put(id, status(id));
+            } catch (IllegalArgumentException removedMeanwhile) {
+                // removed from the registry while listing
+            }
         }
-        return out;
+        databases.unavailable().forEach((id, reason) -> out.putIfAbsent(id, new DatabaseStatus(id, null,
+                "unavailable", "unavailable: " + reason, null, null, null, null, null, null, null, null, null, null,
+                List.of(), false, List.of("not managed by this service until the target is fixed"), null, null)));
+        return new ArrayList<>(out.values());
+    }
+
+    private static String source(ManagedDatabasesConfig.Database settings) {
+        return settings instanceof DatabaseSettings s ? s.source() : null;
     }
 
     private DatabaseStatus status(String id) {
@@ -110,11 +122,12 @@ public class DatabaseResource {
                 return new DatabaseStatus(id, rs.getString(1), "reachable", null, rs.getString(2), rs.getInt(3),
                         rs.getInt(4), rs.getInt(5), ratio == null ? null : ((Number) ratio).doubleValue(),
                         Math.round(rs.getDouble(7) * 1000.0) / 1000.0, lastBackup, lastOptimization,
-                        lastMaintenance == null ? null : lastMaintenance.toInstant(), schemaVersion, windows, open, notes);
+                        lastMaintenance == null ? null : lastMaintenance.toInstant(), schemaVersion, windows, open, notes,
+                        settings.trust().wire(), source(settings));
             }
         } catch (SQLException e) {
             return new DatabaseStatus(id, null, "unreachable", e.getMessage(), null, null, null, null, null, null, lastBackup,
-                    lastOptimization, null, schemaVersion, windows, open, notes);
+                    lastOptimization, null, schemaVersion, windows, open, notes, settings.trust().wire(), source(settings));
         }
     }
 }

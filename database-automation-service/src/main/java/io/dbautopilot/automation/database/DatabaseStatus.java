@@ -12,8 +12,8 @@ import java.util.List;
  *
  * @param id                configured id
  * @param databaseName      database name on the server (null when unreachable)
- * @param status            {@code reachable} or {@code unreachable}
- * @param error             why it is unreachable
+ * @param status            {@code reachable}, {@code unreachable} or {@code unavailable} (not managed here)
+ * @param error             why it is unreachable, or {@code unavailable: <reason>} naming the target's field
  * @param serverVersion     {@code server_version}
  * @param connectionCount   backends connected to the database
  * @param activeQueries     backends running a query
@@ -27,11 +27,14 @@ import java.util.List;
  * @param maintenanceWindows configured windows
  * @param windowOpen        whether a window is open now
  * @param notes             what could not be reported and why
+ * @param trust             {@code observe}, {@code approve} or {@code auto}; null when unavailable
+ * @param source            {@code properties}, {@code registry} or {@code registry+properties}; null when unavailable
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record DatabaseStatus(String id, String databaseName, String status, String error, String serverVersion,
                              Integer connectionCount, Integer activeQueries, Integer slowQueries, Double cacheHitRatio,
                              Double diskUsageGb, Instant lastBackup, Instant lastOptimization, Instant lastMaintenance,
-                             String schemaVersion, List<String> maintenanceWindows, boolean windowOpen, List<String> notes) {
+                             String schemaVersion, List<String> maintenanceWindows, boolean windowOpen, List<String> notes,
+                             String trust, String source) {
 }

@@ -1,29 +1,42 @@
 package io.dbautopilot.automation.database;
 
 import io.dbautopilot.automation.maintenance.MaintenanceSchedule;
-import io.dbautopilot.support.window.RecurringWindow;
+import io.dbautopilot.automation.policy.Policy;
+import io.dbautopilot.automation.policy.PolicyConfig;
+import io.dbautopilot.automation.policy.PolicyDecider;
+import io.dbautopilot.model.TargetDefinition;
+import io.dbautopilot.model.Topics;
+import io.dbautopilot.model.Trust;
+import io.dbautopilot.support.fleet.Credentials;
+import io.dbautopilot.support.fleet.FleetConfig;
+import io.dbautopilot.support.fleet.RegisteredTarget;
+import io.dbautopilot.support.fleet.TargetStore;
 import io.dbautopilot.support.url.DatabaseUrl;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The configured managed databases, validated at start-up (a bad URL, window or zone fails the start naming the
- * setting), and JDBC connections to them that carry this service's {@code application_name}.
+ * The managed databases: every target of the fleet registry ({@link TargetStore}) and every local
+ * {@code autopilot.databases.<id>.*} entry, merged field by field (a local property that is set wins), followed at
+ * runtime; JDBC connections to them carry this service's {@code application_name}. A bad local property fails the
+ * start naming the setting; a registry target that cannot be managed here is kept out with one WARN per change and
+ * listed by {@link #unavailable()}.
  */
 @Startup
 @ApplicationScoped
@@ -34,60 +47,103 @@ public class ManagedDatabases {
 
     private static final Logger LOG = Logger.getLogger(ManagedDatabases.class);
 
-    private final ManagedDatabasesConfig config;
-    private final Map<String, MaintenanceSchedule> schedules = new ConcurrentHashMap<>();
-    private final Map<String, String> jdbcUrls = new ConcurrentHashMap<>();
+    /** One managed database: its settings, maintenance schedule and JDBC URL. */
+    private record Managed(DatabaseSettings settings, MaintenanceSchedule schedule, String jdbcUrl) {
+    }
 
-    public ManagedDatabases(ManagedDatabasesConfig config) {
+    private final ManagedDatabasesConfig config;
+    private final PolicyConfig policyConfig;
+    private final TargetStore store;
+    private final DatabaseSettings.CredentialResolver credentials;
+    private final Duration catchUpTimeout;
+    private final Map<String, TargetDefinition> registry = new ConcurrentHashMap<>();
+    private final Map<String, Managed> managed = new ConcurrentHashMap<>();
+    private final Map<String, String> unavailable = new ConcurrentHashMap<>();
+    private Policy policy;
+
+    @Inject
+    public ManagedDatabases(ManagedDatabasesConfig config, PolicyConfig policyConfig, TargetStore store,
+                            Credentials credentials, FleetConfig fleet) {
+        this(config, policyConfig, store, credentials::resolve, fleet.catchUpTimeout());
+    }
+
+    private ManagedDatabases(ManagedDatabasesConfig config, PolicyConfig policyConfig, TargetStore store,
+                             DatabaseSettings.CredentialResolver credentials, Duration catchUpTimeout) {
         this.config = config;
+        this.policyConfig = policyConfig;
+        this.store = store;
+        this.credentials = credentials;
+        this.catchUpTimeout = catchUpTimeout;
+    }
+
+    /** The local settings alone, without the registry (plain tests and tools); call {@link #validate()}. */
+    public static ManagedDatabases localOnly(ManagedDatabasesConfig config, PolicyConfig policyConfig) {
+        return new ManagedDatabases(config, policyConfig, null, ref -> {
+            throw new IllegalArgumentException("no credentials resolver for " + ref);
+        }, Duration.ZERO);
     }
 
     @PostConstruct
-    /** Validates every managed database setting; throws naming the first bad setting. */
+    /** Validates the local settings (throws naming the first bad one), then follows the registry. */
     public void validate() {
-        config.databases().forEach((id, db) -> {
-            String prefix = "autopilot.databases." + id + ".";
-            jdbcUrls.put(id, jdbcUrl(prefix + "url", db.url()));
-            ZoneId zone;
-            try {
-                zone = ZoneId.of(db.timeZone());
-            } catch (DateTimeException e) {
-                throw new IllegalArgumentException(prefix + "time-zone: '" + db.timeZone() + "' is not a time zone id", e);
+        policy = PolicyDecider.load(policyConfig);
+        config.databases().forEach((id, local) -> DatabaseSettings.validateLocal(id, local, policy));
+        config.databases().forEach((id, local) -> {
+            if (local.url().isPresent()) {
+                rebuild(id);
             }
-            List<RecurringWindow> windows = new ArrayList<>();
-            List<String> specs = db.maintenanceWindows().orElse(List.of());
-            for (int i = 0; i < specs.size(); i++) {
-                try {
-                    windows.add(RecurringWindow.parse(specs.get(i), zone));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(prefix + "maintenance-windows[" + i + "]: " + e.getMessage(), e);
-                }
-            }
-            positive(prefix + "lock-timeout", db.lockTimeout().toMillis());
-            positive(prefix + "statement-timeout", db.statementTimeout().toMillis());
-            db.partitions().forEach((name, set) -> {
-                String at = prefix + "partitions." + name + ".";
-                io.dbautopilot.automation.partition.PartitionInspector.checkInterval(at + "interval", set.interval());
-                if (set.table().isBlank()) {
-                    throw new IllegalArgumentException(at + "table must name a table (schema.table)");
-                }
-                if (set.premake() < 0 || set.premake() > 366) {
-                    throw new IllegalArgumentException(at + "premake must be between 0 and 366");
-                }
-                set.retention().ifPresent(r -> positive(at + "retention", r.toMillis()));
-            });
-            schedules.put(id, new MaintenanceSchedule(windows, zone));
-            LOG.infof("Managed database %s: %s, windows %s (%s)", id, db.url(), specs.isEmpty() ? "none" : specs, zone);
         });
-        if (config.databases().isEmpty()) {
-            LOG.warn("No managed databases configured (autopilot.databases.<id>.url): anomalies are recorded, "
-                    + "but no operation can run");
+        if (store != null) {
+            store.addListener(this::changed);
+            if (!store.awaitCaughtUp(catchUpTimeout)) {
+                LOG.warnf("The fleet registry (%s) was not read to its end within %s: its targets are managed as they "
+                        + "arrive", Topics.TARGETS, catchUpTimeout);
+            }
+        }
+        config.databases().keySet().forEach(id -> {
+            if (!managed.containsKey(id) && !unavailable.containsKey(id)) {
+                rebuild(id);
+            }
+        });
+        if (managed.isEmpty()) {
+            LOG.warn("No managed databases yet (registry targets or autopilot.databases.<id>.url): anomalies are "
+                    + "recorded, but no operation can run");
         }
     }
 
-    private static void positive(String setting, long millis) {
-        if (millis <= 0) {
-            throw new IllegalArgumentException(setting + " must be a positive duration");
+    private void changed(String id, Optional<RegisteredTarget> target) {
+        TargetDefinition now = target.map(RegisteredTarget::definition).orElse(null);
+        TargetDefinition before = now == null ? registry.remove(id) : registry.put(id, now);
+        if (now != null && now.sameAs(before)) {
+            return;
+        }
+        if (now == null && before == null) {
+            return;
+        }
+        rebuild(id);
+    }
+
+    /** Recomputes one database from its local properties and registry target (on the store's thread: no I/O). */
+    private synchronized void rebuild(String id) {
+        ManagedDatabasesConfig.Local local = config.databases().get(id);
+        TargetDefinition target = registry.get(id);
+        if (local == null && target == null) {
+            if (managed.remove(id) != null || unavailable.remove(id) != null) {
+                LOG.infof("Target %s was removed from the registry: no new operations for it (running ones finish)", id);
+            }
+        } else {
+            try {
+                DatabaseSettings s = DatabaseSettings.of(id, local, target, credentials::resolve, policy);
+                managed.put(id, new Managed(s, new MaintenanceSchedule(s.parsedWindows(), ZoneId.of(s.timeZone())),
+                        s.url().jdbcUrl()));
+                unavailable.remove(id);
+                LOG.infof("Managed database %s (%s): %s, windows %s (%s), trust %s", id, s.source(), s.url(),
+                        s.maintenanceWindows().map(Object::toString).orElse("none"), s.timeZone(), s.trust().wire());
+            } catch (RuntimeException e) {
+                managed.remove(id);
+                unavailable.put(id, e.getMessage());
+                LOG.warnf("Target %s is not managed by this service: %s", id, e.getMessage());
+            }
         }
     }
 
@@ -99,29 +155,52 @@ public class ManagedDatabases {
         return url.jdbcUrl();
     }
 
-    /** Whether a database id is configured. */
+    /** Whether a database id is managed now. */
     public boolean exists(String id) {
-        return config.databases().containsKey(id);
+        return managed.containsKey(id);
     }
 
-    /** Configured ids, sorted. */
+    /** Managed ids now, sorted. */
     public Set<String> ids() {
-        return new TreeSet<>(config.databases().keySet());
+        return new TreeSet<>(managed.keySet());
     }
 
-    /** The settings of a configured database. */
+    /** Targets that cannot be managed here, with the reason (naming the field), by id. */
+    public Map<String, String> unavailable() {
+        return new TreeMap<>(unavailable);
+    }
+
+    /** Why a database id has no operations: {@code unknown target}, or {@code unavailable: <reason>}; empty when managed. */
+    public Optional<String> notManaged(String id) {
+        if (exists(id)) {
+            return Optional.empty();
+        }
+        String reason = unavailable.get(id);
+        return Optional.of(reason == null ? "unknown target" : "unavailable: " + reason);
+    }
+
+    /** The trust level of a managed database; {@link Trust#AUTO} when it is not managed. */
+    public Trust trust(String id) {
+        Managed m = managed.get(id);
+        return m == null ? Trust.AUTO : m.settings().trust();
+    }
+
+    /** The settings of a managed database. */
     public ManagedDatabasesConfig.Database settings(String id) {
-        ManagedDatabasesConfig.Database db = config.databases().get(id);
-        if (db == null) {
+        return get(id).settings();
+    }
+
+    /** The maintenance schedule of a managed database. */
+    public MaintenanceSchedule schedule(String id) {
+        return get(id).schedule();
+    }
+
+    private Managed get(String id) {
+        Managed m = managed.get(id);
+        if (m == null) {
             throw new IllegalArgumentException("unknown managed database '" + id + "'");
         }
-        return db;
-    }
-
-    /** The maintenance schedule of a configured database. */
-    public MaintenanceSchedule schedule(String id) {
-        settings(id);
-        return schedules.get(id);
+        return m;
     }
 
     /**
@@ -129,16 +208,24 @@ public class ManagedDatabases {
      * {@code statement_timeout}; {@code purpose} goes into application_name.
      */
     public Connection connect(String id, String purpose) throws SQLException {
-        ManagedDatabasesConfig.Database db = settings(id);
+        Managed m = managed.get(id);
+        if (m == null) {
+            throw new SQLException("'" + id + "' is not a managed database (" + notManaged(id).orElse("") + ")", "08001");
+        }
+        DatabaseSettings db = m.settings();
         Properties props = new Properties();
         db.username().ifPresent(u -> props.setProperty("user", u));
-        db.password().ifPresent(p -> props.setProperty("password", p));
+        try {
+            db.password().ifPresent(p -> props.setProperty("password", p));
+        } catch (RuntimeException e) {
+            throw new SQLException("credentials of '" + id + "': " + e.getMessage(), "28000");
+        }
         props.setProperty("ApplicationName", purpose == null ? APPLICATION_NAME : APPLICATION_NAME + " " + purpose);
         props.setProperty("connectTimeout", "5");
         props.setProperty("socketTimeout", "0");
         // defaults for every statement on this connection; maintenance statements set tighter values themselves
         props.setProperty("options", "-c lock_timeout=" + db.lockTimeout().toMillis()
                 + " -c statement_timeout=" + db.statementTimeout().toMillis());
-        return DriverManager.getConnection(jdbcUrls.get(id), props);
+        return DriverManager.getConnection(m.jdbcUrl(), props);
     }
 }

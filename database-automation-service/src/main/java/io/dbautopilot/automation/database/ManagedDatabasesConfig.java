@@ -1,5 +1,6 @@
 package io.dbautopilot.automation.database;
 
+import io.dbautopilot.model.Trust;
 import io.dbautopilot.support.url.DatabaseUrl;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -10,14 +11,70 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The databases this service may operate on, keyed by the same ids as the performance service's targets. */
+/**
+ * The databases this service may operate on as local properties ({@code autopilot.databases.<id>.*}); merged with the
+ * fleet registry's targets by {@link ManagedDatabases} (a property that is set wins over the registry's field).
+ */
 @ConfigMapping(prefix = "autopilot")
 public interface ManagedDatabasesConfig {
 
-    /** Managed databases by id ({@code autopilot.databases.<id>.*}); the id is the Kafka key of their events. */
-    Map<String, Database> databases();
+    /** Local settings by id ({@code autopilot.databases.<id>.*}); the id is the Kafka key of their events. */
+    Map<String, Local> databases();
 
-    /** One managed PostgreSQL database. */
+    /**
+     * The local properties of one database, each empty when unset (then the registry's value or the default applies,
+     * see {@link DatabaseSettings}).
+     */
+    interface Local {
+
+        /** Where the database is; required unless the registry has a target with this id. */
+        Optional<DatabaseUrl> url();
+
+        /** User to connect as; wins over the registry's {@code username}. */
+        Optional<String> username();
+
+        /** Password; wins over the registry's {@code credentials_ref}. Reference an environment variable. */
+        Optional<String> password();
+
+        /** {@code lock_timeout} of maintenance statements (default 2s). */
+        Optional<Duration> lockTimeout();
+
+        /** Upper bound of {@code statement_timeout} (default 30m). */
+        Optional<Duration> statementTimeout();
+
+        /** Maintenance windows, each {@code "<5-field cron> <duration>"}. */
+        Optional<List<String>> maintenanceWindows();
+
+        /** Time zone of the maintenance windows (default UTC). */
+        Optional<String> timeZone();
+
+        /** Per-database mode overrides of policy rules, merged rule by rule over the registry's. */
+        @WithName("policy")
+        Map<String, String> policyOverrides();
+
+        /** See {@link Database#longTransactionLimit()} (default 5m). */
+        Optional<Duration> longTransactionLimit();
+
+        /** See {@link Database#replicationLagLimitBytes()} (default 256 MiB). */
+        Optional<Long> replicationLagLimitBytes();
+
+        /** See {@link Database#minFreeDiskBytes()} (default 1 GiB). */
+        Optional<Long> minFreeDiskBytes();
+
+        /** See {@link Database#diskCapacityBytes()}. */
+        Optional<Long> diskCapacityBytes();
+
+        /** See {@link Database#slowQueryThreshold()} (default 5s). */
+        Optional<Duration> slowQueryThreshold();
+
+        /** Trust level {@code observe|approve|auto}; wins over the registry's {@code trust} (default auto). */
+        Optional<String> trust();
+
+        /** Declaratively range-partitioned tables kept up by this service, by a name of your choice. */
+        Map<String, PartitionedTable> partitions();
+    }
+
+    /** One managed PostgreSQL database as the rest of the service reads it: local properties, registry, defaults. */
     interface Database {
 
         /**
@@ -33,11 +90,9 @@ public interface ManagedDatabasesConfig {
         Optional<String> password();
 
         /** {@code lock_timeout} of every maintenance statement; a statement that waits longer is retried, then deferred. */
-        @WithDefault("2s")
         Duration lockTimeout();
 
         /** Upper bound of {@code statement_timeout} of every statement (lowered further to the remaining time budget). */
-        @WithDefault("30m")
         Duration statementTimeout();
 
         /**
@@ -49,37 +104,36 @@ public interface ManagedDatabasesConfig {
         Optional<List<String>> maintenanceWindows();
 
         /** Time zone of the maintenance windows (IANA id, e.g. {@code Europe/Berlin}). */
-        @WithDefault("UTC")
         String timeZone();
 
         /** Per-database mode overrides of policy rules: {@code policy.<rule name>=auto|window|approval|off}. */
-        @WithName("policy")
         Map<String, String> policyOverrides();
 
         /** Precondition: a transaction open longer than this on the database defers heavy maintenance. */
-        @WithDefault("5m")
         Duration longTransactionLimit();
 
         /** Precondition: replication replay lag (bytes) above this on any standby defers heavy maintenance. */
-        @WithDefault("268435456")
         long replicationLagLimitBytes();
 
         /**
          * Precondition: minimum free bytes on the data volume, checked only when {@code disk-capacity-bytes} is set
          * (PostgreSQL cannot report free disk space over SQL); free = capacity - size of all databases.
          */
-        @WithDefault("1073741824")
         long minFreeDiskBytes();
 
         /** Size of the database server's data volume in bytes, for the low-disk precondition; unset = not checked. */
         Optional<Long> diskCapacityBytes();
 
         /** A query active longer than this counts as slow in {@code GET /api/databases}. */
-        @WithDefault("5s")
         Duration slowQueryThreshold();
 
         /** Declaratively range-partitioned tables kept up by this service, by a name of your choice. */
         Map<String, PartitionedTable> partitions();
+
+        /** How far this service may act on its own (local {@code trust} property, else the registry's). */
+        default Trust trust() {
+            return Trust.AUTO;
+        }
     }
 
     /** One range-partitioned table ({@code PARTITION BY RANGE} on one date/timestamp column) and its upkeep. */

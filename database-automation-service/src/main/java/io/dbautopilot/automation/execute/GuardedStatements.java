@@ -45,8 +45,8 @@ public class GuardedStatements {
     public Outcome execute(ExecutionContext ctx, Work work) {
         Operation op = ctx.operation();
         if (!databases.exists(op.targetId())) {
-            return new Outcome.Failed("database '" + op.targetId() + "' is not configured (autopilot.databases."
-                    + op.targetId() + ".url)", Map.of());
+            return new Outcome.Failed("database '" + op.targetId() + "' is not managed ("
+                    + databases.notManaged(op.targetId()).orElse("unknown target") + ")", Map.of());
         }
         try (GuardedSession session = open(ctx)) {
             return work.run(session);

@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * Records consumed events in {@code automation.processed_event} exactly once, in the same transaction as their
- * effect (the anomaly's latest state and the operation the policy asks for), so a replayed or redelivered event
+ * effect (the anomaly's latest state, the operation the policy asks for and its outcome: {@code operation <id>},
+ * {@code unknown target} or {@code unavailable: <reason>}), so a replayed or redelivered event
  * (same CloudEvents id) is recognised and has no second effect. Blocking: call from a worker thread.
  */
 @ApplicationScoped
@@ -34,6 +35,9 @@ public class ProcessedEvents {
                    suggested_action = EXCLUDED.suggested_action, last_event_id = EXCLUDED.last_event_id,
                    updated_at = now()
              WHERE automation.anomaly.sequence < EXCLUDED.sequence""";
+
+    private static final String OUTCOME = """
+            UPDATE automation.anomaly SET outcome = ? WHERE fingerprint = ? AND last_event_id = ?""";
 
     private final StateTransactions transactions;
     private final OperationRequests requests;
@@ -99,7 +103,18 @@ public class ProcessedEvents {
                 ps.setString(9, origin.eventId());
                 ps.executeUpdate();
             }
-            return new Recorded(true, requests.fromAnomaly(tx, origin.eventId(), event));
+            Optional<Operation> operation = requests.fromAnomaly(tx, origin.eventId(), event);
+            String outcome = operation.map(op -> "operation " + op.id())
+                    .orElseGet(() -> requests.notManaged(event.targetId()).orElse(null));
+            if (outcome != null) {
+                try (PreparedStatement ps = tx.prepareStatement(OUTCOME)) {
+                    ps.setString(1, outcome);
+                    ps.setString(2, event.fingerprint());
+                    ps.setString(3, origin.eventId());
+                    ps.executeUpdate();
+                }
+            }
+            return new Recorded(true, operation);
         });
     }
 }

@@ -52,8 +52,8 @@ public class MigrationFlyway {
         config.databases().forEach((id, db) -> {
             String prefix = "autopilot.migrations.databases." + id + ".";
             if (!databases.exists(id)) {
-                throw new IllegalArgumentException(prefix + "location: '" + id + "' is not a managed database (set "
-                        + "autopilot.databases." + id + ".url first)");
+                LOG.warnf("%slocation: '%s' is not managed yet (a registry target or autopilot.databases.%s.url): its "
+                        + "migrations are checked once it is", prefix, id, id);
             }
             if (!Files.isDirectory(Path.of(db.location()))) {
                 throw new IllegalArgumentException(prefix + "location: '" + db.location() + "' is not a directory");

@@ -72,7 +72,7 @@ public class MigrationRequests {
                 : " (the latest applied version)");
         String reason = "manual request by " + caller + ": " + what + (r.reason() == null ? "" : " (" + r.reason() + ")");
         NewOperation n = new NewOperation(database, type, null, mode, null, null, null, caller, parameters, reason);
-        return transactions.inTransaction(tx -> store.insert(tx, n, config.maxAttempts()).orElseThrow());
+        return transactions.inTransaction(tx -> store.insert(tx, n, config.maxAttempts(), databases.trust(database)).orElseThrow());
     }
 
     /**
@@ -84,7 +84,7 @@ public class MigrationRequests {
         parameters.put("target_version", latestPending);
         NewOperation n = new NewOperation(database, OperationType.MIGRATE, null, mode, rule, "warning",
                 "migration_pending:" + database + ":" + latestPending, "policy", parameters, reason);
-        return transactions.inTransaction(tx -> store.insert(tx, n, config.maxAttempts()));
+        return transactions.inTransaction(tx -> store.insert(tx, n, config.maxAttempts(), databases.trust(database)));
     }
 
     private static String checkedVersion(String field, String text) {

@@ -1,5 +1,6 @@
 package io.dbautopilot.automation.migration;
 
+import io.dbautopilot.automation.database.ManagedDatabases;
 import io.dbautopilot.automation.operation.Operation;
 import io.dbautopilot.automation.policy.Decision;
 import io.dbautopilot.automation.policy.Mode;
@@ -32,13 +33,15 @@ public class PendingMigrationCheck {
 
     private static final Logger LOG = Logger.getLogger(PendingMigrationCheck.class);
 
+    private final ManagedDatabases databases;
     private final MigrationFlyway flyways;
     private final MigrationRequests requests;
     private final PolicyDecider policy;
     private final StateTransactions transactions;
 
-    public PendingMigrationCheck(MigrationFlyway flyways, MigrationRequests requests, PolicyDecider policy,
+    public PendingMigrationCheck(ManagedDatabases databases, MigrationFlyway flyways, MigrationRequests requests, PolicyDecider policy,
                                  StateTransactions transactions) {
+        this.databases = databases;
         this.flyways = flyways;
         this.requests = requests;
         this.policy = policy;
@@ -50,6 +53,9 @@ public class PendingMigrationCheck {
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void scheduled() {
         for (String id : flyways.ids()) {
+            if (!databases.exists(id)) {
+                continue;
+            }
             try {
                 check(id);
             } catch (RuntimeException e) {

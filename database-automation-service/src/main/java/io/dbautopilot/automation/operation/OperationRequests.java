@@ -92,7 +92,7 @@ public class OperationRequests {
         boolean sessionOp = kind == OperationType.ObjectKind.NONE;
         NewOperation n = new NewOperation(event.targetId(), d.operation(), sessionOp ? null : event.object(),
                 d.mode().wire(), d.ruleName(), event.severity().wire(), eventId, "policy", parameters, d.reason());
-        return store.insert(tx, n, config.maxAttempts());
+        return insert(tx, n);
     }
 
     /**
@@ -135,7 +135,7 @@ public class OperationRequests {
         }
         NewOperation n = new NewOperation(event.targetId(), d.operation(), event.object(), d.mode().wire(), d.ruleName(),
                 null, eventId, "policy", parameters, d.reason());
-        return store.insert(tx, n, config.maxAttempts());
+        return insert(tx, n);
     }
 
     /**
@@ -155,7 +155,7 @@ public class OperationRequests {
             }
             NewOperation n = new NewOperation(targetId, d.operation(), object, d.mode().wire(), d.ruleName(),
                     "warning", null, "policy", parameters, d.reason() + ": " + summary);
-            return store.insert(tx, n, config.maxAttempts());
+            return insert(tx, n);
         });
     }
 
@@ -163,13 +163,21 @@ public class OperationRequests {
     private Optional<Decision> decide(Trigger trigger) {
         Optional<Decision> decision = policy.decide(trigger);
         if (decision.isPresent() && !databases.exists(trigger.targetId())) {
-            LOG.warnf("Policy rule '%s' matched %s %s, but '%s' is not a managed database (autopilot.databases.%s.url): "
-                    + "no operation", decision.get().ruleName(), trigger.kind().wire(),
+            String why = databases.notManaged(trigger.targetId()).orElse("unknown target");
+            // an unavailable target was reported once, with its field, when its definition arrived: not again per event
+            LOG.logf(why.startsWith("unavailable") ? Logger.Level.DEBUG : Logger.Level.WARN,
+                    "Policy rule '%s' matched %s %s, but '%s' is not managed (%s): no operation",
+                    decision.get().ruleName(), trigger.kind().wire(),
                     trigger.eventId() == null ? trigger.rule() + " on " + trigger.object() : trigger.eventId(),
-                    trigger.targetId(), trigger.targetId());
+                    trigger.targetId(), why);
             return Optional.empty();
         }
         return decision;
+    }
+
+    /** Why a target gets no operations ({@code unknown target}, {@code unavailable: <reason>}); empty when managed. */
+    public Optional<String> notManaged(String targetId) {
+        return databases.notManaged(targetId);
     }
 
     /** A manual request from the API, already parsed. */
@@ -199,7 +207,11 @@ public class OperationRequests {
         String object = validatedObject(request.database(), type, request.object(), parameters);
         String reason = "manual request by " + caller + (request.reason() == null ? "" : ": " + request.reason());
         NewOperation n = new NewOperation(request.database(), type, object, mode, null, null, null, caller, parameters, reason);
-        return transactions.inTransaction(tx -> store.insert(tx, n, config.maxAttempts()).orElseThrow());
+        return transactions.inTransaction(tx -> insert(tx, n).orElseThrow());
+    }
+
+    private Optional<Operation> insert(Connection tx, NewOperation n) throws SQLException {
+        return store.insert(tx, n, config.maxAttempts(), databases.trust(n.targetId()));
     }
 
     /** The object checked against the catalog; for a pid, its session identity is put into {@code parameters}. */

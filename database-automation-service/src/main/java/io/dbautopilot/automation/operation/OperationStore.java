@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbautopilot.model.OperationState;
+import io.dbautopilot.model.Trust;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
@@ -30,6 +31,20 @@ public class OperationStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
             ON CONFLICT (triggering_event_id) DO NOTHING
             RETURNING *""";
+
+    private static final String INSERT_OBSERVED = """
+            INSERT INTO automation.operation (id, target_id, type, object, heavy, mode, status, rule, severity,
+                   triggering_event_id, requested_by, parameters, reason, max_attempts, finished_at)
+            VALUES (?, ?, ?, ?, ?, ?, 'cancelled', ?, ?, ?, ?, ?::jsonb, ?, ?, now())
+            ON CONFLICT (triggering_event_id) DO NOTHING
+            RETURNING *""";
+
+    private static final String OBSERVED_TODAY = """
+            SELECT 1 FROM automation.operation WHERE target_id = ? AND type = ? AND object IS NOT DISTINCT FROM ?
+               AND status = 'cancelled' AND reason LIKE ? AND requested_at > now() - interval '1 day' LIMIT 1""";
+
+    /** Reason prefix of an operation recorded but not executed because its target's trust is {@code observe}. */
+    public static final String WOULD_RUN = "would_run (trust observe)";
 
     private static final String APPROVE = """
             UPDATE automation.operation SET status = 'pending', not_before = now(), approved_by = ?, approved_at = now(),
@@ -90,6 +105,74 @@ public class OperationStore {
                 : n.reason();
         outbox.append(tx, op, OperationState.REQUESTED, reason, Map.of("parameters", op.parameters()));
         return Optional.of(op);
+    }
+
+    /**
+     * Creates an operation as its target's trust allows: {@code auto} as requested, {@code approve} waiting for an
+     * operator whatever the mode, {@code observe} recorded as {@code would_run} and never executed
+     * ({@link #insertObserved}).
+     */
+    public Optional<Operation> insert(Connection tx, NewOperation n, int maxAttempts, Trust trust) throws SQLException {
+        if (trust == Trust.OBSERVE) {
+            return insertObserved(tx, n, maxAttempts);
+        }
+        if (trust == Trust.APPROVE && !"approval".equals(n.mode())) {
+            return insert(tx, new NewOperation(n.targetId(), n.type(), n.object(), "approval", n.rule(), n.severity(),
+                    n.triggeringEventId(), n.requestedBy(), n.parameters(), n.reason() + " (approval: trust approve, "
+                    + "requested mode " + n.mode() + ")"), maxAttempts);
+        }
+        return insert(tx, n, maxAttempts);
+    }
+
+    /**
+     * Records an operation its target's trust ({@code observe}) does not let run: stored as {@code cancelled} with the
+     * reason {@value #WOULD_RUN}, and one {@code cancelled} event with {@code details.would_run = true}; nothing
+     * touches the target. Empty when an operation for the same triggering event id exists already, or when a periodic
+     * finding (no triggering event) was recorded the same way in the last day.
+     */
+    public Optional<Operation> insertObserved(Connection tx, NewOperation n, int maxAttempts) throws SQLException {
+        if (n.triggeringEventId() == null && observedToday(tx, n)) {
+            return Optional.empty();
+        }
+        String reason = WOULD_RUN + ": " + n.reason();
+        Operation op;
+        try (PreparedStatement ps = tx.prepareStatement(INSERT_OBSERVED)) {
+            ps.setObject(1, UUID.randomUUID());
+            ps.setString(2, n.targetId());
+            ps.setString(3, n.type().wire());
+            ps.setString(4, n.object());
+            ps.setBoolean(5, n.type().heavy());
+            ps.setString(6, n.mode());
+            ps.setString(7, n.rule());
+            ps.setString(8, n.severity());
+            ps.setString(9, n.triggeringEventId());
+            ps.setString(10, n.requestedBy());
+            ps.setString(11, json(n.parameters() == null ? Map.of() : n.parameters()));
+            ps.setString(12, reason);
+            ps.setInt(13, maxAttempts);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                op = map(rs);
+            }
+        }
+        outbox.append(tx, op, OperationState.CANCELLED, reason, Map.of("would_run", true, "trust", "observe",
+                "mode", n.mode(), "parameters", op.parameters()));
+        return Optional.of(op);
+    }
+
+    /** Whether a periodic finding (no triggering event) was recorded as would_run in the last day: once a day is enough. */
+    private static boolean observedToday(Connection tx, NewOperation n) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement(OBSERVED_TODAY)) {
+            ps.setString(1, n.targetId());
+            ps.setString(2, n.type().wire());
+            ps.setString(3, n.object());
+            ps.setString(4, WOULD_RUN + "%");
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** The operation, if it exists. */

@@ -47,7 +47,12 @@ public class PartitionUpkeep {
     public List<PartitionHealth> health() {
         List<PartitionHealth> out = new ArrayList<>();
         for (String id : databases.ids()) {
-            ManagedDatabasesConfig.Database db = databases.settings(id);
+            ManagedDatabasesConfig.Database db;
+            try {
+                db = databases.settings(id);
+            } catch (IllegalArgumentException removedMeanwhile) {
+                continue;
+            }
             if (db.partitions().isEmpty()) {
                 continue;
             }

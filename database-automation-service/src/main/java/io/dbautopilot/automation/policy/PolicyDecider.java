@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Loads the policy at start-up (an invalid file or override fails the start naming the rule and field) and
+ * Loads the policy at start-up (an invalid file fails the start naming the rule and field) and
  * decides, for each {@link Trigger} (anomaly, recommendation or finding), which operation it leads to and in which mode.
  */
 @Startup
@@ -31,7 +31,6 @@ public class PolicyDecider {
     private final PolicyConfig config;
     private final ManagedDatabases databases;
     private Policy policy;
-    private final Map<String, Map<String, Mode>> overrides = new HashMap<>();
 
     public PolicyDecider(PolicyConfig config, ManagedDatabases databases) {
         this.config = config;
@@ -39,23 +38,16 @@ public class PolicyDecider {
     }
 
     @PostConstruct
-    /** Loads and validates the policy and the per-database overrides; throws naming the rule or setting. */
+    /** Loads and validates the policy; throws naming the rule or setting (per-database overrides: ManagedDatabases). */
     public void load() {
+        policy = load(config);
+        LOG.infof("Policy %s loaded: %d rules", policy.source(), policy.rules().size());
+    }
+
+    /** Reads and parses the configured policy (the built-in one when none is configured). */
+    public static Policy load(PolicyConfig config) {
         String source = config.file().filter(s -> !s.isBlank()).orElse(DEFAULT_POLICY);
-        policy = PolicyParser.parse(read(source), source);
-        for (String id : databases.ids()) {
-            Map<String, Mode> modes = new HashMap<>();
-            databases.settings(id).policyOverrides().forEach((rule, modeText) -> {
-                String setting = "autopilot.databases." + id + ".policy." + rule;
-                if (policy.rule(rule).isEmpty()) {
-                    throw new PolicyException(setting + ": no rule named '" + rule + "' in policy " + source);
-                }
-                modes.put(rule, Mode.parse(modeText).orElseThrow(() -> new PolicyException(setting + ": unknown mode '"
-                        + modeText + "' (expected auto, window, approval, off)")));
-            });
-            overrides.put(id, modes);
-        }
-        LOG.infof("Policy %s loaded: %d rules", source, policy.rules().size());
+        return PolicyParser.parse(read(source), source);
     }
 
     static String read(String source) {
@@ -85,7 +77,22 @@ public class PolicyDecider {
      * it requires approval (a recommendation may) is never run without one, whatever the rule's mode.
      */
     public Optional<Decision> decide(Trigger trigger) {
-        return decide(policy, overrides.getOrDefault(trigger.targetId(), Map.of()), trigger);
+        return decide(policy, overrides(trigger.targetId()), trigger);
+    }
+
+    /** The managed database's mode overrides (validated when its settings were built); none when it is not managed. */
+    private Map<String, Mode> overrides(String targetId) {
+        if (!databases.exists(targetId)) {
+            return Map.of();
+        }
+        Map<String, Mode> modes = new HashMap<>();
+        try {
+            databases.settings(targetId).policyOverrides().forEach((rule, text) -> Mode.parse(text)
+                    .ifPresent(mode -> modes.put(rule, mode)));
+        } catch (IllegalArgumentException removedMeanwhile) {
+            return Map.of();
+        }
+        return modes;
     }
 
     /** Pure decision logic: the first matching rule, with a per-database mode override applied. */

@@ -1,13 +1,18 @@
 package io.dbautopilot.automation.database;
 
+import io.dbautopilot.automation.policy.Policy;
 import io.dbautopilot.automation.policy.PolicyConfig;
 import io.dbautopilot.automation.policy.PolicyDecider;
 import io.dbautopilot.automation.policy.PolicyException;
+import io.dbautopilot.model.Engine;
+import io.dbautopilot.model.TargetDefinition;
+import io.dbautopilot.model.Trust;
 import io.dbautopilot.support.url.DatabaseUrl;
 import io.smallrye.config.SmallRyeConfig;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,57 +22,133 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Bad managed-database configuration fails the start naming the setting (plain values, no running service). */
+/**
+ * Bad local managed-database settings fail the start naming the setting; registry targets merge under the local
+ * properties field by field and a bad one is refused naming its field (plain values, no running service).
+ */
 class ManagedDatabasesTest {
+
+    private static final PolicyConfig DEFAULTS = Optional::empty;
+    private static final Policy POLICY = PolicyDecider.load(DEFAULTS);
 
     @Test
     void aBadUrlWindowZoneOrPartitionSetIsNamedBySetting() {
-        assertError(db("mysql://x/y", List.of(), "UTC", Map.of(), Map.of()),
+        assertError(Map.of("url", "mysql://x/y"),
                 "autopilot.databases.orders.url must be a PostgreSQL URL (postgresql://host:port/database), not mysql");
-        assertError(db("postgresql://h:5432/d", List.of("0 1 * * * 2h", "0 25 * * SUN 1h"), "UTC", Map.of(), Map.of()),
+        assertError(Map.of("maintenance-windows", "0 1 * * * 2h,0 25 * * SUN 1h"),
                 "autopilot.databases.orders.maintenance-windows[1]: cron: '0 25 * * SUN'");
-        assertError(db("postgresql://h:5432/d", List.of(), "Mars/Olympus", Map.of(), Map.of()),
+        assertError(Map.of("time-zone", "Mars/Olympus"),
                 "autopilot.databases.orders.time-zone: 'Mars/Olympus' is not a time zone id");
-        assertError(db("postgresql://h:5432/d", List.of(), "UTC", Map.of(), Map.of("ev", part("hourly"))),
+        assertError(Map.of("partitions.ev.table", "public.events", "partitions.ev.interval", "hourly"),
                 "autopilot.databases.orders.partitions.ev.interval: 'hourly' is not one of daily, weekly, monthly");
+        assertError(Map.of("trust", "sometimes"),
+                "autopilot.databases.orders.trust: 'sometimes' is not a trust level (observe, approve, auto)");
     }
 
     @Test
     void aBadOrSecretCarryingUrlFailsAtConfigLoadNamingTheSettingWithoutTheSecret() {
-        SmallRyeConfig good = config("jdbc:postgresql://db.example:6543/orders?sslmode=require");
-        DatabaseUrl url = good.getConfigMapping(ManagedDatabasesConfig.class).databases().get("orders").url();
+        SmallRyeConfig good = config(Map.of("url", "jdbc:postgresql://db.example:6543/orders?sslmode=require"));
+        DatabaseUrl url = good.getConfigMapping(ManagedDatabasesConfig.class).databases().get("orders").url().orElseThrow();
         assertEquals("postgresql://db.example:6543/orders?sslmode=require", url.toString());
         assertEquals("jdbc:postgresql://db.example:6543/orders?sslmode=require", ManagedDatabases.jdbcUrl("x", url));
 
-        Exception secret = assertThrows(Exception.class, () -> config("postgresql://app:s3cr3t-pw@h:5432/d"));
+        Exception secret = assertThrows(Exception.class, () -> config(Map.of("url", "postgresql://app:s3cr3t-pw@h:5432/d")));
         String all = messages(secret);
         assertTrue(all.contains("autopilot.databases.orders.url"), all);
         assertTrue(all.contains("credentials inside a database URL are refused"), all);
         assertFalse(all.contains("s3cr3t-pw"), all);
 
-        String bad = messages(assertThrows(Exception.class, () -> config("postgresql://h:5432")));
+        String bad = messages(assertThrows(Exception.class, () -> config(Map.of("url", "postgresql://h:5432"))));
         assertTrue(bad.contains("autopilot.databases.orders.url") && bad.contains("names no database"), bad);
     }
 
     @Test
     void aPolicyOverrideNamingNoRuleOrAnUnknownModeIsNamedBySetting() {
-        ManagedDatabases ok = new ManagedDatabases(() -> Map.of("orders",
-                db("postgresql://h:5432/d", List.of(), "UTC", Map.of("index-bloat", "sometimes"), Map.of())));
-        ok.validate();
-        PolicyConfig defaults = Optional::empty;
-        PolicyException e = assertThrows(PolicyException.class, () -> new PolicyDecider(defaults, ok).load());
+        PolicyException e = assertThrows(PolicyException.class, () -> validate(Map.of("policy.index-bloat", "sometimes")));
         assertEquals("autopilot.databases.orders.policy.index-bloat: unknown mode 'sometimes' (expected auto, window, "
                 + "approval, off)", e.getMessage());
-        ManagedDatabases noRule = new ManagedDatabases(() -> Map.of("orders",
-                db("postgresql://h:5432/d", List.of(), "UTC", Map.of("no-such-rule", "off"), Map.of())));
-        noRule.validate();
-        PolicyException e2 = assertThrows(PolicyException.class, () -> new PolicyDecider(defaults, noRule).load());
+        PolicyException e2 = assertThrows(PolicyException.class, () -> validate(Map.of("policy.no-such-rule", "off")));
         assertEquals("autopilot.databases.orders.policy.no-such-rule: no rule named 'no-such-rule' in policy "
                 + PolicyDecider.DEFAULT_POLICY, e2.getMessage());
     }
 
-    private static SmallRyeConfig config(String url) {
-        return MappedSettings.of(Map.of("autopilot.databases.orders.url", url), ManagedDatabasesConfig.class);
+    @Test
+    void aRegistryTargetIsMergedUnderTheLocalPropertiesFieldByField() {
+        TargetDefinition target = target(Engine.POSTGRESQL, "postgresql://db1:5432/orders",
+                new TargetDefinition.Automation(List.of("0 1 * * * 3h"), "Europe/Berlin", "5s", null,
+                        Map.of("index-bloat", "approval", "stale-statistics", "off"), null, 1000L, null, null, null),
+                Trust.APPROVE);
+        DatabaseSettings only = DatabaseSettings.of("orders", null, target, ref -> "pw-from-" + ref, POLICY);
+        assertEquals("registry", only.source());
+        assertEquals("postgresql://db1:5432/orders", only.url().toString());
+        assertEquals(Optional.of("app"), only.username());
+        assertEquals(Optional.of("pw-from-env:ORDERS_PW"), only.password());
+        assertEquals(Duration.ofSeconds(5), only.lockTimeout());
+        assertEquals(Duration.ofMinutes(30), only.statementTimeout(), "default");
+        assertEquals("Europe/Berlin", only.timeZone());
+        assertEquals(Optional.of(List.of("0 1 * * * 3h")), only.maintenanceWindows());
+        assertEquals(1000L, only.replicationLagLimitBytes());
+        assertEquals(Trust.APPROVE, only.trust());
+        assertFalse(only.toString().contains("pw-from"), only.toString());
+
+        ManagedDatabasesConfig.Local local = local(Map.of("password", "local-pw", "lock-timeout", "300ms",
+                "policy.index-bloat", "auto", "trust", "observe"));
+        DatabaseSettings merged = DatabaseSettings.of("orders", local, target, ref -> {
+            throw new AssertionError("the local password wins");
+        }, POLICY);
+        assertEquals("registry+properties", merged.source());
+        assertEquals(Optional.of("local-pw"), merged.password());
+        assertEquals(Optional.of("app"), merged.username(), "unset locally: the registry's");
+        assertEquals(Duration.ofMillis(300), merged.lockTimeout());
+        assertEquals(Map.of("index-bloat", "auto", "stale-statistics", "off"), merged.policyOverrides());
+        assertEquals(Trust.OBSERVE, merged.trust());
+        assertEquals("Europe/Berlin", merged.timeZone());
+    }
+
+    @Test
+    void aRegistryTargetThatCannotBeManagedHereIsRefusedNamingTheField() {
+        assertEquals("engine mysql is not managed yet", refused(target(Engine.MYSQL, "mysql://db1:3306/orders",
+                TargetDefinition.Automation.DEFAULTS, Trust.AUTO)));
+        assertTrue(refused(target(Engine.POSTGRESQL, "postgresql://db1:5432/orders", new TargetDefinition.Automation(
+                List.of("0 1 * * * 3h", "0 25 * * * 1h"), null, null, null, null, null, null, null, null, null),
+                Trust.AUTO)).startsWith("automation.maintenance_windows[1]: cron"));
+        assertEquals("automation.time_zone: 'Mars/Olympus' is not a time zone id", refused(target(Engine.POSTGRESQL,
+                "postgresql://db1:5432/orders", new TargetDefinition.Automation(List.of(), "Mars/Olympus", null, null,
+                        null, null, null, null, null, null), Trust.AUTO)));
+        assertTrue(refused(target(Engine.POSTGRESQL, "postgresql://db1:5432/orders", new TargetDefinition.Automation(
+                List.of(), null, "soon", null, null, null, null, null, null, null), Trust.AUTO))
+                .startsWith("automation.lock_timeout: 'soon' is not a duration"));
+        assertEquals("automation.policy.no-such-rule: no rule named 'no-such-rule' in policy "
+                + PolicyDecider.DEFAULT_POLICY, refused(target(Engine.POSTGRESQL, "postgresql://db1:5432/orders",
+                new TargetDefinition.Automation(List.of(), null, null, null, Map.of("no-such-rule", "off"), null, null,
+                        null, null, null), Trust.AUTO)));
+        assertEquals("url: autopilot.databases.orders.url is not set and the registry has no target 'orders'",
+                assertThrows(IllegalArgumentException.class, () -> DatabaseSettings.of("orders",
+                        local(Map.of("password", "x")), null, ref -> "", POLICY)).getMessage());
+    }
+
+    private static String refused(TargetDefinition target) {
+        return assertThrows(RuntimeException.class,
+                () -> DatabaseSettings.of("orders", null, target, ref -> "pw", POLICY)).getMessage();
+    }
+
+    private static TargetDefinition target(Engine engine, String url, TargetDefinition.Automation automation, Trust trust) {
+        return new TargetDefinition("orders", engine, url, "app", "env:ORDERS_PW", Map.of(), null, automation, trust,
+                "api", null, null);
+    }
+
+    private static SmallRyeConfig config(Map<String, String> properties) {
+        Map<String, String> settings = new HashMap<>();
+        properties.forEach((k, v) -> settings.put("autopilot.databases.orders." + k, v));
+        return MappedSettings.of(settings, ManagedDatabasesConfig.class);
+    }
+
+    private static ManagedDatabasesConfig.Local local(Map<String, String> properties) {
+        return config(properties).getConfigMapping(ManagedDatabasesConfig.class).databases().get("orders");
+    }
+
+    private static void validate(Map<String, String> properties) {
+        DatabaseSettings.validateLocal("orders", local(properties), POLICY);
     }
 
     /** The messages of {@code t} and its causes: none may hold the secret. */
@@ -76,39 +157,10 @@ class ManagedDatabasesTest {
                 .map(Throwable::getMessage).collect(java.util.stream.Collectors.joining(" | "));
     }
 
-    private static void assertError(ManagedDatabasesConfig.Database db, String expected) {
-        ManagedDatabases databases = new ManagedDatabases(() -> Map.of("orders", db));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, databases::validate);
-        assertEquals(true, e.getMessage().startsWith(expected), e.getMessage());
-    }
-
-    private static ManagedDatabasesConfig.PartitionedTable part(String interval) {
-        return new ManagedDatabasesConfig.PartitionedTable() {
-            public String table() { return "public.events"; }
-            public String interval() { return interval; }
-            public int premake() { return 3; }
-            public Optional<Duration> retention() { return Optional.empty(); }
-        };
-    }
-
-    private static ManagedDatabasesConfig.Database db(String url, List<String> windows, String zone,
-                                                      Map<String, String> overrides,
-                                                      Map<String, ManagedDatabasesConfig.PartitionedTable> partitions) {
-        return new ManagedDatabasesConfig.Database() {
-            public DatabaseUrl url() { return DatabaseUrl.parse(url); }
-            public Optional<String> username() { return Optional.empty(); }
-            public Optional<String> password() { return Optional.empty(); }
-            public Duration lockTimeout() { return Duration.ofSeconds(2); }
-            public Duration statementTimeout() { return Duration.ofMinutes(30); }
-            public Optional<List<String>> maintenanceWindows() { return Optional.of(windows); }
-            public String timeZone() { return zone; }
-            public Map<String, String> policyOverrides() { return overrides; }
-            public Duration longTransactionLimit() { return Duration.ofMinutes(5); }
-            public long replicationLagLimitBytes() { return 1; }
-            public long minFreeDiskBytes() { return 1; }
-            public Optional<Long> diskCapacityBytes() { return Optional.empty(); }
-            public Duration slowQueryThreshold() { return Duration.ofSeconds(5); }
-            public Map<String, ManagedDatabasesConfig.PartitionedTable> partitions() { return partitions; }
-        };
+    private static void assertError(Map<String, String> properties, String expected) {
+        Map<String, String> all = new HashMap<>(properties);
+        all.putIfAbsent("url", "postgresql://h:5432/d");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> validate(all));
+        assertTrue(e.getMessage().startsWith(expected), e.getMessage());
     }
 }

@@ -161,7 +161,8 @@ class PreMigrationDumpLimitsTest {
         settings.put("autopilot.migrations.backup.directory", backups.toString());
         settings.put("autopilot.migrations.backup.timeout", timeout);
         SmallRyeConfig config = MappedSettings.of(settings, ManagedDatabasesConfig.class, MigrationsConfig.class);
-        ManagedDatabases databases = new ManagedDatabases(config.getConfigMapping(ManagedDatabasesConfig.class));
+        ManagedDatabases databases = ManagedDatabases.localOnly(config.getConfigMapping(ManagedDatabasesConfig.class),
+                java.util.Optional::empty);
         databases.validate();
         return new PgDumpPreMigrationBackup(databases, config.getConfigMapping(MigrationsConfig.class),
                 ExternalTools.fromEnvironment());
