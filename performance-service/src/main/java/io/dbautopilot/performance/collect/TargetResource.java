@@ -19,6 +19,7 @@ import io.dbautopilot.support.access.Callers;
 import io.dbautopilot.support.access.Roles;
 import io.dbautopilot.support.fleet.FieldError;
 import io.dbautopilot.support.fleet.RegisteredTarget;
+import io.dbautopilot.support.fleet.RegistryUnavailableException;
 import io.dbautopilot.support.fleet.TargetStore;
 import io.dbautopilot.support.problem.Problem;
 import io.dbautopilot.support.problem.ProblemException;
@@ -182,14 +183,9 @@ public class TargetResource {
     private static <T> T registry(Supplier<T> call) {
         try {
             return call.get();
-        } catch (TargetRegistration.Invalid | ProblemException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            if (e.getClass().getSimpleName().equals("RegistryUnavailableException")) {
-                throw new ProblemException(503, "Service Unavailable", "the fleet registry (Kafka) is unavailable: "
-                        + e.getMessage());
-            }
-            throw e;
+        } catch (RegistryUnavailableException e) {
+            throw new ProblemException(503, "Service Unavailable", "the fleet registry (Kafka) is unavailable: "
+                    + e.getMessage());
         }
     }
 

@@ -2,6 +2,7 @@ package io.dbautopilot.performance.fleet;
 
 import io.dbautopilot.performance.collect.TargetsConfig;
 import io.dbautopilot.support.fleet.FleetConfig;
+import io.dbautopilot.support.fleet.KafkaClientSettings;
 import io.dbautopilot.support.fleet.RegisteredTarget;
 import io.dbautopilot.support.fleet.TargetStore;
 import io.dbautopilot.support.fleet.TargetValidator;
@@ -17,7 +18,6 @@ import org.jboss.logging.Logger;
 
 import java.net.InetAddress;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,7 +36,7 @@ public class CollectorFleet {
     private final FleetConfig registry;
     private final CollectorFleetConfig config;
     private final Ownership ownership;
-    private final Map<String, Object> kafka;
+    private final KafkaClientSettings kafka;
     private final String instanceId;
     private volatile FleetMembership membership;
 
@@ -49,7 +49,7 @@ public class CollectorFleet {
         this.registry = registry;
         this.config = config;
         this.ownership = ownership;
-        this.kafka = KafkaSettings.from(mpConfig);
+        this.kafka = KafkaClientSettings.from(mpConfig);
         this.instanceId = config.instanceId().filter(s -> !s.isBlank()).orElseGet(CollectorFleet::defaultInstanceId);
     }
 
@@ -103,7 +103,7 @@ public class CollectorFleet {
     }
 
     /** Client settings of the fleet's own Kafka clients (never logged). */
-    Map<String, Object> kafka() {
+    KafkaClientSettings kafka() {
         return kafka;
     }
 

@@ -35,10 +35,10 @@ final class FleetMembership implements ConsumerRebalanceListener {
     private final Thread thread;
     private volatile boolean running = true;
 
-    FleetMembership(Map<String, Object> kafka, CollectorFleetConfig config, String instanceId, Ownership ownership) {
+    FleetMembership(io.dbautopilot.support.fleet.KafkaClientSettings kafka, CollectorFleetConfig config, String instanceId, Ownership ownership) {
         this.ownership = ownership;
         this.instanceId = instanceId;
-        Map<String, Object> props = new java.util.HashMap<>(kafka);
+        Map<String, Object> props = kafka.with(Map.of());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.collectorGroup());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, instanceId);
         props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);

@@ -74,7 +74,7 @@ public class PartitionOwners {
 
     private Admin admin() {
         if (admin == null) {
-            Map<String, Object> props = new HashMap<>(fleet.kafka());
+            Map<String, Object> props = fleet.kafka().with(Map.of());
             props.put(AdminClientConfig.CLIENT_ID_CONFIG, fleet.instanceId() + "-owners");
             props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
             props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
