@@ -171,9 +171,11 @@ class TargetRegistrationTest {
                 "credentials_ref");
         bad(json(good.replace("\"broken_probe\"", "\"no_such_family\"")), "collection.disabled_families[0]");
         bad(json(good.replace("\"labels\"", "\"lables\"")), "lables");
-        // a wrong password: the check fails naming credentials_ref, nothing registered
+        // refused credentials (the test cluster trusts local users, so: a role it does not know): the check fails
+        // naming credentials_ref, nothing registered
         bad(json(good.replaceFirst("\"credentials_ref\": \"[^\"]+\"", "\"credentials_ref\": \"file:"
-                + passwordFile("not-the-password") + "\"")).queryParam("check", true), "credentials_ref");
+                + passwordFile("not-the-password") + "\"").replace("\"username\": \"" + pg("user") + "\"",
+                "\"username\": \"no_such_role\"")).queryParam("check", true), "credentials_ref");
         bad(json(good.replace(url("demo_target"), "postgresql://127.0.0.1:1/nowhere")).queryParam("check", true), "url");
         json(good).put("/api/targets/other-id").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.field", hasItem("id"));
