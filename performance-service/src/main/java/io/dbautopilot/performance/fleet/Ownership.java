@@ -41,6 +41,7 @@ public class Ownership {
         t.setDaemon(true);
         return t;
     });
+    private final java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
     private final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
     private final Map<String, RegisteredTarget> owned = new ConcurrentHashMap<>();
     private final Map<String, String> unavailable = new ConcurrentHashMap<>();
@@ -56,7 +57,12 @@ public class Ownership {
 
     /** The registry changed (called on the store's reader thread: only queues the work). */
     void registryChanged(String id, Optional<RegisteredTarget> target) {
-        serial.execute(this::reconcile);
+        if (queued.compareAndSet(false, true)) { // a burst of records (start-up, an import) is reconciled once
+            serial.execute(() -> {
+                queued.set(false);
+                reconcile();
+            });
+        }
     }
 
     /** The group assigned these partitions to this instance; returns once their targets are taken on (bounded). */

@@ -68,6 +68,39 @@ class RebalanceTest {
     @Inject
     CollectorFleetConfig config;
 
+    @Inject
+    io.agroal.api.AgroalDataSource state;
+
+    private List<long[]> sequences(String target) {
+        List<long[]> out = new java.util.ArrayList<>();
+        try (var c = state.getConnection();
+             var ps = c.prepareStatement("SELECT sequence FROM performance.anomaly_outbox WHERE target_id = ? ORDER BY sequence")) {
+            ps.setString(1, target);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new long[] {rs.getLong(1)});
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    private long opened(String target) {
+        try (var c = state.getConnection();
+             var ps = c.prepareStatement("SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n "
+                     + "FROM performance.anomaly_outbox WHERE target_id = ? AND event_type LIKE '%opened%' GROUP BY fingerprint) f")) {
+            ps.setString(1, target);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void aSecondMemberTakesHalfTheTargetsAndGivesThemBackWhenItLeaves() throws Exception {
         List<String> extra = IntStream.range(0, 12).mapToObj(i -> "spread-" + i).toList();
@@ -139,6 +172,17 @@ class RebalanceTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> ownership.partitions().size() == all
                 && extra.stream().allMatch(id -> registry.get(id).isPresent() && scheduler.scheduled(id)));
         assertEquals(all, ownership.partitions().size());
+
+        // the moved targets were down throughout: their anomaly stayed open across both hand-overs, so each has one
+        // "opened" event and a per-target sequence without gap or duplicate
+        await().atMost(Duration.ofSeconds(30)).until(() -> extra.stream().allMatch(id -> !sequences(id).isEmpty()));
+        for (String id : extra) {
+            List<long[]> seq = sequences(id);
+            for (int i = 0; i < seq.size(); i++) {
+                assertEquals(i + 1, seq.get(i)[0], id + " sequence " + seq.stream().map(a -> a[0]).toList());
+            }
+            assertEquals(1, opened(id), id + ": an anomaly opened more than once");
+        }
         extra.forEach(writer::remove);
         await().atMost(Duration.ofSeconds(30)).until(() -> extra.stream().noneMatch(id -> registry.get(id).isPresent()));
     }
