@@ -1,5 +1,6 @@
 package io.dbautopilot.performance.fleet;
 
+import io.dbautopilot.performance.collect.TargetConnections;
 import io.dbautopilot.performance.collect.TargetRegistry;
 import io.dbautopilot.performance.collect.TargetsConfig;
 import io.dbautopilot.support.fleet.Credentials;
@@ -146,6 +147,7 @@ public class Ownership {
         RegistryTargetSettings settings;
         try {
             settings = RegistryTargetSettings.of(target.definition(), password(target));
+            TargetConnections.connectOptions(id, settings); // e.g. a bad sslmode: say so once, not every cycle
         } catch (RuntimeException e) {
             String reason = e.getMessage();
             if (!reason.equals(unavailable.put(id, reason))) {

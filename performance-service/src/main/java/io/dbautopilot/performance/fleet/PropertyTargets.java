@@ -48,8 +48,14 @@ public final class PropertyTargets {
         return value.equals(fallback) ? null : text(value);
     }
 
-    /** A duration as configuration text: {@code 15s}, {@code 1500ms}, or ISO-8601 when finer. */
+    /** A duration as configuration text: {@code 1h}, {@code 2m}, {@code 15s}, {@code 1500ms}, or ISO-8601 when finer. */
     static String text(Duration d) {
+        if (d.toNanosPart() == 0 && !d.isZero() && d.toSeconds() % 3600 == 0) {
+            return d.toHours() + "h";
+        }
+        if (d.toNanosPart() == 0 && !d.isZero() && d.toSeconds() % 60 == 0) {
+            return d.toMinutes() + "m";
+        }
         if (d.toNanosPart() == 0) {
             return d.toSeconds() + "s";
         }
