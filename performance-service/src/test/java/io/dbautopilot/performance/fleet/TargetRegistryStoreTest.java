@@ -26,6 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -202,6 +204,32 @@ class TargetRegistryStoreTest {
         } finally {
             unreachable.close();
         }
+    }
+
+    @Test
+    void theReaderSurvivesABrokerOutageAndWritesFailClearlyMeanwhile() {
+        assertTrue(store.awaitCaughtUp(WAIT));
+        TargetWriter quick = new TargetWriter(store, KafkaClientSettings.bootstrap(kafka.bootstrapServers()),
+                Duration.ofSeconds(3));
+        String during = uniqueId("outage");
+        kafka.stop();
+        try {
+            RegistryUnavailableException e = assertThrows(RegistryUnavailableException.class,
+                    () -> quick.put(target(during)));
+            assertTrue(e.getMessage().contains(kafka.bootstrapServers()), e.getMessage());
+        } finally {
+            kafka.start();
+            quick.close();
+        }
+        String after = uniqueId("after");
+        AtomicReference<RegisteredTarget> written = new AtomicReference<>();
+        Awaitility.await("a write once the broker is back").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreException(RegistryUnavailableException.class)
+                .until(() -> written.updateAndGet(w -> w != null ? w : writer.put(target(after))) != null);
+        assertEquals(Optional.of(written.get()), store.get(after), "the same reader read it after the outage");
+        writer.remove(after);
+        writer.remove(during);
     }
 
     private int partitionOf(String id) {

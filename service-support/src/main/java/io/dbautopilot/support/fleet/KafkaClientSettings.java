@@ -2,6 +2,7 @@ package io.dbautopilot.support.fleet;
 
 import org.eclipse.microprofile.config.Config;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -33,8 +34,13 @@ public record KafkaClientSettings(Map<String, Object> properties) {
         props.put("bootstrap.servers",
                 config.getOptionalValue("kafka.bootstrap.servers", String.class).orElse(DEFAULT_BOOTSTRAP));
         for (String name : config.getPropertyNames()) {
-            if (name.equals("kafka.security.protocol") || name.startsWith("kafka.sasl.") || name.startsWith("kafka.ssl.")) {
-                config.getOptionalValue(name, String.class).ifPresent(v -> props.put(name.substring("kafka.".length()), v));
+            // Environment variables show up under their own names (KAFKA_SASL_JAAS_CONFIG); Kafka's security settings
+            // contain no '_' of their own, so the dotted name is recovered exactly.
+            String dotted = name.startsWith("KAFKA_") ? name.toLowerCase(Locale.ROOT).replace('_', '.') : name;
+            if (dotted.equals("kafka.security.protocol") || dotted.startsWith("kafka.sasl.")
+                    || dotted.startsWith("kafka.ssl.")) {
+                config.getOptionalValue(dotted, String.class)
+                        .ifPresent(v -> props.put(dotted.substring("kafka.".length()), v));
             }
         }
         return new KafkaClientSettings(props);

@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -62,6 +63,7 @@ public class TargetStore {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration PROBE_EVERY = Duration.ofSeconds(30);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
     private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15), Integer.MAX_VALUE);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -236,17 +238,24 @@ public class TargetStore {
         boolean outage = false;
         while (running) {
             try {
+                // A poll does not fail while the broker is down (the client reconnects silently): only a connect, a
+                // record or an answered probe proves the registry reachable.
+                boolean reachable = false;
                 if (consumer == null) {
                     consumer = connect();
+                    reachable = true;
                 }
                 ConsumerRecords<String, String> records = consumer.poll(POLL);
                 apply(records);
-                afterPoll(consumer);
-                if (outage) {
-                    LOG.infof("Fleet registry %s on %s is reachable again", topic, kafka.bootstrapServers());
-                    outage = false;
+                reachable |= !records.isEmpty();
+                reachable |= afterPoll(consumer, outage);
+                if (reachable) {
+                    if (outage) {
+                        LOG.infof("Fleet registry %s on %s is reachable again", topic, kafka.bootstrapServers());
+                        outage = false;
+                    }
+                    failures = 0;
                 }
-                failures = 0;
             } catch (WakeupException | InterruptException e) {
                 if (!running) {
                     break;
@@ -281,7 +290,7 @@ public class TargetStore {
         consumer = null;
         if (c != null) {
             try {
-                c.close(Duration.ofSeconds(5));
+                c.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             } catch (RuntimeException e) {
                 LOG.debugf("Closing the registry reader: %s", e);
             }
@@ -322,7 +331,7 @@ public class TargetStore {
             lastProbeNanos = System.nanoTime();
             return c;
         } catch (RuntimeException e) {
-            c.close(Duration.ZERO);
+            c.close(CloseOptions.timeout(Duration.ZERO));
             throw e;
         }
     }
@@ -410,7 +419,8 @@ public class TargetStore {
         }
     }
 
-    private void afterPoll(KafkaConsumer<String, String> c) {
+    /** Publishes progress; probes the broker when due (or in an outage) and returns whether a probe was answered. */
+    private boolean afterPoll(KafkaConsumer<String, String> c, boolean outage) {
         for (TopicPartition tp : c.assignment()) {
             positions.put(tp.partition(), c.position(tp, ADMIN_TIMEOUT));
         }
@@ -423,11 +433,13 @@ public class TargetStore {
             caughtUp.countDown();
             LOG.infof("Fleet registry %s read: %d targets", topic, targets.size());
         }
-        if (System.nanoTime() - lastProbeNanos > PROBE_EVERY.toNanos()) {
-            // A consumer without a group reconnects silently; asking for the end offsets notices an outage.
+        if (outage || System.nanoTime() - lastProbeNanos > PROBE_EVERY.toNanos()) {
+            // Asking for the end offsets notices an outage (a TimeoutException, handled by the loop).
             lastProbeNanos = System.nanoTime();
-            c.endOffsets(c.assignment(), ADMIN_TIMEOUT);
+            c.endOffsets(c.assignment(), PROBE_TIMEOUT);
+            return true;
         }
+        return false;
     }
 
     private void tellAll(String id, Optional<RegisteredTarget> target) {
