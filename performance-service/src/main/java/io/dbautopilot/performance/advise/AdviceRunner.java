@@ -70,6 +70,11 @@ public class AdviceRunner {
         return events;
     }
 
+    /** Forgets what it noted about a target this instance gave up. */
+    void onReleased(@jakarta.enterprise.event.Observes io.dbautopilot.performance.collect.TargetRegistry.Released released) {
+        lastProblems.remove(released.id());
+    }
+
     /** Why scopes of the target's last run could not be examined (advisor[scope] → reason). */
     public Map<String, String> problems(String targetId) {
         return lastProblems.getOrDefault(targetId, Map.of());

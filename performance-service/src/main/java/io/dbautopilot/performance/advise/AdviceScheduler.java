@@ -1,7 +1,6 @@
 package io.dbautopilot.performance.advise;
 
 import io.dbautopilot.performance.collect.TargetRegistry;
-import io.dbautopilot.performance.collect.TargetRuntime;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
@@ -10,7 +9,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the advisors for every target on their own schedule ({@code autopilot.advice.interval}), not on every
+ * Runs the advisors for every owned target on their own schedule ({@code autopilot.advice.interval}), not on every
  * collection cycle: a run still going when the next is due is skipped, and each target has its own job, run on a
  * worker thread.
  */
@@ -39,21 +38,41 @@ public class AdviceScheduler {
             LOG.info("Advisors are disabled (autopilot.advice.enabled=false)");
             return;
         }
-        for (TargetRuntime target : targets.all()) {
-            scheduler.newJob("advise-" + target.id())
-                    .setInterval(config.interval().toString())
-                    .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
-                    .setTask(execution -> run(target))
-                    .schedule();
-        }
-        LOG.infof("Advisors run for %d target(s) every %s", targets.all().size(), config.interval());
+        LOG.infof("Advisors run for every owned target every %s", config.interval());
     }
 
-    private void run(TargetRuntime target) {
+    /** Schedules the advisors of a target this instance now owns. */
+    void onAcquired(@Observes TargetRegistry.Acquired acquired) {
+        if (!config.enabled()) {
+            return;
+        }
+        String id = acquired.target().id();
+        scheduler.newJob(jobId(id))
+                .setInterval(config.interval().toString())
+                .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                .setTask(execution -> run(id))
+                .schedule();
+    }
+
+    /** Stops the advisors of a target this instance gives up (a run in flight finishes; the registry waits for it). */
+    void onReleasing(@Observes TargetRegistry.Releasing releasing) {
+        scheduler.unscheduleJob(jobId(releasing.id()));
+    }
+
+    private static String jobId(String targetId) {
+        return "advise-" + targetId;
+    }
+
+    private void run(String id) {
+        if (!targets.begin(id)) {
+            return;
+        }
         try {
-            runner.run(target);
+            targets.get(id).ifPresent(runner::run);
         } catch (RuntimeException e) {
-            LOG.warnf("Advice run for %s failed: %s", target.id(), e.getMessage());
+            LOG.warnf("Advice run for %s failed: %s", id, e.getMessage());
+        } finally {
+            targets.end(id);
         }
     }
 }

@@ -55,6 +55,11 @@ public class KeyFigures {
         remember(cycle.snapshot().targetId());
     }
 
+    /** Forgets the last known figures of a target this instance gave up. */
+    void onReleased(@jakarta.enterprise.event.Observes io.dbautopilot.performance.collect.TargetRegistry.Released released) {
+        lastKnown.remove(released.id());
+    }
+
     /** Computes the figures from the target's current values and remembers those present; returns them. */
     Map<Figure, Known> remember(String target) {
         Optional<MetricSnapshot> snapshot = latest.latest(target);

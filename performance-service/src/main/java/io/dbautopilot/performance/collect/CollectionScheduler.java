@@ -57,33 +57,55 @@ public class CollectionScheduler {
     void onStart(@Observes StartupEvent event) {
         config.targets().forEach(TargetConnections::connectOptions); // fail fast on bad URLs, naming the setting
         catalog.validate();
-        if (config.targets().isEmpty()) {
-            LOG.warn("No targets configured: set autopilot.targets.<id>.url (in application.properties, a config file "
-                    + "or a -D system property) to start collecting.");
-        }
-        for (TargetRuntime target : targets.all()) {
-            boolean withHost = host.enabledFor(target); // resolves the host name once, off the event loop
-            scheduler.newJob("collect-" + target.id())
-                    .setInterval(target.config().interval().toString())
-                    .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
-                    .setAsyncTask(execution -> cycle(target.id()))
-                    .schedule();
-            LOG.infof("Collecting target %s every %s%s", target.id(), target.config().interval(),
-                    withHost ? " with host metrics" : "");
-        }
+    }
+
+    /** Starts collecting a target this instance now owns. */
+    void onAcquired(@Observes TargetRegistry.Acquired acquired) {
+        TargetRuntime target = acquired.target();
+        boolean withHost = host.enabledFor(target); // resolves the host name once, off the event loop
+        scheduler.newJob(jobId(target.id()))
+                .setInterval(target.config().interval().toString())
+                .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                .setAsyncTask(execution -> cycle(target.id()))
+                .schedule();
+        LOG.infof("Collecting target %s every %s%s", target.id(), target.config().interval(),
+                withHost ? " with host metrics" : "");
+    }
+
+    /** Stops collecting a target this instance gives up (a cycle in flight finishes; the registry waits for it). */
+    void onReleasing(@Observes TargetRegistry.Releasing releasing) {
+        scheduler.unscheduleJob(jobId(releasing.id()));
+        LOG.infof("Stopped collecting target %s", releasing.id());
+    }
+
+    /** Whether a collection job is scheduled for a target. */
+    public boolean scheduled(String targetId) {
+        return scheduler.getScheduledJob(jobId(targetId)) != null;
+    }
+
+    private static String jobId(String targetId) {
+        return "collect-" + targetId;
     }
 
     /** One full cycle for one target; completes when the outcome has been recorded. */
     public Uni<Void> cycle(String targetId) {
-        TargetRuntime target = targets.get(targetId)
-                .orElseThrow(() -> new IllegalArgumentException("unknown target " + targetId));
+        if (!targets.begin(targetId)) {
+            return Uni.createFrom().voidItem(); // released since the job fired
+        }
+        TargetRuntime target = targets.get(targetId).orElse(null);
+        if (target == null) {
+            targets.end(targetId);
+            return Uni.createFrom().voidItem();
+        }
         return collector.collect(target)
                 // merging tens of thousands of series is CPU work: keep it off the event loop
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .invoke(result -> {
                     latest.accept(result);
-                    // detection and advice observe finished cycles asynchronously, on worker threads
-                    cycles.fireAsync(result).exceptionally(e -> {
+                    // detection and advice observe finished cycles asynchronously, on worker threads; the target
+                    // is not handed to another instance before they are done
+                    targets.hold(targetId);
+                    cycles.fireAsync(result).whenComplete((r, e) -> targets.end(targetId)).exceptionally(e -> {
                         LOG.warnf("A cycle observer failed for %s: %s", targetId, e.getMessage());
                         return null;
                     });
@@ -92,7 +114,8 @@ public class CollectionScheduler {
                 .chain(snapshot -> publish(targetId, snapshot))
                 .onFailure().invoke(e -> LOG.warnf("Cycle for %s failed: %s", targetId, e.getMessage()))
                 .onFailure().recoverWithNull()
-                .replaceWithVoid();
+                .replaceWithVoid()
+                .onTermination().invoke(() -> targets.end(targetId));
     }
 
     private Uni<Void> publish(String targetId, MetricSnapshot snapshot) {

@@ -43,6 +43,12 @@ public class LatestSnapshots {
         byFamily.put(CycleResult.CYCLE, fresh.getOrDefault(CycleResult.CYCLE, List.of()));
     }
 
+    /** Forgets a target this instance gave up (its new owner's snapshots are served there). */
+    void onReleased(@jakarta.enterprise.event.Observes TargetRegistry.Released released) {
+        latest.remove(released.id());
+        current.remove(released.id());
+    }
+
     /** The latest snapshot of a target, if a cycle has run. */
     public Optional<MetricSnapshot> latest(String targetId) {
         return Optional.ofNullable(latest.get(targetId));

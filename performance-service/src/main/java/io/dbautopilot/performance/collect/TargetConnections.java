@@ -12,6 +12,7 @@ import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.PoolOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,13 +31,13 @@ public class TargetConnections {
     public static final String APPLICATION_NAME = "db-autopilot-performance";
 
     private final Vertx vertx;
-    private final TargetsConfig config;
+    private final TargetRegistry targets;
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
     private final Map<String, PgConnectOptions> options = new ConcurrentHashMap<>();
 
-    public TargetConnections(Vertx vertx, TargetsConfig config) {
+    public TargetConnections(Vertx vertx, TargetRegistry targets) {
         this.vertx = vertx;
-        this.config = config;
+        this.targets = targets;
     }
 
     /** The pool (one connection) for a configured target's server-wide statistics. */
@@ -57,17 +58,13 @@ public class TargetConnections {
 
     private PgConnectOptions options(String targetId) {
         return options.computeIfAbsent(targetId, id -> {
-            TargetsConfig.Target target = config.targets().get(id);
-            if (target == null) {
-                throw new IllegalArgumentException("unknown target " + id);
-            }
-            return connectOptions(id, target);
+            return connectOptions(id, settings(id));
         });
     }
 
     private Pool create(String targetId) {
         PgConnectOptions connectOptions = options(targetId);
-        TargetsConfig.Target target = config.targets().get(targetId);
+        TargetsConfig.Target target = settings(targetId);
         PoolOptions poolOptions = new PoolOptions()
                 .setMaxSize(1)
                 .setName("target-" + targetId)
@@ -76,8 +73,26 @@ public class TargetConnections {
         return PgBuilder.pool().with(poolOptions).connectingTo(connectOptions).using(vertx).build();
     }
 
+    private TargetsConfig.Target settings(String targetId) {
+        return targets.get(targetId).map(TargetRuntime::config)
+                .orElseThrow(() -> new IllegalArgumentException("unknown target " + targetId + " (not owned here)"));
+    }
+
+    /** Closes a released target's connections and forgets its settings (a re-acquired target connects afresh). */
+    void onReleased(@Observes TargetRegistry.Released released) {
+        forget(released.id());
+    }
+
+    private void forget(String targetId) {
+        options.remove(targetId);
+        Pool pool = pools.remove(targetId);
+        if (pool != null) {
+            pool.closeAndForget();
+        }
+    }
+
     /** The connect options of a target, built from its URL's parts; fails naming the setting when it is not PostgreSQL. */
-    static PgConnectOptions connectOptions(String targetId, TargetsConfig.Target target) {
+    public static PgConnectOptions connectOptions(String targetId, TargetsConfig.Target target) {
         PgConnectOptions options = connectOptions("autopilot.targets." + targetId + ".url", target.url());
         target.username().ifPresent(options::setUser);
         target.password().ifPresent(options::setPassword);

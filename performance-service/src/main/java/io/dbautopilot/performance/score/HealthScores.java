@@ -31,6 +31,11 @@ public class HealthScores {
         }
     }
 
+    /** Forgets the report of a target this instance gave up. */
+    void onReleased(@jakarta.enterprise.event.Observes io.dbautopilot.performance.collect.TargetRegistry.Released released) {
+        reports.remove(released.id());
+    }
+
     /** The latest report of a target, if one was computed. */
     public Optional<HealthReport> latest(String target) {
         return Optional.ofNullable(reports.get(target));

@@ -61,6 +61,14 @@ class ApiAccessTest {
                 .statusCode(403);
         viewer().contentType(ContentType.JSON).body("{\"name\": \"viewer-try\"}")
                 .post("/api/targets/{id}/baselines", "demo").then().statusCode(403);
+        String target = "{\"id\": \"viewer-db\", \"engine\": \"postgresql\", \"url\": \"postgresql://db:5432/x\"}";
+        viewer().contentType(ContentType.JSON).body(target).post("/api/targets").then().statusCode(403)
+                .contentType("application/problem+json");
+        viewer().contentType(ContentType.JSON).body(target).put("/api/targets/viewer-db").then().statusCode(403);
+        viewer().delete("/api/targets/demo").then().statusCode(403);
+        RestAssured.given().contentType(ContentType.JSON).body(target).post("/api/targets").then().statusCode(401)
+                .contentType("application/problem+json");
+        viewer().get("/api/targets").then().statusCode(200);
         // a method no endpoint has is not an access question: 405, whoever asks
         viewer().contentType(ContentType.JSON).body("{}").put("/api/silences").then().statusCode(405);
     }

@@ -38,6 +38,11 @@ public class RuleEvaluator {
     private final Map<String, Reading> previous = new ConcurrentHashMap<>();
     private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
 
+    /** Forgets the counter readings of a target this instance gave up (a later owner starts its rates afresh). */
+    void onReleased(@jakarta.enterprise.event.Observes io.dbautopilot.performance.collect.TargetRegistry.Released released) {
+        previous.keySet().removeIf(k -> k.startsWith(released.id() + "\u0000"));
+    }
+
     /** Evaluates a rule against a target's current points at {@code now}, knowing no metric's family. */
     public Evaluation evaluate(String targetId, Rule rule, List<MetricPoint> points, Instant now) {
         return evaluate(targetId, rule, PointIndex.of(points), now, metric -> null);

@@ -223,6 +223,14 @@ public class StatisticalDetector {
         persist();
     }
 
+    /**
+     * A target this instance gave up: its histories go to the state database now, so its new owner loads them
+     * (histories load per target on first use) and continues where this instance stopped.
+     */
+    void onReleased(@Observes io.dbautopilot.performance.collect.TargetRegistry.Released released) {
+        persistAndForget(released.id());
+    }
+
     /** Writes changed histories now and forgets the in-memory ones of a target (tests: as after a restart). */
     void persistAndForget(String targetId) {
         histories.flush(Instant.now());
