@@ -1,0 +1,97 @@
+package io.dbautopilot.performance.dashboard;
+
+import io.dbautopilot.localstack.quarkus.KafkaTestResource;
+import io.dbautopilot.localstack.quarkus.PostgresTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code GET /api/fleet} against the test targets (demo and plain on a real PostgreSQL, offline unreachable): one row
+ * each with grade, score and open anomalies, worst first, filtered by engine, label and id, paged, and a malformed
+ * label filter refused with problem+json.
+ */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+class FleetResourceTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @Test
+    void everyTargetHasARowWorstFirstWithItsGradeAndAnomalies() {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            JsonPath p = fleet("");
+            return p.getInt("total") == 3 && p.getList("rows.grade").stream().allMatch(g -> g != null);
+        });
+        JsonPath p = fleet("");
+        assertEquals("offline", p.getList("rows.id").get(0), "unreachable first");
+        assertEquals(java.util.Set.of("offline", "demo", "plain"), java.util.Set.copyOf(p.getList("rows.id")));
+        Map<String, Object> offline = p.getMap("rows[0]");
+        assertEquals(false, offline.get("reachable"));
+        assertEquals("F", offline.get("grade"), "a target that is down scores 0");
+        assertEquals(0, offline.get("score"));
+        assertEquals("postgresql", offline.get("engine"));
+        assertEquals(Map.of(), offline.get("labels"));
+        assertNotNull(offline.get("owner"));
+        assertNotNull(offline.get("last_cycle_at"));
+        List<Integer> scores = p.getList("rows.score", Integer.class);
+        assertTrue(scores.get(1) <= scores.get(2), "then lowest score first: " + scores);
+        assertEquals(3, p.getMap("grades").values().stream().mapToInt(v -> (Integer) v).sum(), "grade counts");
+        assertEquals(List.of("postgresql"), p.getList("engines"));
+
+        // the counts agree with GET /api/anomalies?state=open (both re-read: cycles keep running)
+        for (String id : List.of("demo", "plain", "offline")) {
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+                int listed = RestAssured.get("/api/anomalies?state=open&target=" + id).jsonPath().getList("$").size();
+                Object counted = fleet("q=" + id).getList("rows.open_anomalies").get(0);
+                return Integer.valueOf(listed).equals(counted);
+            });
+        }
+    }
+
+    @Test
+    void filtersAndPages() {
+        await().atMost(WAIT).until(() -> fleet("").getInt("total") == 3);
+        assertEquals(List.of("demo"), fleet("q=DEM").getList("rows.id"), "id substring, any case");
+        assertEquals(3, fleet("engine=postgresql").getInt("total"));
+        assertEquals(0, fleet("engine=mysql").getInt("total"));
+        assertEquals(0, fleet("label=env=prod").getInt("total"), "no target has labels yet");
+        assertEquals(0, fleet("label=env=prod&label=team=payments").getInt("total"));
+
+        JsonPath first = fleet("limit=1");
+        assertEquals(3, first.getInt("total"), "total counts every match, not the page");
+        assertEquals(1, first.getList("rows").size());
+        JsonPath second = fleet("limit=2&offset=1");
+        assertEquals(2, second.getList("rows").size());
+        assertEquals(1, second.getInt("offset"));
+        assertTrue(fleet("offset=10").getList("rows").isEmpty());
+    }
+
+    @Test
+    void malformedFiltersAreRefusedWithAProblem() {
+        for (String bad : List.of("label=env", "label==prod", "label=env=", "limit=0", "limit=5001", "offset=-1")) {
+            RestAssured.given().accept("application/json").get("/api/fleet?" + bad).then().statusCode(400)
+                    .contentType("application/problem+json").body("status", org.hamcrest.Matchers.is(400));
+        }
+        RestAssured.get("/api/fleet?label=env").then().statusCode(400)
+                .body("detail", containsString("key=value"));
+    }
+
+    private static JsonPath fleet(String query) {
+        return RestAssured.get("/api/fleet" + (query.isEmpty() ? "" : "?" + query)).then().statusCode(200)
+                .extract().jsonPath();
+    }
+}
