@@ -1,6 +1,13 @@
 package io.dbautopilot.performance.dashboard;
 
 import io.dbautopilot.localstack.quarkus.KafkaTestResource;
+import io.dbautopilot.model.Engine;
+import io.dbautopilot.model.TargetDefinition;
+import io.dbautopilot.support.fleet.RegisteredTarget;
+import io.dbautopilot.support.fleet.TargetStore;
+import io.dbautopilot.support.fleet.TargetWriter;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
 import io.dbautopilot.localstack.quarkus.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -11,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.awaitility.Awaitility.await;
@@ -21,13 +29,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code GET /api/fleet} against the test profile's six targets (five on a real PostgreSQL, offline unreachable): one row
- * each with grade, score and open anomalies, worst first, filtered by engine, label and id, paged, and a malformed
- * label filter refused with problem+json.
+ * each with grade, score and open anomalies, worst first, filtered by engine, label (from the fleet registry) and id,
+ * paged, and a malformed label filter refused with problem+json.
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
 class FleetResourceTest {
+
+    @Inject
+    TargetStore registry;
+
+    @Inject
+    TargetWriter writer;
 
     private static final Duration WAIT = Duration.ofSeconds(90);
     /** The test profile's targets (application.properties). */
@@ -71,7 +85,7 @@ class FleetResourceTest {
         assertEquals(List.of("demo"), fleet("q=DEM").getList("rows.id"), "id substring, any case");
         assertEquals(IDS.size(), fleet("engine=postgresql").getInt("total"));
         assertEquals(0, fleet("engine=mysql").getInt("total"));
-        assertEquals(0, fleet("label=env=prod").getInt("total"), "no target has labels yet");
+        assertEquals(0, fleet("label=env=prod").getInt("total"), "no test target is labelled env=prod");
         assertEquals(0, fleet("label=env=prod&label=team=payments").getInt("total"));
 
         JsonPath first = fleet("limit=1");
@@ -81,6 +95,35 @@ class FleetResourceTest {
         assertEquals(2, second.getList("rows").size());
         assertEquals(1, second.getInt("offset"));
         assertTrue(fleet("offset=10").getList("rows").isEmpty());
+    }
+
+    @Test
+    void labelsAndEngineComeFromTheFleetRegistry() {
+        await().atMost(WAIT).until(() -> fleet("").getInt("total") == IDS.size());
+        Optional<RegisteredTarget> before = registry.get("demo");
+        TargetDefinition labelled = before.map(RegisteredTarget::definition).map(d -> new TargetDefinition(d.id(),
+                        d.engine(), d.url(), d.username(), d.credentialsRef(), Map.of("env", "fleet-test", "team", "dash"),
+                        d.collection(), d.automation(), d.trust(), d.source(), d.updatedAt(), d.updatedBy()))
+                .orElseGet(() -> new TargetDefinition("demo", Engine.POSTGRESQL,
+                        ConfigProvider.getConfig().getValue("autopilot.targets.demo.url", String.class),
+                        ConfigProvider.getConfig().getValue("autopilot.targets.demo.username", String.class), null,
+                        Map.of("env", "fleet-test", "team", "dash"), null, null, null, null, null, null));
+        writer.put(labelled);
+        try {
+            await().atMost(WAIT).until(() -> fleet("label=env=fleet-test").getInt("total") == 1);
+            JsonPath p = fleet("label=env=fleet-test&label=team=dash");
+            assertEquals(List.of("demo"), p.getList("rows.id"), "every label filter must hold");
+            assertEquals(Map.of("env", "fleet-test", "team", "dash"), p.getMap("rows[0].labels"));
+            assertEquals("postgresql", p.getString("rows[0].engine"));
+            assertEquals(0, fleet("label=env=fleet-test&label=team=other").getInt("total"));
+            assertEquals(Map.of(), fleet("q=plain").getMap("rows[0].labels"), "a target the registry lacks: no labels");
+        } finally {
+            if (before.isPresent()) {
+                writer.put(before.get().definition());
+            } else {
+                writer.remove("demo");
+            }
+        }
     }
 
     @Test
