@@ -59,12 +59,151 @@
     }).catch(function (e) { return { available: false, status: 0, error: String(e) }; });
   }
 
-  // ---- targets and their charts ----
+  // ---- fleet grid (GET api/fleet: one request, whatever the number of targets) ----
+  // The detail below the grid (cards with live charts) shows the selected targets; with nothing selected, every
+  // target of the grid when it holds at most SMALL_FLEET of them. Charts exist only for the cards shown.
+  var SMALL_FLEET = 6;
+  var FLEET_LIMIT = 500;
+  dashboard.selected = {};
+  dashboard.fleet = null;
+  var historyLoaded = {};
+
+  function fleetUrl() {
+    var params = [];
+    var engine = document.getElementById('fleet-engine').value;
+    if (engine) params.push('engine=' + encodeURIComponent(engine));
+    document.getElementById('fleet-label').value.split(/[\s,]+/).filter(Boolean).forEach(function (l) {
+      params.push('label=' + encodeURIComponent(l));
+    });
+    var q = document.getElementById('fleet-q').value.trim();
+    if (q) params.push('q=' + encodeURIComponent(q));
+    params.push('limit=' + FLEET_LIMIT);
+    return 'api/fleet?' + params.join('&');
+  }
+
+  function problemDetail(res) {
+    try { var p = JSON.parse(res.error); return p.detail || p.title || res.error; } catch (e) { return res.error || ''; }
+  }
+
+  function renderFleet(res) {
+    var grid = document.getElementById('fleet');
+    if (!res.available) {
+      var msg = 'not available (GET api/fleet answered ' + esc(res.status || 'no response') + ')';
+      if (res.status === 400) {
+        grid.innerHTML = '<div class="unavailable" data-role="filter-error">filter not accepted: ' + esc(problemDetail(res)) + '</div>';
+        return;
+      }
+      grid.innerHTML = '<div class="unavailable">fleet: ' + msg + '</div>';
+      if (!dashboard.fleet) document.getElementById('targets').innerHTML = '<div class="unavailable">targets: ' + msg + '</div>';
+      return;
+    }
+    var page = dashboard.fleet = res.body;
+    var select = document.getElementById('fleet-engine');
+    var chosen = select.value;
+    select.innerHTML = '<option value="">all engines</option>' + (page.engines || []).map(function (e) {
+      return '<option value="' + esc(e) + '"' + (e === chosen ? ' selected' : '') + '>' + esc(e) + '</option>';
+    }).join('');
+    document.getElementById('fleet-count').textContent = '(' + page.total + (page.rows.length < page.total ?
+      ', showing the worst ' + page.rows.length + ': narrow with the filters' : '') + ')';
+    var grades = page.grades || {};
+    document.getElementById('fleet-grades').innerHTML = ['A+', 'A', 'B', 'C', 'D', 'F', 'unknown'].filter(function (g) {
+      return grades[g];
+    }).map(function (g) {
+      return '<span class="grade-count grade-' + esc(g.charAt(0)) + '" data-grade="' + esc(g) + '">' + esc(g === 'unknown' ? '?' : g) +
+        ' <b>' + esc(grades[g]) + '</b></span>';
+    }).join('') + (page.note ? '<span class="muted" title="' + esc(page.note) + '">(' + esc(page.note) + ')</span>' : '');
+    grid.innerHTML = page.rows.length ? page.rows.map(tile).join('') : '<p class="muted">no target matches</p>';
+    updateDetail();
+  }
+
+  function tile(r) {
+    var grade = r.grade || '?';
+    var labels = Object.keys(r.labels || {}).sort().map(function (k) {
+      return '<span class="chip">' + esc(k) + '=' + esc(r.labels[k]) + '</span>';
+    }).join('');
+    var open = r.open_anomalies;
+    var anomalies = open == null ? '<span class="muted" title="open anomalies unknown">? open</span>' :
+      (open ? '<span class="sev-' + esc(r.worst_severity) + '" data-role="open" title="worst: ' + esc(r.worst_severity) + '">' +
+        esc(open) + ' open</span>' : '<span class="muted" data-role="open">0 open</span>');
+    var title = r.id + (r.score != null ? ': score ' + r.score : '') + (r.reachable === false ? ', unreachable' : '') +
+      (r.last_cycle_at ? ', last cycle ' + when(r.last_cycle_at) : ', no cycle yet') + (r.owner ? ', collected by ' + r.owner : '');
+    return '<button type="button" class="tile' + (r.reachable === false ? ' tile-down' : '') +
+      (dashboard.selected[r.id] ? ' tile-selected' : '') + '" data-tile="' + esc(r.id) + '" title="' + esc(title) + '">' +
+      '<span class="grade grade-' + esc(grade.charAt(0)) + '" data-role="grade">' + esc(grade) + '</span>' +
+      '<span class="tile-body"><span class="tile-id">' + esc(r.id) + '</span>' +
+      '<span class="tile-meta"><span class="badge">' + esc(r.engine || '') + '</span>' +
+      (r.reachable === false ? '<span class="pill pill-bad">down</span>' : '') + anomalies + '</span>' +
+      (labels ? '<span class="chips">' + labels + '</span>' : '') + '</span></button>';
+  }
+
+  // The ids whose detail (card with live charts) is shown.
+  function shownIds() {
+    var sel = Object.keys(dashboard.selected);
+    if (sel.length) return sel;
+    var page = dashboard.fleet;
+    if (!page || page.total > SMALL_FLEET) return [];
+    return page.rows.map(function (r) { return r.id; });
+  }
+  function isShown(id) { return !!document.querySelector('.target[data-target="' + CSS.escape(id) + '"]'); }
+
+  function updateDetail() {
+    if (!dashboard.fleet && !Object.keys(dashboard.selected).length) return; // the grid has not answered yet
+    var ids = shownIds();
+    var box = document.getElementById('targets');
+    var sel = Object.keys(dashboard.selected).length;
+    document.getElementById('show-all').hidden = !sel;
+    document.getElementById('detail-note').textContent = sel ? '(selected: ' + sel + ')' :
+      (ids.length ? '' : '(click a tile for its detail and live charts; ctrl-click for several)');
+    Array.prototype.slice.call(box.querySelectorAll('.target')).forEach(function (c) {
+      if (ids.indexOf(c.dataset.target) < 0) dropCard(c);
+    });
+    if (!ids.length) { box.innerHTML = ''; return; }
+    var page = dashboard.fleet, rows = {};
+    (page ? page.rows : []).forEach(function (r) { rows[r.id] = r; });
+    var fresh = [];
+    ids.forEach(function (id) {
+      var existed = isShown(id);
+      var c = card(id);
+      var r = rows[id];
+      if (r && r.reachable != null && !(dashboard.samples[id] || []).length) setReach(c, r.reachable);
+      if (!existed) {
+        redraw(id);
+        getJson('api/targets/' + encodeURIComponent(id) + '/health').then(function (h) { if (c.isConnected) renderHealth(c, h); });
+      }
+      if (!historyLoaded[id]) fresh.push(id);
+    });
+    if (fresh.length) {
+      fresh.forEach(function (id) { historyLoaded[id] = true; });
+      getJson('api/live?' + fresh.map(function (id) { return 'target=' + encodeURIComponent(id); }).join('&')).then(function (res) {
+        if (!res.available) { fresh.forEach(function (id) { delete historyLoaded[id]; }); return; }
+        Object.keys(res.body).forEach(function (t) { mergeHistory(t, res.body[t]); });
+      });
+    }
+  }
+
+  function select(id, add) {
+    if (add) {
+      if (dashboard.selected[id]) delete dashboard.selected[id]; else dashboard.selected[id] = true;
+    } else if (dashboard.selected[id] && Object.keys(dashboard.selected).length === 1) {
+      dashboard.selected = {}; // a second click on the only selected tile goes back to the default view
+    } else {
+      dashboard.selected = {};
+      dashboard.selected[id] = true;
+    }
+    Array.prototype.slice.call(document.querySelectorAll('.tile')).forEach(function (t) {
+      t.classList.toggle('tile-selected', !!dashboard.selected[t.dataset.tile]);
+    });
+    updateDetail();
+    var c = document.querySelector('.target[data-target="' + CSS.escape(id) + '"]');
+    if (c && c.scrollIntoView) c.scrollIntoView({ block: 'nearest' });
+  }
+
+  // ---- detail cards and their charts ----
   function card(id) {
     var el = document.querySelector('.target[data-target="' + CSS.escape(id) + '"]');
     if (el) return el;
     var box = document.getElementById('targets');
-    if (box.querySelector('p.muted')) box.innerHTML = '';
+    if (!box.querySelector('.target')) box.innerHTML = '';
     el = document.createElement('article');
     el.className = 'target';
     el.dataset.target = id;
@@ -77,6 +216,20 @@
       }).join('') + '</div>';
     box.appendChild(el);
     return el;
+  }
+
+  function dropCard(c) {
+    CHARTS.forEach(function (spec) {
+      var key = c.dataset.target + '/' + spec.key;
+      if (dashboard.charts[key]) { dashboard.charts[key].plot.destroy(); delete dashboard.charts[key]; }
+    });
+    c.remove();
+  }
+
+  function setReach(c, reachable) {
+    var reach = c.querySelector('[data-role="reach"]');
+    reach.className = 'pill ' + (reachable ? 'pill-ok' : 'pill-bad');
+    reach.textContent = reachable ? 'reachable' : 'unreachable';
   }
 
   function chartFor(target, spec) {
@@ -99,47 +252,70 @@
     return chart;
   }
 
+  function pushPoint(chart, s) {
+    chart.data[0].push(Date.parse(s.at) / 1000);
+    chart.spec.series.forEach(function (ser, i) { chart.data[i + 1].push(s[ser[0]] == null ? null : s[ser[0]]); });
+    if (chart.data[0].length > MAX_POINTS) chart.data.forEach(function (a) { a.shift(); });
+  }
+
+  function paint(chart, s) {
+    var spec = chart.spec;
+    chart.plot.setData(chart.data);
+    var latest = s ? s[spec.series[0][0]] : null;
+    var hasAny = chart.data[1].some(function (v) { return v != null; });
+    chart.host.querySelector('[data-role="value"]').textContent =
+      latest == null ? (spec.empty && !hasAny ? 'n/a' : '–') : spec.fmt(latest) +
+        (spec.key === 'connections' && s.connections_max != null ? ' / ' + num(s.connections_max) : '');
+    chart.host.title = (!hasAny && spec.empty) ? spec.empty : '';
+    chart.host.dataset.points = String(chart.data[0].length);
+    chart.host.dataset.last = latest == null ? '' : String(latest);
+  }
+
+  function showHead(c, s) {
+    setReach(c, s.reachable);
+    c.querySelector('[data-role="cycle"]').textContent = 'last cycle ' + when(s.at);
+  }
+
+  // Every sample is kept (a few hundred per target); only the cards shown draw them.
   function addSample(s) {
     var list = dashboard.samples[s.target] = dashboard.samples[s.target] || [];
     if (list.length && Date.parse(list[list.length - 1].at) >= Date.parse(s.at)) return; // already shown (history vs stream)
     list.push(s);
     if (list.length > MAX_POINTS) list.shift();
-    var c = card(s.target);
-    var reach = c.querySelector('[data-role="reach"]');
-    reach.className = 'pill ' + (s.reachable ? 'pill-ok' : 'pill-bad');
-    reach.textContent = s.reachable ? 'reachable' : 'unreachable';
-    c.querySelector('[data-role="cycle"]').textContent = 'last cycle ' + when(s.at);
-    CHARTS.forEach(function (spec) {
-      var chart = chartFor(s.target, spec);
-      chart.data[0].push(Date.parse(s.at) / 1000);
-      spec.series.forEach(function (ser, i) { chart.data[i + 1].push(s[ser[0]] == null ? null : s[ser[0]]); });
-      if (chart.data[0].length > MAX_POINTS) chart.data.forEach(function (a) { a.shift(); });
-      chart.plot.setData(chart.data);
-      var latest = s[spec.series[0][0]];
-      var hasAny = chart.data[1].some(function (v) { return v != null; });
-      chart.host.querySelector('[data-role="value"]').textContent =
-        latest == null ? (spec.empty && !hasAny ? 'n/a' : '–') : spec.fmt(latest) +
-          (spec.key === 'connections' && s.connections_max != null ? ' / ' + num(s.connections_max) : '');
-      chart.host.title = (!hasAny && spec.empty) ? spec.empty : '';
-      chart.host.dataset.points = String(chart.data[0].length);
-      chart.host.dataset.last = latest == null ? '' : String(latest);
-    });
+    if (isShown(s.target)) {
+      showHead(card(s.target), s);
+      CHARTS.forEach(function (spec) { var chart = chartFor(s.target, spec); pushPoint(chart, s); paint(chart, s); });
+    }
     dashboard.updates++;
   }
 
-  function renderTargets(res) {
-    if (!res.available) {
-      document.getElementById('targets').innerHTML = '<div class="unavailable">targets: not available (GET api/targets answered ' + res.status + ')</div>';
-      return;
-    }
-    res.body.forEach(function (t) {
-      var c = card(t.id);
-      if (t.reachable != null) {
-        var reach = c.querySelector('[data-role="reach"]');
-        reach.className = 'pill ' + (t.reachable ? 'pill-ok' : 'pill-bad');
-        reach.textContent = t.reachable ? 'reachable' : 'unreachable';
-      }
-      getJson('api/targets/' + encodeURIComponent(t.id) + '/health').then(function (h) { renderHealth(c, h); });
+  function mergeHistory(target, history) {
+    var byTime = {};
+    (dashboard.samples[target] || []).concat(history).forEach(function (s) { byTime[Date.parse(s.at)] = s; });
+    dashboard.samples[target] = Object.keys(byTime).map(Number).sort(function (a, b) { return a - b; })
+      .map(function (t) { return byTime[t]; }).slice(-MAX_POINTS);
+    redraw(target);
+    dashboard.updates++;
+  }
+
+  // Draws a shown card's charts from every kept sample.
+  function redraw(target) {
+    if (!isShown(target)) return;
+    var list = dashboard.samples[target] || [];
+    if (!list.length) return;
+    var last = list[list.length - 1];
+    showHead(card(target), last);
+    CHARTS.forEach(function (spec) {
+      var chart = chartFor(target, spec);
+      chart.data.forEach(function (a) { a.length = 0; });
+      list.forEach(function (s) { pushPoint(chart, s); });
+      paint(chart, last);
+    });
+  }
+
+  function refreshHealth() {
+    Array.prototype.slice.call(document.querySelectorAll('.target')).forEach(function (c) {
+      getJson('api/targets/' + encodeURIComponent(c.dataset.target) + '/health').then(function (h) { if (c.isConnected) renderHealth(c, h); });
     });
   }
 
@@ -221,8 +397,15 @@
       events.map(function (o) { return row(o, false); }).join('') + '</tbody></table>';
   }
 
+  var fleetSeq = 0;
+  function refreshFleet() {
+    var seq = ++fleetSeq;
+    getJson(fleetUrl()).then(function (res) { if (seq === fleetSeq) renderFleet(res); }); // only the latest filter's answer
+  }
+
   function refresh() {
-    getJson('api/targets').then(renderTargets);
+    refreshFleet();
+    refreshHealth();
     getJson('api/anomalies?state=open&limit=100').then(renderAnomalies);
     getJson('api/operations?limit=50').then(renderOperations);
     document.getElementById('clock').textContent = 'refreshed ' + new Date().toLocaleTimeString();
@@ -275,14 +458,32 @@
     });
   }
 
+  // The history of the shown targets is read when their card appears (updateDetail), not of the whole fleet.
   function start() {
-    getJson('api/live').then(function (res) {
-      if (res.available) {
-        Object.keys(res.body).forEach(function (t) { res.body[t].forEach(addSample); });
-      }
-      stream();
-    });
+    historyLoaded = {};
+    stream();
+    updateDetail();
   }
+
+  var filterTimer = null;
+  function filterChanged() {
+    clearTimeout(filterTimer);
+    filterTimer = setTimeout(refreshFleet, 250);
+  }
+  ['fleet-engine', 'fleet-label', 'fleet-q'].forEach(function (id) {
+    document.getElementById(id).addEventListener('input', filterChanged);
+  });
+  document.getElementById('fleet-filter').addEventListener('submit', function (e) { e.preventDefault(); refreshFleet(); });
+  document.getElementById('fleet').addEventListener('click', function (e) {
+    var t = e.target.closest('.tile');
+    if (t) select(t.dataset.tile, e.ctrlKey || e.metaKey || e.shiftKey);
+  });
+  document.getElementById('show-all').addEventListener('click', function () {
+    dashboard.selected = {};
+    Array.prototype.slice.call(document.querySelectorAll('.tile-selected')).forEach(function (t) { t.classList.remove('tile-selected'); });
+    updateDetail();
+  });
+  dashboard.renderFleet = function (page) { renderFleet({ available: true, status: 200, body: page }); };
 
   document.getElementById('key-form').addEventListener('submit', function (e) {
     e.preventDefault();

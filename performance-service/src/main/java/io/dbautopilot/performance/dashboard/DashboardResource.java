@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestStreamElementType;
@@ -26,9 +27,10 @@ public class DashboardResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Recent live samples", description = "Per target, the samples of the last cycles, oldest first.")
-    public Map<String, List<LiveSample>> history() {
-        return feed.history();
+    @Operation(summary = "Recent live samples", description = "Per target, the samples of the last cycles, oldest first; "
+            + "with target=<id> (repeatable) only those targets' (what the fleet view's detail needs).")
+    public Map<String, List<LiveSample>> history(@QueryParam("target") List<String> targets) {
+        return targets == null || targets.isEmpty() ? feed.history() : feed.history(targets);
     }
 
     @GET

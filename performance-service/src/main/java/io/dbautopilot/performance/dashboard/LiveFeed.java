@@ -52,6 +52,29 @@ public class LiveFeed {
         return copy;
     }
 
+    /** The latest sample of every target (one per target: what the fleet view needs), by target id. */
+    public synchronized Map<String, LiveSample> latest() {
+        Map<String, LiveSample> out = new java.util.HashMap<>();
+        history.forEach((target, samples) -> {
+            if (!samples.isEmpty()) {
+                out.put(target, samples.peekLast());
+            }
+        });
+        return out;
+    }
+
+    /** The kept samples of the given targets only, oldest first. */
+    public synchronized Map<String, List<LiveSample>> history(java.util.Collection<String> targets) {
+        Map<String, List<LiveSample>> copy = new LinkedHashMap<>();
+        targets.forEach(t -> {
+            Deque<LiveSample> samples = history.get(t);
+            if (samples != null) {
+                copy.put(t, new ArrayList<>(samples));
+            }
+        });
+        return copy;
+    }
+
     /**
      * Samples as they come, from now on. Each subscriber gets its own buffer (an SSE connection requests one item
      * at a time); a client too slow for a whole history's worth of samples loses its stream and reconnects.

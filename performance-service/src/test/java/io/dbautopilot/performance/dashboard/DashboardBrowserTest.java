@@ -105,6 +105,76 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void fleetGridShowsEveryTargetWorstFirstAndOneClickOpensItsDetail() throws Exception {
+        try (HeadlessChromium browser = HeadlessChromium.launch()) {
+            browser.navigate(root.toString());
+            Duration wait = Duration.ofSeconds(90);
+            // a tile per target with its grade, the unreachable one first (the grid is re-read every 15 s)
+            await().atMost(wait).pollInterval(Duration.ofSeconds(1)).until(() -> browser.evaluate(
+                    "[...document.querySelectorAll('.tile')].map(t => t.dataset.tile + ':' "
+                            + "+ t.querySelector('[data-role=grade]').textContent).join(' ')").asText()
+                    .matches("offline:F( \\w+:\\S+){5}") && browser.evaluate(
+                    "document.querySelector('.tile[data-tile=\"demo\"] [data-role=grade]').textContent").asText()
+                    .matches("[A-F]\\+?"));
+            assertEquals("postgresql", browser.evaluate(
+                    "document.querySelector('.tile[data-tile=\"demo\"] .badge').textContent").asText());
+            assertEquals(6, browser.evaluate("[...document.querySelectorAll('#fleet-grades [data-grade] b')]"
+                    + ".reduce((n, b) => n + Number(b.textContent), 0)").asInt(), "grade counts cover every target");
+            // at most 6 targets (the test profile has 6): every target's detail below the grid
+            await().atMost(wait).until(() -> browser.evaluate("document.querySelectorAll('.target').length").asInt() == 6);
+
+            // one click on the demo tile: the detail of demo alone, with its live charts; no chart of another target
+            browser.evaluate("(() => { document.querySelector('.tile[data-tile=\"demo\"]').click(); return true; })()");
+            assertEquals("demo", browser.evaluate(
+                    "[...document.querySelectorAll('.target')].map(c => c.dataset.target).join()").asText());
+            assertTrue(browser.evaluate("document.querySelector('.tile[data-tile=\"demo\"]').classList.contains('tile-selected')"
+                    + " && !document.getElementById('show-all').hidden").asBoolean());
+            await().atMost(wait).pollInterval(Duration.ofMillis(500)).until(() -> points(browser) >= 2
+                    && browser.evaluate("document.querySelectorAll('.target[data-target=\"demo\"] .chart canvas').length")
+                    .asInt() >= 5);
+            assertTrue(browser.evaluate("Object.keys(window.dashboard.charts).every(k => k.startsWith('demo/'))").asBoolean(),
+                    "live charts only for the selected target");
+            await().atMost(wait).pollInterval(Duration.ofSeconds(1)).until(() -> browser.evaluate(
+                    "document.querySelector('.target[data-target=\"demo\"] [data-role=grade]').textContent")
+                    .asText().matches("[A-F]\\+?"));
+
+            // the search box narrows the grid; a malformed label filter is refused with the service's reason
+            type(browser, "fleet-q", "plai");
+            await().atMost(wait).until(() -> "plain".equals(browser.evaluate(
+                    "[...document.querySelectorAll('.tile')].map(t => t.dataset.tile).join()").asText()));
+            type(browser, "fleet-q", "");
+            type(browser, "fleet-label", "env");
+            await().atMost(wait).until(() -> browser.evaluate(
+                    "document.getElementById('fleet').textContent").asText().contains("key=value"));
+            type(browser, "fleet-label", "");
+            await().atMost(wait).until(() -> browser.evaluate("document.querySelectorAll('.tile').length").asInt() == 6);
+
+            // scale: 300 targets render as 300 tiles in one pass; only the selected target keeps a detail card
+            browser.evaluate("(() => { const rows = []; for (let i = 0; i < 300; i++) rows.push({ id: 'db-' + i,"
+                    + " engine: 'postgresql', labels: { env: i % 2 ? 'prod' : 'test' }, reachable: i % 50 !== 0,"
+                    + " grade: 'B', score: 85, open_anomalies: i % 7, worst_severity: i % 7 ? 'warning' : null });"
+                    + " rows.push({ id: 'demo', engine: 'postgresql', labels: {}, reachable: true, grade: 'A', score: 92,"
+                    + " open_anomalies: 0 });"
+                    + " window.dashboard.renderFleet({ total: 301, offset: 0, limit: 500, grades: { B: 300, A: 1 },"
+                    + " engines: ['postgresql'], rows: rows }); return true; })()");
+            assertEquals(301, browser.evaluate("document.querySelectorAll('.tile').length").asInt());
+            assertEquals("demo", browser.evaluate(
+                    "[...document.querySelectorAll('.target')].map(c => c.dataset.target).join()").asText());
+            browser.evaluate("(() => { document.getElementById('show-all').click(); return true; })()");
+            assertEquals(0, browser.evaluate("document.querySelectorAll('.target').length").asInt(),
+                    "more than 6 targets and none selected: no detail, no live charts");
+            assertEquals(0, browser.evaluate("Object.keys(window.dashboard.charts).length").asInt());
+            browser.screenshot(Path.of("target", "dashboard-fleet.png"));
+            assertEquals(java.util.List.of(), browser.consoleErrors(), "no script errors in the page");
+        }
+    }
+
+    private static void type(HeadlessChromium browser, String field, String text) throws Exception {
+        browser.evaluate("(() => { const e = document.getElementById('" + field + "'); e.value = '" + text + "';"
+                + " e.dispatchEvent(new Event('input')); return true; })()");
+    }
+
+    @Test
     void endpointsThatAnswer404AreShownAsNotAvailableNeverAsNumbers() throws Exception {
         try (HeadlessChromium browser = HeadlessChromium.launch()) {
             // as against a service without health scores and operations timeline (an older build)

@@ -82,6 +82,26 @@ public class AnomalyStore {
                 severity == null ? null : severity.wire(), severity == null ? null : severity.wire());
     }
 
+    /** Open anomalies per target in one query (for the fleet view): how many and the most severe. */
+    public Map<String, OpenCount> openByTarget() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
+                "SELECT target_id, count(*), max(CASE severity WHEN 'emergency' THEN 3 WHEN 'critical' THEN 2 "
+                        + "WHEN 'warning' THEN 1 ELSE 0 END) FROM performance.anomaly WHERE status = 'open' GROUP BY target_id");
+             ResultSet rs = st.executeQuery()) {
+            Map<String, OpenCount> out = new HashMap<>();
+            while (rs.next()) {
+                out.put(rs.getString(1), new OpenCount(rs.getInt(2), Severity.values()[rs.getInt(3)]));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read anomalies: " + e.getMessage(), e);
+        }
+    }
+
+    /** A target's open anomalies: @param count how many @param worst the most severe */
+    public record OpenCount(int count, Severity worst) {
+    }
+
     /**
      * The published anomalies an alert receiver should know of: every open one whose opening was published (not held
      * by a silence, window or operation) and those resolved since {@code resolvedSince}.
