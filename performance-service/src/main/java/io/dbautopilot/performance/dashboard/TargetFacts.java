@@ -4,10 +4,9 @@ import io.dbautopilot.model.Engine;
 import io.dbautopilot.support.fleet.RegisteredTarget;
 import io.dbautopilot.support.fleet.TargetStore;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.dbautopilot.performance.fleet.CollectorFleet;
 import org.jboss.logging.Logger;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,14 +28,19 @@ public class TargetFacts {
     private static final String DEFAULT_ENGINE = Engine.POSTGRESQL.wire();
 
     private final TargetStore registry;
-    private final String instance = instanceName();
+    private final CollectorFleet fleet;
 
-    public TargetFacts(TargetStore registry) {
+    public TargetFacts(TargetStore registry, CollectorFleet fleet) {
         this.registry = registry;
+        this.fleet = fleet;
     }
 
-    /** The facts of a target this instance collects: a target the registry does not hold is postgresql without labels. */
+    /**
+     * The facts of a target this instance collects (so this instance is its owner): a target the registry does not
+     * hold is postgresql without labels.
+     */
     public Facts of(String id) {
+        String instance = fleet.instanceId();
         Optional<RegisteredTarget> registered;
         try {
             registered = registry.get(id);
@@ -47,17 +51,5 @@ public class TargetFacts {
         return registered.map(r -> new Facts(r.definition().engine() == null ? DEFAULT_ENGINE : r.definition().engine().wire(),
                         Map.copyOf(r.definition().labels()), instance))
                 .orElseGet(() -> new Facts(DEFAULT_ENGINE, Map.of(), instance));
-    }
-
-    private static String instanceName() {
-        String host = System.getenv("HOSTNAME");
-        if (host != null && !host.isBlank()) {
-            return host;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "pid-" + ProcessHandle.current().pid();
-        }
     }
 }
