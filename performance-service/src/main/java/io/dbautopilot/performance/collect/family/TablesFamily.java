@@ -48,34 +48,57 @@ public class TablesFamily extends DatabaseSqlFamily {
         return SQL.formatted(context.serverVersion() >= 130000 ? "s.n_ins_since_vacuum" : "NULL::bigint");
     }
 
+    private static final String[] STAT_NAMES = STAT_COLUMNS.stream().map(c -> "pg_stat_user_tables_" + c)
+            .toArray(String[]::new);
+    private static final String[] STATIO_NAMES = STATIO_COLUMNS.stream().map(c -> "pg_statio_user_tables_" + c)
+            .toArray(String[]::new);
+
     @Override
     protected void map(CollectionContext context, List<RowSet<Row>> results, PointsBuilder points) {
         int tables = 0;
+        // column positions once per result, not a lookup by name per point
+        int[] stat = null;
+        int[] statio = null;
+        int schema = 0;
+        int rel = 0;
         for (Row r : results.get(0)) {
+            if (stat == null) {
+                stat = STAT_COLUMNS.stream().mapToInt(r::getColumnIndex).toArray();
+                statio = STATIO_COLUMNS.stream().mapToInt(r::getColumnIndex).toArray();
+                schema = r.getColumnIndex("schemaname");
+                rel = r.getColumnIndex("relname");
+            }
             tables++;
-            String[] labels = {"schemaname", r.getString("schemaname"), "relname", r.getString("relname")};
-            for (String column : STAT_COLUMNS) {
-                points.add("pg_stat_user_tables_" + column, r.getValue(column), labels);
+            String[] labels = {"schemaname", r.getString(schema), "relname", r.getString(rel)};
+            for (int i = 0; i < stat.length; i++) {
+                points.add(STAT_NAMES[i], r.getValue(stat[i]), labels);
             }
-            for (String column : STATIO_COLUMNS) {
-                points.add("pg_statio_user_tables_" + column, r.getValue(column), labels);
+            for (int i = 0; i < statio.length; i++) {
+                points.add(STATIO_NAMES[i], r.getValue(statio[i]), labels);
             }
-            double live = number(r, "n_live_tup");
-            double dead = number(r, "n_dead_tup");
+            double live = number(r, stat[LIVE]);
+            double dead = number(r, stat[DEAD]);
             if (live + dead > 0) {
                 points.add("pg_stat_user_tables_dead_tuple_ratio", dead / (live + dead), labels);
             }
-            double hit = number(r, "heap_blks_hit");
-            double read = number(r, "heap_blks_read");
+            double hit = number(r, statio[HEAP_HIT]);
+            double read = number(r, statio[HEAP_READ]);
             if (hit + read > 0) {
                 points.add("pg_statio_user_tables_heap_hit_ratio", hit / (hit + read), labels);
             }
-            double idxHit = number(r, "idx_blks_hit");
-            double idxRead = number(r, "idx_blks_read");
+            double idxHit = number(r, statio[IDX_HIT]);
+            double idxRead = number(r, statio[IDX_READ]);
             if (idxHit + idxRead > 0) {
                 points.add("pg_statio_user_tables_idx_hit_ratio", idxHit / (idxHit + idxRead), labels);
             }
         }
         points.add("pg_stat_user_tables_count", tables);
     }
+
+    private static final int LIVE = STAT_COLUMNS.indexOf("n_live_tup");
+    private static final int DEAD = STAT_COLUMNS.indexOf("n_dead_tup");
+    private static final int HEAP_READ = STATIO_COLUMNS.indexOf("heap_blks_read");
+    private static final int HEAP_HIT = STATIO_COLUMNS.indexOf("heap_blks_hit");
+    private static final int IDX_READ = STATIO_COLUMNS.indexOf("idx_blks_read");
+    private static final int IDX_HIT = STATIO_COLUMNS.indexOf("idx_blks_hit");
 }
