@@ -468,7 +468,7 @@ public final class CollectorBench {
             r.put("rss_max_mib", rssMaxKb / 1024.0);
             r.put("service_cpu_cores_avg", cpu / seconds);
             r.put("load_average_median", median(loads));
-            r.put("load_average_max", loads.isEmpty() ? Double.NaN : Collections.max(loads));
+            r.put("load_average_max", loads.isEmpty() ? Double.NaN : Collections.max(loads).doubleValue());
             TreeMap<String, Integer> skipped = new TreeMap<>();
             TreeMap<String, Integer> failed = new TreeMap<>();
             for (JsonNode c : cycles.values()) {
