@@ -31,6 +31,9 @@ public class LatestSnapshots {
         Map<String, List<MetricPoint>> fresh = cycle.pointsByFamily();
         boolean up = snapshot.findValue("pg_up").orElse(0) == 1;
         for (FamilyResult r : snapshot.families()) {
+            if (r.perDatabase()) {
+                continue; // the family's summary decides; a database where it did not run keeps nothing apart
+            }
             if (r.status() == FamilyStatus.RAN) {
                 byFamily.put(r.family(), fresh.getOrDefault(r.family(), List.of()));
             } else if (r.status() == FamilyStatus.FAILED || r.status() == FamilyStatus.UNAVAILABLE) {
