@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,21 +110,13 @@ public class SnapshotCollector {
     private Uni<Void> runOtherDatabases(Cycle cycle, CollectionContext context, List<String> databases) {
         // only databases with a family due, the longest-waiting first (a family never run, or run longest ago): when
         // the budget cuts a cycle short, the databases left out are first in line next time (no database is starved)
-        List<MetricFamily> families = catalog.of(FamilyScope.DATABASE);
-        Map<String, Instant> oldestDue = new HashMap<>();
-        for (String db : databases) {
-            for (MetricFamily f : families) {
-                if (cycle.isDue(f, catalog, db)) {
-                    Instant last = cycle.target.lastRun(TargetRuntime.scheduleKey(f.name(), db));
-                    oldestDue.merge(db, last, (a, b) -> a.isBefore(b) ? a : b);
-                }
-            }
-        }
-        if (oldestDue.isEmpty()) {
+        Map<String, MetricFamily> families = new LinkedHashMap<>();
+        catalog.of(FamilyScope.DATABASE).forEach(f -> families.put(f.name(), f));
+        List<String> due = cycle.target.oldestDueFirst(databases, List.copyOf(families.keySet()),
+                (family, db) -> cycle.isDue(families.get(family), catalog, db));
+        if (due.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<String> due = databases.stream().filter(oldestDue::containsKey)
-                .sorted(Comparator.comparing(oldestDue::get)).toList();
         int concurrency = Math.max(1, cycle.target.config().maxConnections() - 1);
         return Multi.createFrom().iterable(due)
                 .onItem().transformToUni(db -> visit(cycle, context.forDatabase(db)))

@@ -114,7 +114,8 @@ public final class TargetRuntime {
 
     /**
      * For a per-database family seen for the first time in a target with many databases: a virtual last run that
-     * makes database i of n first due at {@code i/n} of the interval from now (recorded, so it stays put); null
+     * makes database i of n first due {@code i/n} of the interval from now, on the tick grid (recorded, so it stays
+     * put and then keeps the interval); null
      * when the family should simply run now.
      */
     private Instant firstRunPhase(String scheduleKey, Duration interval, Instant now) {
@@ -127,10 +128,30 @@ public final class TargetRuntime {
         if (position == null) {
             return null;
         }
-        long phaseMs = interval.toMillis() * position / index.size();
+        // shifted back by the half tick of slack in due(), so database i of n first runs at tick floor(i/n * ticks)
+        long phaseMs = interval.toMillis() * position / index.size() - config.interval().toMillis() / 2;
         Instant virtual = now.minus(interval).plusMillis(phaseMs);
         Instant earlier = lastRun.putIfAbsent(scheduleKey, virtual);
         return earlier != null ? earlier : virtual;
+    }
+
+    /**
+     * The databases with a per-database family due, the one waiting longest first: ordered by the oldest last run
+     * (or first-due phase) among its due families, never-run first, so a database the budget left out leads the
+     * next cycle.
+     */
+    List<String> oldestDueFirst(List<String> candidates, List<String> families,
+                                java.util.function.BiPredicate<String, String> isDue) {
+        Map<String, Instant> oldest = new java.util.HashMap<>();
+        for (String db : candidates) {
+            for (String family : families) {
+                if (isDue.test(family, db)) {
+                    oldest.merge(db, lastRun(scheduleKey(family, db)), (a, b) -> a.isBefore(b) ? a : b);
+                }
+            }
+        }
+        return candidates.stream().filter(oldest::containsKey)
+                .sorted(java.util.Comparator.comparing(oldest::get)).toList();
     }
 
     /** When a family last ran (or was first due) under this key; {@link Instant#MIN} if never. */
