@@ -150,6 +150,8 @@ public final class TargetRuntime {
                 }
             }
         }
+        // (putting databases with a kept connection first starves the others when an advisor holds a permit: fairness
+        // wins; with more databases than permits, kept connections are evicted in turn)
         return candidates.stream().filter(oldest::containsKey)
                 .sorted(java.util.Comparator.comparing(oldest::get)).toList();
     }

@@ -29,23 +29,53 @@ public class TablesFamily extends DatabaseSqlFamily {
     static final List<String> STATIO_COLUMNS = List.of("heap_blks_read", "heap_blks_hit", "idx_blks_read",
             "idx_blks_hit", "toast_blks_read", "toast_blks_hit", "tidx_blks_read", "tidx_blks_hit");
 
+    /**
+     * pg_stat_user_tables and pg_statio_user_tables in one pass over pg_class: the same pg_stat_get_* functions the
+     * two views call, but the per-table index sums (scans, fetches, blocks) are aggregated once for all tables and
+     * their TOAST tables instead of once per view, and the two views are not joined to each other.
+     */
     static final String SQL = """
-            SELECT s.schemaname, s.relname, s.seq_scan, s.seq_tup_read, coalesce(s.idx_scan, 0) AS idx_scan,
-                   coalesce(s.idx_tup_fetch, 0) AS idx_tup_fetch, s.n_tup_ins, s.n_tup_upd, s.n_tup_del,
-                   s.n_tup_hot_upd, s.n_live_tup, s.n_dead_tup, s.n_mod_since_analyze, %s AS n_ins_since_vacuum,
-                   coalesce(extract(epoch FROM s.last_vacuum), 0)::float8 AS last_vacuum,
-                   coalesce(extract(epoch FROM s.last_autovacuum), 0)::float8 AS last_autovacuum,
-                   coalesce(extract(epoch FROM s.last_analyze), 0)::float8 AS last_analyze,
-                   coalesce(extract(epoch FROM s.last_autoanalyze), 0)::float8 AS last_autoanalyze,
-                   s.vacuum_count, s.autovacuum_count, s.analyze_count, s.autoanalyze_count,
-                   io.heap_blks_read, io.heap_blks_hit, io.idx_blks_read, io.idx_blks_hit, io.toast_blks_read,
-                   io.toast_blks_hit, io.tidx_blks_read, io.tidx_blks_hit
-              FROM pg_stat_user_tables s
-              JOIN pg_statio_user_tables io ON io.relid = s.relid""";
+            WITH ix AS MATERIALIZED (
+                SELECT indrelid,
+                       sum(pg_stat_get_numscans(indexrelid))::bigint AS idx_scan,
+                       sum(pg_stat_get_tuples_fetched(indexrelid))::bigint AS idx_tup_fetch,
+                       sum(pg_stat_get_blocks_fetched(indexrelid) - pg_stat_get_blocks_hit(indexrelid))::bigint
+                           AS idx_blks_read,
+                       sum(pg_stat_get_blocks_hit(indexrelid))::bigint AS idx_blks_hit
+                  FROM pg_index GROUP BY indrelid)
+            SELECT n.nspname AS schemaname, c.relname, pg_stat_get_numscans(c.oid) AS seq_scan,
+                   pg_stat_get_tuples_returned(c.oid) AS seq_tup_read, coalesce(i.idx_scan, 0) AS idx_scan,
+                   coalesce(i.idx_tup_fetch + pg_stat_get_tuples_fetched(c.oid), 0) AS idx_tup_fetch,
+                   pg_stat_get_tuples_inserted(c.oid) AS n_tup_ins, pg_stat_get_tuples_updated(c.oid) AS n_tup_upd,
+                   pg_stat_get_tuples_deleted(c.oid) AS n_tup_del,
+                   pg_stat_get_tuples_hot_updated(c.oid) AS n_tup_hot_upd,
+                   pg_stat_get_live_tuples(c.oid) AS n_live_tup, pg_stat_get_dead_tuples(c.oid) AS n_dead_tup,
+                   pg_stat_get_mod_since_analyze(c.oid) AS n_mod_since_analyze, %s AS n_ins_since_vacuum,
+                   coalesce(extract(epoch FROM pg_stat_get_last_vacuum_time(c.oid)), 0)::float8 AS last_vacuum,
+                   coalesce(extract(epoch FROM pg_stat_get_last_autovacuum_time(c.oid)), 0)::float8 AS last_autovacuum,
+                   coalesce(extract(epoch FROM pg_stat_get_last_analyze_time(c.oid)), 0)::float8 AS last_analyze,
+                   coalesce(extract(epoch FROM pg_stat_get_last_autoanalyze_time(c.oid)), 0)::float8
+                       AS last_autoanalyze,
+                   pg_stat_get_vacuum_count(c.oid) AS vacuum_count,
+                   pg_stat_get_autovacuum_count(c.oid) AS autovacuum_count,
+                   pg_stat_get_analyze_count(c.oid) AS analyze_count,
+                   pg_stat_get_autoanalyze_count(c.oid) AS autoanalyze_count,
+                   pg_stat_get_blocks_fetched(c.oid) - pg_stat_get_blocks_hit(c.oid) AS heap_blks_read,
+                   pg_stat_get_blocks_hit(c.oid) AS heap_blks_hit, i.idx_blks_read, i.idx_blks_hit,
+                   pg_stat_get_blocks_fetched(t.oid) - pg_stat_get_blocks_hit(t.oid) AS toast_blks_read,
+                   pg_stat_get_blocks_hit(t.oid) AS toast_blks_hit, x.idx_blks_read AS tidx_blks_read,
+                   x.idx_blks_hit AS tidx_blks_hit
+              FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
+              LEFT JOIN ix i ON i.indrelid = c.oid
+              LEFT JOIN ix x ON x.indrelid = t.oid
+             WHERE c.relkind IN ('r', 't', 'm', 'p')
+               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'""";
 
     @Override
     protected String sql(CollectionContext context) {
-        return SQL.formatted(context.serverVersion() >= 130000 ? "s.n_ins_since_vacuum" : "NULL::bigint");
+        return SQL.formatted(context.serverVersion() >= 130000 ? "pg_stat_get_ins_since_vacuum(c.oid)" : "NULL::bigint");
     }
 
     private static final String[] STAT_NAMES = STAT_COLUMNS.stream().map(c -> "pg_stat_user_tables_" + c)
