@@ -436,7 +436,9 @@ public final class CollectorBench {
                     ObjectNode fams = slim.putObject("families");
                     for (JsonNode f : s.path("families")) {
                         String st = f.path("status").asText();
-                        String key = f.path("family").asText();
+                        // a per-database outcome (skipped, failed there) is keyed family@database
+                        String key = f.path("family").asText()
+                                + (f.hasNonNull("database") ? "@" + f.path("database").asText() : "");
                         String val = st + " " + f.path("duration_ms").asLong() + "ms"
                                 + (f.hasNonNull("detail") ? " (" + f.path("detail").asText() + ")" : "");
                         fams.put(fams.has(key) ? key + "#" + fams.size() : key, val);
@@ -471,9 +473,15 @@ public final class CollectorBench {
             r.put("load_average_max", loads.isEmpty() ? Double.NaN : Collections.max(loads).doubleValue());
             TreeMap<String, Integer> skipped = new TreeMap<>();
             TreeMap<String, Integer> failed = new TreeMap<>();
+            TreeMap<String, Integer> databaseSkips = new TreeMap<>(); // family -> (cycle, database) pairs skipped
             for (JsonNode c : cycles.values()) {
                 c.path("families").fields().forEachRemaining(e -> {
                     String v = e.getValue().asText();
+                    if (e.getKey().contains("@")) {
+                        databaseSkips.merge(e.getKey().substring(0, e.getKey().indexOf('@')) + " " + v.split(" ")[0],
+                                1, Integer::sum);
+                        return;
+                    }
                     String fam = e.getKey().replaceAll("#\\d+$", "");
                     // a family cut short by the budget in some databases reports status "ran" with a detail
                     // "N database(s) skipped [...]: cycle budget of ... spent"
@@ -485,6 +493,7 @@ public final class CollectorBench {
                 });
             }
             r.set("skipped", JSON.valueToTree(skipped));
+            r.set("per_database_not_run_in_observed_cycles", JSON.valueToTree(databaseSkips));
             r.set("failed", JSON.valueToTree(failed));
             r.set("targets_api_at_end", targets);
             ArrayNode cs = r.putArray("cycles");
