@@ -216,6 +216,7 @@ public final class CollectorBench {
         }
         String metricsUrl = "http://127.0.0.1:" + svcPort + "/q/metrics";
         Map<String, Double> meters0 = serviceMeters(metricsUrl);
+        Map<String, Double> threads0 = cpuByThreadGroup(svc);
 
         List<Long> ours = new ArrayList<>();
         Map<String, List<Long>> familyMs = new TreeMap<>();
@@ -256,6 +257,7 @@ public final class CollectorBench {
             e.cpu1 = cpuSeconds(e.process);
         }
         Map<String, Double> meters1 = serviceMeters(metricsUrl);
+        Map<String, Double> threads1 = cpuByThreadGroup(svc);
         Map<String, double[]> pgss = statementsByRole();
         JsonNode snap = getJson(snapUrl);
         if (snap == null || !snap.path("collected_at").asText().equals(last.path("last_cycle_at").asText())) {
@@ -287,6 +289,13 @@ public final class CollectorBench {
         oursNode.put("snapshot_compressed_bytes", meters1.getOrDefault(
                 "autopilot_snapshot_bytes{encoding=\"compressed\",target=\"bench\"}", Double.NaN));
         oursNode.put("load_average_at_end", loadAverage());
+        ObjectNode byThread = oursNode.putObject("process_cpu_ms_per_cycle_by_thread_group");
+        threads1.forEach((group, cpu) -> {
+            double ms = (cpu - threads0.getOrDefault(group, 0.0)) * 1000 / cycles;
+            if (ms >= 1) {
+                byThread.put(group, Math.round(ms));
+            }
+        });
         TreeMap<String, Integer> names = new TreeMap<>();
         for (JsonNode p : snap.path("points")) {
             names.merge(p.path("name").asText(), 1, Integer::sum);
@@ -621,6 +630,27 @@ public final class CollectorBench {
             Thread.currentThread().interrupt();
         }
         return m;
+    }
+
+    /** CPU seconds of the process's threads so far, grouped by thread name without its number (/proc/PID/task). */
+    static Map<String, Double> cpuByThreadGroup(Process p) {
+        Map<String, Double> groups = new TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + p.pid() + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                            .replaceAll("[-#]?\\d+$", "").replaceAll("\\d+", "N");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    groups.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0, Double::sum);
+                } catch (IOException | RuntimeException e) {
+                    // thread ended
+                }
+            }
+        } catch (IOException e) {
+            // process gone
+        }
+        return groups;
     }
 
     /** The 1-minute load average. */
