@@ -63,6 +63,7 @@ public class SnapshotCollector {
                             target.databases(visited);
                             target.expireIdle(cycle.start, MAX_IDLE);
                             cycle.busy = loadGate.busyReason(target, probe).orElse(null);
+                            cycle.overran = loadGate.overrunReason(target).orElse(null);
                             CollectionContext context = new CollectionContext(target.id(), probe.currentDatabase(),
                                     probe.serverVersion(), probe.inRecovery(),
                                     Double.toString(probe.postmasterStart()), cycle.start, target.counters(),
@@ -173,6 +174,10 @@ public class SnapshotCollector {
             cycle.skip(family.name(), database, cycle.busy);
             return Uni.createFrom().item(true);
         }
+        if (family.heavy() && database == null && cycle.overran != null) {
+            cycle.skip(family.name(), null, cycle.overran);
+            return Uni.createFrom().item(true);
+        }
         if (cycle.overBudget()) {
             cycle.skip(family.name(), database, cycle.budgetReason());
             return Uni.createFrom().item(true);
@@ -237,6 +242,7 @@ public class SnapshotCollector {
         final Map<String, List<Outcome>> outcomes = new TreeMap<>();
         volatile TargetProbe probe;
         volatile String busy;
+        volatile String overran;
         volatile String connectError;
         final java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
         final java.util.concurrent.atomic.AtomicInteger reused = new java.util.concurrent.atomic.AtomicInteger();
@@ -309,7 +315,7 @@ public class SnapshotCollector {
                 own.add(MetricPoint.of("pg_is_in_recovery", probe.inRecovery() ? 1 : 0));
                 own.add(MetricPoint.of("pg_postmaster_start_time_seconds", probe.postmasterStart()));
                 own.add(MetricPoint.of("pg_databases_visited", target.databases().size()));
-                own.add(MetricPoint.of("pg_target_busy", busy == null ? 0 : 1));
+                own.add(MetricPoint.of("pg_target_busy", busy == null && overran == null ? 0 : 1));
                 own.add(MetricPoint.of("pg_collector_database_connections_opened", opened.get()));
                 own.add(MetricPoint.of("pg_collector_database_connections_reused", reused.get()));
             }
