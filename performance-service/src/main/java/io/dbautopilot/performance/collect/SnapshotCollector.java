@@ -82,7 +82,13 @@ public class SnapshotCollector {
                     LOG.debugf("target %s unreachable: %s", target.id(), cycle.connectError);
                 })
                 .onFailure().recoverWithNull().replaceWithVoid();
-        return postgres.chain(() -> runHost(cycle)).map(ignored -> cycle.snapshot());
+        return postgres.chain(() -> runHost(cycle)).map(ignored -> cycle.snapshot(perDatabaseFamilies()));
+    }
+
+    private java.util.Set<String> perDatabaseFamilies() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        catalog.of(FamilyScope.DATABASE).forEach(f -> names.add(f.name()));
+        return names;
     }
 
     private Uni<Void> runServerFamilies(Cycle cycle, CollectionContext context, SqlClient client) {
@@ -302,7 +308,7 @@ public class SnapshotCollector {
             outcomes.computeIfAbsent(family, f -> new ArrayList<>()).add(outcome);
         }
 
-        synchronized CycleResult snapshot() {
+        synchronized CycleResult snapshot(java.util.Set<String> perDatabaseFamilies) {
             long duration = elapsedMs(startNanos);
             List<MetricPoint> own = new ArrayList<>();
             own.add(MetricPoint.of("pg_up", connectError == null ? 1 : 0));
@@ -345,7 +351,8 @@ public class SnapshotCollector {
             target.lastCycleMs(duration);
             Map<String, List<MetricPoint>> families = new TreeMap<>(byFamily);
             families.put(CycleResult.CYCLE, own);
-            return new CycleResult(new MetricSnapshot(target.id(), start, duration, results, errors, all), families);
+            return new CycleResult(new MetricSnapshot(target.id(), start, duration, results, errors, all), families,
+                    probe == null ? java.util.Set.of() : java.util.Set.copyOf(target.databases()), perDatabaseFamilies);
         }
 
         /** One result per family: per-database outcomes are folded, the worst status wins only if all share it. */
