@@ -214,6 +214,9 @@ public final class CollectorBench {
         for (Exp e : exps) {
             e.cpu0 = cpuSeconds(e.process);
         }
+        String metricsUrl = "http://127.0.0.1:" + svcPort + "/q/metrics";
+        Map<String, Double> meters0 = serviceMeters(metricsUrl);
+        Map<String, Double> threads0 = cpuByThreadGroup(svc);
 
         List<Long> ours = new ArrayList<>();
         Map<String, List<Long>> familyMs = new TreeMap<>();
@@ -235,6 +238,7 @@ public final class CollectorBench {
             r.put("cycle", i);
             r.put("tables_updated_before_cycle", touched);
             r.put("ours_collection_duration_ms", ms);
+            r.put("load_average", loadAverage());
             for (Exp e : exps) {
                 Scrape sc = scrape(e.port);
                 e.times.add(sc.seconds);
@@ -252,6 +256,8 @@ public final class CollectorBench {
         for (Exp e : exps) {
             e.cpu1 = cpuSeconds(e.process);
         }
+        Map<String, Double> meters1 = serviceMeters(metricsUrl);
+        Map<String, Double> threads1 = cpuByThreadGroup(svc);
         Map<String, double[]> pgss = statementsByRole();
         JsonNode snap = getJson(snapUrl);
         if (snap == null || !snap.path("collected_at").asText().equals(last.path("last_cycle_at").asText())) {
@@ -267,6 +273,29 @@ public final class CollectorBench {
         oursNode.put("max_cycle_ms", Collections.max(ours));
         putStatements(oursNode, pgss.get(OURS), cycles);
         oursNode.put("process_cpu_s_per_cycle", (svcCpu1 - svcCpu0) / cycles);
+        // thread CPU time the service measures itself (ThreadMXBean) around building points from rows and around
+        // serializing each snapshot, over the measured rounds
+        for (String phase : List.of("build", "serialize")) {
+            String cpuKey = "autopilot_collect_cpu_seconds_total{phase=\"" + phase + "\"}";
+            String ptsKey = "autopilot_collect_points_total{phase=\"" + phase + "\"}";
+            double cpu = meters1.getOrDefault(cpuKey, Double.NaN) - meters0.getOrDefault(cpuKey, Double.NaN);
+            double pts = meters1.getOrDefault(ptsKey, Double.NaN) - meters0.getOrDefault(ptsKey, Double.NaN);
+            oursNode.put(phase + "_cpu_ms_per_cycle", cpu * 1000 / cycles);
+            oursNode.put(phase + "_points_per_cycle", pts / cycles);
+            oursNode.put(phase + "_cpu_us_per_point", cpu * 1e6 / pts);
+        }
+        oursNode.put("snapshot_json_bytes", meters1.getOrDefault(
+                "autopilot_snapshot_bytes{encoding=\"json\",target=\"bench\"}", Double.NaN));
+        oursNode.put("snapshot_compressed_bytes", meters1.getOrDefault(
+                "autopilot_snapshot_bytes{encoding=\"compressed\",target=\"bench\"}", Double.NaN));
+        oursNode.put("load_average_at_end", loadAverage());
+        ObjectNode byThread = oursNode.putObject("process_cpu_ms_per_cycle_by_thread_group");
+        threads1.forEach((group, cpu) -> {
+            double ms = (cpu - threads0.getOrDefault(group, 0.0)) * 1000 / cycles;
+            if (ms >= 1) {
+                byThread.put(group, Math.round(ms));
+            }
+        });
         TreeMap<String, Integer> names = new TreeMap<>();
         for (JsonNode p : snap.path("points")) {
             names.merge(p.path("name").asText(), 1, Integer::sum);
@@ -403,8 +432,10 @@ public final class CollectorBench {
             long end = System.nanoTime() + seconds * 1_000_000_000L;
             Map<String, JsonNode> cycles = new LinkedHashMap<>();
             long lastReport = 0;
+            List<Double> loads = new ArrayList<>();
             while (System.nanoTime() < end) {
                 rssMaxKb = Math.max(rssMaxKb, rssKb(svc));
+                loads.add(loadAverage());
                 JsonNode s = getJson(viewUrl);
                 if (s != null && s.hasNonNull("last_cycle_at") && !cycles.containsKey(s.path("last_cycle_at").asText())) {
                     ObjectNode slim = JSON.createObjectNode();
@@ -414,7 +445,9 @@ public final class CollectorBench {
                     ObjectNode fams = slim.putObject("families");
                     for (JsonNode f : s.path("families")) {
                         String st = f.path("status").asText();
-                        String key = f.path("family").asText();
+                        // a per-database outcome (skipped, failed there) is keyed family@database
+                        String key = f.path("family").asText()
+                                + (f.hasNonNull("database") ? "@" + f.path("database").asText() : "");
                         String val = st + " " + f.path("duration_ms").asLong() + "ms"
                                 + (f.hasNonNull("detail") ? " (" + f.path("detail").asText() + ")" : "");
                         fams.put(fams.has(key) ? key + "#" + fams.size() : key, val);
@@ -445,11 +478,19 @@ public final class CollectorBench {
             r.put("max_cycle_ms_with_per_database_families", heavy.isEmpty() ? -1 : Collections.max(heavy));
             r.put("rss_max_mib", rssMaxKb / 1024.0);
             r.put("service_cpu_cores_avg", cpu / seconds);
+            r.put("load_average_median", median(loads));
+            r.put("load_average_max", loads.isEmpty() ? Double.NaN : Collections.max(loads).doubleValue());
             TreeMap<String, Integer> skipped = new TreeMap<>();
             TreeMap<String, Integer> failed = new TreeMap<>();
+            TreeMap<String, Integer> databaseSkips = new TreeMap<>(); // family -> (cycle, database) pairs skipped
             for (JsonNode c : cycles.values()) {
                 c.path("families").fields().forEachRemaining(e -> {
                     String v = e.getValue().asText();
+                    if (e.getKey().contains("@")) {
+                        databaseSkips.merge(e.getKey().substring(0, e.getKey().indexOf('@')) + " " + v.split(" ")[0],
+                                1, Integer::sum);
+                        return;
+                    }
                     String fam = e.getKey().replaceAll("#\\d+$", "");
                     // a family cut short by the budget in some databases reports status "ran" with a detail
                     // "N database(s) skipped [...]: cycle budget of ... spent"
@@ -461,6 +502,7 @@ public final class CollectorBench {
                 });
             }
             r.set("skipped", JSON.valueToTree(skipped));
+            r.set("per_database_not_run_in_observed_cycles", JSON.valueToTree(databaseSkips));
             r.set("failed", JSON.valueToTree(failed));
             r.set("targets_api_at_end", targets);
             ArrayNode cs = r.putArray("cycles");
@@ -483,7 +525,9 @@ public final class CollectorBench {
     // ------------------------------------------------------------------ processes
 
     static Process startService(String name, int port, String db, Map<String, String> extra) throws IOException {
-        Path jar = root.resolve("performance-service/target/quarkus-app/quarkus-run.jar");
+        String dir = System.getenv("SERVICE_APP_DIR"); // a copy of target/quarkus-app, so rebuilding cannot disturb a run
+        Path jar = dir != null ? Path.of(dir, "quarkus-run.jar")
+                : root.resolve("performance-service/target/quarkus-app/quarkus-run.jar");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
                 "-Dquarkus.http.port=" + port,
@@ -563,6 +607,56 @@ public final class CollectorBench {
             String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime + stime, CLK_TCK = 100
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The service's own meters from /q/metrics (Prometheus text), name{labels} -> value, autopilot_* only. */
+    static Map<String, Double> serviceMeters(String url) {
+        Map<String, Double> m = new TreeMap<>();
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            for (String line : r.body().split("\n")) {
+                if (line.startsWith("autopilot_collect_") || line.startsWith("autopilot_snapshot_")) {
+                    int cut = line.lastIndexOf(' ');
+                    m.put(line.substring(0, cut), Double.parseDouble(line.substring(cut + 1)));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            progress("warning: cannot read " + url + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return m;
+    }
+
+    /** CPU seconds of the process's threads so far, grouped by thread name without its number (/proc/PID/task). */
+    static Map<String, Double> cpuByThreadGroup(Process p) {
+        Map<String, Double> groups = new TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + p.pid() + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                            .replaceAll("[-#]?\\d+$", "").replaceAll("\\d+", "N");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    groups.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0, Double::sum);
+                } catch (IOException | RuntimeException e) {
+                    // thread ended
+                }
+            }
+        } catch (IOException e) {
+            // process gone
+        }
+        return groups;
+    }
+
+    /** The 1-minute load average. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }

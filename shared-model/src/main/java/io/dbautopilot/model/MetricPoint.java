@@ -19,7 +19,8 @@ public record MetricPoint(String name, Map<String, String> labels, double value)
     /** Checks the name and value and copies the labels. */
     public MetricPoint {
         Checks.notBlank(name, "name");
-        labels = Checks.mapNoNullValues(labels, "labels");
+        // a LabelSet is immutable and checked already: shared by the points of one row, never copied
+        labels = labels instanceof LabelSet ? labels : Checks.mapNoNullValues(labels, "labels");
         Checks.finite(value, "value of " + name);
     }
 
@@ -31,6 +32,6 @@ public record MetricPoint(String name, Map<String, String> labels, double value)
      * @return the point
      */
     public static MetricPoint of(String name, double value) {
-        return new MetricPoint(name, Map.of(), value);
+        return new MetricPoint(name, LabelSet.EMPTY, value);
     }
 }

@@ -29,6 +29,15 @@ public class LoadGate {
             return Optional.of("target busy: " + probe.activeBackends() + " active backends (threshold "
                     + settings.busyActiveBackends() + ")");
         }
+        return Optional.empty();
+    }
+
+    /**
+     * Why server-wide heavy families wait this cycle: the previous cycle overran its budget. Per-database families
+     * are not shed for that: the budget itself bounds them, and those it cuts off lead the next cycle (shedding them
+     * all would halve their throughput exactly when a target has more databases than one cycle covers).
+     */
+    public Optional<String> overrunReason(TargetRuntime target) {
         long budget = target.config().cycleBudget().toMillis();
         if (target.lastCycleMs() > budget) {
             return Optional.of("previous cycle took " + target.lastCycleMs() + " ms, over its " + budget

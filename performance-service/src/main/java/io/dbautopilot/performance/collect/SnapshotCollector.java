@@ -8,7 +8,6 @@ import io.dbautopilot.performance.collect.host.HostCollector;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -16,10 +15,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs one collection cycle for a target: a cheap probe (version, load, databases), then the server-wide
@@ -31,6 +33,8 @@ import java.util.TreeMap;
 public class SnapshotCollector {
 
     private static final Logger LOG = Logger.getLogger(SnapshotCollector.class);
+    /** A per-database connection unused this long is closed (its database's families run less often than that). */
+    static final Duration MAX_IDLE = Duration.ofMinutes(5);
 
     private final TargetConnections connections;
     private final FamilyCatalog catalog;
@@ -57,14 +61,16 @@ public class SnapshotCollector {
                             List<String> visited = probe.databases().stream()
                                     .filter(DatabaseFilter.of(target.config())::accepts).toList();
                             target.databases(visited);
+                            target.expireIdle(cycle.start, MAX_IDLE);
                             cycle.busy = loadGate.busyReason(target, probe).orElse(null);
+                            cycle.overran = loadGate.overrunReason(target).orElse(null);
                             CollectionContext context = new CollectionContext(target.id(), probe.currentDatabase(),
                                     probe.serverVersion(), probe.inRecovery(),
                                     Double.toString(probe.postmasterStart()), cycle.start, target.counters(),
                                     config.collection());
                             Uni<Void> main = runServerFamilies(cycle, context, conn)
                                     .chain(() -> visited.contains(probe.currentDatabase())
-                                            ? runDatabaseFamilies(cycle, context, conn)
+                                            ? runDatabaseFamilies(cycle, context, conn).replaceWithVoid()
                                             : Uni.createFrom().voidItem());
                             List<String> others = visited.stream()
                                     .filter(d -> !d.equals(probe.currentDatabase())).toList();
@@ -76,32 +82,45 @@ public class SnapshotCollector {
                     LOG.debugf("target %s unreachable: %s", target.id(), cycle.connectError);
                 })
                 .onFailure().recoverWithNull().replaceWithVoid();
-        return postgres.chain(() -> runHost(cycle)).map(ignored -> cycle.snapshot());
+        return postgres.chain(() -> runHost(cycle)).map(ignored -> cycle.snapshot(perDatabaseFamilies()));
+    }
+
+    private java.util.Set<String> perDatabaseFamilies() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        catalog.of(FamilyScope.DATABASE).forEach(f -> names.add(f.name()));
+        return names;
     }
 
     private Uni<Void> runServerFamilies(Cycle cycle, CollectionContext context, SqlClient client) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (MetricFamily family : catalog.of(FamilyScope.SERVER)) {
-            chain = chain.chain(() -> runFamily(cycle, family, context, client, null));
+            chain = chain.chain(() -> runFamily(cycle, family, context, client, null).replaceWithVoid());
         }
         return chain;
     }
 
-    private Uni<Void> runDatabaseFamilies(Cycle cycle, CollectionContext context, SqlClient client) {
+    /** Runs the due per-database families on one connection; true if none failed (the connection may be reused). */
+    private Uni<Boolean> runDatabaseFamilies(Cycle cycle, CollectionContext context, SqlClient client) {
+        AtomicBoolean healthy = new AtomicBoolean(true);
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (MetricFamily family : catalog.of(FamilyScope.DATABASE)) {
-            chain = chain.chain(() -> runFamily(cycle, family, context, client, context.database()));
+            chain = chain.chain(() -> runFamily(cycle, family, context, client, context.database())
+                    .invoke(ok -> {
+                        if (!ok) {
+                            healthy.set(false);
+                        }
+                    }).replaceWithVoid());
         }
-        return chain;
+        return chain.map(v -> healthy.get());
     }
 
     private Uni<Void> runOtherDatabases(Cycle cycle, CollectionContext context, List<String> databases) {
-        // only databases with a family due, least recently visited first: when the budget cuts a cycle short,
-        // the databases left out are first in line next time (no database is starved)
-        List<String> due = databases.stream()
-                .filter(db -> catalog.of(FamilyScope.DATABASE).stream().anyMatch(f -> cycle.isDue(f, catalog, db)))
-                .sorted(java.util.Comparator.comparing(db -> cycle.target.lastVisit(db)))
-                .toList();
+        // only databases with a family due, the longest-waiting first (a family never run, or run longest ago): when
+        // the budget cuts a cycle short, the databases left out are first in line next time (no database is starved)
+        Map<String, MetricFamily> families = new LinkedHashMap<>();
+        catalog.of(FamilyScope.DATABASE).forEach(f -> families.put(f.name(), f));
+        List<String> due = cycle.target.oldestDueFirst(databases, List.copyOf(families.keySet()),
+                (family, db) -> cycle.isDue(families.get(family), catalog, db));
         if (due.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -119,17 +138,30 @@ public class SnapshotCollector {
                     .forEach(f -> cycle.skip(f.name(), db, cycle.budgetReason()));
             return Uni.createFrom().voidItem();
         }
-        if (!cycle.target.tryTakeConnection()) {
+        // a connection kept from the last visit to this database holds its permit of the cap already
+        Optional<DatabaseConnection> kept = cycle.target.idleConnection(db);
+        if (kept.isEmpty() && !cycle.target.tryTakeConnection()) {
             // an advisor holds one of the target's connections: this database stays due and is first next cycle
             catalog.of(FamilyScope.DATABASE).stream().filter(f -> cycle.isDue(f, catalog, db))
                     .forEach(f -> cycle.skip(f.name(), db, "connection cap of " + cycle.target.config().maxConnections()
                             + " reached (an advisor is using one)"));
             return Uni.createFrom().voidItem();
         }
-        return connections.connect(cycle.target.id(), db)
-                .onItem().transformToUni(conn -> runDatabaseFamilies(cycle, context, conn)
-                        .eventually(conn::close))
-                .eventually(cycle.target::returnConnection)
+        Uni<DatabaseConnection> open;
+        if (kept.isPresent() && kept.get().open()) {
+            cycle.reused();
+            open = Uni.createFrom().item(kept.get());
+        } else {
+            kept.ifPresent(DatabaseConnection::close); // closed by the server meanwhile: its permit is ours, reconnect
+            cycle.opened();
+            open = connections.connect(cycle.target.id(), db).map(DatabaseConnection::new);
+        }
+        return open
+                .onFailure().invoke(error -> cycle.target.returnConnection())
+                .onItem().transformToUni(conn -> runDatabaseFamilies(cycle, context, conn.connection())
+                        .onTermination().invoke((healthy, error, cancelled) -> cycle.target.release(db, conn,
+                                Boolean.TRUE.equals(healthy), Instant.now())))
+                .replaceWithVoid()
                 .onFailure().recoverWithUni(error -> {
                     String message = "cannot connect to database " + db + ": " + describe(error);
                     catalog.of(FamilyScope.DATABASE).stream().filter(f -> cycle.isDue(f, catalog, db))
@@ -138,18 +170,23 @@ public class SnapshotCollector {
                 });
     }
 
-    private Uni<Void> runFamily(Cycle cycle, MetricFamily family, CollectionContext context, SqlClient client,
-                                String database) {
+    /** Runs a family if due; the item is false when it failed (not when it was skipped or unavailable). */
+    private Uni<Boolean> runFamily(Cycle cycle, MetricFamily family, CollectionContext context, SqlClient client,
+                                   String database) {
         if (!cycle.isDue(family, catalog, database)) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(true);
         }
         if (family.heavy() && cycle.busy != null) {
             cycle.skip(family.name(), database, cycle.busy);
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(true);
+        }
+        if (family.heavy() && database == null && cycle.overran != null) {
+            cycle.skip(family.name(), null, cycle.overran);
+            return Uni.createFrom().item(true);
         }
         if (cycle.overBudget()) {
             cycle.skip(family.name(), database, cycle.budgetReason());
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(true);
         }
         long t0 = System.nanoTime();
         Duration guard = cycle.target.config().queryTimeout().plusSeconds(2);
@@ -158,7 +195,7 @@ public class SnapshotCollector {
                         "no answer within " + guard.toMillis() + " ms"))
                 .map(points -> {
                     cycle.ran(family.name(), database, points, elapsedMs(t0));
-                    return (Void) null;
+                    return true;
                 })
                 .onFailure(FamilyUnavailableException.class).recoverWithItem(e -> {
                     if (cycle.target.firstUnavailable(family.name(), e.getMessage())) {
@@ -166,11 +203,11 @@ public class SnapshotCollector {
                                 e.getMessage());
                     }
                     cycle.unavailable(family.name(), database, e.getMessage(), elapsedMs(t0));
-                    return null;
+                    return true;
                 })
                 .onFailure().recoverWithItem(e -> {
                     cycle.fail(family.name(), database, describe(e), elapsedMs(t0));
-                    return null;
+                    return false;
                 });
     }
 
@@ -211,7 +248,10 @@ public class SnapshotCollector {
         final Map<String, List<Outcome>> outcomes = new TreeMap<>();
         volatile TargetProbe probe;
         volatile String busy;
+        volatile String overran;
         volatile String connectError;
+        final java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger reused = new java.util.concurrent.atomic.AtomicInteger();
 
         Cycle(TargetRuntime target, Instant start, long startNanos) {
             this.target = target;
@@ -228,6 +268,14 @@ public class SnapshotCollector {
             return !catalog.disabled(target.config(), family.name())
                     && target.due(TargetRuntime.scheduleKey(family.name(), database),
                     catalog.interval(target.config(), family.name(), family.defaultInterval()), start);
+        }
+
+        void opened() {
+            opened.incrementAndGet();
+        }
+
+        void reused() {
+            reused.incrementAndGet();
         }
 
         boolean overBudget() {
@@ -260,7 +308,7 @@ public class SnapshotCollector {
             outcomes.computeIfAbsent(family, f -> new ArrayList<>()).add(outcome);
         }
 
-        synchronized CycleResult snapshot() {
+        synchronized CycleResult snapshot(java.util.Set<String> perDatabaseFamilies) {
             long duration = elapsedMs(startNanos);
             List<MetricPoint> own = new ArrayList<>();
             own.add(MetricPoint.of("pg_up", connectError == null ? 1 : 0));
@@ -273,13 +321,21 @@ public class SnapshotCollector {
                 own.add(MetricPoint.of("pg_is_in_recovery", probe.inRecovery() ? 1 : 0));
                 own.add(MetricPoint.of("pg_postmaster_start_time_seconds", probe.postmasterStart()));
                 own.add(MetricPoint.of("pg_databases_visited", target.databases().size()));
-                own.add(MetricPoint.of("pg_target_busy", busy == null ? 0 : 1));
+                own.add(MetricPoint.of("pg_target_busy", busy == null && overran == null ? 0 : 1));
+                own.add(MetricPoint.of("pg_collector_database_connections_opened", opened.get()));
+                own.add(MetricPoint.of("pg_collector_database_connections_reused", reused.get()));
             }
             List<MetricPoint> all = new ArrayList<>(own);
             all.addAll(points);
             List<FamilyResult> results = new ArrayList<>();
             outcomes.forEach((family, list) -> {
                 results.add(summarize(family, list));
+                // and one entry per database where it did not run (skipped for the budget, failed, unavailable)
+                for (Outcome o : list) {
+                    if (o.database() != null && o.status() != FamilyStatus.RAN) {
+                        results.add(new FamilyResult(family, o.status(), o.durationMs(), o.detail(), o.database()));
+                    }
+                }
                 for (Outcome o : list) {
                     if (o.status() == FamilyStatus.FAILED) {
                         errors.put(o.database() == null ? family : family + "[" + o.database() + "]", o.detail());
@@ -295,7 +351,8 @@ public class SnapshotCollector {
             target.lastCycleMs(duration);
             Map<String, List<MetricPoint>> families = new TreeMap<>(byFamily);
             families.put(CycleResult.CYCLE, own);
-            return new CycleResult(new MetricSnapshot(target.id(), start, duration, results, errors, all), families);
+            return new CycleResult(new MetricSnapshot(target.id(), start, duration, results, errors, all), families,
+                    probe == null ? java.util.Set.of() : java.util.Set.copyOf(target.databases()), perDatabaseFamilies);
         }
 
         /** One result per family: per-database outcomes are folded, the worst status wins only if all share it. */

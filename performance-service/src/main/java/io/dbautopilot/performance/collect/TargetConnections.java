@@ -18,8 +18,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Connections to targets: one pooled connection per target for server-wide statistics, and short-lived
- * connections to each other database for per-database statistics (never more than {@code max-connections} in all).
+ * Connections to targets: one pooled connection per target for server-wide statistics, and connections to each
+ * other database for per-database statistics, which the collector keeps between visits within the target's cap
+ * ({@link TargetRuntime}; never more than {@code max-connections} in all).
  *
  * <p>Every connection carries {@code statement_timeout}, {@code lock_timeout} and an {@code application_name} as
  * start-up parameters, so no collector query can hang or queue behind locks on a target.
@@ -50,7 +51,7 @@ public class TargetConnections {
         return options(targetId).getDatabase();
     }
 
-    /** Opens a new connection to another database of the target; the caller closes it. */
+    /** Opens a new connection to another database of the target; the caller closes it (or keeps it for reuse). */
     public Uni<SqlConnection> connect(String targetId, String database) {
         PgConnectOptions copy = new PgConnectOptions(options(targetId)).setDatabase(database);
         return PgConnection.connect(vertx, copy).map(c -> (SqlConnection) c);

@@ -59,6 +59,9 @@ public class PrometheusExport extends Collector {
                                  MetricSnapshot snapshot) {
         add(byName, "autopilot_collection_duration_seconds", id, Map.of(), snapshot.collectionDurationMs() / 1000.0);
         for (FamilyResult r : snapshot.families()) {
+            if (r.perDatabase()) {
+                continue; // one sample per family: its summary
+            }
             add(byName, "autopilot_collection_family_duration_seconds", id,
                     Map.of("family", r.family(), "status", r.status().wire()), r.durationMs() / 1000.0);
         }

@@ -165,7 +165,8 @@ public class SnapshotChecks {
     }
 
     private static CheckResult failedFamilies(MetricSnapshot snapshot) {
-        List<String> failed = snapshot.families().stream().filter(f -> f.status() == FamilyStatus.FAILED)
+        List<String> failed = snapshot.families().stream()
+                .filter(f -> !f.perDatabase() && f.status() == FamilyStatus.FAILED)
                 .map(FamilyResult::family).toList();
         if (failed.isEmpty()) {
             return CheckResult.ok("failed_families", CONNECTIVITY, 0, "> 0", null, null);

@@ -73,6 +73,11 @@ class LoadAwareCollectionTest {
         String detail = family(s, "tables").orElseThrow().detail();
         assertTrue(detail.contains("over its 1 ms budget") || detail.contains("cycle budget of 1 ms spent"), detail);
         assertEquals(1.0, value(s, "pg_up").orElseThrow());
+        FamilyResult inDatabase = s.families().stream()
+                .filter(f -> f.family().equals("tables") && "demo_target".equals(f.database())).findFirst()
+                .orElseThrow(() -> new AssertionError("no per-database result: " + s.families()));
+        assertEquals(FamilyStatus.SKIPPED, inDatabase.status(), "reported as skipped for that database");
+        assertTrue(inDatabase.detail().contains("budget"), inDatabase.detail());
     }
 
     @Test

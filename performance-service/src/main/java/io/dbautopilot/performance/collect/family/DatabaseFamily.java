@@ -45,6 +45,11 @@ public class DatabaseFamily implements MetricFamily {
              WHERE d.datname IS NOT NULL AND db.datallowconn
              ORDER BY d.datname""";
 
+    private static final String[] COUNTER_NAMES = COUNTERS.stream().map(c -> "pg_stat_database_" + c)
+            .toArray(String[]::new);
+    private static final String[] SESSION_NAMES = SESSION_COUNTERS.stream().map(c -> "pg_stat_database_" + c)
+            .toArray(String[]::new);
+
     static final String SESSION_COLUMNS = ", d.session_time, d.active_time, d.idle_in_transaction_time, d.sessions, "
             + "d.sessions_abandoned, d.sessions_fatal, d.sessions_killed";
 
@@ -71,12 +76,13 @@ public class DatabaseFamily implements MetricFamily {
             PointsBuilder points = new PointsBuilder();
             for (Row row : rows) {
                 String db = row.getString("datname");
-                for (String column : COUNTERS) {
-                    points.add("pg_stat_database_" + column, row.getValue(column), "datname", db);
+                String[] labels = {"datname", db};
+                for (int i = 0; i < COUNTER_NAMES.length; i++) {
+                    points.add(COUNTER_NAMES[i], row.getValue(COUNTERS.get(i)), labels);
                 }
                 if (sessions) {
-                    for (String column : SESSION_COUNTERS) {
-                        points.add("pg_stat_database_" + column, row.getValue(column), "datname", db);
+                    for (int i = 0; i < SESSION_NAMES.length; i++) {
+                        points.add(SESSION_NAMES[i], row.getValue(SESSION_COUNTERS.get(i)), labels);
                     }
                 }
                 derive(context, row, db, points);

@@ -28,26 +28,35 @@ public class IndexesFamily extends DatabaseSqlFamily {
         super("indexes", Duration.ofMinutes(10), true);
     }
 
+    /**
+     * pg_stat_user_indexes and pg_statio_user_indexes with their index's catalog row, in one pass: the views' own
+     * pg_stat_get_* functions over pg_index joined once to pg_class (index and table) instead of joining the two
+     * views (each repeating those joins) and pg_index and pg_class again.
+     */
     static final String SQL = LOCKED + """
             , idx AS (
-                SELECT s.indexrelid::int8 AS oid, s.schemaname, s.relname, s.indexrelname, s.idx_scan,
-                       s.idx_tup_read, s.idx_tup_fetch,
-                       io.idx_blks_read, io.idx_blks_hit,
-                       i.indisunique OR i.indisprimary OR i.indisexclusion AS enforces_constraint,
-                       i.indisvalid AND i.indisready AS valid,
-                       i.indrelid, c.relam, i.indkey::text AS keys, i.indclass::text AS opclasses,
-                       i.indcollation::text AS collations,
-                       coalesce(pg_get_expr(i.indexprs, i.indrelid), '') AS exprs,
-                       coalesce(pg_get_expr(i.indpred, i.indrelid), '') AS pred,
-                       s.indexrelid IN (SELECT relation FROM locked) AS locked,
-                       concat_ws(':', c.relfilenode, pg_stat_get_tuples_inserted(i.indrelid),
-                                 pg_stat_get_tuples_updated(i.indrelid), pg_stat_get_tuples_deleted(i.indrelid),
-                                 pg_stat_get_vacuum_count(i.indrelid) + pg_stat_get_autovacuum_count(i.indrelid))
+                SELECT i.oid::int8 AS oid, n.nspname AS schemaname, c.relname, i.relname AS indexrelname,
+                       pg_stat_get_numscans(i.oid) AS idx_scan, pg_stat_get_tuples_returned(i.oid) AS idx_tup_read,
+                       pg_stat_get_tuples_fetched(i.oid) AS idx_tup_fetch,
+                       pg_stat_get_blocks_fetched(i.oid) - pg_stat_get_blocks_hit(i.oid) AS idx_blks_read,
+                       pg_stat_get_blocks_hit(i.oid) AS idx_blks_hit,
+                       x.indisunique OR x.indisprimary OR x.indisexclusion AS enforces_constraint,
+                       x.indisvalid AND x.indisready AS valid,
+                       x.indrelid, i.relam, x.indkey::text AS keys, x.indclass::text AS opclasses,
+                       x.indcollation::text AS collations,
+                       coalesce(pg_get_expr(x.indexprs, x.indrelid), '') AS exprs,
+                       coalesce(pg_get_expr(x.indpred, x.indrelid), '') AS pred,
+                       i.oid IN (SELECT relation FROM locked) AS locked,
+                       concat_ws(':', i.relfilenode, pg_stat_get_tuples_inserted(x.indrelid),
+                                 pg_stat_get_tuples_updated(x.indrelid), pg_stat_get_tuples_deleted(x.indrelid),
+                                 pg_stat_get_vacuum_count(x.indrelid) + pg_stat_get_autovacuum_count(x.indrelid))
                            AS change_key
-                  FROM pg_stat_user_indexes s
-                  JOIN pg_statio_user_indexes io ON io.indexrelid = s.indexrelid
-                  JOIN pg_index i ON i.indexrelid = s.indexrelid
-                  JOIN pg_class c ON c.oid = s.indexrelid)
+                  FROM pg_index x
+                  JOIN pg_class c ON c.oid = x.indrelid
+                  JOIN pg_class i ON i.oid = x.indexrelid
+                  JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE c.relkind IN ('r', 't', 'm')
+                   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast')
             SELECT *, count(*) OVER (PARTITION BY indrelid, relam, keys, opclasses, collations, exprs, pred) > 1
                       AS duplicate
               FROM idx""";

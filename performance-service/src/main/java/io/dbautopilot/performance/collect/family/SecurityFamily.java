@@ -54,7 +54,7 @@ public class SecurityFamily implements MetricFamily {
 
     @Override
     public Uni<List<MetricPoint>> collect(CollectionContext context, SqlClient client) {
-        PointsBuilder points = new PointsBuilder();
+        PointsBuilder points = new PointsBuilder().unmeasured(); // spans several queries
         return client.query(FACTS).execute().chain(rows -> {
             Row f = rows.iterator().next();
             points.add("pg_security_superusers", f.getValue("superusers"));

@@ -79,6 +79,12 @@ abstract class SqlFamily implements MetricFamily {
         });
     }
 
+    /** A row's column (by position) as double, 0 when null. */
+    static double number(Row row, int column) {
+        Object v = row.getValue(column);
+        return v instanceof Number n ? n.doubleValue() : 0;
+    }
+
     /** A row's column as double, 0 when null. */
     static double number(Row row, String column) {
         Object v = row.getValue(column);
