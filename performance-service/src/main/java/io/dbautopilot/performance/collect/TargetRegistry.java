@@ -81,7 +81,8 @@ public class TargetRegistry {
      * for their work in flight, then drops their state. Returns those that were owned.
      */
     public synchronized java.util.List<String> release(Collection<String> ids, Duration drain) {
-        java.util.List<String> released = ids.stream().filter(id -> targets.remove(id) != null).toList();
+        java.util.List<TargetRuntime> runtimes = ids.stream().map(targets::remove).filter(java.util.Objects::nonNull).toList();
+        java.util.List<String> released = runtimes.stream().map(TargetRuntime::id).toList();
         released.forEach(id -> events.select(Releasing.class).fire(new Releasing(id)));
         long deadline = System.nanoTime() + drain.toNanos();
         for (String id : released) {
@@ -89,6 +90,7 @@ public class TargetRegistry {
                 LOG.warnf("Target %s released while its work was still running after %s", id, drain);
             }
         }
+        runtimes.forEach(TargetRuntime::closeIdleConnections); // the per-database connections kept between visits
         released.forEach(id -> events.select(Released.class).fire(new Released(id)));
         return released;
     }

@@ -216,6 +216,11 @@ public final class TargetRuntime {
         idle.expire(now, maxIdle, databaseIndex.keySet());
     }
 
+    /** Closes every idle per-database connection (the target was released by this instance). */
+    void closeIdleConnections() {
+        idle.expire(Instant.now(), Duration.ZERO, java.util.List.of());
+    }
+
     /** Number of idle per-database connections held open. */
     public int idleConnections() {
         return idle.size();
