@@ -87,6 +87,12 @@ class AdvisorsTest {
             return;
         }
         events = new RecommendationEvents(kafka.bootstrapServers());
+        // one transaction: the role can log in (and the collector read its privileges) only once it has them all
+        postgres.execute("postgres", "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '"
+                + AdviceProfile.MONITOR + "') THEN CREATE ROLE " + AdviceProfile.MONITOR + " LOGIN PASSWORD '"
+                + AdviceProfile.MONITOR_PASSWORD + "' IN ROLE pg_monitor; GRANT SELECT ON pg_hba_file_rules TO "
+                + AdviceProfile.MONITOR + "; GRANT EXECUTE ON FUNCTION pg_hba_file_rules() TO " + AdviceProfile.MONITOR
+                + "; END IF; END $$");
         postgres.execute("advice_target",
                 "CREATE EXTENSION IF NOT EXISTS hypopg",
                 // 200k orders, 20k customers: customer_id = $1 keeps ~10 rows of 200k
@@ -112,11 +118,14 @@ class AdvisorsTest {
                 // shipments join orders on order_id, which has no index
                 "CREATE TABLE shipments (id bigserial PRIMARY KEY, order_id bigint NOT NULL, carrier text)",
                 "INSERT INTO shipments (order_id, carrier) SELECT g, 'c' || (g % 7) FROM generate_series(1, 200000) g",
-                "ANALYZE orders", "ANALYZE items", "ANALYZE victims", "ANALYZE shipments");
+                "ANALYZE orders", "ANALYZE items", "ANALYZE victims", "ANALYZE shipments",
+                "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + AdviceProfile.MONITOR,
+                // EXPLAIN of a DELETE needs the DELETE privilege: the role could delete, and still nothing is executed
+                "GRANT DELETE ON victims TO " + AdviceProfile.MONITOR);
         postgres.execute("advice_nohypo",
                 "CREATE TABLE events (id bigserial PRIMARY KEY, device_id int NOT NULL, payload text)",
                 "INSERT INTO events (device_id, payload) SELECT g % 5000, md5(g::text) FROM generate_series(1, 50000) g",
-                "ANALYZE events");
+                "ANALYZE events", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + AdviceProfile.MONITOR);
         try (Connection c = postgres.connect("advice_target")) {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, status FROM orders WHERE customer_id = ?")) {
                 for (int i = 0; i < 20; i++) {
