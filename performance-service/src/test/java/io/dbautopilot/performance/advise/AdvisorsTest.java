@@ -87,12 +87,15 @@ class AdvisorsTest {
             return;
         }
         events = new RecommendationEvents(kafka.bootstrapServers());
-        // one transaction: the role can log in (and the collector read its privileges) only once it has them all
-        postgres.execute("postgres", "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '"
-                + AdviceProfile.MONITOR + "') THEN CREATE ROLE " + AdviceProfile.MONITOR + " LOGIN PASSWORD '"
-                + AdviceProfile.MONITOR_PASSWORD + "' IN ROLE pg_monitor; GRANT SELECT ON pg_hba_file_rules TO "
-                + AdviceProfile.MONITOR + "; GRANT EXECUTE ON FUNCTION pg_hba_file_rules() TO " + AdviceProfile.MONITOR
-                + "; END IF; END $$");
+        // NOLOGIN until it has every privilege (the collector reads them once per hour); grants on the catalog's
+        // pg_hba_file_rules are per database
+        postgres.execute("postgres", "CREATE ROLE " + AdviceProfile.MONITOR + " NOLOGIN PASSWORD '"
+                + AdviceProfile.MONITOR_PASSWORD + "' IN ROLE pg_monitor");
+        for (String db : java.util.List.of("postgres", "advice_target", "advice_nohypo")) {
+            postgres.execute(db, "GRANT SELECT ON pg_hba_file_rules TO " + AdviceProfile.MONITOR,
+                    "GRANT EXECUTE ON FUNCTION pg_hba_file_rules() TO " + AdviceProfile.MONITOR);
+        }
+        postgres.execute("postgres", "ALTER ROLE " + AdviceProfile.MONITOR + " LOGIN");
         postgres.execute("advice_target",
                 "CREATE EXTENSION IF NOT EXISTS hypopg",
                 // 200k orders, 20k customers: customer_id = $1 keeps ~10 rows of 200k
