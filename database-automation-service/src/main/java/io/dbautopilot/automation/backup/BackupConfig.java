@@ -25,6 +25,12 @@ public interface BackupConfig {
      */
     Optional<String> osUser();
 
+    /**
+     * Root under which {@code data_directory} of {@code POST /api/restores} must lie (symlinks resolved); default
+     * {@code <directory>/restores} (env {@code AUTOPILOT_BACKUP_RESTORE_ROOT}).
+     */
+    Optional<String> restoreRoot();
+
     /** Minimum time between two progress events of one running backup. */
     @WithDefault("5s")
     Duration progressInterval();

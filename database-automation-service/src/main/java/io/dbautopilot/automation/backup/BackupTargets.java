@@ -85,7 +85,8 @@ public class BackupTargets {
                 s.map(BackupConfig.Database::configureArchiving).orElse(true),
                 s.map(BackupConfig.Database::retentionFull).orElse(2),
                 s.flatMap(BackupConfig.Database::retentionAge).map(d -> Math.max(1, ceilDays(d))),
-                () -> databases.connect(id, "backup"));
+                () -> databases.connect(id, "backup"),
+                databases.exists(id) ? databases.settings(id).url().params() : java.util.Map.of());
     }
 
     /**

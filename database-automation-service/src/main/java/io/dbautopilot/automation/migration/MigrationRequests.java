@@ -62,7 +62,8 @@ public class MigrationRequests {
         if (type == OperationType.MIGRATE_UNDO && r.toVersion() != null) {
             parameters.put("to_version", checkedVersion("to_version", r.toVersion()));
         }
-        String mode = r.mode() == null ? "auto" : r.mode();
+        // an undo usually drops what a migration added: it waits for an operator's approval unless asked otherwise
+        String mode = r.mode() != null ? r.mode() : type == OperationType.MIGRATE_UNDO ? "approval" : "auto";
         if (!Set.of("auto", "window", "approval").contains(mode)) {
             throw ProblemException.badRequest("field 'mode': '" + mode + "' is not one of auto, window, approval");
         }

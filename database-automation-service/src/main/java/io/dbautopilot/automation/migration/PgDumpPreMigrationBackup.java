@@ -79,11 +79,7 @@ public class PgDumpPreMigrationBackup implements PreMigrationBackup {
         db.password().ifPresent(p -> env.put("PGPASSWORD", p));
         env.put("PGCONNECT_TIMEOUT", "10");
         env.put("PGAPPNAME", applicationName);
-        db.url().params().forEach((k, v) -> {
-            if (k.equals("sslmode") && v != null) {
-                env.put("PGSSLMODE", v);
-            }
-        });
+        env.putAll(io.dbautopilot.automation.backup.engine.LibpqSettings.environment(db.url().params()));
         List<String> cmd = new ArrayList<>(List.of(pgDump.toString(), "--format=custom", "--no-password",
                 "--host=" + db.url().host(), "--port=" + db.url().port(), "--file=" + file, "--dbname=" + db.url().database()));
         db.username().ifPresent(u -> cmd.add("--username=" + u));

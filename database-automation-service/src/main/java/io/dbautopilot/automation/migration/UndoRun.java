@@ -26,8 +26,8 @@ import static io.dbautopilot.automation.migration.MigrationTexts.text;
 
 /**
  * One {@code migrate_undo} operation under the lock: picks the applied versions to undo (the newest, or all above
- * {@code to_version}), refuses when one has no {@code U} script, and runs their scripts newest first (each retried
- * after {@code lock_timeout}), journaling each.
+ * {@code to_version}), refuses when one has no {@code U} script, takes the pre-undo backup (as apply does), and runs
+ * their scripts newest first (each retried after {@code lock_timeout}), journaling each.
  */
 @ApplicationScoped
 public class UndoRun {
@@ -39,9 +39,11 @@ public class UndoRun {
     private final UndoRunner undoRunner;
     private final MigrationJournal journal;
     private final OperationsConfig operations;
+    private final PreMigrationBackupStep backupStep;
 
     public UndoRun(MigrationFlyway flyways, MigrationCatalog catalog, UndoRunner undoRunner, MigrationJournal journal,
-                   OperationsConfig operations) {
+                   OperationsConfig operations, PreMigrationBackupStep backupStep) {
+        this.backupStep = backupStep;
         this.flyways = flyways;
         this.catalog = catalog;
         this.undoRunner = undoRunner;
@@ -82,6 +84,11 @@ public class UndoRun {
         if (!missing.isEmpty()) {
             return new Outcome.Failed("no undo script for version(s) " + missing + " in " + flyways.location(id).orElse("?")
                     + " (expected U<version>__<description>.sql); nothing was undone", effect);
+        }
+        // like apply: a backup before anything is undone (undo scripts usually drop what the migration added)
+        Optional<Outcome> noBackup = backupStep.take(ctx, from, "before-undo-" + from, effect);
+        if (noBackup.isPresent()) {
+            return noBackup.get();
         }
         List<Map<String, Object>> undone = new ArrayList<>();
         for (MigrationInfo mi : toUndo) {

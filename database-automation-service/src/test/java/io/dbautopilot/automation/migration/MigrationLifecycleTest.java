@@ -162,8 +162,18 @@ class MigrationLifecycleTest {
     @Test
     @Order(4)
     void undoOfV3RunsItsUndoScriptAndTheHistoryShowsIt() throws Exception {
-        JsonPath undo = finished(request("mig", "undo", "{\"to_version\":\"2\"}"));
+        // an undo waits for approval by default, and nothing runs before it
+        String undoId = request("mig", "undo", "{\"to_version\":\"2\"}");
+        viewer().when().get("/api/operations/" + undoId).then().body("status", equalTo("awaiting_approval"));
+        assertEquals(List.of("id", "name", "email", "status"), columns(postgres, DB, "public.accounts"));
+        operator().when().post("/api/operations/" + undoId + "/approve").then().statusCode(200);
+        JsonPath undo = finished(undoId);
         assertEquals("succeeded", undo.getString("status"), undo.prettify());
+        // a pre-undo backup like apply's: a verified pg_dump of the schema at V3
+        Map<String, Object> backup = undo.getMap("result.backup");
+        assertEquals("pg_dump", backup.get("method"), undo.prettify());
+        assertEquals("pg_restore --list", backup.get("verified_by"));
+        assertTrue(Files.size(Path.of((String) backup.get("location"))) > 0);
         assertEquals("3", undo.getString("result.from_version"));
         assertEquals("2", undo.getString("result.to_version"));
         assertEquals(List.of("id", "name", "email"), columns(postgres, DB, "public.accounts"));
@@ -178,7 +188,7 @@ class MigrationLifecycleTest {
         viewer().when().get("/api/databases").then().body("find { it.id == 'mig' }.schema_version", equalTo("2"));
 
         // V2 has no undo script: undoing down to V1 refuses before touching anything
-        JsonPath noScript = finished(request("mig", "undo", "{\"to_version\":\"1\"}"));
+        JsonPath noScript = finished(request("mig", "undo", "{\"to_version\":\"1\",\"mode\":\"auto\"}"));
         assertEquals("failed", noScript.getString("status"));
         assertTrue(noScript.getString("error").contains("no undo script for version(s) [2]"), noScript.getString("error"));
         assertEquals(List.of("id", "name", "email"), columns(postgres, DB, "public.accounts"));

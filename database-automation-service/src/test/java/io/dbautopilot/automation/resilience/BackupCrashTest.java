@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -20,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Kill the service during a backup: the packaged service runs a pg_basebackup of a few hundred MB as a child JVM
  * and is SIGKILLed once the catalog shows progress; the killed backup is never marked completed, a second process
  * retries the interrupted operation, marks the killed backup failed, removes its partial files, and the retried
- * backup completes and verifies.
+ * backup completes and verifies; once it is back, no pg_basebackup process (the {@code -X stream} child included),
+ * walsender or temporary replication slot of the killed instance remains.
  */
 class BackupCrashTest {
 
@@ -28,6 +30,7 @@ class BackupCrashTest {
     void aBackupOfAKilledInstanceIsNeverCompletedItsFilesAreRemovedAndTheNextOneSucceeds() throws Exception {
         Path dir = Files.createTempDirectory("dbautopilot-backup-crash-");
         try (Infrastructure infra = new Infrastructure()) {
+            this.infra = infra;
             infra.postgres.execute(Infrastructure.TARGET_DB,
                     "CREATE TABLE public.big (id bigint PRIMARY KEY, pad text)",
                     "INSERT INTO public.big SELECT g, md5(g::text) || repeat('y', 120) FROM generate_series(1, 1500000) g");
@@ -65,10 +68,36 @@ class BackupCrashTest {
                 String verification = (String) infra.stateValue("SELECT verification FROM automation.backup "
                         + "WHERE operation_id = ? AND status = 'completed'", op);
                 assertTrue(verification.contains("pg_verifybackup"), verification);
+                // nothing of the killed instance's pg_basebackup survives: no process, walsender or temporary slot
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    assertEquals(List.of(), leftoverTools(dir), "pg_basebackup processes of the killed instance");
+                    assertEquals(0L, targetCount("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'walsender'"),
+                            "walsenders");
+                    assertEquals(0L, targetCount("SELECT count(*) FROM pg_replication_slots WHERE temporary"),
+                            "temporary replication slots");
+                });
             }
         } finally {
             TempDirectories.deleteRecursively(dir);
         }
+    }
+
+    private Infrastructure infra;
+
+    private long targetCount(String sql) throws Exception {
+        try (var c = infra.postgres.connect(Infrastructure.TARGET_DB); var st = c.createStatement();
+             var rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Live processes whose command line names the backup directory (pg_basebackup and its WAL streamer). */
+    private static List<String> leftoverTools(Path dir) {
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.info().command().orElse("").endsWith("/pg_basebackup"))
+                .map(h -> h.info().commandLine().orElse(""))
+                .filter(cmd -> cmd.contains(dir.toString())).toList();
     }
 
     private static Map<String, String> settings(Infrastructure infra, String name, Path dir) {

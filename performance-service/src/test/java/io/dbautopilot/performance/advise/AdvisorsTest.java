@@ -87,6 +87,15 @@ class AdvisorsTest {
             return;
         }
         events = new RecommendationEvents(kafka.bootstrapServers());
+        // NOLOGIN until it has every privilege (the collector reads them once per hour); grants on the catalog's
+        // pg_hba_file_rules are per database
+        postgres.execute("postgres", "CREATE ROLE " + AdviceProfile.MONITOR + " NOLOGIN PASSWORD '"
+                + AdviceProfile.MONITOR_PASSWORD + "' IN ROLE pg_monitor");
+        for (String db : java.util.List.of("postgres", "advice_target", "advice_nohypo")) {
+            postgres.execute(db, "GRANT SELECT ON pg_hba_file_rules TO " + AdviceProfile.MONITOR,
+                    "GRANT EXECUTE ON FUNCTION pg_hba_file_rules() TO " + AdviceProfile.MONITOR);
+        }
+        postgres.execute("postgres", "ALTER ROLE " + AdviceProfile.MONITOR + " LOGIN");
         postgres.execute("advice_target",
                 "CREATE EXTENSION IF NOT EXISTS hypopg",
                 // 200k orders, 20k customers: customer_id = $1 keeps ~10 rows of 200k
@@ -112,11 +121,14 @@ class AdvisorsTest {
                 // shipments join orders on order_id, which has no index
                 "CREATE TABLE shipments (id bigserial PRIMARY KEY, order_id bigint NOT NULL, carrier text)",
                 "INSERT INTO shipments (order_id, carrier) SELECT g, 'c' || (g % 7) FROM generate_series(1, 200000) g",
-                "ANALYZE orders", "ANALYZE items", "ANALYZE victims", "ANALYZE shipments");
+                "ANALYZE orders", "ANALYZE items", "ANALYZE victims", "ANALYZE shipments",
+                "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + AdviceProfile.MONITOR,
+                // EXPLAIN of a DELETE needs the DELETE privilege: the role could delete, and still nothing is executed
+                "GRANT DELETE ON victims TO " + AdviceProfile.MONITOR);
         postgres.execute("advice_nohypo",
                 "CREATE TABLE events (id bigserial PRIMARY KEY, device_id int NOT NULL, payload text)",
                 "INSERT INTO events (device_id, payload) SELECT g % 5000, md5(g::text) FROM generate_series(1, 50000) g",
-                "ANALYZE events");
+                "ANALYZE events", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + AdviceProfile.MONITOR);
         try (Connection c = postgres.connect("advice_target")) {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, status FROM orders WHERE customer_id = ?")) {
                 for (int i = 0; i < 20; i++) {

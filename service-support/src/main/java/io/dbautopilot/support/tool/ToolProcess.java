@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  * really fire: the caller's thread only waits, so a process that writes nothing is still killed in time. Killing
  * takes the whole tree ({@link ProcessHandle#descendants()}, then the process): SIGTERM first, SIGKILL after
  * {@link #GRACE}. Hand-written rather than commons-exec/zt-exec because those kill the direct child only, so a
- * {@code runuser} or {@code sh} in between would leave the real program running.
+ * {@code runuser} or {@code sh} in between would leave the real program running. Every tool dies with the JVM too
+ * ({@link ToolSupervision}: own process group, parent-death signal, watchdog, pid file swept at the next start).
  *
  * @param command the executable and its arguments
  * @param env     extra environment (e.g. {@code PGPASSWORD}); passed through {@code runuser} unchanged
@@ -96,7 +97,14 @@ public record ToolProcess(List<String> command, Map<String, String> env, Optiona
     /** The command line as it is started (with {@code runuser} when switching user); holds no secret. */
     public List<String> effectiveCommand() {
         List<String> cmd = new ArrayList<>();
-        runAs.ifPresent(u -> cmd.addAll(List.of("runuser", "-u", u, "--")));
+        runAs.ifPresent(u -> {
+            // values only in the environment (runuser keeps it); the names listed so a login reset keeps them too
+            cmd.addAll(List.of("runuser", "-u", u));
+            if (!env.isEmpty()) {
+                cmd.addAll(List.of("-w", String.join(",", new java.util.TreeSet<>(env.keySet()))));
+            }
+            cmd.add("--");
+        });
         cmd.addAll(command);
         return cmd;
     }
@@ -128,12 +136,22 @@ public record ToolProcess(List<String> command, Map<String, String> env, Optiona
     }
 
     private Result run(Consumer<String> lines, BooleanSupplier stop, Instant deadline, Duration limit) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(effectiveCommand()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(ToolSupervision.wrap(effectiveCommand())).redirectErrorStream(true);
         pb.environment().putAll(env);
         if (workDir != null) {
             pb.directory(workDir.toFile());
         }
         Process p = pb.start();
+        Optional<Process> watchdog = ToolSupervision.watch(p);
+        try {
+            return run(p, lines, stop, deadline, limit);
+        } finally {
+            ToolSupervision.done(p, watchdog);
+        }
+    }
+
+    private Result run(Process p, Consumer<String> lines, BooleanSupplier stop, Instant deadline, Duration limit)
+            throws IOException {
         p.getOutputStream().close();
         Deque<String> tail = new ArrayDeque<>();
         Thread reader = new Thread(() -> read(p.getInputStream(), line -> {

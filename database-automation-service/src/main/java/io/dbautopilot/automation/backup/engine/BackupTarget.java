@@ -31,12 +31,28 @@ import java.util.Optional;
  * @param retentionFull       full backups to keep
  * @param retentionAgeDays    full-backup retention in days for pgBackRest's time-based retention, if configured
  * @param connector           opens a JDBC connection to the database
+ * @param urlParams           the target URL's parameters (TLS settings reach the tools as {@code PG*} variables)
  */
 public record BackupTarget(String databaseId, String host, int port, String database, Optional<String> user,
                            Optional<String> password, int serverVersionNum, String dataDirectory, String socketDirectory,
                            String archiveMode, String archiveCommand, Path home, Optional<String> osUser, String stanza,
                            Optional<String> pgbackrestConfig, boolean configureArchiving, int retentionFull,
-                           Optional<Long> retentionAgeDays, Connector connector) {
+                           Optional<Long> retentionAgeDays, Connector connector, Map<String, String> urlParams) {
+
+    public BackupTarget {
+        Map<String, String> copy = new HashMap<>();
+        if (urlParams != null) {
+            urlParams.forEach((k, v) -> {
+                if (k != null && v != null) {
+                    copy.put(k, v);
+                }
+            });
+        }
+        urlParams = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /** {@code application_name} of the client tools' sessions (how leftovers of a killed instance are found). */
+    public static final String TOOL_APPLICATION_NAME = "db-autopilot-automation backup-tool";
 
     /** Opens JDBC connections to the target. */
     @FunctionalInterface
@@ -49,11 +65,12 @@ public record BackupTarget(String databaseId, String host, int port, String data
         return serverVersionNum / 10000;
     }
 
-    /** Environment for libpq tools: the password, never on a command line. */
+    /** Environment for libpq tools: the password and the URL's TLS settings, never on a command line. */
     public Map<String, String> libpqEnv() {
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = new HashMap<>(LibpqSettings.environment(urlParams));
         password.ifPresent(p -> env.put("PGPASSWORD", p));
         env.put("PGCONNECT_TIMEOUT", "10");
+        env.put("PGAPPNAME", TOOL_APPLICATION_NAME);
         return env;
     }
 

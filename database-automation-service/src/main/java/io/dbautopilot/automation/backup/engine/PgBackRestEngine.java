@@ -235,8 +235,8 @@ public class PgBackRestEngine implements BackupEngine {
             }
             LOG.infof("Managed database %s: pgBackRest stanza %s created", t.databaseId(), t.stanza());
         }
-        String expected = tools.tool("pgbackrest") + " --config=" + configFile(t) + " --stanza=" + t.stanza()
-                + " archive-push %p";
+        String expected = ArchiveCommand.pgbackrestPush(tools.tool("pgbackrest").toString(), configFile(t).toString(),
+                t.stanza());
         if (t.configureArchiving() && !expected.equals(t.archiveCommand())) {
             try (Connection c = t.connector().open();
                  PreparedStatement ps = c.prepareStatement("SELECT format('ALTER SYSTEM SET archive_command = %L', ?::text)")) {

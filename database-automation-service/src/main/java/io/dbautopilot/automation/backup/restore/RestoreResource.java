@@ -25,7 +25,6 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -54,9 +53,11 @@ public class RestoreResource {
     private final BackupCatalog backups;
     private final BackupTargets targets;
     private final Restorer restorer;
+    private final RestoreDirectories directories;
 
     public RestoreResource(RestoreCatalog restores, RestoreRequests requests, BackupCatalog backups, BackupTargets targets,
-                           Restorer restorer) {
+                           Restorer restorer, RestoreDirectories directories) {
+        this.directories = directories;
         this.restores = restores;
         this.requests = requests;
         this.backups = backups;
@@ -127,33 +128,27 @@ public class RestoreResource {
             }
         }
         boolean force = Boolean.TRUE.equals(request.force());
+        String dataDirectory = null;
         if (request.dataDirectory() != null) {
-            java.nio.file.Path dir = java.nio.file.Path.of(request.dataDirectory());
-            if (!dir.isAbsolute()) {
-                throw ProblemException.badRequest("field 'data_directory' must be an absolute path");
-            }
+            java.nio.file.Path dir = java.nio.file.Path.of(request.dataDirectory().replace('\0', '?')).normalize();
             // the configured data-directory without connecting, else what the reachable source reports
             var source = targets.sourceDataDirectory(backup.databaseId());
-            if (source.isPresent() && dir.normalize().equals(java.nio.file.Path.of(source.get()).normalize())) {
+            if (dir.isAbsolute() && source.isPresent() && dir.equals(java.nio.file.Path.of(source.get()).normalize())) {
                 throw ProblemException.conflict("field 'data_directory' is the data directory of the managed database '"
                         + backup.databaseId() + "': a restore never goes over a running target's own data directory; "
                         + "choose a new directory (or omit data_directory)");
             }
             try {
-                if (Files.isDirectory(dir) && Files.list(dir).findAny().isPresent() && !force) {
-                    throw ProblemException.conflict("field 'data_directory': " + dir + " is not empty; choose a new "
-                            + "directory or set \"force\": true");
-                }
-                if (Files.exists(dir.resolve("postmaster.pid"))) {
-                    throw ProblemException.conflict("field 'data_directory': " + dir + " holds a running server "
-                            + "(postmaster.pid); stop it first");
-                }
-            } catch (IOException e) {
-                throw ProblemException.badRequest("field 'data_directory': cannot read " + dir + ": " + e.getMessage());
+                dataDirectory = directories.check(request.dataDirectory(), force).toString();
+            } catch (RestoreDirectories.Refused e) {
+                throw new ProblemException(e.status(), e.status() == 409 ? "Conflict" : "Bad Request",
+                        "field 'data_directory': " + e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                throw ProblemException.badRequest("field 'data_directory': cannot be resolved: " + e.getMessage());
             }
         }
         String caller = Callers.name(context);
-        RestoreRequests.Requested r = requests.request(backup, "restore", request.dataDirectory(), request.port(),
+        RestoreRequests.Requested r = requests.request(backup, "restore", dataDirectory, request.port(),
                 targetTime, request.keepRunning() == null || request.keepRunning(), caller,
                 "restore of backup " + backup.backupId() + " requested by " + caller
                         + (request.reason() == null ? "" : ": " + request.reason()));

@@ -45,9 +45,11 @@ public class Restorer {
     private final BackupEngines engines;
     private final BackupTools tools;
     private final BackupConfig config;
+    private final RestoreDirectories directories;
 
     public Restorer(RestoreCatalog restores, BackupCatalog backups, BackupTargets targets, BackupEngines engines,
-                    BackupTools tools, BackupConfig config) {
+                    BackupTools tools, BackupConfig config, RestoreDirectories directories) {
+        this.directories = directories;
         this.restores = restores;
         this.backups = backups;
         this.targets = targets;
@@ -80,6 +82,18 @@ public class Restorer {
                         + r.databaseId() + "' (autopilot.backup.databases." + r.databaseId() + ".data-directory): "
                         + "a restore never goes over the target's own data directory");
             }
+            if (r.dataDirectory() != null) {
+                // re-checked at execution time: the directory may have changed since the request
+                try {
+                    dataDir = directories.check(r.dataDirectory(), true);
+                } catch (RestoreDirectories.Refused e) {
+                    throw new BackupEngine.BackupFailure("data directory " + r.dataDirectory() + " refused: "
+                            + e.getMessage());
+                }
+                if (RestoreDirectories.ours(dataDir)) {
+                    clear(dataDir); // force over an earlier restore of ours: its contents only
+                }
+            }
             int port = r.port() != null ? r.port() : ScratchCluster.freePort();
             StoredFiles.directory(home.getParent(), target.osUser());
             StoredFiles.directory(home, target.osUser());
@@ -91,6 +105,8 @@ public class Restorer {
             restores.running(restoreId, dataDir.toString(), port);
             t0 = Instant.now();
             engines.get(backup.engine()).restore(target, backup, dataDir, Optional.ofNullable(r.targetTime()), stop, deadline);
+            Path marker = Files.writeString(dataDir.resolve(RestoreDirectories.MARKER), restoreId + "\n");
+            StoredFiles.own(marker, target.osUser());
             Duration restoreTime = Duration.between(t0, Instant.now());
             int major = serverMajor(dataDir);
             checks.put("server_major", major);
@@ -195,6 +211,14 @@ public class Restorer {
         StoredFiles.delete(home);
         if (outside != null) {
             StoredFiles.delete(outside);
+        }
+    }
+
+    private static void clear(Path dir) throws IOException {
+        try (var children = Files.list(dir)) {
+            for (Path child : children.toList()) {
+                StoredFiles.delete(child);
+            }
         }
     }
 

@@ -16,7 +16,9 @@ import java.util.StringJoiner;
  * read-only transaction that is always rolled back, {@code PREPARE} the statement text with its {@code $n}
  * parameters of unknown type, then {@code EXPLAIN EXECUTE} it with NULL arguments under
  * {@code plan_cache_mode = force_generic_plan}. EXPLAIN without ANALYZE never runs the statement, so it is never
- * executed with real (or any) parameters. Optionally a HypoPG hypothetical index is in place while planning.
+ * executed with real (or any) parameters. Never as a superuser ({@link #refusal}); {@code search_path} is
+ * {@code pg_catalog} first and {@code pg_temp} last for the transaction. Optionally a HypoPG hypothetical index is
+ * in place while planning.
  */
 public final class GenericPlans {
 
@@ -26,7 +28,29 @@ public final class GenericPlans {
     private static final java.util.regex.Pattern PLANNABLE =
             java.util.regex.Pattern.compile("(?is)^\\s*(select|with|update|delete)\\b[^;]*$");
 
+    /** Why workload statements are not planned on this connection: the monitoring role is a superuser. */
+    public static final String SUPERUSER = "unavailable: monitoring role is a superuser; EXPLAIN of workload statements "
+            + "is skipped";
+
+    private static final String SEARCH_PATH = """
+            SELECT set_config('search_path', array_to_string(ARRAY['pg_catalog']
+                   || array(SELECT quote_ident(s) FROM unnest(current_schemas(false)) s
+                             WHERE s NOT IN ('pg_catalog') AND s NOT LIKE 'pg\\_temp\\_%')
+                   || ARRAY['pg_temp'], ', '), true)""";
+
     private GenericPlans() {
+    }
+
+    /**
+     * Empty when workload statements may be planned on {@code c}; else why not: planning folds immutable functions
+     * named in the text, which a superuser (as current or session user) would run with every privilege.
+     */
+    public static Optional<String> refusal(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT coalesce(bool_or(rolsuper), true) FROM pg_roles WHERE rolname IN (current_user, session_user)")) {
+            rs.next();
+            return rs.getBoolean(1) ? Optional.of(SUPERUSER) : Optional.empty();
+        }
     }
 
     /** A generic plan: the root plan node, and the hypothetical index's name if one was created. */
@@ -46,13 +70,15 @@ public final class GenericPlans {
      *         or is not a single SELECT / WITH / UPDATE / DELETE statement (a text with {@code ;} is never sent)
      */
     public static Optional<Plan> plan(Connection c, String query, String hypotheticalIndex) throws SQLException {
-        if (query == null || !PLANNABLE.matcher(query).matches()) {
+        if (query == null || !PLANNABLE.matcher(query).matches() || refusal(c).isPresent()) {
             return Optional.empty();
         }
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
             st.execute("SET TRANSACTION READ ONLY");
+            // built-ins first, temporary objects never: a user object cannot shadow what the text names
+            st.execute(SEARCH_PATH);
             st.execute("SET LOCAL plan_cache_mode = force_generic_plan");
             try {
                 st.execute("PREPARE " + STATEMENT + " AS " + query);

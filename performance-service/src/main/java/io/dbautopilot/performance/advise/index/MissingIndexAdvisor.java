@@ -92,6 +92,11 @@ public class MissingIndexAdvisor implements Advisor {
                                 + " (CREATE EXTENSION pg_stat_statements; it needs shared_preload_libraries)");
                         return null;
                     }
+                    Optional<String> refused = GenericPlans.refusal(c);
+                    if (refused.isPresent()) {
+                        result.problem(database, refused.get());
+                        return null;
+                    }
                     boolean hypopg = hasHypopg(c);
                     for (Candidate candidate : candidates(c, database)) {
                         validate(c, candidate, hypopg).ifPresent(v -> result.add(finding(target.id(), database, candidate, v)));
