@@ -120,6 +120,12 @@ public final class LocalStack {
                 "CREATE TABLE IF NOT EXISTS orders (id bigserial PRIMARY KEY, customer int NOT NULL, total numeric(10,2), "
                         + "created_at timestamptz NOT NULL DEFAULT now())",
                 "INSERT INTO orders (customer, total) SELECT g % 500, (g % 97) * 1.5 FROM generate_series(1, 20000) g");
+        // performance-service watches demo as a pg_monitor role, as the docs ask of users: the index advisor refuses to
+        // EXPLAIN workload statements as a superuser; SELECT lets it plan the demo's statements
+        String monitorPassword = java.util.UUID.randomUUID().toString();
+        postgres.execute("postgres", "CREATE ROLE autopilot_monitor LOGIN PASSWORD '" + monitorPassword + "' IN ROLE pg_monitor");
+        postgres.execute("demo", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO autopilot_monitor",
+                "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO autopilot_monitor");
         done(t0, postgres.host() + ":" + postgres.port());
 
         Path logs = root.resolve("deploy/local-stack/target/logs");
@@ -133,12 +139,13 @@ public final class LocalStack {
         common.put("AUTOPILOT_STATE_URL", postgres.uri("autopilot"));
         common.put("AUTOPILOT_STATE_USERNAME", postgres.user());
         common.put("AUTOPILOT_STATE_PASSWORD", postgres.password());
+        common.put("DEMO_MONITOR_PASSWORD", monitorPassword);
 
         List<String> perfProps = List.of(
                 "-Dquarkus.http.port=" + performancePort,
                 "-Dautopilot.targets.demo.url=" + postgres.uri("demo"),
-                "-Dautopilot.targets.demo.username=" + postgres.user(),
-                "-Dautopilot.targets.demo.password=" + postgres.password(),
+                "-Dautopilot.targets.demo.username=autopilot_monitor",
+                "-Dautopilot.targets.demo.password=${DEMO_MONITOR_PASSWORD}", // from the environment, not the command line
                 "-Dautopilot.targets.demo.interval=15s",
                 "-Dautopilot.api.viewer-keys=" + LOCAL_VIEWER_KEY,
                 "-Dautopilot.api.operator-keys=" + LOCAL_OPERATOR_KEY);
