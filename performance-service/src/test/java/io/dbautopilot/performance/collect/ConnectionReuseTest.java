@@ -10,6 +10,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +26,6 @@ import java.util.Set;
 import static io.dbautopilot.performance.collect.Snapshots.await;
 import static io.dbautopilot.performance.collect.Snapshots.value;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Per-database connections are kept between cycles and reused, never more than the target's cap. */
 @QuarkusTest
@@ -35,26 +39,43 @@ class ConnectionReuseTest {
     @Inject
     TargetRegistry targets;
 
+    /**
+     * A target of its own (registered through the API, like users do) with room beside the advisors: cap 4 = the pooled
+     * connection + 3, two other databases, so an advisor taking a permit never forces the kept connections out (the
+     * shared {@code demo} target has exactly as many other databases as permits, where advisors legitimately evict).
+     */
     @Test
     void theSameBackendsServeTheOtherDatabasesCycleAfterCycleWithinTheCap() throws Exception {
-        TargetRuntime demo = targets.get("demo").orElseThrow();
-        MetricSnapshot first = await("demo", Instant.now(), s -> value(s, "pg_databases_visited").orElse(0) > 0);
-        List<String> others = demo.databases().stream().filter(d -> !d.equals("demo_target")).toList();
-        int cap = demo.config().maxConnections() - 1;
-        assumeTrue(!others.isEmpty() && others.size() <= cap, "needs 1.." + cap + " other databases, has " + others);
+        postgres.execute("postgres", "DROP DATABASE IF EXISTS reuse_a", "DROP DATABASE IF EXISTS reuse_b",
+                "CREATE DATABASE reuse_a", "CREATE DATABASE reuse_b");
+        Path password = Files.createTempFile("reuse-password", ".txt");
+        Files.writeString(password, postgres.password());
+        password.toFile().deleteOnExit();
+        String body = """
+                {"id": "reuse", "engine": "postgresql", "url": "%s", "username": "%s", "credentials_ref": "file:%s",
+                 "collection": {"interval": "1s", "max_connections": 4,
+                                "include_databases": ["demo_target", "reuse_a", "reuse_b"]}}
+                """.formatted(postgres.uri("demo_target"), postgres.user(), password);
+        RestAssured.given().contentType(ContentType.JSON).body(body).post("/api/targets").then().statusCode(201);
+        try {
+            MetricSnapshot first = await("reuse", Instant.now(), s -> value(s, "pg_databases_visited").orElse(0) >= 3);
+            TargetRuntime reuse = targets.get("reuse").orElseThrow();
+            int cap = reuse.config().maxConnections() - 1;
+            List<String> others = List.of("reuse_a", "reuse_b");
 
-        // advisors may take a permit (closing a kept connection) between cycles, so reuse is awaited, not assumed
-        MetricSnapshot reusing = await("demo", first.collectedAt(),
-                s -> value(s, "pg_collector_database_connections_reused").orElse(0) >= 1);
-        assertTrue(value(reusing, "pg_collector_database_connections_opened").orElseThrow()
-                < value(reusing, "pg_databases_visited").orElseThrow(), "fewer connects than databases visited");
-        List<String> checked = others.stream().filter(d -> !d.equals("postgres")).toList(); // other targets' pools
-        for (int i = 0; i < 3; i++) {
-            MetricSnapshot s = await("demo", reusing.collectedAt(), x -> true);
-            Set<Integer> backends = collectorBackends(checked);
-            assertTrue(backends.size() <= cap, "at most max-connections - 1 beside the pooled one: " + backends);
-            assertTrue(demo.idleConnections() <= cap, "idle connections hold permits of the cap");
-            reusing = s;
+            MetricSnapshot reusing = await("reuse", first.collectedAt(),
+                    s -> value(s, "pg_collector_database_connections_reused").orElse(0) >= 1);
+            assertTrue(value(reusing, "pg_collector_database_connections_opened").orElseThrow()
+                    < value(reusing, "pg_databases_visited").orElseThrow(), "fewer connects than databases visited");
+            for (int i = 0; i < 3; i++) {
+                MetricSnapshot s = await("reuse", reusing.collectedAt(), x -> true);
+                Set<Integer> backends = collectorBackends(others);
+                assertTrue(backends.size() <= cap, "at most max-connections - 1 beside the pooled one: " + backends);
+                assertTrue(reuse.idleConnections() <= cap, "idle connections hold permits of the cap");
+                reusing = s;
+            }
+        } finally {
+            RestAssured.delete("/api/targets/reuse").then().statusCode(204);
         }
     }
 
