@@ -134,7 +134,8 @@ class BackupTriggersTest {
     /** pg_dump sessions waiting for a lock on the demo cluster. */
     private long waitingDumps() throws Exception {
         try (Connection c = postgres.connect("demo_target"); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg_dump' "
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE application_name IN ('pg_dump', '"
+                     + io.dbautopilot.automation.backup.engine.BackupTarget.TOOL_APPLICATION_NAME + "') "
                      + "AND wait_event_type = 'Lock'")) {
             rs.next();
             return rs.getLong(1);

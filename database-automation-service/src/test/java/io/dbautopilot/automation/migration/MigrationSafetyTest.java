@@ -219,9 +219,10 @@ class MigrationSafetyTest {
         List<String> out = new ArrayList<>();
         try (Connection c = postgres.connect(db); PreparedStatement ps = c.prepareStatement("SELECT pid || ' ' || "
                 + "application_name || ' ' || coalesce(wait_event_type, '-') FROM pg_stat_activity WHERE datname = ? "
-                + "AND (application_name = 'pg_dump' OR application_name LIKE ?)" + condition)) {
+                + "AND (application_name IN ('pg_dump', ?) OR application_name LIKE ?)" + condition)) {
             ps.setString(1, db);
-            ps.setString(2, PgDumpPreMigrationBackup.APPLICATION_NAME + "%");
+            ps.setString(2, io.dbautopilot.automation.backup.engine.BackupTarget.TOOL_APPLICATION_NAME);
+            ps.setString(3, PgDumpPreMigrationBackup.APPLICATION_NAME + "%");
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1));
