@@ -153,6 +153,7 @@ public class ScaleOutBench {
         Files.writeString(out.resolve("scaleout.json"), JSON.writeValueAsString(result));
         System.out.println(JSON.writeValueAsString(result));
         watch.stop();
+        System.exit(0); // the embedded broker's threads would keep the JVM alive; the shutdown hook stops everything
     }
 
     /** Coverage, CPU and RSS per instance over a window. */
