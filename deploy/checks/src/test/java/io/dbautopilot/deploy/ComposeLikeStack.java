@@ -49,7 +49,7 @@ final class ComposeLikeStack implements AutoCloseable {
             throws Exception {
         work = Files.createTempDirectory("dbautopilot-compose-like-");
         kafka = EmbeddedKafka.launch();
-        createTopics();
+        createTopics(kafka.bootstrapServers());
         PostgresBinaries bin = PostgresBinaries.locate();
         postgres = ThrowawayPostgres.launch(bin);
         initialise(compose, bin);
@@ -77,8 +77,9 @@ final class ComposeLikeStack implements AutoCloseable {
                 .replace("postgres:5432", postgres.host() + ":" + postgres.port());
     }
 
-    private void createTopics() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+    /** Creates the event topics (three partitions each) as the compose file's kafka-topics service does. */
+    static void createTopics(String bootstrapServers) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             List<NewTopic> topics = new ArrayList<>();
             for (String t : List.of("autopilot.metrics.v1", "autopilot.anomalies.v1", "autopilot.recommendations.v1",
                     "autopilot.operations.v1", "autopilot.anomalies.v1.dlq", "autopilot.recommendations.v1.dlq")) {

@@ -19,9 +19,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Several packaged performance-service processes in one collector group over one embedded Kafka broker and one
- * throwaway PostgreSQL cluster (which is both their state database and the targets' server), each started as its
- * container starts it: {@code java -jar quarkus-run.jar} with settings as system properties.
+ * Several packaged performance-service processes in one collector group (and, when a test asks, packaged
+ * database-automation-service processes beside them) over one embedded Kafka broker and one throwaway PostgreSQL
+ * cluster (which is both their state database and the targets' server), each started as its container starts it:
+ * {@code java -jar quarkus-run.jar} with settings as system properties. Every instance gets the same API keys.
  */
 final class PerformanceInstances implements AutoCloseable {
 
@@ -44,8 +45,27 @@ final class PerformanceInstances implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(this::close));
     }
 
-    /** Starts an instance named {@code instance} with extra system properties and environment variables. */
+    /** Starts a performance-service instance named {@code instance} with extra system properties and environment variables. */
     void start(String instance, List<String> systemProperties, Map<String, String> environment) throws IOException {
+        launch("performance-service", instance, List.of("-Dautopilot.fleet.instance-id=" + instance), systemProperties,
+                environment);
+    }
+
+    /**
+     * Starts a database-automation-service instance named {@code instance} with extra system properties and environment
+     * variables; its backups (if any) stay in this harness's work directory.
+     */
+    void startAutomation(String instance, List<String> systemProperties, Map<String, String> environment)
+            throws IOException {
+        launch("database-automation-service", instance, List.of("-Dautopilot.operations.instance-id=" + instance,
+                "-Dautopilot.backup.directory=" + work.resolve(instance).resolve("backups")), systemProperties, environment);
+    }
+
+    private void launch(String service, String instance, List<String> own, List<String> systemProperties,
+                        Map<String, String> environment) throws IOException {
+        if (processes.containsKey(instance)) {
+            throw new IllegalArgumentException("instance " + instance + " exists already");
+        }
         int port = ComposeLikeStack.freePort();
         Path dir = work.resolve(instance);
         Files.createDirectories(dir);
@@ -59,10 +79,10 @@ final class PerformanceInstances implements AutoCloseable {
                 "-Dautopilot.state.username=" + postgres.user(),
                 "-Dautopilot.state.password=" + postgres.password(),
                 "-Dautopilot.api.viewer-keys=fleet-viewer:" + VIEWER_KEY,
-                "-Dautopilot.api.operator-keys=fleet-operator:" + OPERATOR_KEY,
-                "-Dautopilot.fleet.instance-id=" + instance));
+                "-Dautopilot.api.operator-keys=fleet-operator:" + OPERATOR_KEY));
+        cmd.addAll(own);
         cmd.addAll(systemProperties);
-        cmd.addAll(List.of("-jar", Repo.quarkusApp("performance-service").resolve("quarkus-run.jar").toString()));
+        cmd.addAll(List.of("-jar", Repo.quarkusApp(service).resolve("quarkus-run.jar").toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().putAll(environment);
@@ -119,6 +139,14 @@ final class PerformanceInstances implements AutoCloseable {
 
     String log(String instance) {
         return ComposeLikeStack.tail(logs.get(instance));
+    }
+
+    /** The last lines of every instance's log, each under its name and file, for failure messages. */
+    String logTails() {
+        StringBuilder out = new StringBuilder();
+        logs.forEach((instance, file) -> out.append("\n--- ").append(instance).append(" (").append(file).append(") ---\n")
+                .append(log(instance)));
+        return out.toString();
     }
 
     @Override
