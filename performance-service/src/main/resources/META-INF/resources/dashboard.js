@@ -166,7 +166,17 @@
       var c = card(id);
       var r = rows[id];
       if (r && r.reachable != null && !(dashboard.samples[id] || []).length) setReach(c, r.reachable);
-      if (!existed) {
+      var remote = r && page && page.instance && r.owner && r.owner !== page.instance;
+      if (remote) {
+        var box = c.querySelector('[data-role="health"]');
+        box.className = 'muted';
+        box.dataset.remote = r.owner;
+        box.textContent = 'collected by instance ' + r.owner + ': its live charts and health detail are served there; ' +
+          'last stored grade ' + (r.grade || '?') + (r.score != null ? ' (score ' + r.score + ')' : '');
+        var g = c.querySelector('[data-role="grade"]');
+        g.textContent = r.grade || '?';
+        g.className = 'grade grade-' + (r.grade || '?').charAt(0);
+      } else if (!existed) {
         redraw(id);
         getJson('api/targets/' + encodeURIComponent(id) + '/health').then(function (h) { if (c.isConnected) renderHealth(c, h); });
       }

@@ -135,6 +135,23 @@ class FleetFailoverTest {
             assertEquals(TARGETS, collectedA.size() + collectedB.size(), "collected: a=" + collectedA + " b=" + collectedB);
         });
         Map<String, String> before = owners("perf-a");
+
+        // either instance's fleet view shows the whole fleet: its own targets and the other's, with owner and grade
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            for (String instance : List.of("perf-a", "perf-b")) {
+                HttpResponse<String> r = fleet.send(instance, "GET", "/api/fleet?label=env=test", PerformanceInstances.VIEWER_KEY, null);
+                assertEquals(200, r.statusCode(), r.body());
+                JsonNode page = Repo.JSON.readTree(r.body());
+                assertEquals(instance, page.get("instance").asText());
+                assertEquals(TARGETS, page.get("total").asInt(), instance + " lists " + r.body());
+                for (JsonNode row : page.get("rows")) {
+                    String id = row.get("id").asText();
+                    assertEquals(before.get(id), row.path("owner").asText(null), instance + ": owner of " + id);
+                    assertTrue(row.hasNonNull("grade"), instance + ": no grade for " + id + " (owner " + before.get(id) + ")");
+                    assertTrue(row.path("reachable").asBoolean(false), instance + ": " + id + " not reachable");
+                }
+            }
+        });
         Set<String> moved = new TreeSet<>();
         before.forEach((id, owner) -> {
             if (owner.equals("perf-b")) {

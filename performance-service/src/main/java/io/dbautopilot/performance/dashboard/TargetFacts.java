@@ -41,15 +41,37 @@ public class TargetFacts {
      */
     public Facts of(String id) {
         String instance = fleet.instanceId();
-        Optional<RegisteredTarget> registered;
+        return registered(id).map(r -> facts(r, instance)).orElseGet(() -> new Facts(DEFAULT_ENGINE, Map.of(), instance));
+    }
+
+    /** This instance's id (owner of the targets it collects). */
+    public String instance() {
+        return fleet.instanceId();
+    }
+
+    /** Every registered target (the whole fleet, whoever collects it), by id. */
+    public Map<String, RegisteredTarget> registered() {
+        Map<String, RegisteredTarget> out = new java.util.TreeMap<>();
         try {
-            registered = registry.get(id);
+            registry.all().forEach(r -> out.put(r.id(), r));
+        } catch (RuntimeException e) {
+            LOG.debugf("Fleet registry not readable: %s", e.getMessage());
+        }
+        return out;
+    }
+
+    /** The facts of a registered target collected by {@code owner} (null when no instance holds its partition). */
+    public static Facts facts(RegisteredTarget r, String owner) {
+        return new Facts(r.definition().engine() == null ? DEFAULT_ENGINE : r.definition().engine().wire(),
+                Map.copyOf(r.definition().labels()), owner);
+    }
+
+    private Optional<RegisteredTarget> registered(String id) {
+        try {
+            return registry.get(id);
         } catch (RuntimeException e) {
             LOG.debugf("Fleet registry not readable for %s: %s", id, e.getMessage());
-            registered = Optional.empty();
+            return Optional.empty();
         }
-        return registered.map(r -> new Facts(r.definition().engine() == null ? DEFAULT_ENGINE : r.definition().engine().wire(),
-                        Map.copyOf(r.definition().labels()), instance))
-                .orElseGet(() -> new Facts(DEFAULT_ENGINE, Map.of(), instance));
     }
 }

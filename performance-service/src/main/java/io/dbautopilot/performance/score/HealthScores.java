@@ -1,6 +1,7 @@
 package io.dbautopilot.performance.score;
 
 import io.dbautopilot.performance.collect.CycleResult;
+import io.dbautopilot.performance.state.TargetStatusStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
 import org.jboss.logging.Logger;
@@ -16,16 +17,24 @@ public class HealthScores {
     private static final Logger LOG = Logger.getLogger(HealthScores.class);
 
     private final HealthScorer scorer;
+    private final TargetStatusStore status;
     private final Map<String, HealthReport> reports = new ConcurrentHashMap<>();
 
-    public HealthScores(HealthScorer scorer) {
+    public HealthScores(HealthScorer scorer, TargetStatusStore status) {
         this.scorer = scorer;
+        this.status = status;
     }
 
     void onCycle(@ObservesAsync CycleResult cycle) {
         String target = cycle.snapshot().targetId();
         try {
-            scorer.score(target).ifPresent(r -> reports.put(target, r));
+            scorer.score(target).ifPresent(r -> {
+                reports.put(target, r);
+                // stored for the fleet view of the other instances; a failed write is retried by the next cycle's
+                status.recordHealth(target, r.grade(), r.score(), r.computedAt()).subscribe().with(
+                        ok -> { },
+                        e -> LOG.debugf("Health grade of %s not stored: %s", target, e.getMessage()));
+            });
         } catch (RuntimeException e) {
             LOG.warnf(e, "Health score of %s not updated", target);
         }

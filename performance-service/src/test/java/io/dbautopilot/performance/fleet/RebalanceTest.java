@@ -163,6 +163,33 @@ class RebalanceTest {
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> RestAssured.get("/api/targets/{id}", one).then()
                     .statusCode(200).body("owner", equalTo(PEER)));
             RestAssured.get("/api/targets/{id}/snapshot", one).then().statusCode(404);
+
+            // the fleet view of this instance lists the peer's targets too, with what the peer last stored
+            try (var c = state.getConnection(); var ps = c.prepareStatement("""
+                    INSERT INTO performance.target_status (target_id, last_cycle_at, last_duration_ms, reachable, owner,
+                                                           grade, score, scored_at)
+                    VALUES (?, now(), 12, true, ?, 'B', 85, now())
+                    ON CONFLICT (target_id) DO UPDATE SET last_cycle_at = now(), reachable = true, owner = EXCLUDED.owner,
+                                                          grade = 'B', score = 85, scored_at = now()""")) {
+                ps.setString(1, one);
+                ps.setString(2, PEER);
+                ps.executeUpdate();
+            }
+            String self = RestAssured.get("/api/fleet?label=test=rebalance").then().statusCode(200)
+                    .body("total", equalTo(extra.size()))
+                    .body("rows.find { it.id == '" + one + "' }.owner", equalTo(PEER))
+                    .body("rows.find { it.id == '" + one + "' }.grade", equalTo("B"))
+                    .body("rows.find { it.id == '" + one + "' }.score", equalTo(85))
+                    .body("rows.find { it.id == '" + one + "' }.reachable", equalTo(true))
+                    .extract().path("instance");
+            for (String id : kept) {
+                RestAssured.get("/api/fleet?label=test=rebalance").then()
+                        .body("rows.find { it.id == '" + id + "' }.owner", equalTo(self));
+            }
+            for (String id : moved) {
+                RestAssured.get("/api/fleet?label=test=rebalance").then()
+                        .body("rows.find { it.id == '" + id + "' }.owner", equalTo(PEER));
+            }
         } finally {
             running.set(false);
             peer.join(30_000);
