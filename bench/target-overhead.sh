@@ -41,6 +41,10 @@ done
 [ -n "$PGBIN" ] || { command -v pgbench >/dev/null && PGBIN=$(dirname "$(command -v pgbench)"); }
 [ -n "$PGBIN" ] || { echo "missing: pgbench -> apt-get install -y postgresql-client" >&2; exit 2; }
 
+if [ -s /tmp/bench.hold ] && kill -0 "$(cat /tmp/bench.hold)" 2>/dev/null; then
+  echo "another benchmark holds the machine (/tmp/bench.hold: pid $(cat /tmp/bench.hold)); try later" >&2
+  exit 3
+fi
 echo $$ > /tmp/bench.hold
 STACK_PID=""
 cleanup() {
@@ -49,7 +53,8 @@ cleanup() {
     for _ in $(seq 1 60); do kill -0 "$STACK_PID" 2>/dev/null || break; sleep 1; done
     kill -KILL "$STACK_PID" 2>/dev/null || true
   fi
-  rm -f /tmp/bench.hold
+  [ "$(cat /tmp/bench.hold 2>/dev/null)" = "$$" ] && rm -f /tmp/bench.hold
+  return 0
 }
 trap cleanup EXIT INT TERM
 
