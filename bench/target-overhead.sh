@@ -6,10 +6,11 @@
 # "without" removes the stack's demo target and the bench target from the registry, "with" registers the bench target.
 # Result: mean TPS per phase and the overhead (without - with) / without; raw numbers in --out.
 #
-# Usage: bench/target-overhead.sh [--rounds 3] [--seconds 60] [--out bench/results-target-overhead] [--force]
+# Usage: bench/target-overhead.sh [--rounds 3] [--seconds 60] [--out bench/results-target-overhead] [--wait-minutes 0] [--force]
 # Needs: a build (SKIP_BUILD=0 builds it: ./mvnw -DskipTests package), Java 17, PostgreSQL binaries with pgbench.
-# Holds the machine: writes its pid to /tmp/bench.hold (other builds wait) and removes it at exit. Refuses to run
-# when the 1-minute load average is 1.5 or more (--force runs anyway; the result is then not comparable).
+# Holds the machine: writes its pid to /tmp/bench.hold (other builds wait) and removes it at exit; refuses while
+# another benchmark holds it. Then waits up to --wait-minutes for running builds to end and the 1-minute load average
+# to fall below 1.5, and refuses to measure otherwise (--force measures anyway; the result is then not comparable).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -17,22 +18,19 @@ ROUNDS=3
 SECONDS_PER_ROUND=60
 OUT=bench/results-target-overhead
 FORCE=0
+WAIT_MINUTES=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
     --seconds) SECONDS_PER_ROUND=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --force) FORCE=1; shift ;;
-    *) echo "unknown option $1 (known: --rounds N, --seconds S, --out DIR, --force)" >&2; exit 2 ;;
+    --wait-minutes) WAIT_MINUTES=$2; shift 2 ;;
+    *) echo "unknown option $1 (known: --rounds N, --seconds S, --out DIR, --wait-minutes N, --force)" >&2; exit 2 ;;
   esac
 done
 say() { echo "[target-overhead.sh $(date +%H:%M:%S)] $*"; }
 
-load=$(cut -d' ' -f1 /proc/loadavg)
-if [ "$FORCE" != 1 ] && awk -v l="$load" 'BEGIN { exit !(l >= 1.5) }'; then
-  echo "load average is $load (>= 1.5): the machine is busy, the result would not be comparable; try later or --force" >&2
-  exit 3
-fi
 
 PGBIN=""
 for d in ${AUTOPILOT_TOOLS_DIRECTORY:+"$AUTOPILOT_TOOLS_DIRECTORY"} $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
@@ -46,6 +44,18 @@ if [ -s /tmp/bench.hold ] && kill -0 "$(cat /tmp/bench.hold)" 2>/dev/null; then
   exit 3
 fi
 echo $$ > /tmp/bench.hold
+# with the hold taken no new build starts; wait (up to --wait-minutes) for running ones and an idle machine
+for i in $(seq 0 $((WAIT_MINUTES * 4))); do
+  busy=$(ls -d /tmp/mvn-slot-*.d 2>/dev/null | wc -l)
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  if [ "$busy" = 0 ] && awk -v l="$load" 'BEGIN { exit !(l < 1.5) }'; then break; fi
+  [ "$i" -lt $((WAIT_MINUTES * 4)) ] && { say "waiting: builds running $busy, load $load"; sleep 15; }
+done
+if [ "$FORCE" != 1 ] && awk -v l="$load" 'BEGIN { exit !(l >= 1.5) }'; then
+  rm -f /tmp/bench.hold
+  echo "load average is $load (>= 1.5): the machine is busy, the result would not be comparable; not measured (try later, --wait-minutes N, or --force)" >&2
+  exit 3
+fi
 STACK_PID=""
 cleanup() {
   if [ -n "$STACK_PID" ] && kill -0 "$STACK_PID" 2>/dev/null; then
