@@ -8,8 +8,8 @@
 #
 # Usage: bench/target-overhead.sh [--rounds 3] [--seconds 60] [--out bench/results-target-overhead] [--wait-minutes 0] [--force]
 # Needs: a build (SKIP_BUILD=0 builds it: ./mvnw -DskipTests package), Java 17, PostgreSQL binaries with pgbench.
-# Holds the machine: writes its pid to /tmp/bench.hold (other builds wait) and removes it at exit; refuses while
-# another benchmark holds it. Then waits up to --wait-minutes for running builds to end and the 1-minute load average
+# Holds the machine: writes its pid to /tmp/bench.hold (other builds wait) and removes it at exit; waits up to
+# --wait-minutes while another benchmark holds it. Then waits up to --wait-minutes for running builds to end and the 1-minute load average
 # to fall below 1.5, and refuses to measure otherwise (--force measures anyway; the result is then not comparable).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,14 +39,20 @@ done
 [ -n "$PGBIN" ] || { command -v pgbench >/dev/null && PGBIN=$(dirname "$(command -v pgbench)"); }
 [ -n "$PGBIN" ] || { echo "missing: pgbench -> apt-get install -y postgresql-client" >&2; exit 2; }
 
-if [ -s /tmp/bench.hold ] && kill -0 "$(cat /tmp/bench.hold)" 2>/dev/null; then
-  echo "another benchmark holds the machine (/tmp/bench.hold: pid $(cat /tmp/bench.hold)); try later" >&2
+held_by_other() { [ -s /tmp/bench.hold ] && [ "$(cat /tmp/bench.hold)" != "$$" ] && kill -0 "$(cat /tmp/bench.hold)" 2>/dev/null; }
+for _ in $(seq 1 $((WAIT_MINUTES * 30))); do
+  held_by_other || break
+  sleep 2
+done
+if held_by_other; then
+  echo "another benchmark holds the machine (/tmp/bench.hold: pid $(cat /tmp/bench.hold)); not measured (try later or --wait-minutes N)" >&2
   exit 3
 fi
 echo $$ > /tmp/bench.hold
+trap '[ "$(cat /tmp/bench.hold 2>/dev/null)" = "$$" ] && rm -f /tmp/bench.hold' EXIT
 # with the hold taken no new build starts; wait (up to --wait-minutes) for running ones and an idle machine
 for i in $(seq 0 $((WAIT_MINUTES * 4))); do
-  busy=$(ls -d /tmp/mvn-slot-*.d 2>/dev/null | wc -l)
+  busy=$( (ls -d /tmp/mvn-slot-*.d 2>/dev/null || true) | wc -l)
   load=$(cut -d' ' -f1 /proc/loadavg)
   if [ "$busy" = 0 ] && awk -v l="$load" 'BEGIN { exit !(l < 1.5) }'; then break; fi
   [ "$i" -lt $((WAIT_MINUTES * 4)) ] && { say "waiting: builds running $busy, load $load"; sleep 15; }
