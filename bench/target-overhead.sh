@@ -65,7 +65,7 @@ fi
 STACK_PID=""
 cleanup() {
   if [ -n "$STACK_PID" ] && kill -0 "$STACK_PID" 2>/dev/null; then
-    kill -INT "$STACK_PID" 2>/dev/null || true
+    kill -TERM "$STACK_PID" 2>/dev/null || true # a background job ignores SIGINT; the stack stops on TERM too
     for _ in $(seq 1 60); do kill -0 "$STACK_PID" 2>/dev/null || break; sleep 1; done
     kill -KILL "$STACK_PID" 2>/dev/null || true
   fi
@@ -110,7 +110,9 @@ without() {
   sleep 20 # a cycle in flight ends within its budget
 }
 measure() { # $1 = phase name, $2 = round
-  "$PGBIN/pgbench" -n -c 16 -j 2 -T "$SECONDS_PER_ROUND" overhead_bench > "$OUT/$1-$2.log" 2>&1
+  # in the background and waited for, so a TERM or Ctrl-C runs the cleanup at once, not after the round
+  "$PGBIN/pgbench" -n -c 16 -j 2 -T "$SECONDS_PER_ROUND" overhead_bench > "$OUT/$1-$2.log" 2>&1 &
+  wait $!
   local tps
   tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$OUT/$1-$2.log")
   echo "$1 $2 $tps" >> "$OUT/tps.txt"
