@@ -63,7 +63,9 @@ if [ "$FORCE" != 1 ] && awk -v l="$load" 'BEGIN { exit !(l >= 1.5) }'; then
   exit 3
 fi
 STACK_PID=""
+PGBENCH_PID=""
 cleanup() {
+  [ -n "$PGBENCH_PID" ] && kill -TERM "$PGBENCH_PID" 2>/dev/null
   if [ -n "$STACK_PID" ] && kill -0 "$STACK_PID" 2>/dev/null; then
     kill -TERM "$STACK_PID" 2>/dev/null || true # a background job ignores SIGINT; the stack stops on TERM too
     for _ in $(seq 1 60); do kill -0 "$STACK_PID" 2>/dev/null || break; sleep 1; done
@@ -112,7 +114,9 @@ without() {
 measure() { # $1 = phase name, $2 = round
   # in the background and waited for, so a TERM or Ctrl-C runs the cleanup at once, not after the round
   "$PGBIN/pgbench" -n -c 16 -j 2 -T "$SECONDS_PER_ROUND" overhead_bench > "$OUT/$1-$2.log" 2>&1 &
-  wait $!
+  PGBENCH_PID=$!
+  wait "$PGBENCH_PID"
+  PGBENCH_PID=""
   local tps
   tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$OUT/$1-$2.log")
   echo "$1 $2 $tps" >> "$OUT/tps.txt"
