@@ -74,7 +74,8 @@ cleanup() {
   [ "$(cat /tmp/bench.hold 2>/dev/null)" = "$$" ] && rm -f /tmp/bench.hold
   return 0
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 143' INT TERM # exit runs the cleanup
 
 mkdir -p "$OUT"
 STACK_LOG="$OUT/local-stack.log"
