@@ -1,5 +1,6 @@
 // DB Autopilot live dashboard: no build step, one vendored charting library (uPlot).
-// Live charts are fed by server-sent events from /api/live/stream (one sample per target and collection cycle);
+// Live charts are fed by server-sent events from /api/live/stream (one sample per target and collection cycle, and
+// performance_benchmark events while a benchmark runs);
 // targets, health, anomalies and operations are re-read every REFRESH_MS. An endpoint this service does not offer
 // (404) is shown as "not available", never replaced by made-up numbers.
 (function () {
@@ -179,6 +180,7 @@
       } else if (!existed) {
         redraw(id);
         getJson('api/targets/' + encodeURIComponent(id) + '/health').then(function (h) { if (c.isConnected) renderHealth(c, h); });
+        loadBenchmarks(c);
       }
       if (!historyLoaded[id]) fresh.push(id);
     });
@@ -220,6 +222,7 @@
     el.innerHTML = '<div class="target-head"><span class="grade" data-role="grade">·</span><h3>' + esc(id) + '</h3>' +
       '<span class="pill pill-wait" data-role="reach">no cycle yet</span><span class="muted" data-role="cycle"></span></div>' +
       '<div data-role="health" class="muted">health: loading…</div>' +
+      '<div data-role="benchmark" class="benchmark" hidden></div>' +
       '<div class="charts">' + CHARTS.map(function (c) {
         return '<div class="chart" data-chart="' + c.key + '" data-points="0"><div class="chart-title"><span>' + esc(c.title) +
           '</span><span class="chart-value" data-role="value">–</span></div><div data-role="plot"></div></div>';
@@ -362,6 +365,61 @@
       }).join('') + (h.note ? '<span class="muted" title="' + esc(h.note) + '">(note)</span>' : '');
   }
 
+  // ---- benchmarks: the latest run's progress (live, from performance_benchmark events) and its comparison ----
+  function mainMetric(step) {
+    return step.category === 'single_row_insert' || step.category === 'copy' ? ['rows_per_second', 'rows/s'] : ['tps', 'TPS'];
+  }
+  function loadBenchmarks(c) {
+    getJson('api/targets/' + encodeURIComponent(c.dataset.target) + '/benchmarks').then(function (res) {
+      if (c.isConnected) renderBenchmarks(c, res);
+    });
+  }
+  function renderBenchmarks(c, res) {
+    var box = c.querySelector('[data-role="benchmark"]');
+    var runs = res.available && Array.isArray(res.body) ? res.body : [];
+    box.hidden = !runs.length;
+    if (!runs.length) return;
+    var last = runs[0];
+    var base = runs.filter(function (r) { return r.id === last.compared_with; })[0];
+    var head = '<div class="bench-head"><b>Benchmark</b> <span class="st-' + esc(last.status) + '">' + esc(last.status) +
+      '</span> <span class="muted">' + esc(when(last.started_at)) + '</span>' +
+      (last.regression ? ' <span class="pill pill-bad">regression</span>' : '') +
+      (base ? ' <span class="muted">vs ' + esc(when(base.started_at)) + (base.baseline ? ' (baseline)' : '') + '</span>' : '') + '</div>';
+    if (last.status === 'running') {
+      box.innerHTML = head + '<div data-role="bench-progress"><progress max="1" value="' + esc(last.progress) + '"></progress> ' +
+        '<span data-role="bench-step">' + esc(last.current_step || '') + '</span></div>';
+      return;
+    }
+    var regressed = {};
+    (last.regressions || []).forEach(function (r) { regressed[r.step + '/' + r.metric] = true; });
+    var rows = (last.steps || []).map(function (s) {
+      var mm = mainMetric(s), v = (s.metrics || {})[mm[0]];
+      var bs = base ? (base.steps || []).filter(function (b) { return b.name === s.name; })[0] : null;
+      var bv = bs ? (bs.metrics || {})[mm[0]] : null;
+      var max = Math.max(v || 0, bv || 0) || 1;
+      var change = bv ? ((v - bv) / bv * 100) : null;
+      var bad = regressed[s.name + '/' + mm[0]];
+      return '<div class="bench-row" data-step="' + esc(s.name) + '"><span class="bench-name">' + esc(s.name) + '</span>' +
+        '<span class="bench-bars">' +
+        (bv != null ? '<span class="bench-bar bench-base" style="width:' + (bv / max * 100).toFixed(1) + '%" title="baseline ' + esc(num(bv)) + '"></span>' : '') +
+        '<span class="bench-bar' + (bad ? ' bench-bad' : '') + '" style="width:' + ((v || 0) / max * 100).toFixed(1) + '%" title="' + esc(num(v)) + '"></span></span>' +
+        '<span class="bench-value">' + esc(num(v)) + ' ' + mm[1] + (change != null ? ' <span class="' + (bad ? 'sev-critical' : 'muted') + '">' +
+        (change >= 0 ? '+' : '') + change.toFixed(1) + ' %</span>' : '') + '</span></div>';
+    }).join('');
+    box.innerHTML = head + (last.error ? '<div class="muted">' + esc(last.error) + '</div>' : '') + '<div class="bench-chart">' + rows + '</div>';
+  }
+  function benchmarkMessage(m) {
+    var c = document.querySelector('.target[data-target="' + CSS.escape(m.target_id) + '"]');
+    dashboard.benchmarks = (dashboard.benchmarks || 0) + 1;
+    if (!c) return;
+    if (m.kind === 'completed') { loadBenchmarks(c); return; }
+    var p = c.querySelector('[data-role="bench-progress"]');
+    if (!p) { loadBenchmarks(c); return; }
+    p.querySelector('progress').value = m.progress;
+    p.querySelector('[data-role="bench-step"]').textContent = (m.step || '') +
+      (m.tps != null ? ' · ' + num(m.tps) + ' tps · ' + num(m.latency_ms) + ' ms' : '');
+  }
+
   function renderAnomalies(res) {
     var box = document.getElementById('anomalies');
     if (!res.available) {
@@ -452,9 +510,13 @@
           var events = buffer.split(/\r?\n\r?\n/);
           buffer = events.pop();
           events.forEach(function (ev) {
-            var data = ev.split(/\r?\n/).filter(function (l) { return l.indexOf('data:') === 0; })
+            var lines = ev.split(/\r?\n/);
+            var name = lines.filter(function (l) { return l.indexOf('event:') === 0; }).map(function (l) { return l.slice(6).trim(); })[0];
+            var data = lines.filter(function (l) { return l.indexOf('data:') === 0; })
               .map(function (l) { return l.slice(5).replace(/^ /, ''); }).join('\n');
-            if (data) addSample(JSON.parse(data));
+            if (!data) return;
+            if (name === 'performance_benchmark') benchmarkMessage(JSON.parse(data));
+            else if (!name || name === 'message') addSample(JSON.parse(data));
           });
           return pump();
         });

@@ -12,6 +12,8 @@ public enum EventKind {
     RECOMMENDATION("schemas/recommendation-event.v1.json", RecommendationEvent.class),
     /** {@link OperationEvent} on {@link Topics#OPERATIONS}. */
     OPERATION("schemas/operation-event.v1.json", OperationEvent.class),
+    /** {@link BenchmarkEvent} on {@link Topics#BENCHMARKS}. */
+    BENCHMARK("schemas/benchmark-event.v1.json", BenchmarkEvent.class),
     /** {@link HealthSummary}, the body of each service's {@code /health} endpoint. */
     HEALTH_SUMMARY("schemas/health-summary.v1.json", HealthSummary.class),
     /** {@link TargetDefinition}, the value of a record on {@link Topics#TARGETS} (not a CloudEvent). */
@@ -76,6 +78,9 @@ public enum EventKind {
         }
         if (ceType.startsWith("io.dbautopilot.operation.")) {
             return Optional.of(OPERATION);
+        }
+        if (ceType.startsWith("io.dbautopilot.benchmark.")) {
+            return Optional.of(BENCHMARK);
         }
         return Optional.empty();
     }

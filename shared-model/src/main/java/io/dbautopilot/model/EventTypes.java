@@ -38,13 +38,17 @@ public final class EventTypes {
     /** An operation was deferred (window, precondition); the reason is in the event. */
     public static final String OPERATION_DEFERRED = "io.dbautopilot.operation.deferred.v1";
 
+    /** A benchmark run of a target ended (succeeded, failed, cancelled or timed out); the result is in the event. */
+    public static final String BENCHMARK_COMPLETED = "io.dbautopilot.benchmark.completed.v1";
+
     /** Every event type defined here. */
     public static final Set<String> ALL = Set.of(
             SNAPSHOT_COLLECTED,
             ANOMALY_OPENED, ANOMALY_ESCALATED, ANOMALY_RESOLVED,
             RECOMMENDATION_RAISED, RECOMMENDATION_UPDATED, RECOMMENDATION_WITHDRAWN,
             OPERATION_REQUESTED, OPERATION_STARTED, OPERATION_PROGRESS, OPERATION_SUCCEEDED,
-            OPERATION_FAILED, OPERATION_CANCELLED, OPERATION_DEFERRED);
+            OPERATION_FAILED, OPERATION_CANCELLED, OPERATION_DEFERRED,
+            BENCHMARK_COMPLETED);
 
     private EventTypes() {
     }

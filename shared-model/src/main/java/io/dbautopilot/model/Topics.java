@@ -21,6 +21,12 @@ public final class Topics {
      */
     public static final String TARGETS = "autopilot.targets.v1";
 
+    /**
+     * Benchmark results of targets ({@code io.dbautopilot.benchmark.completed.v1}), produced by the performance service
+     * from its outbox when a run on a target labelled {@code benchmark=allowed} ends.
+     */
+    public static final String BENCHMARKS = "autopilot.benchmarks.v1";
+
     /** Anomaly records the automation service could not process, with the reason in headers. */
     public static final String ANOMALIES_DLQ = "autopilot.anomalies.v1.dlq";
 

@@ -32,7 +32,7 @@ class EventTypesTest {
             }
         }
         assertEquals(constants, EventTypes.ALL);
-        assertEquals(14, EventTypes.ALL.size());
+        assertEquals(15, EventTypes.ALL.size());
     }
 
     @Test
@@ -58,6 +58,7 @@ class EventTypesTest {
         assertEquals(EventTypes.ANOMALY_ESCALATED, Examples.anomaly().eventType());
         assertEquals(EventTypes.RECOMMENDATION_RAISED, Examples.recommendation().eventType());
         assertEquals(EventTypes.OPERATION_PROGRESS, Examples.operation().eventType());
+        assertEquals("io.dbautopilot.benchmark.completed.v1", Examples.benchmark().eventType());
     }
 
     @Test
@@ -66,6 +67,7 @@ class EventTypesTest {
         assertEquals("autopilot.anomalies.v1", Topics.ANOMALIES);
         assertEquals("autopilot.recommendations.v1", Topics.RECOMMENDATIONS);
         assertEquals("autopilot.operations.v1", Topics.OPERATIONS);
+        assertEquals("autopilot.benchmarks.v1", Topics.BENCHMARKS);
         assertEquals(Topics.ANOMALIES + ".dlq", Topics.ANOMALIES_DLQ);
         assertEquals(Topics.RECOMMENDATIONS + ".dlq", Topics.RECOMMENDATIONS_DLQ);
         assertEquals("/db-autopilot/performance-service", EventSources.PERFORMANCE_SERVICE);

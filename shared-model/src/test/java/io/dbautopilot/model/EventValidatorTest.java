@@ -116,6 +116,23 @@ class EventValidatorTest {
     }
 
     @Test
+    void benchmarkWithUnknownStatusOrTextMetricIsRejected() {
+        ObjectNode doc = MAPPER.valueToTree(Examples.benchmark());
+        doc.put("status", "done");
+        ((ObjectNode) doc.get("steps").get(0).get("metrics")).put("tps", "fast");
+
+        assertRejected(validator.validate(EventKind.BENCHMARK, doc), "status", "$.steps[0].metrics.tps");
+    }
+
+    @Test
+    void benchmarkRunIdMustBeAUuid() {
+        ObjectNode doc = MAPPER.valueToTree(Examples.benchmark());
+        doc.put("run_id", "run-7");
+
+        assertRejected(validator.validate(EventKind.BENCHMARK, doc), "run_id", "uuid");
+    }
+
+    @Test
     void unknownRiskIsRejected() {
         ObjectNode doc = MAPPER.valueToTree(Examples.recommendation());
         doc.put("risk", "extreme");
@@ -196,6 +213,7 @@ class EventValidatorTest {
         assertEquals(Optional.of(EventKind.ANOMALY), EventKind.forType(EventTypes.ANOMALY_RESOLVED));
         assertEquals(Optional.of(EventKind.RECOMMENDATION), EventKind.forType(EventTypes.RECOMMENDATION_WITHDRAWN));
         assertEquals(Optional.of(EventKind.OPERATION), EventKind.forType(EventTypes.OPERATION_DEFERRED));
+        assertEquals(Optional.of(EventKind.BENCHMARK), EventKind.forType(EventTypes.BENCHMARK_COMPLETED));
         assertEquals(Optional.empty(), EventKind.forType("io.dbautopilot.anomaly.opened.v2"));
         assertEquals(Optional.empty(), EventKind.forType(null));
         for (String type : EventTypes.ALL) {

@@ -115,6 +115,27 @@ final class Examples {
                                 Map.of("last_collection_ms", 143, "server_version", "17.2"))));
     }
 
+    static BenchmarkEvent benchmark() {
+        Map<String, Double> tps = new LinkedHashMap<>();
+        tps.put("tps", 812.4);
+        tps.put("latency_p50_ms", 17.9);
+        tps.put("latency_p95_ms", 31.2);
+        tps.put("latency_p99_ms", 48.0);
+        return new BenchmarkEvent(
+                UUID.fromString("3d0f7c52-0a4b-4c61-9a8e-5b3f2e1d0c9a"),
+                "orders-db",
+                "succeeded",
+                "standard-v1",
+                T0,
+                T0.plusSeconds(71),
+                UUID.fromString("9b2e4f10-7c3d-4a5e-8f61-0d2c3b4a5e6f"),
+                true,
+                List.of(new BenchmarkEvent.Step("tpcb_16", "write_tps", 16, 10.0, tps),
+                        new BenchmarkEvent.Step("copy", "copy", 1, 10.0, Map.of("rows_per_second", 412_000.0))),
+                List.of(new BenchmarkEvent.Regression("tpcb_16", "tps", 1104.0, 812.4, -0.2641, 0.2)),
+                null);
+    }
+
     static TargetDefinition target() {
         return new TargetDefinition("orders-db", Engine.POSTGRESQL, "postgresql://db1:5432/orders", "autopilot",
                 "env:ORDERS_DB_PASSWORD", Map.of("env", "prod", "team", "payments"),

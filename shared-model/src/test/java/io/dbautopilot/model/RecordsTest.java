@@ -80,6 +80,12 @@ class RecordsTest {
         assertThrows(IllegalArgumentException.class, () -> new FamilyResult("host", FamilyStatus.RAN, -1, null));
         assertThrows(IllegalArgumentException.class, () -> new MetricPoint("pg_up", null, Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> new HealthSummary("UP", "", null, 0, null));
+
+        var badStatus = assertThrows(IllegalArgumentException.class, () -> new BenchmarkEvent(UUID.randomUUID(), "t",
+                "done", "standard-v1", NOW, NOW, null, false, null, null, null));
+        assertTrue(badStatus.getMessage().contains("status"), badStatus.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new BenchmarkEvent.Regression("tpcb_1", "tps", 1, Double.NaN,
+                0, 0.2));
     }
 
     @Test

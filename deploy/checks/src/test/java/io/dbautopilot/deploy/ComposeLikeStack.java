@@ -82,7 +82,8 @@ final class ComposeLikeStack implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             List<NewTopic> topics = new ArrayList<>();
             for (String t : List.of("autopilot.metrics.v1", "autopilot.anomalies.v1", "autopilot.recommendations.v1",
-                    "autopilot.operations.v1", "autopilot.anomalies.v1.dlq", "autopilot.recommendations.v1.dlq")) {
+                    "autopilot.operations.v1", "autopilot.anomalies.v1.dlq", "autopilot.recommendations.v1.dlq",
+                    "autopilot.benchmarks.v1")) {
                 topics.add(new NewTopic(t, 3, (short) 1));
             }
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);

@@ -1,5 +1,7 @@
 package io.dbautopilot.performance.dashboard;
 
+import io.dbautopilot.performance.benchmark.BenchmarkFeed;
+import io.dbautopilot.performance.benchmark.BenchmarkMessage;
 import io.dbautopilot.support.access.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import io.smallrye.mutiny.Multi;
@@ -7,22 +9,30 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.util.List;
 import java.util.Map;
 
-/** {@code /api/live}: the numbers behind the dashboard's live charts, as a history and as a server-sent event stream. */
+/**
+ * {@code /api/live}: the numbers behind the dashboard's live charts, as a history and as a server-sent event stream
+ * (samples as unnamed events, benchmark progress as {@code performance_benchmark} events).
+ */
 @Path("/api/live")
 @RolesAllowed(Roles.VIEWER)
 public class DashboardResource {
 
     private final LiveFeed feed;
+    private final BenchmarkFeed benchmarks;
 
-    public DashboardResource(LiveFeed feed) {
+    public DashboardResource(LiveFeed feed, BenchmarkFeed benchmarks) {
         this.feed = feed;
+        this.benchmarks = benchmarks;
     }
 
     @GET
@@ -37,8 +47,14 @@ public class DashboardResource {
     @Path("stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Live samples as server-sent events", description = "One event per target and collection cycle.")
-    public Multi<LiveSample> stream() {
-        return feed.stream();
+    @Operation(summary = "Live samples as server-sent events", description = "One unnamed event (a live sample) per "
+            + "target and collection cycle, and performance_benchmark events (kind progress or completed) while "
+            + "benchmarks run.")
+    public Multi<OutboundSseEvent> stream(@Context Sse sse) {
+        Multi<OutboundSseEvent> samples = feed.stream().map(s -> sse.newEventBuilder()
+                .mediaType(MediaType.APPLICATION_JSON_TYPE).data(LiveSample.class, s).build());
+        Multi<OutboundSseEvent> runs = benchmarks.stream().map(m -> sse.newEventBuilder().name(BenchmarkMessage.EVENT)
+                .mediaType(MediaType.APPLICATION_JSON_TYPE).data(BenchmarkMessage.class, m).build());
+        return Multi.createBy().merging().streams(samples, runs);
     }
 }

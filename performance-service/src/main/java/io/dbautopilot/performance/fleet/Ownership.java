@@ -160,7 +160,13 @@ public class Ownership {
         registry.acquire(id, settings, fleet.drainTimeout());
     }
 
-    private Optional<String> password(RegisteredTarget target) {
+    /**
+     * The password of a registry target as collection resolves it: its local {@code autopilot.targets.<id>.password},
+     * else its {@code credentials_ref}; empty when it has neither.
+     *
+     * @throws IllegalArgumentException naming the reference (never the secret) when it cannot be resolved here
+     */
+    public Optional<String> password(RegisteredTarget target) {
         Optional<String> local = PropertyTargets.localPassword(config, target.id());
         if (local.isPresent()) {
             return local;

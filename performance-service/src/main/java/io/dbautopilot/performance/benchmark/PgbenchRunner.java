@@ -1,0 +1,116 @@
+package io.dbautopilot.performance.benchmark;
+
+import io.dbautopilot.support.tool.ExternalTools;
+import io.dbautopilot.support.tool.ToolProcess;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Runs pgbench against a scratch database through {@link ToolProcess}: an argument list (host, port, user and database
+ * as separate arguments, scripts as files the suite writes), the password in the environment only, a deadline and a
+ * stop signal that kill it; turns its output and transaction logs into a step's metrics.
+ */
+@ApplicationScoped
+public class PgbenchRunner {
+
+    /** The single-row INSERT step's script (a constant: nothing from a request reaches it). */
+    static final String INSERT_SCRIPT = "\\set id random(1, 2000000000)\n"
+            + "INSERT INTO autopilot_bench_insert (id, payload) VALUES (:id, 'db autopilot benchmark row 0123456789');\n";
+
+    private final ExternalTools tools;
+
+    public PgbenchRunner(ExternalTools tools) {
+        this.tools = tools;
+    }
+
+    /** Where pgbench is, or why it is not there (what to install, where it was looked for). */
+    public Optional<String> missing() {
+        return Optional.ofNullable(tools.status("pgbench").problem());
+    }
+
+    /** How a pgbench run ended: the result of the process and its output lines. */
+    record Outcome(ToolProcess.Result result, OptionalDouble tps) {
+    }
+
+    /** Initialises pgbench's tables at {@code scale} in {@code database}. */
+    Outcome initialise(BenchmarkTarget target, String database, int scale, Path workDir, BooleanSupplier stop,
+                       Instant deadline) throws IOException {
+        List<String> args = new ArrayList<>(List.of("-i", "-q", "-s", Integer.toString(scale)));
+        return run(target, database, args, workDir, line -> { }, stop, deadline);
+    }
+
+    /**
+     * Runs one pgbench step for {@code duration} (whole seconds, at least 1) with progress every second, and returns
+     * its metrics: tps and the p50 / p95 / p99 transaction latency in ms from the transaction log.
+     */
+    StepMeasurement step(BenchmarkTarget target, String database, BenchmarkSuite.Step step, Duration duration,
+                         Path workDir, Consumer<PgbenchOutput.Progress> progress, BooleanSupplier stop, Instant deadline)
+            throws IOException {
+        long seconds = Math.max(1, (duration.toMillis() + 999) / 1000);
+        int threads = Math.max(1, Math.min(step.clients(), Runtime.getRuntime().availableProcessors()));
+        List<String> args = new ArrayList<>(List.of("-n", "-c", Integer.toString(step.clients()), "-j",
+                Integer.toString(threads), "-T", Long.toString(seconds), "-P", "1", "-l",
+                "--log-prefix=" + workDir.resolve(step.name())));
+        switch (step.kind()) {
+            case SELECT_ONLY -> args.add("-S");
+            case INSERT -> {
+                Path script = workDir.resolve("insert.sql");
+                Files.writeString(script, INSERT_SCRIPT);
+                args.addAll(List.of("-f", script.toString()));
+            }
+            case TPCB -> { }
+            case COPY -> throw new IllegalArgumentException("COPY is not a pgbench step");
+        }
+        Instant began = Instant.now();
+        Outcome outcome = run(target, database, args, workDir, line -> PgbenchOutput.progress(line).ifPresent(progress),
+                stop, deadline);
+        double elapsed = Duration.between(began, Instant.now()).toMillis() / 1000.0;
+        if (!outcome.result().ok()) {
+            return StepMeasurement.ended(outcome.result());
+        }
+        double[] latencies = PgbenchOutput.latenciesMs(workDir, step.name());
+        if (latencies.length == 0) {
+            throw new IOException("pgbench ran " + step.name() + " but logged no transaction");
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("tps", outcome.tps().orElse(latencies.length / (double) seconds));
+        metrics.put("latency_p50_ms", PgbenchOutput.percentile(latencies, 0.50));
+        metrics.put("latency_p95_ms", PgbenchOutput.percentile(latencies, 0.95));
+        metrics.put("latency_p99_ms", PgbenchOutput.percentile(latencies, 0.99));
+        if (step.kind() == BenchmarkSuite.Kind.INSERT) {
+            metrics.put("rows_per_second", metrics.get("tps"));
+        }
+        return StepMeasurement.measured(Math.min(elapsed, seconds), metrics);
+    }
+
+    private Outcome run(BenchmarkTarget target, String database, List<String> args, Path workDir,
+                        Consumer<String> lines, BooleanSupplier stop, Instant deadline) throws IOException {
+        Path pgbench = tools.require("pgbench");
+        List<String> command = new ArrayList<>();
+        command.add(pgbench.toString());
+        command.addAll(args);
+        command.addAll(List.of("-h", target.url().host(), "-p", Integer.toString(target.url().port())));
+        target.username().ifPresent(u -> command.addAll(List.of("-U", u)));
+        command.add(database);
+        double[] tps = {Double.NaN};
+        ToolProcess process = new ToolProcess(command, target.pgbenchEnvironment(), Optional.empty(), workDir);
+        ToolProcess.Result result = process.run(line -> {
+            PgbenchOutput.tps(line).ifPresent(v -> tps[0] = v);
+            lines.accept(line);
+        }, stop, deadline);
+        return new Outcome(result, Double.isNaN(tps[0]) ? OptionalDouble.empty() : OptionalDouble.of(tps[0]));
+    }
+}

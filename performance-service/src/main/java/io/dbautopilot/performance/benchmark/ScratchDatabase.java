@@ -1,0 +1,79 @@
+package io.dbautopilot.performance.benchmark;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The throwaway database a run works in, named {@value #PREFIX} + the run id's hex digits, created from the target's
+ * own database connection and dropped ({@code WITH (FORCE)}, so pgbench sessions left behind cannot keep it) when the
+ * run ends in any way.
+ */
+@ApplicationScoped
+public class ScratchDatabase {
+
+    /** Fixed prefix of every scratch database; exclude it from collection with {@code exclude_databases: [autopilot_bench_*]}. */
+    public static final String PREFIX = "autopilot_bench_";
+
+    private static final Pattern NAME = Pattern.compile(PREFIX + "[0-9a-f]{32}");
+    private static final Logger LOG = Logger.getLogger(ScratchDatabase.class);
+    private static final long DDL_TIMEOUT_MS = 120_000;
+
+    /** The scratch database name of a run: the prefix and the run id without dashes. */
+    public static String nameOf(UUID runId) {
+        return PREFIX + runId.toString().replace("-", "");
+    }
+
+    /** Creates it (the name is ours: prefix + hex digits, checked again before it reaches SQL, and quoted). */
+    void create(BenchmarkTarget target, String name) throws SQLException {
+        try (Connection c = target.connect(target.url().database(), DDL_TIMEOUT_MS); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + quoted(name));
+        }
+    }
+
+    /** Drops it if it exists, ending the sessions still in it; true when it is gone afterwards. */
+    boolean drop(BenchmarkTarget target, String name) {
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try (Connection c = target.connect(target.url().database(), DDL_TIMEOUT_MS)) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("DROP DATABASE IF EXISTS " + quoted(name) + " WITH (FORCE)");
+                }
+                if (!exists(c, name)) {
+                    return true;
+                }
+            } catch (SQLException e) {
+                LOG.warnf("Dropping benchmark scratch database %s of target %s failed (attempt %d): %s", name,
+                        target.id(), attempt, e.getMessage());
+            }
+            try {
+                Thread.sleep(1000L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return false;
+    }
+
+    private static boolean exists(Connection c, String name) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            st.setString(1, name);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static String quoted(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a benchmark scratch database name: " + name);
+        }
+        return '"' + name + '"';
+    }
+}

@@ -1,0 +1,302 @@
+package io.dbautopilot.performance.benchmark;
+
+import io.dbautopilot.localstack.kafka.KafkaBroker;
+import io.dbautopilot.localstack.postgres.PostgresServer;
+import io.dbautopilot.localstack.quarkus.InjectInfra;
+import io.dbautopilot.localstack.quarkus.KafkaTestResource;
+import io.dbautopilot.localstack.quarkus.PostgresTestResource;
+import io.dbautopilot.model.BenchmarkEvent;
+import io.dbautopilot.model.EventJson;
+import io.dbautopilot.model.EventKind;
+import io.dbautopilot.model.EventTypes;
+import io.dbautopilot.model.EventValidator;
+import io.dbautopilot.model.Topics;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Benchmarks against the real throwaway cluster with 1-second steps: a full run measures every category plausibly,
+ * publishes a schema-valid event and streams its progress; an artificially slowed second run is a regression with an
+ * anomaly; an unlabelled target is refused before any connection; a cancel kills pgbench and drops the scratch database.
+ */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+class BenchmarkTest {
+
+    @InjectInfra
+    PostgresServer postgres;
+
+    @InjectInfra
+    KafkaBroker kafka;
+
+    @TestHTTPResource("/api/live/stream")
+    URI liveStream;
+
+    static Path passwordFile;
+
+    @BeforeAll
+    static void password() throws Exception {
+        passwordFile = Files.createTempFile("bench-password", ".txt");
+        passwordFile.toFile().deleteOnExit();
+    }
+
+    @AfterAll
+    static void cleanUp() throws Exception {
+        Files.deleteIfExists(passwordFile);
+    }
+
+    private void register(String id, String url, Map<String, String> labels) throws Exception {
+        Files.writeString(passwordFile, postgres.password());
+        String labelJson = labels.entrySet().stream().map(e -> "\"" + e.getKey() + "\": \"" + e.getValue() + "\"")
+                .collect(Collectors.joining(", ", "{", "}"));
+        String body = """
+                {"id": "%s", "engine": "postgresql", "url": "%s", "username": "%s", "credentials_ref": "file:%s",
+                 "labels": %s, "collection": {"interval": "5s", "include_databases": ["demo_target"]}}
+                """.formatted(id, url, postgres.user(), passwordFile, labelJson);
+        RestAssured.given().contentType(ContentType.JSON).body(body).post("/api/targets").then().statusCode(201);
+    }
+
+    private static void unregister(String id) {
+        RestAssured.delete("/api/targets/" + id);
+    }
+
+    private static String start(String target, String body) {
+        return RestAssured.given().contentType(ContentType.JSON).body(body)
+                .post("/api/targets/" + target + "/benchmarks").then().statusCode(202)
+                .body("status", org.hamcrest.Matchers.equalTo("running")).extract().path("id");
+    }
+
+    private static JsonPath awaitRun(String target, String run, Duration within, Predicate<JsonPath> wanted)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        JsonPath last = null;
+        while (System.nanoTime() < deadline) {
+            last = RestAssured.get("/api/targets/" + target + "/benchmarks/" + run).then().statusCode(200).extract()
+                    .jsonPath();
+            if (wanted.test(last)) {
+                return last;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("benchmark run " + run + " not as wanted within " + within + ": "
+                + (last == null ? "-" : last.prettify()));
+    }
+
+    private static JsonPath awaitEnd(String target, String run) throws InterruptedException {
+        return awaitRun(target, run, Duration.ofMinutes(3), j -> !"running".equals(j.getString("status")));
+    }
+
+    private boolean databaseExists(String name) throws Exception {
+        try (Connection c = postgres.connect("postgres");
+             PreparedStatement st = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            st.setString(1, name);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static double metric(JsonPath run, String step, String metric) {
+        Object v = run.get("steps.find { it.name == '" + step + "' }.metrics." + metric);
+        assertNotNull(v, step + "." + metric + " missing: " + run.prettify());
+        return ((Number) v).doubleValue();
+    }
+
+    @Test
+    void aFullRunMeasuresEveryCategoryAndASlowedRunIsARegressionWithAnAnomaly() throws Exception {
+        register("bench-a", postgres.uri("demo_target"), Map.of("benchmark", "allowed", "env", "test"));
+        try (LiveStream live = new LiveStream(liveStream);
+             TopicReader benchmarks = new TopicReader(kafka.bootstrapServers(), Topics.BENCHMARKS);
+             TopicReader anomalies = new TopicReader(kafka.bootstrapServers(), Topics.ANOMALIES)) {
+            String first = start("bench-a", "{\"step_duration\": \"1s\"}");
+            JsonPath run = awaitEnd("bench-a", first);
+
+            assertEquals("succeeded", run.getString("status"), run.prettify());
+            assertEquals(Set.of("write_tps", "read_tps", "single_row_insert", "copy"),
+                    Set.copyOf(run.getList("steps.category", String.class)));
+            for (String step : List.of("tpcb_1", "tpcb_16", "select_only_16", "insert_single_row")) {
+                double tps = metric(run, step, "tps");
+                double p50 = metric(run, step, "latency_p50_ms");
+                double p95 = metric(run, step, "latency_p95_ms");
+                double p99 = metric(run, step, "latency_p99_ms");
+                assertTrue(tps > 0, step + " tps " + tps);
+                assertTrue(p50 > 0 && p50 <= p95 && p95 <= p99, step + " percentiles " + p50 + " " + p95 + " " + p99);
+            }
+            assertEquals(16, (int) run.getInt("steps.find { it.name == 'tpcb_16' }.clients"));
+            double copyRate = metric(run, "copy", "rows_per_second");
+            double insertRate = metric(run, "insert_single_row", "rows_per_second");
+            assertTrue(copyRate > insertRate, "COPY " + copyRate + " rows/s vs single-row INSERT " + insertRate);
+            assertFalse(databaseExists(run.getString("scratch_database")), "scratch database dropped");
+            assertTrue(run.getString("scratch_database").startsWith(ScratchDatabase.PREFIX));
+
+            TopicReader.Seen event = benchmarks.await(30, "for run " + first, s -> s.value().contains(first));
+            assertEquals(List.of(), EventValidator.shared().validate(EventKind.BENCHMARK, event.value()), event.value());
+            assertEquals(EventTypes.BENCHMARK_COMPLETED, event.type());
+            assertEquals("bench-a", event.key());
+            assertEquals("bench-a", event.subject());
+            BenchmarkEvent parsed = EventJson.newMapper().readValue(event.value(), BenchmarkEvent.class);
+            assertEquals("succeeded", parsed.status());
+            assertEquals(5, parsed.steps().size());
+
+            live.await(10, "progress of " + first, e -> BenchmarkMessage.EVENT.equals(e.name())
+                    && e.data().contains(first) && e.data().contains("\"kind\":\"progress\"")
+                    && e.data().contains("\"tps\""));
+            live.await(10, "completion of " + first, e -> BenchmarkMessage.EVENT.equals(e.name())
+                    && e.data().contains(first) && e.data().contains("\"kind\":\"completed\""));
+
+            RestAssured.post("/api/targets/bench-a/benchmarks/" + first + "/baseline").then().statusCode(200)
+                    .body("baseline", org.hamcrest.Matchers.equalTo(true));
+
+            slowDownNewPgbenchDatabases();
+            String second;
+            JsonPath slowed;
+            try {
+                second = start("bench-a", "{\"step_duration\": \"1s\", \"baseline_run_id\": \"" + first + "\"}");
+                slowed = awaitEnd("bench-a", second);
+            } finally {
+                removeSlowDown();
+            }
+            assertEquals("succeeded", slowed.getString("status"), slowed.prettify());
+            assertEquals(first, slowed.getString("compared_with"));
+            assertTrue(slowed.getBoolean("regression"), slowed.prettify());
+            List<String> regressed = slowed.getList("regressions.step", String.class);
+            assertTrue(regressed.contains("tpcb_1"), "tpcb_1 regressed: " + slowed.prettify());
+            assertTrue(metric(slowed, "tpcb_1", "tps") < metric(run, "tpcb_1", "tps") * 0.8,
+                    "slowed TPS is more than 20 % lower");
+
+            TopicReader.Seen regressionEvent = benchmarks.await(30, "for run " + second, s -> s.value().contains(second));
+            assertEquals(List.of(), EventValidator.shared().validate(EventKind.BENCHMARK, regressionEvent.value()));
+            assertTrue(regressionEvent.value().contains("\"regression\":true"), regressionEvent.value());
+
+            RestAssured.given().queryParam("target", "bench-a").queryParam("state", "open").get("/api/anomalies")
+                    .then().statusCode(200).body("findAll { it.rule == 'benchmark_regression' }.size()",
+                            org.hamcrest.Matchers.equalTo(1));
+            TopicReader.Seen opened = anomalies.await(30, "benchmark_regression opened for bench-a",
+                    s -> "bench-a".equals(s.key()) && EventTypes.ANOMALY_OPENED.equals(s.type())
+                            && s.value().contains("\"detector\":\"" + BenchmarkAnomalies.RULE + "\""));
+            assertEquals(List.of(), EventValidator.shared().validate(EventKind.ANOMALY, opened.value()));
+            assertTrue(opened.value().contains(second), "the summary names the run: " + opened.value());
+        } finally {
+            unregister("bench-a");
+        }
+    }
+
+    /** A trigger sleeping 2 ms per pgbench_history row in every database created from template1 from now on. */
+    private void slowDownNewPgbenchDatabases() {
+        postgres.execute("template1",
+                "CREATE OR REPLACE FUNCTION autopilot_test_slow_row() RETURNS trigger LANGUAGE plpgsql AS "
+                        + "$$ BEGIN PERFORM pg_sleep(0.002); RETURN NEW; END $$",
+                "CREATE OR REPLACE FUNCTION autopilot_test_slow_tables() RETURNS event_trigger LANGUAGE plpgsql AS $$ "
+                        + "DECLARE r record; BEGIN FOR r IN SELECT * FROM pg_event_trigger_ddl_commands() "
+                        + "WHERE command_tag = 'CREATE TABLE' AND object_identity = 'public.pgbench_history' LOOP "
+                        + "EXECUTE 'CREATE TRIGGER autopilot_test_slow BEFORE INSERT ON public.pgbench_history "
+                        + "FOR EACH ROW EXECUTE FUNCTION autopilot_test_slow_row()'; END LOOP; END $$",
+                "DROP EVENT TRIGGER IF EXISTS autopilot_test_slow_tables",
+                "CREATE EVENT TRIGGER autopilot_test_slow_tables ON ddl_command_end WHEN TAG IN ('CREATE TABLE') "
+                        + "EXECUTE FUNCTION autopilot_test_slow_tables()");
+    }
+
+    private void removeSlowDown() {
+        postgres.execute("template1", "DROP EVENT TRIGGER IF EXISTS autopilot_test_slow_tables",
+                "DROP FUNCTION IF EXISTS autopilot_test_slow_tables()", "DROP FUNCTION IF EXISTS autopilot_test_slow_row()");
+    }
+
+    @Test
+    void aTargetWithoutTheLabelIsRefusedBeforeAnyConnection() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort(); // nothing listens there once closed
+        }
+        String nowhere = "postgresql://127.0.0.1:" + closed + "/nowhere";
+        register("bench-n", nowhere, Map.of("env", "test"));
+        register("bench-x", nowhere, Map.of("benchmark", "allowed"));
+        try {
+            RestAssured.given().contentType(ContentType.JSON).body("{}").post("/api/targets/bench-n/benchmarks").then()
+                    .statusCode(409).contentType("application/problem+json")
+                    .body("detail", containsString("benchmark=allowed"))
+                    .body("detail", containsString("nothing was connected to"));
+            RestAssured.get("/api/targets/bench-n/benchmarks").then().statusCode(200)
+                    .body("size()", org.hamcrest.Matchers.equalTo(0));
+
+            // the same place with the label is tried: the run starts, cannot connect, and fails saying so
+            String run = start("bench-x", "{\"step_duration\": \"1s\"}");
+            JsonPath failed = awaitEnd("bench-x", run);
+            assertEquals("failed", failed.getString("status"), failed.prettify());
+            assertTrue(failed.getString("error").toLowerCase().contains("connect"), failed.getString("error"));
+            assertFalse(failed.getString("error").contains(postgres.password()), "no secret in the error");
+
+            RestAssured.given().contentType(ContentType.JSON).body("{}").post("/api/targets/no-such-target/benchmarks")
+                    .then().statusCode(404).contentType("application/problem+json");
+            RestAssured.given().contentType(ContentType.JSON).body("{\"step_duration\": \"soon\"}")
+                    .post("/api/targets/bench-x/benchmarks").then().statusCode(400)
+                    .body("detail", containsString("step_duration"));
+        } finally {
+            unregister("bench-n");
+            unregister("bench-x");
+        }
+    }
+
+    @Test
+    void cancellingKillsPgbenchAndDropsTheScratchDatabase() throws Exception {
+        register("bench-c", postgres.uri("demo_target"), Map.of("benchmark", "allowed"));
+        try {
+            String run = start("bench-c", "{\"step_duration\": \"60s\"}");
+            JsonPath running = awaitRun("bench-c", run, Duration.ofMinutes(1),
+                    j -> "tpcb_1".equals(j.getString("current_step")));
+            String scratch = running.getString("scratch_database");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (pgbenchProcesses(scratch).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertFalse(pgbenchProcesses(scratch).isEmpty(), "pgbench runs on " + scratch);
+            assertTrue(databaseExists(scratch));
+
+            RestAssured.given().contentType(ContentType.JSON).body("{}").post("/api/targets/bench-c/benchmarks").then()
+                    .statusCode(409).contentType("application/problem+json")
+                    .body("detail", containsString("already running"));
+
+            RestAssured.delete("/api/targets/bench-c/benchmarks/" + run).then().statusCode(202);
+            JsonPath ended = awaitRun("bench-c", run, Duration.ofSeconds(30), j -> !"running".equals(j.getString("status")));
+            assertEquals("cancelled", ended.getString("status"), ended.prettify());
+            assertEquals(List.of(), pgbenchProcesses(scratch), "no pgbench left");
+            assertFalse(databaseExists(scratch), "scratch database dropped");
+            RestAssured.delete("/api/targets/bench-c/benchmarks/" + run).then().statusCode(409);
+        } finally {
+            unregister("bench-c");
+        }
+    }
+
+    private static List<Long> pgbenchProcesses(String scratch) {
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().map(c -> c.contains("pgbench") && c.contains(scratch)).orElse(false))
+                .map(ProcessHandle::pid).toList();
+    }
+}

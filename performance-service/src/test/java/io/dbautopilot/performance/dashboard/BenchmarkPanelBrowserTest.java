@@ -1,0 +1,79 @@
+package io.dbautopilot.performance.dashboard;
+
+import io.dbautopilot.localstack.postgres.PostgresServer;
+import io.dbautopilot.localstack.quarkus.InjectInfra;
+import io.dbautopilot.localstack.quarkus.KafkaTestResource;
+import io.dbautopilot.localstack.quarkus.PostgresTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * In a real headless Chromium: the target detail follows a benchmark run live (performance_benchmark events of the
+ * stream) and, once two runs ended, shows every step as bars against the compared run with the change.
+ */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+class BenchmarkPanelBrowserTest {
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @InjectInfra
+    PostgresServer postgres;
+
+    @Test
+    void theTargetDetailShowsProgressAndTheComparisonOfTheLastRun() throws Exception {
+        Path password = Files.createTempFile("bench-ui-password", ".txt");
+        Files.writeString(password, postgres.password());
+        String body = """
+                {"id": "bench-ui", "engine": "postgresql", "url": "%s", "username": "%s", "credentials_ref": "file:%s",
+                 "labels": {"benchmark": "allowed"}, "collection": {"interval": "5s", "include_databases": ["demo_target"]}}
+                """.formatted(postgres.uri("demo_target"), postgres.user(), password);
+        RestAssured.given().contentType(ContentType.JSON).body(body).post("/api/targets").then().statusCode(201);
+        try (HeadlessChromium browser = HeadlessChromium.launch()) {
+            browser.navigate(root.toString());
+            Duration wait = Duration.ofSeconds(90);
+            await().atMost(wait).pollInterval(Duration.ofMillis(500)).until(() -> browser.evaluate(
+                    "!!document.querySelector('.tile[data-tile=\"bench-ui\"]')").asBoolean());
+            await().atMost(wait).until(() -> "live".equals(browser.evaluate("window.dashboard.stream").asText()));
+            browser.evaluate("(() => { document.querySelector('.tile[data-tile=\"bench-ui\"]').click(); return true; })()");
+            await().atMost(wait).until(() -> browser.evaluate(
+                    "!!document.querySelector('.target[data-target=\"bench-ui\"]')").asBoolean());
+
+            for (int run = 1; run <= 2; run++) {
+                int seen = browser.evaluate("window.dashboard.benchmarks || 0").asInt();
+                String id = RestAssured.given().contentType(ContentType.JSON).body("{\"step_duration\": \"1s\"}")
+                        .post("/api/targets/bench-ui/benchmarks").then().statusCode(202).extract().path("id");
+                await().atMost(wait).pollInterval(Duration.ofMillis(200)).until(() -> browser.evaluate(
+                        "window.dashboard.benchmarks || 0").asInt() > seen);
+                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> !"running".equals(
+                        RestAssured.get("/api/targets/bench-ui/benchmarks/" + id).then().extract().path("status")));
+            }
+            String panel = "document.querySelector('.target[data-target=\"bench-ui\"] [data-role=benchmark]')";
+            await().atMost(wait).pollInterval(Duration.ofMillis(500)).until(() -> browser.evaluate(
+                    panel + ".querySelectorAll('.bench-row .bench-base').length").asInt() == 5);
+            assertEquals(5, browser.evaluate(panel + ".querySelectorAll('.bench-row').length").asInt());
+            assertTrue(browser.evaluate(panel + ".textContent").asText().contains("succeeded"),
+                    browser.evaluate(panel + ".textContent").asText());
+            assertTrue(browser.evaluate(panel + ".textContent").asText().matches("(?s).*tpcb_16.*TPS [+-]\\d+\\.\\d %.*"),
+                    browser.evaluate(panel + ".textContent").asText());
+        } finally {
+            RestAssured.delete("/api/targets/bench-ui");
+            Files.deleteIfExists(password);
+        }
+    }
+}
