@@ -21,8 +21,9 @@ public final class MariaDbTarget {
     /** Collection settings of the test target: a 1 s tick, every family every tick. */
     public static final String COLLECTION = """
             {"interval": "1s", "query_timeout": "3s", "cycle_budget": "5s",
-             "family_intervals": {"tables": "1s", "indexes": "1s", "statements": "1s", "binlog": "1s",
-                                  "global_variables": "1s", "replication": "1s"}}""";
+             "family_intervals": {"global_status": "1s", "global_variables": "1s", "processlist": "1s",
+                                  "statements": "1s", "tables": "1s", "indexes": "1s", "replication": "1s",
+                                  "binlog": "1s"}}""";
 
     private MariaDbTarget() {
     }
