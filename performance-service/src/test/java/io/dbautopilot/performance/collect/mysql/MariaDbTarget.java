@@ -25,14 +25,22 @@ public final class MariaDbTarget {
                                   "statements": "1s", "tables": "1s", "indexes": "1s", "replication": "1s",
                                   "binlog": "1s"}}""";
 
+    private static final java.util.Map<String, Path> PASSWORD_FILES = new java.util.concurrent.ConcurrentHashMap<>();
+
     private MariaDbTarget() {
     }
 
     /** Registers (or replaces) the server as target {@code id}; returns the answer of {@code PUT ?check=true}. */
     public static ValidatableResponse register(String id, MariaDbServer server) throws Exception {
-        Path file = Files.createTempFile("mariadb-password", ".txt");
-        Files.writeString(file, server.password() + "\n");
-        file.toFile().deleteOnExit();
+        // one password file per server: registering again with the same definition changes nothing (a new file name
+        // would be a new definition, and the target would be taken on afresh, its collected values forgotten)
+        Path file = PASSWORD_FILES.get(server.password());
+        if (file == null) {
+            file = Files.createTempFile("mariadb-password", ".txt");
+            Files.writeString(file, server.password() + "\n");
+            file.toFile().deleteOnExit();
+            PASSWORD_FILES.put(server.password(), file);
+        }
         String body = """
                 {"engine": "mariadb", "url": "%s", "username": "%s", "credentials_ref": "file:%s",
                  "labels": {"env": "test"}, "collection": %s}""".formatted(server.url(), server.user(), file, COLLECTION);

@@ -103,7 +103,10 @@ class MySqlShippedRulesTest {
                 r.forDuration(), r.cooldown(), r.action(), r.object(), r.description(), r.enabled());
     }
 
+    /** A driver whose first cycle saw the server's values (counters of rate rules need that first reading). */
     private LifecycleDriver driver(Rule... rules) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> latest.current(TARGET).stream()
+                .anyMatch(p -> p.name().equals("mysql_global_status_uptime")));
         LifecycleDriver d = new LifecycleDriver(TARGET, List.of(rules));
         d.familyOf = families::familyOf;
         d.cycle(latest.current(TARGET), Instant.now());
