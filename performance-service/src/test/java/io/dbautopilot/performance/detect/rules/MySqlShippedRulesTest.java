@@ -507,7 +507,9 @@ class MySqlShippedRulesTest {
             st.execute("SET SESSION binlog_format = 'ROW'");
             st.execute("CREATE TABLE rules_growth(id int PRIMARY KEY, pad char(255), pad2 char(255), pad3 char(255), "
                     + "pad4 char(255))");
-            st.execute("INSERT INTO rules_growth SELECT seq, 'a', 'b', 'c', 'd' FROM seq_1_to_8000");
+            // full-length values: row events carry a CHAR's characters, not its padding
+            st.execute("INSERT INTO rules_growth SELECT seq, REPEAT('a', 255), REPEAT('b', 255), REPEAT('c', 255), "
+                    + "REPEAT('d', 255) FROM seq_1_to_8000");
             st.execute("ANALYZE TABLE rules_growth");
         }
         LifecycleDriver.Published binlog = awaitOpened(d, "mysql_binlog_growth", o -> true);
