@@ -1,6 +1,8 @@
 package io.dbautopilot.localstack;
 
 import io.dbautopilot.localstack.kafka.EmbeddedKafka;
+import io.dbautopilot.localstack.mariadb.MariaDbBinaries;
+import io.dbautopilot.localstack.mariadb.ThrowawayMariaDb;
 import io.dbautopilot.localstack.postgres.PostgresBinaries;
 import io.dbautopilot.localstack.postgres.ThrowawayPostgres;
 
@@ -23,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The whole of DB Autopilot on one machine: an embedded Kafka broker, a throwaway PostgreSQL cluster (state
- * database {@code autopilot} and demo target {@code demo}) and both services, until Ctrl-C or SIGTERM.
+ * database {@code autopilot} and demo target {@code demo}), a throwaway MariaDB server (target {@code shop}, watched by
+ * performance-service) and both services, until Ctrl-C or SIGTERM.
  *
  * <p>Started by {@code deploy/run-local.sh}, which builds the services first. {@code --check} starts everything,
  * waits until both services report UP on {@code /health}, then stops everything and exits 0 (used by CI).
@@ -41,6 +44,7 @@ public final class LocalStack {
     private final List<Process> services = new ArrayList<>();
     private EmbeddedKafka kafka;
     private ThrowawayPostgres postgres;
+    private ThrowawayMariaDb mariadb;
     private volatile boolean stopped;
 
     private LocalStack(Path root, int performancePort, int automationPort) {
@@ -128,6 +132,21 @@ public final class LocalStack {
                 "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO autopilot_monitor");
         done(t0, postgres.host() + ":" + postgres.port());
 
+        t0 = System.nanoTime();
+        step("Starting MariaDB (throwaway server, target 'shop')");
+        mariadb = ThrowawayMariaDb.launch(MariaDbBinaries.locate(), "shop", List.of("--log-bin=binlog", "--server-id=1"));
+        // performance-service watches shop as a monitoring user with only the privileges the collector needs
+        String shopMonitorPassword = java.util.UUID.randomUUID().toString().replace("-", "");
+        mariadb.execute("shop",
+                "CREATE TABLE IF NOT EXISTS orders (id bigint AUTO_INCREMENT PRIMARY KEY, customer int NOT NULL, "
+                        + "total decimal(10,2), created_at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, KEY (customer))",
+                "INSERT INTO orders (customer, total) SELECT seq % 500, (seq % 97) * 1.5 FROM seq_1_to_20000",
+                "CREATE USER 'autopilot_monitor'@'%' IDENTIFIED BY '" + shopMonitorPassword + "'",
+                "GRANT PROCESS, BINLOG MONITOR, SLAVE MONITOR ON *.* TO 'autopilot_monitor'@'%'",
+                "GRANT SELECT ON performance_schema.* TO 'autopilot_monitor'@'%'",
+                "GRANT SELECT ON shop.* TO 'autopilot_monitor'@'%'");
+        done(t0, mariadb.host() + ":" + mariadb.port());
+
         Path logs = root.resolve("deploy/local-stack/target/logs");
         try {
             Files.createDirectories(logs);
@@ -140,6 +159,7 @@ public final class LocalStack {
         common.put("AUTOPILOT_STATE_USERNAME", postgres.user());
         common.put("AUTOPILOT_STATE_PASSWORD", postgres.password());
         common.put("DEMO_MONITOR_PASSWORD", monitorPassword);
+        common.put("SHOP_MONITOR_PASSWORD", shopMonitorPassword);
 
         List<String> perfProps = List.of(
                 "-Dquarkus.http.port=" + performancePort,
@@ -147,6 +167,10 @@ public final class LocalStack {
                 "-Dautopilot.targets.demo.username=autopilot_monitor",
                 "-Dautopilot.targets.demo.password=${DEMO_MONITOR_PASSWORD}", // from the environment, not the command line
                 "-Dautopilot.targets.demo.interval=15s",
+                "-Dautopilot.targets.shop.url=" + mariadb.url(),
+                "-Dautopilot.targets.shop.username=autopilot_monitor",
+                "-Dautopilot.targets.shop.password=${SHOP_MONITOR_PASSWORD}",
+                "-Dautopilot.targets.shop.interval=15s",
                 "-Dautopilot.api.viewer-keys=" + LOCAL_VIEWER_KEY,
                 "-Dautopilot.api.operator-keys=" + LOCAL_OPERATOR_KEY);
         services.add(launch("performance-service", perfJar, perfProps, common, logs));
@@ -178,6 +202,8 @@ public final class LocalStack {
                 + "   (topics autopilot.metrics.v1, autopilot.anomalies.v1, ...)");
         System.out.println("  PostgreSQL                   " + postgres.jdbcUrl("demo") + "   (user postgres, password postgres; "
                 + "state database 'autopilot')");
+        System.out.println("  MariaDB                      " + mariadb.jdbcUrl() + "   (target 'shop', watched as "
+                + "autopilot_monitor)");
         System.out.println("  Service logs                 " + logs);
     }
 
@@ -264,7 +290,7 @@ public final class LocalStack {
             return;
         }
         stopped = true;
-        if (services.isEmpty() && kafka == null && postgres == null) {
+        if (services.isEmpty() && kafka == null && postgres == null && mariadb == null) {
             return; // nothing was started
         }
         System.out.println();
@@ -283,6 +309,9 @@ public final class LocalStack {
         }
         if (postgres != null) {
             postgres.close();
+        }
+        if (mariadb != null) {
+            mariadb.close();
         }
         if (kafka != null) {
             kafka.close();

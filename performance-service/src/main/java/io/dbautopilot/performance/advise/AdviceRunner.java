@@ -42,11 +42,16 @@ public class AdviceRunner {
 
     /** Runs every advisor on the target and applies the outcome; returns the events written to the outbox. */
     public List<RecommendationEvent> run(TargetRuntime runtime) {
+        io.dbautopilot.model.Engine engine = io.dbautopilot.performance.engine.Engines.of(runtime.config());
+        List<Advisor> mine = advisors.stream().filter(a -> a.engines().contains(engine)).toList();
+        if (mine.isEmpty()) {
+            return List.of(); // the engine has no advisors (the API reports advice as unavailable)
+        }
         AdviceTarget target = new AdviceTarget(runtime, sessions, latest.current(runtime.id()),
                 connections.mainDatabase(runtime.id()));
         Map<String, AdvisorResult> results = new LinkedHashMap<>();
         Map<String, String> problems = new LinkedHashMap<>();
-        for (Advisor advisor : advisors) {
+        for (Advisor advisor : mine) {
             AdvisorResult result;
             try {
                 result = advisor.advise(target);

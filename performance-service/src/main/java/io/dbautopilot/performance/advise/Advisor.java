@@ -6,6 +6,11 @@ public interface Advisor {
     /** Short name, e.g. {@code missing_index}; stored with each finding. */
     String name();
 
+    /** The engines this advisor can examine (the shipped advisors read PostgreSQL catalogs). */
+    default java.util.Set<io.dbautopilot.model.Engine> engines() {
+        return java.util.Set.of(io.dbautopilot.model.Engine.POSTGRESQL);
+    }
+
     /**
      * Examines the target. Blocking (JDBC): called on a worker thread.
      *

@@ -1,5 +1,7 @@
 package io.dbautopilot.performance.collect;
 
+import io.dbautopilot.performance.engine.Engines;
+
 import io.dbautopilot.model.MetricSnapshot;
 import io.dbautopilot.performance.collect.host.HostCollector;
 import io.dbautopilot.performance.publish.SnapshotPublisher;
@@ -30,7 +32,7 @@ public class CollectionScheduler {
     private final TargetsConfig config;
     private final TargetRegistry targets;
     private final FamilyCatalog catalog;
-    private final SnapshotCollector collector;
+    private final Engines engines;
     private final LatestSnapshots latest;
     private final SnapshotPublisher publisher;
     private final TargetStatusStore status;
@@ -39,13 +41,13 @@ public class CollectionScheduler {
     private final Event<CycleResult> cycles;
 
     public CollectionScheduler(TargetsConfig config, TargetRegistry targets, FamilyCatalog catalog,
-                               SnapshotCollector collector, LatestSnapshots latest,
+                               Engines engines, LatestSnapshots latest,
                                SnapshotPublisher publisher, TargetStatusStore status, HostCollector host,
                                Scheduler scheduler, Event<CycleResult> cycles) {
         this.config = config;
         this.targets = targets;
         this.catalog = catalog;
-        this.collector = collector;
+        this.engines = engines;
         this.latest = latest;
         this.publisher = publisher;
         this.status = status;
@@ -55,7 +57,21 @@ public class CollectionScheduler {
     }
 
     void onStart(@Observes StartupEvent event) {
-        config.targets().forEach(TargetConnections::connectOptions); // fail fast on bad URLs, naming the setting
+        // fail fast on bad URLs and engines without a collector, naming the setting
+        config.targets().forEach((id, target) -> {
+            try {
+                var collector = engines.requireCollector(Engines.of(target));
+                collector.validate(id, target);
+                java.util.Set<String> known = collector.familyNames();
+                java.util.List<String> named = new java.util.ArrayList<>(target.familyIntervals().keySet());
+                named.addAll(target.disabledFamilies().orElse(java.util.List.of()));
+                named.stream().filter(f -> !known.contains(f)).findFirst().ifPresent(f -> {
+                    throw new IllegalArgumentException("names unknown family '" + f + "'; known families: " + known);
+                });
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("autopilot.targets." + id + ": " + e.getMessage(), e);
+            }
+        });
         catalog.validate();
     }
 
@@ -97,7 +113,7 @@ public class CollectionScheduler {
             targets.end(targetId);
             return Uni.createFrom().voidItem();
         }
-        return collector.collect(target)
+        return engines.requireCollector(Engines.of(target.config())).collect(target)
                 // merging tens of thousands of series is CPU work: keep it off the event loop
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .invoke(result -> {

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-/** Every metric family, and each family's effective interval and enablement per target. */
+/** Every PostgreSQL metric family, and each family's effective interval and enablement per target (any engine). */
 @ApplicationScoped
 public class FamilyCatalog {
 
@@ -63,6 +63,9 @@ public class FamilyCatalog {
         check("autopilot.collection.family-intervals", config.collection().familyIntervals(), known);
         config.targets().forEach((id, target) -> {
             String prefix = "autopilot.targets." + id;
+            if (!target.url().isPostgres()) {
+                return; // another engine's families: its collector's names (CollectionScheduler checks them)
+            }
             check(prefix + ".family-intervals", target.familyIntervals(), known);
             for (String f : target.disabledFamilies().orElse(List.of())) {
                 if (!known.contains(f)) {

@@ -35,7 +35,7 @@ public class LatestSnapshots {
         Map<String, Map<String, List<MetricPoint>>> byFamily = current.computeIfAbsent(snapshot.targetId(),
                 id -> new ConcurrentHashMap<>());
         Map<String, List<MetricPoint>> fresh = cycle.pointsByFamily();
-        boolean up = snapshot.findValue("pg_up").orElse(0) == 1;
+        boolean up = io.dbautopilot.performance.engine.Reachability.reached(snapshot);
         for (FamilyResult r : snapshot.families()) {
             boolean perDatabase = cycle.perDatabaseFamilies().contains(r.family());
             if (r.perDatabase()) {

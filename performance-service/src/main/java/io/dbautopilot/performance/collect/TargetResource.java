@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.dbautopilot.model.Engine;
+import io.dbautopilot.performance.engine.Engines;
+import io.dbautopilot.performance.engine.Reachability;
 import io.dbautopilot.model.FamilyResult;
 import io.dbautopilot.model.MetricSnapshot;
 import io.dbautopilot.model.TargetDefinition;
@@ -65,11 +67,13 @@ public class TargetResource {
     private final TargetRegistration registration;
     private final LatestSnapshots latest;
     private final ObjectMapper mapper;
+    private final Engines engines;
     private final Map<String, Rendered> rendered = new ConcurrentHashMap<>();
 
     public TargetResource(TargetStore store, TargetRegistry targets, Ownership ownership, PartitionOwners owners,
                           CollectorFleet fleet, TargetRegistration registration, LatestSnapshots latest,
-                          ObjectMapper mapper) {
+                          ObjectMapper mapper, Engines engines) {
+        this.engines = engines;
         this.store = store;
         this.targets = targets;
         this.ownership = ownership;
@@ -205,18 +209,20 @@ public class TargetResource {
         TargetDefinition d = registered.definition();
         String id = d.id();
         String owner = ownership.owns(id) ? fleet.instanceId() : byPartition.get(registered.partition());
-        String unavailable = ownership.unavailable(id).orElse(d.engine() == Engine.POSTGRESQL ? null
-                : "engine " + d.engine().wire() + " is not collected yet");
+        Map<String, String> capabilities = engines.capabilities(d.engine());
+        String unavailable = ownership.unavailable(id).orElse(engines.collector(d.engine()).isPresent() ? null
+                : Engines.notCollected(d.engine()));
         TargetRuntime target = targets.get(id).orElse(null);
         MetricSnapshot snapshot = target == null ? null : latest.latest(id).orElse(null);
         TargetView base = new TargetView(id, d.engine(), d.url(), d.labels(), d.source(), d.trust(), owner, unavailable,
-                null, null, null, target == null ? null : target.databases(), null, null);
+                capabilities, null, null, null, target == null ? null : target.databases(), null, null);
         if (snapshot == null) {
             return base;
         }
-        boolean reachable = snapshot.findValue("pg_up").orElse(0) == 1;
+        boolean reachable = Reachability.reached(snapshot);
         boolean busy = snapshot.findValue("pg_target_busy").orElse(0) == 1;
-        return new TargetView(id, d.engine(), d.url(), d.labels(), d.source(), d.trust(), owner, unavailable, reachable,
+        return new TargetView(id, d.engine(), d.url(), d.labels(), d.source(), d.trust(), owner, unavailable,
+                capabilities, reachable,
                 snapshot.collectedAt(), snapshot.collectionDurationMs(), target.databases(), busy, snapshot.families());
     }
 
@@ -230,7 +236,9 @@ public class TargetResource {
      * @param source          where its definition came from: api, file or properties
      * @param trust           how far automation may act on it
      * @param owner           the instance that collects it; null while no instance holds its partition
-     * @param unavailable     why it is not collected, when it is not (e.g. engine not collected yet)
+     * @param unavailable     why it is not collected, when it is not (e.g. the engine has no collector yet)
+     * @param capabilities    per capability of its engine (collection, detection, health, advice): {@code available} or
+     *                        {@code unavailable: <reason>}
      * @param reachable       whether the last cycle reached the server; null before the first cycle or elsewhere
      * @param lastCycleAt     when the last cycle started
      * @param lastDurationMs  how long it took
@@ -241,7 +249,7 @@ public class TargetResource {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TargetView(String id, Engine engine, String url, Map<String, String> labels, String source, Trust trust,
-                             String owner, String unavailable, Boolean reachable, Instant lastCycleAt,
+                             String owner, String unavailable, Map<String, String> capabilities, Boolean reachable, Instant lastCycleAt,
                              Long lastDurationMs, List<String> databases, Boolean busy, List<FamilyResult> families) {
     }
 

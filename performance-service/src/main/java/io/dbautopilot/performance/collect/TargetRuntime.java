@@ -61,7 +61,8 @@ public final class TargetRuntime {
         return databases;
     }
 
-    void databases(List<String> discovered) {
+    /** Records the databases (schemas) found by a cycle that reached the server; forgets those gone. */
+    public void databases(List<String> discovered) {
         List<String> gone = databases.stream().filter(d -> !discovered.contains(d)).toList();
         gone.forEach(d -> {
             counters.forget("db/" + d + "/");
@@ -81,7 +82,8 @@ public final class TargetRuntime {
         return lastCycleMs;
     }
 
-    void lastCycleMs(long ms) {
+    /** Records the duration of a finished cycle. */
+    public void lastCycleMs(long ms) {
         lastCycleMs = ms;
     }
 
@@ -100,7 +102,7 @@ public final class TargetRuntime {
      * Whether a family with this interval is due at {@code now}; half a tick of slack keeps a 30 s family on a
      * 15 s tick from slipping to every third tick.
      */
-    boolean due(String scheduleKey, Duration interval, Instant now) {
+    public boolean due(String scheduleKey, Duration interval, Instant now) {
         Instant last = lastRun.get(scheduleKey);
         if (last == null) {
             last = firstRunPhase(scheduleKey, interval, now);
@@ -161,12 +163,13 @@ public final class TargetRuntime {
         return lastRun.getOrDefault(scheduleKey, Instant.MIN);
     }
 
-    void ran(String scheduleKey, Instant at) {
+    /** Records that a family ran (or was reported unavailable or failed) under this key. */
+    public void ran(String scheduleKey, Instant at) {
         lastRun.put(scheduleKey, at);
     }
 
     /** Schedule key of a family: per database for per-database families, so each database keeps its own rhythm. */
-    static String scheduleKey(String family, String database) {
+    public static String scheduleKey(String family, String database) {
         return database == null ? family : family + "@" + database;
     }
 
@@ -232,7 +235,7 @@ public final class TargetRuntime {
     }
 
     /** True the first time a family is reported unavailable for a reason (so it is logged once, not every cycle). */
-    boolean firstUnavailable(String family, String reason) {
+    public boolean firstUnavailable(String family, String reason) {
         return reportedUnavailable.add(family + ": " + reason);
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The PostgreSQL targets this service watches ({@code autopilot.targets.<id>.*}) and how it collects from them. */
+/** The targets this service watches ({@code autopilot.targets.<id>.*}) and how it collects from them. */
 @ConfigMapping(prefix = "autopilot")
 public interface TargetsConfig {
 
@@ -19,11 +19,12 @@ public interface TargetsConfig {
     /** Settings shared by all targets. */
     Collection collection();
 
-    /** One monitored PostgreSQL server. */
+    /** One monitored server (PostgreSQL, MySQL or MariaDB: the URL's scheme says which). */
     interface Target {
 
         /**
-         * Where the server is, {@code postgresql://host:port/database[?sslmode=…]} (a {@code jdbc:} prefix is accepted;
+         * Where the server is, {@code postgresql://host:port/database[?sslmode=…]} or
+         * {@code mysql://} / {@code mariadb://host:port/database[?ssl-mode=…]} (a {@code jdbc:} prefix is accepted;
          * credentials inside are refused: they go in {@code username} / {@code password}).
          */
         DatabaseUrl url();

@@ -21,7 +21,7 @@ final class LiveSampler {
     }
 
     LiveSample sample(String target, Instant at, List<MetricPoint> current) {
-        boolean reachable = first(current, "pg_up") != null && first(current, "pg_up") == 1;
+        boolean reachable = io.dbautopilot.performance.engine.Reachability.reached(current);
         Double tps = fold(current, "pg_stat_database_tps", Double::sum);
         Double used = first(current, "pg_connections_used");
         Double max = first(current, "pg_connections_max_usable");

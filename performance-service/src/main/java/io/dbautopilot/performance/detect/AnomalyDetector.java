@@ -12,7 +12,9 @@ import io.dbautopilot.performance.detect.lifecycle.AnomalyStatus;
 import io.dbautopilot.performance.detect.lifecycle.AnomalyStore;
 import io.dbautopilot.performance.detect.lifecycle.Transition;
 import io.dbautopilot.performance.detect.lifecycle.UnacknowledgedEscalation;
-import io.dbautopilot.performance.detect.rules.ActiveRules;
+import io.dbautopilot.model.Engine;
+import io.dbautopilot.performance.collect.TargetRegistry;
+import io.dbautopilot.performance.engine.Engines;
 import io.dbautopilot.performance.detect.rules.MetricFamilies;
 import io.dbautopilot.performance.detect.rules.PointIndex;
 import io.dbautopilot.performance.detect.rules.Rule;
@@ -47,7 +49,8 @@ public class AnomalyDetector {
     private static final Logger LOG = Logger.getLogger(AnomalyDetector.class);
 
     private final DetectionConfig config;
-    private final ActiveRules rules;
+    private final Engines engines;
+    private final TargetRegistry targets;
     private final RuleEvaluator evaluator;
     private final AnomalyLifecycle lifecycle;
     private final AnomalyStore store;
@@ -62,13 +65,14 @@ public class AnomalyDetector {
     private final OperationCorrelation correlation;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-    public AnomalyDetector(DetectionConfig config, ActiveRules rules, RuleEvaluator evaluator, AnomalyLifecycle lifecycle,
+    public AnomalyDetector(DetectionConfig config, Engines engines, TargetRegistry targets, RuleEvaluator evaluator, AnomalyLifecycle lifecycle,
                            AnomalyStore store, LatestSnapshots latest, MeterRegistry meters,
                            MetricFamilies families, SilenceStore silences, StatisticalDetector statistical,
                            ForecastDetector forecasts, MaintenanceWindows windows,
                            UnacknowledgedEscalation escalation, OperationCorrelation correlation) {
         this.config = config;
-        this.rules = rules;
+        this.engines = engines;
+        this.targets = targets;
         this.evaluator = evaluator;
         this.lifecycle = lifecycle;
         this.store = store;
@@ -138,6 +142,15 @@ public class AnomalyDetector {
         return out;
     }
 
+    /**
+     * The rules of a target's engine with its overrides applied (PostgreSQL's for a target not owned here); none when
+     * the engine has no rule set.
+     */
+    private List<Rule> rulesOf(String target) {
+        Engine engine = targets.get(target).map(t -> Engines.of(t.config())).orElse(Engine.POSTGRESQL);
+        return engines.rules(engine).map(r -> r.current().forTarget(target)).orElse(List.of());
+    }
+
     /** As {@link #detect(String, List, List, Instant)} with every point fresh. */
     public List<AnomalyEvent> detect(String target, List<MetricPoint> points, Instant at) {
         return detect(target, points, points, at);
@@ -158,7 +171,7 @@ public class AnomalyDetector {
                     byRule.computeIfAbsent(r.rule(), k -> new HashMap<>()).put(r.fingerprint(), r));
             List<Transition> changes = new ArrayList<>();
             PointIndex index = PointIndex.of(points);
-            for (Rule rule : rules.current().forTarget(target)) {
+            for (Rule rule : rulesOf(target)) {
                 RuleEvaluator.Evaluation seen = evaluator.evaluate(target, rule, index, now, families::familyOf);
                 changes.addAll(lifecycle.step(target, rule, seen, byRule.getOrDefault(rule.name(), Map.of()), now));
             }

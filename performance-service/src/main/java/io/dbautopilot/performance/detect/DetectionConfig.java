@@ -21,6 +21,13 @@ public interface DetectionConfig {
      */
     Optional<String> rulesFile();
 
+    /**
+     * Rules file of MySQL and MariaDB targets: a filesystem path (watched and reloaded on change) or
+     * {@code classpath:...} (env: {@code AUTOPILOT_DETECTION_MYSQL_RULES_FILE}).
+     */
+    @WithDefault("classpath:rules/mysql-rules.yaml")
+    String mysqlRulesFile();
+
     /** How often the rules file's modification time is checked (env: {@code AUTOPILOT_DETECTION_RELOAD_INTERVAL}). */
     @WithDefault("10s")
     Duration reloadInterval();

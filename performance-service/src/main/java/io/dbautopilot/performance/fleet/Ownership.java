@@ -1,8 +1,8 @@
 package io.dbautopilot.performance.fleet;
 
-import io.dbautopilot.performance.collect.TargetConnections;
 import io.dbautopilot.performance.collect.TargetRegistry;
 import io.dbautopilot.performance.collect.TargetsConfig;
+import io.dbautopilot.performance.engine.Engines;
 import io.dbautopilot.support.fleet.Credentials;
 import io.dbautopilot.support.fleet.RegisteredTarget;
 import io.dbautopilot.support.fleet.TargetStore;
@@ -37,6 +37,7 @@ public class Ownership {
     private final TargetsConfig config;
     private final Credentials credentials;
     private final CollectorFleetConfig fleet;
+    private final Engines engines;
     private final ExecutorService serial = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "fleet-ownership");
         t.setDaemon(true);
@@ -48,7 +49,8 @@ public class Ownership {
     private final Map<String, String> unavailable = new ConcurrentHashMap<>();
 
     public Ownership(TargetStore store, TargetRegistry registry, TargetsConfig config, Credentials credentials,
-                     CollectorFleetConfig fleet) {
+                     CollectorFleetConfig fleet, Engines engines) {
+        this.engines = engines;
         this.store = store;
         this.registry = registry;
         this.config = config;
@@ -109,7 +111,7 @@ public class Ownership {
         return owned.containsKey(id);
     }
 
-    /** Why an owned target is not collected (e.g. {@code engine mysql is not collected yet}), if it is not. */
+    /** Why an owned target is not collected (e.g. {@code engine redis has no collector yet}), if it is not. */
     public Optional<String> unavailable(String id) {
         return Optional.ofNullable(unavailable.get(id));
     }
@@ -147,7 +149,8 @@ public class Ownership {
         RegistryTargetSettings settings;
         try {
             settings = RegistryTargetSettings.of(target.definition(), password(target));
-            TargetConnections.connectOptions(id, settings); // e.g. a bad sslmode: say so once, not every cycle
+            // no collector for the engine, or e.g. a bad sslmode: say so once, not every cycle
+            engines.requireCollector(target.definition().engine()).validate(id, settings);
         } catch (RuntimeException e) {
             String reason = e.getMessage();
             if (!reason.equals(unavailable.put(id, reason))) {

@@ -1,6 +1,6 @@
 package io.dbautopilot.performance.fleet;
 
-import io.dbautopilot.model.Engine;
+import io.dbautopilot.performance.engine.Engines;
 import io.dbautopilot.model.TargetDefinition;
 import io.dbautopilot.performance.collect.TargetsConfig;
 
@@ -34,7 +34,7 @@ public final class PropertyTargets {
                 target.includeDatabases().orElse(List.of()), target.excludeDatabases().orElse(List.of()),
                 target.disabledFamilies().orElse(List.of()), families, target.busyConnectionRatio().orElse(null),
                 target.hostMetrics().orElse(null), target.dataDirectory().orElse(null));
-        return new TargetDefinition(id, Engine.POSTGRESQL, target.url().toString(), target.username().orElse(null), null,
+        return new TargetDefinition(id, Engines.of(target), target.url().toString(), target.username().orElse(null), null,
                 Map.of(), collection, null, null, null, null, null);
     }
 

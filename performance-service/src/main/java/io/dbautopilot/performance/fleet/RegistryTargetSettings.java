@@ -1,8 +1,8 @@
 package io.dbautopilot.performance.fleet;
 
-import io.dbautopilot.model.Engine;
 import io.dbautopilot.model.TargetDefinition;
 import io.dbautopilot.performance.collect.TargetsConfig;
+import io.dbautopilot.performance.engine.Engines;
 import io.dbautopilot.support.url.DatabaseUrl;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.WithDefault;
@@ -17,7 +17,7 @@ import java.util.Optional;
  * A registry target as the collector's {@link TargetsConfig.Target}: every setting the definition leaves out takes
  * the {@code @WithDefault} of {@link TargetsConfig.Target}, exactly as a property target would.
  *
- * @param definition the registered definition (PostgreSQL)
+ * @param definition the registered definition
  * @param url        its parsed URL
  * @param password   the resolved password, if any; never logged ({@link #toString()} hides it)
  */
@@ -31,14 +31,14 @@ public record RegistryTargetSettings(TargetDefinition definition, DatabaseUrl ur
     static final int DEFAULT_MAX_CONNECTIONS = Integer.parseInt(defaultText("maxConnections"));
 
     /**
-     * The settings of a definition; fails with a message naming the field when it cannot be collected here.
+     * The settings of a definition; fails with a message naming the field when its URL cannot serve its engine or a
+     * setting is malformed (whether the engine has a collector at all is {@code Engines}' question).
      *
-     * @throws IllegalArgumentException naming the field (engine other than PostgreSQL, bad URL or duration)
+     * @throws IllegalArgumentException naming the field (no engine, URL of another engine, bad URL or duration)
      */
     public static RegistryTargetSettings of(TargetDefinition definition, Optional<String> password) {
-        if (definition.engine() != Engine.POSTGRESQL) {
-            throw new IllegalArgumentException("engine " + (definition.engine() == null ? "(none)" : definition.engine().wire())
-                    + " is not collected yet");
+        if (definition.engine() == null) {
+            throw new IllegalArgumentException("engine: missing");
         }
         DatabaseUrl url;
         try {
@@ -46,8 +46,9 @@ public record RegistryTargetSettings(TargetDefinition definition, DatabaseUrl ur
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("url: " + e.getMessage());
         }
-        if (!url.isPostgres()) {
-            throw new IllegalArgumentException("url: not a PostgreSQL URL (" + url.engine() + ")");
+        if (!Engines.compatible(definition.engine(), url)) {
+            throw new IllegalArgumentException("url: a " + url.engine() + " URL cannot reach a "
+                    + definition.engine().wire() + " target");
         }
         TargetDefinition.Collection c = definition.collection();
         duration("collection.interval", c.interval(), DEFAULT_INTERVAL);

@@ -34,7 +34,7 @@ public class TargetCheck {
     }
 
     /** Connects once with these settings; never throws. */
-    public Result check(String id, RegistryTargetSettings settings) {
+    public Result check(String id, io.dbautopilot.performance.collect.TargetsConfig.Target settings) {
         PgConnectOptions options;
         try {
             options = TargetConnections.connectOptions(id, settings);

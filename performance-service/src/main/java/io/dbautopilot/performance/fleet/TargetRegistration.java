@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.dbautopilot.model.Engine;
 import io.dbautopilot.model.TargetDefinition;
-import io.dbautopilot.performance.collect.FamilyCatalog;
+import io.dbautopilot.performance.engine.EngineCollector;
+import io.dbautopilot.performance.engine.Engines;
+import io.dbautopilot.performance.engine.ServerCheck;
 import io.dbautopilot.support.fleet.Credentials;
 import io.dbautopilot.support.fleet.FieldError;
 import io.dbautopilot.support.fleet.RegisteredTarget;
@@ -67,17 +69,15 @@ public class TargetRegistration {
     private final TargetValidator validator;
     private final TargetWriter writer;
     private final Credentials credentials;
-    private final FamilyCatalog families;
-    private final TargetCheck checker;
+    private final Engines engines;
 
     public TargetRegistration(ObjectMapper mapper, TargetValidator validator, TargetWriter writer,
-                              Credentials credentials, FamilyCatalog families, TargetCheck checker) {
+                              Credentials credentials, Engines engines) {
         this.reader = mapper.readerFor(TargetDefinition.class).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         this.validator = validator;
         this.writer = writer;
         this.credentials = credentials;
-        this.families = families;
-        this.checker = checker;
+        this.engines = engines;
     }
 
     /**
@@ -153,16 +153,20 @@ public class TargetRegistration {
     public List<FieldError> problems(TargetDefinition definition) {
         List<FieldError> errors = new ArrayList<>(validator.validate(definition));
         TargetDefinition.Collection c = definition.collection();
-        Set<String> known = families.names();
+        // the families of the engine's collector (none to check against when the engine has no collector: it is
+        // registered and shown as unavailable)
+        Set<String> known = definition.engine() == null ? Set.of()
+                : engines.collector(definition.engine()).map(EngineCollector::familyNames).orElse(Set.of());
+        boolean checkNames = !known.isEmpty();
         for (int i = 0; i < c.disabledFamilies().size(); i++) {
             String f = c.disabledFamilies().get(i);
-            if (!known.contains(f)) {
+            if (checkNames && !known.contains(f)) {
                 errors.add(new FieldError("collection.disabled_families[" + i + "]", "unknown family '" + f
                         + "'; known families: " + known));
             }
         }
         c.familyIntervals().forEach((f, d) -> {
-            if (!known.contains(f)) {
+            if (checkNames && !known.contains(f)) {
                 errors.add(new FieldError("collection.family_intervals." + f, "unknown family '" + f
                         + "'; known families: " + known));
             }
@@ -183,9 +187,10 @@ public class TargetRegistration {
     }
 
     private TargetCheck.Result check(TargetDefinition definition) {
-        if (definition.engine() != Engine.POSTGRESQL) {
-            return new TargetCheck.Result(false, null, "engine " + definition.engine().wire()
-                    + " cannot be checked yet (it is not collected yet)", "engine");
+        Optional<EngineCollector> collector = engines.collector(definition.engine());
+        if (collector.isEmpty()) {
+            return new TargetCheck.Result(false, null, Engines.notCollected(definition.engine())
+                    + ": it cannot be checked", "engine");
         }
         Optional<String> password = Optional.empty();
         if (definition.credentialsRef() != null && !definition.credentialsRef().isBlank()) {
@@ -201,7 +206,8 @@ public class TargetRegistration {
         } catch (RuntimeException e) {
             return new TargetCheck.Result(false, null, e.getMessage(), "url");
         }
-        return checker.check(definition.id(), settings);
+        ServerCheck r = collector.get().check(definition.id(), settings);
+        return new TargetCheck.Result(r.ok(), r.serverVersion(), r.error(), r.field());
     }
 
     private static void positive(List<FieldError> errors, String field, String text) {

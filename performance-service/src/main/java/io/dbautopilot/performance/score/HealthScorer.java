@@ -1,5 +1,9 @@
 package io.dbautopilot.performance.score;
 
+import io.dbautopilot.model.Engine;
+import io.dbautopilot.performance.collect.TargetRegistry;
+import io.dbautopilot.performance.engine.Engines;
+
 import io.dbautopilot.model.MetricPoint;
 import io.dbautopilot.model.MetricSnapshot;
 import io.dbautopilot.performance.collect.LatestSnapshots;
@@ -26,14 +30,16 @@ public class HealthScorer {
             .thenComparing(c -> "not_evaluated".equals(c.status()));
 
     private final LatestSnapshots latest;
-    private final SnapshotChecks snapshotChecks;
+    private final Engines engines;
+    private final TargetRegistry targets;
     private final AnomalyChecks anomalyChecks;
     private final BackupChecks backupChecks;
 
-    public HealthScorer(LatestSnapshots latest, SnapshotChecks snapshotChecks, AnomalyChecks anomalyChecks,
+    public HealthScorer(LatestSnapshots latest, Engines engines, TargetRegistry targets, AnomalyChecks anomalyChecks,
                         BackupChecks backupChecks) {
         this.latest = latest;
-        this.snapshotChecks = snapshotChecks;
+        this.engines = engines;
+        this.targets = targets;
         this.anomalyChecks = anomalyChecks;
         this.backupChecks = backupChecks;
     }
@@ -47,7 +53,10 @@ public class HealthScorer {
         Instant now = Instant.now();
         List<MetricPoint> current = latest.current(target);
         boolean up = SnapshotChecks.up(current);
-        List<CheckResult> checks = new ArrayList<>(snapshotChecks.evaluate(snapshot.get(), current, now));
+        // the checks of the target's engine (PostgreSQL's for a target not owned here); none when it has no checks
+        Engine engine = targets.get(target).map(t -> Engines.of(t.config())).orElse(Engine.POSTGRESQL);
+        List<CheckResult> checks = new ArrayList<>(engines.healthChecks(engine)
+                .map(c -> c.evaluate(snapshot.get(), current, now)).orElse(List.of()));
         checks.addAll(anomalyChecks.evaluate(target));
         Optional<List<CheckResult>> backup = backupChecks.evaluate(target, now);
         backup.ifPresent(checks::addAll);

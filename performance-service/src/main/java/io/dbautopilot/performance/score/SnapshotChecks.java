@@ -29,7 +29,7 @@ import static io.dbautopilot.performance.score.MetricCheck.worstWhere;
  * points are listed here and in the README.
  */
 @ApplicationScoped
-public class SnapshotChecks {
+public class SnapshotChecks implements io.dbautopilot.performance.engine.EngineHealthChecks {
 
     private static final long MIB = 1024L * 1024;
 
@@ -121,6 +121,12 @@ public class SnapshotChecks {
      * @param current  the current values (every family merged)
      * @param now      the time of the evaluation
      */
+    @Override
+    public java.util.Set<io.dbautopilot.model.Engine> engines() {
+        return java.util.Set.of(io.dbautopilot.model.Engine.POSTGRESQL);
+    }
+
+    @Override
     public List<CheckResult> evaluate(MetricSnapshot snapshot, List<MetricPoint> current, Instant now) {
         Map<String, List<MetricPoint>> byName = new java.util.HashMap<>();
         current.forEach(p -> byName.computeIfAbsent(p.name(), n -> new ArrayList<>()).add(p));
@@ -138,7 +144,7 @@ public class SnapshotChecks {
 
     /** Whether the latest values say the target is up. */
     static boolean up(List<MetricPoint> current) {
-        return current.stream().anyMatch(p -> p.name().equals("pg_up") && p.value() == 1);
+        return io.dbautopilot.performance.engine.Reachability.reached(current);
     }
 
     private static CheckResult targetUp(Map<String, List<MetricPoint>> byName) {

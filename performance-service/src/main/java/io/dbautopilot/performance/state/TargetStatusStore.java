@@ -64,7 +64,7 @@ public class TargetStatusStore {
 
     /** Records a finished cycle; {@code eventId} is the published CloudEvent id (null if publishing failed). */
     public Uni<Void> record(MetricSnapshot snapshot, String eventId, String publishError) {
-        boolean reachable = snapshot.findValue("pg_up").orElse(0) == 1;
+        boolean reachable = io.dbautopilot.performance.engine.Reachability.reached(snapshot);
         String error = publishError != null ? "publish: " + publishError
                 : snapshot.errors().isEmpty() ? null : String.join("; ", snapshot.errors().values());
         return state.preparedQuery(UPSERT)

@@ -17,7 +17,6 @@ import io.dbautopilot.performance.detect.lifecycle.AnomalyRecord;
 import io.dbautopilot.performance.detect.lifecycle.AnomalyStatus;
 import io.dbautopilot.performance.detect.lifecycle.AnomalyStore;
 import io.dbautopilot.performance.detect.lifecycle.UnacknowledgedEscalation;
-import io.dbautopilot.performance.detect.rules.ActiveRules;
 import io.dbautopilot.performance.detect.rules.MetricCatalog;
 import io.dbautopilot.performance.detect.rules.MetricFamilies;
 import io.dbautopilot.performance.detect.rules.RuleEvaluator;
@@ -82,7 +81,10 @@ class AnomalyDetectionTest {
     DetectionConfig config;
 
     @Inject
-    ActiveRules rules;
+    io.dbautopilot.performance.engine.Engines engines;
+
+    @Inject
+    io.dbautopilot.performance.collect.TargetRegistry registry;
 
     @Inject
     MeterRegistry meters;
@@ -218,7 +220,7 @@ class AnomalyDetectionTest {
         assertEquals(1, before, "opened once, however many cycles saw the target down");
 
         // A fresh detector (new evaluator and lifecycle, as after a restart) reads the open anomaly from the store.
-        AnomalyDetector restarted = new AnomalyDetector(config, rules, new RuleEvaluator(), new AnomalyLifecycle(),
+        AnomalyDetector restarted = new AnomalyDetector(config, engines, registry, new RuleEvaluator(), new AnomalyLifecycle(),
                 store, latest, meters, families, silences, statistical, forecasts, windows, escalation, correlation);
         assertEquals(List.of(), restarted.detect("offline", List.of(MetricPoint.of("pg_up", 0)), Instant.now()));
         Thread.sleep(2500); // more cycles of the running detector

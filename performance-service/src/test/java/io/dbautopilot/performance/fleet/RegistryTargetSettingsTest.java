@@ -56,10 +56,13 @@ class RegistryTargetSettingsTest {
     }
 
     @Test
-    void anotherEngineOrABadDurationIsNotCollectedAndSaysWhy() {
+    void aUrlOfAnotherEngineOrABadDurationIsNotCollectedAndSaysWhy() {
         var e = assertThrows(IllegalArgumentException.class, () -> RegistryTargetSettings.of(
-                definition(Engine.MARIADB, "mariadb://db1:3306/shop", null), Optional.empty()));
-        assertEquals("engine mariadb is not collected yet", e.getMessage());
+                definition(Engine.MARIADB, "postgresql://db1:5432/shop", null), Optional.empty()));
+        assertEquals("url: a postgresql URL cannot reach a mariadb target", e.getMessage());
+        // MySQL and MariaDB speak one protocol: either URL reaches either engine
+        assertEquals("mysql", RegistryTargetSettings.of(definition(Engine.MARIADB, "mysql://db1:3306/shop", null),
+                Optional.empty()).url().engine());
         var c = new TargetDefinition.Collection("soon", null, null, null, null, null, null, null, null, null, null);
         var d = assertThrows(IllegalArgumentException.class, () -> RegistryTargetSettings.of(
                 definition(Engine.POSTGRESQL, "postgresql://db1/orders", c), Optional.empty()));

@@ -145,16 +145,18 @@ class TargetRegistrationTest {
     }
 
     @Test
-    void anotherEngineIsRegisteredButShownAsNotCollected() {
+    void anEngineWithoutACollectorIsRegisteredButShownAsUnavailable() {
         json("""
-                {"id": "shop-maria", "engine": "mariadb", "url": "mariadb://127.0.0.1:3306/shop"}""")
+                {"id": "shop-cache", "engine": "redis", "url": "redis://127.0.0.1:6379"}""")
                 .post("/api/targets").then().statusCode(201);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.get("/api/targets/shop-maria").then()
-                .statusCode(200).body("engine", equalTo("mariadb"))
-                .body("unavailable", equalTo("engine mariadb is not collected yet")));
-        assertTrue(registry.get("shop-maria").isEmpty());
-        assertFalse(scheduler.scheduled("shop-maria"));
-        RestAssured.delete("/api/targets/shop-maria").then().statusCode(204);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.get("/api/targets/shop-cache").then()
+                .statusCode(200).body("engine", equalTo("redis"))
+                .body("unavailable", equalTo("engine redis has no collector yet"))
+                .body("capabilities.collection", equalTo("unavailable: engine redis has no collector yet"))
+                .body("capabilities.detection", equalTo("unavailable: engine redis has no rule set yet")));
+        assertTrue(registry.get("shop-cache").isEmpty());
+        assertFalse(scheduler.scheduled("shop-cache"));
+        RestAssured.delete("/api/targets/shop-cache").then().statusCode(204);
     }
 
     @Test

@@ -192,6 +192,45 @@ public final class ThrowawayMariaDb implements MariaDbServer {
         }
     }
 
+    /**
+     * Runs statements in a database with the {@code mariadb} client (installed next to {@code mariadb-install-db}) as
+     * the all-privileges user; the statements go through a file removed afterwards, so neither they nor the password
+     * appear on a command line.
+     */
+    public void execute(String database, String... statements) {
+        Path sql = baseDir.resolve("execute-" + java.util.UUID.randomUUID() + ".sql");
+        try {
+            Files.writeString(sql, String.join(";\n", statements) + ";\n", StandardCharsets.UTF_8);
+            Path client = binaries.installDb().resolveSibling("mariadb");
+            ServerProcesses.run(List.of(client.toString(), "--no-defaults", "--protocol=TCP", "--host=" + host(),
+                    "--port=" + port, "--user=" + USER, "--database=" + database, "--execute=source " + sql),
+                    baseDir, Duration.ofSeconds(120), java.util.Map.of("MYSQL_PWD", password));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + sql, e);
+        } finally {
+            TempDirectories.deleteRecursively(sql);
+        }
+    }
+
+    /** Stops the server cleanly, keeping its data directory; {@link #restart()} starts it again on the same port. */
+    public synchronized void stop() {
+        if (server != null) {
+            ServerProcesses.stop(server, STOP_GRACE);
+            ServerProcesses.stopWatchdog(watchdog);
+            server = null;
+        }
+    }
+
+    /** Starts a stopped server again (same port, data and users); waits until it accepts connections. */
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("the throwaway MariaDB server was closed");
+        }
+        if (!running()) {
+            start();
+        }
+    }
+
     @Override
     public boolean running() {
         Process p = server;

@@ -12,7 +12,8 @@ import java.util.Map;
  * Quarkus test resource that starts a real MariaDB server (a throwaway server from the installed binaries) for
  * tests of the MariaDB engine.
  *
- * <p>Init arg: {@code database} (default {@code autopilot_test}). It sets
+ * <p>Init args: {@code database} (default {@code autopilot_test}) and {@code options}, extra {@code mariadbd} options
+ * separated by spaces (e.g. {@code --log-bin=binlog --server-id=1}; default none). It sets
  * {@code dbautopilot.test.mariadb.host/port/user/password/database}; a field of type {@link MariaDbServer} marked
  * {@link InjectInfra} receives the server.
  */
@@ -20,15 +21,18 @@ public class MariaDbTestResource implements QuarkusTestResourceLifecycleManager 
 
     private MariaDbServer server;
     private String database = "autopilot_test";
+    private List<String> options = List.of();
 
     @Override
     public void init(Map<String, String> initArgs) {
         database = initArgs.getOrDefault("database", database);
+        String extra = initArgs.getOrDefault("options", "").trim();
+        options = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
     }
 
     @Override
     public Map<String, String> start() {
-        server = ThrowawayMariaDb.launch(MariaDbBinaries.locate(), database, List.of());
+        server = ThrowawayMariaDb.launch(MariaDbBinaries.locate(), database, options);
         return Map.of(
                 "dbautopilot.test.mariadb.host", server.host(),
                 "dbautopilot.test.mariadb.port", String.valueOf(server.port()),

@@ -1,6 +1,8 @@
 package io.dbautopilot.performance.detect.rules;
 
+import io.dbautopilot.model.Engine;
 import io.dbautopilot.performance.detect.DetectionConfig;
+import io.dbautopilot.performance.engine.EngineRules;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 @Startup
 @ApplicationScoped
-public class ActiveRules {
+public class ActiveRules implements EngineRules {
 
     /** The rules shipped with the service. */
     public static final String DEFAULT_RULES = "classpath:rules/default-rules.yaml";
@@ -49,7 +51,14 @@ public class ActiveRules {
         LOG.infof("Detection rules: %d from %s", current.get().rules().size(), location);
     }
 
+    /** The rules of PostgreSQL targets (the shipped file, or {@code autopilot.detection.rules-file}). */
+    @Override
+    public java.util.Set<Engine> engines() {
+        return java.util.Set.of(Engine.POSTGRESQL);
+    }
+
     /** The rules in force. */
+    @Override
     public RuleSet current() {
         return current.get();
     }

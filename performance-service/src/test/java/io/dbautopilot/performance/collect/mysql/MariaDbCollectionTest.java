@@ -1,0 +1,206 @@
+package io.dbautopilot.performance.collect.mysql;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dbautopilot.localstack.mariadb.MariaDbServer;
+import io.dbautopilot.localstack.mariadb.ThrowawayMariaDb;
+import io.dbautopilot.localstack.quarkus.InjectInfra;
+import io.dbautopilot.localstack.quarkus.KafkaTestResource;
+import io.dbautopilot.localstack.quarkus.MariaDbTestResource;
+import io.dbautopilot.localstack.quarkus.PostgresTestResource;
+import io.dbautopilot.localstack.kafka.KafkaBroker;
+import io.dbautopilot.model.AnomalyState;
+import io.dbautopilot.model.EventJson;
+import io.dbautopilot.model.MetricSnapshot;
+import io.dbautopilot.model.Topics;
+import io.dbautopilot.performance.collect.LatestSnapshots;
+import io.dbautopilot.performance.detect.AnomalyEvents;
+import io.dbautopilot.performance.detect.rules.MetricCatalog;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A real MariaDB 10.11 registered through {@code POST /api/targets} is collected with mysqld_exporter's names (every
+ * schema of the server, published on {@code autopilot.metrics.v1}), scored, and, when it goes away, reported down
+ * ({@code mysql_up = 0}, a {@code mysql_down} anomaly) until it recovers by itself.
+ */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(value = MariaDbTestResource.class, initArgs = @ResourceArg(name = "options",
+        value = MariaDbTarget.SERVER_OPTIONS))
+class MariaDbCollectionTest {
+
+    static final String TARGET = "maria";
+
+    @InjectInfra
+    MariaDbServer mariadb;
+
+    @InjectInfra
+    KafkaBroker kafka;
+
+    @Inject
+    LatestSnapshots latest;
+
+    @Inject
+    MetricCatalog catalog;
+
+    @BeforeEach
+    void registered() throws Exception {
+        MariaDbTarget.register(TARGET, mariadb).statusCode(org.hamcrest.Matchers.anyOf(equalTo(200), equalTo(201)))
+                .body("check.ok", equalTo(true))
+                .body("check.server_version", containsString("MariaDB"));
+    }
+
+    @Test
+    void everySchemaIsCollectedWithMysqldExporterNamesAndPublished() throws Exception {
+        MariaDbTarget.execute(mariadb, "CREATE DATABASE IF NOT EXISTS shop_two",
+                "CREATE TABLE IF NOT EXISTS shop_two.orders(id int PRIMARY KEY, note varchar(100))",
+                "INSERT IGNORE INTO shop_two.orders VALUES (1, 'a'), (2, 'b')",
+                "CREATE TABLE IF NOT EXISTS collect_items(id int PRIMARY KEY, v int)",
+                "INSERT IGNORE INTO collect_items VALUES (1, 1)", "ANALYZE TABLE shop_two.orders");
+        Instant since = Instant.now();
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            MetricSnapshot snapshot = next(consumer, s -> s.collectedAt().isAfter(since)
+                    && s.findValue("mysql_info_schema_table_rows", "table", "orders").isPresent()
+                    && s.findValue("mysql_perf_schema_events_statements_total").isPresent());
+            assertEquals(1.0, snapshot.findValue("mysql_up").orElseThrow());
+            assertTrue(snapshot.findValue("mysql_global_status_threads_connected").orElseThrow() >= 1);
+            assertEquals(200.0, snapshot.findValue("mysql_global_variables_max_connections").orElseThrow(),
+                    "the throwaway server runs with --max-connections=200");
+            assertTrue(snapshot.findValue("mysql_global_status_uptime").orElseThrow() > 0);
+            assertTrue(snapshot.findValue("mysql_global_status_innodb_buffer_pool_pages_dirty").isPresent());
+            assertTrue(snapshot.findValue("mysql_global_status_innodb_history_list_length").isPresent());
+            assertTrue(snapshot.findValue("mysql_binlog_size_bytes").orElseThrow() > 0, "the server runs with --log-bin");
+            assertEquals(0.0, snapshot.findValue("mysql_slave_status_configured").orElseThrow());
+            assertEquals(2.0, snapshot.findValue("mysql_info_schema_table_rows", "table", "orders").orElseThrow());
+            Set<String> schemas = new TreeSet<>();
+            snapshot.points().stream().filter(p -> p.name().equals("mysql_info_schema_schema_tables"))
+                    .forEach(p -> schemas.add(p.labels().get("schema")));
+            assertTrue(schemas.containsAll(List.of(mariadb.database(), "shop_two")), schemas.toString());
+            assertTrue(snapshot.points().stream().noneMatch(p -> "mysql".equals(p.labels().get("schema"))),
+                    "system schemas are not user schemas");
+            // the families ran (none failed), each with its outcome in the snapshot
+            snapshot.families().forEach(f -> assertEquals(io.dbautopilot.model.FamilyStatus.RAN, f.status(), f.toString()));
+            Set<String> names = new TreeSet<>();
+            snapshot.points().forEach(p -> names.add(p.name()));
+            assertEquals(List.of(), names.stream().filter(n -> !catalog.contains(n)).toList(),
+                    "emitted but not in metrics-catalog.txt");
+        }
+        RestAssured.get("/api/targets/" + TARGET).then().statusCode(200)
+                .body("engine", equalTo("mariadb"))
+                .body("reachable", equalTo(true))
+                .body("databases", hasItems(mariadb.database(), "shop_two"))
+                .body("capabilities.collection", equalTo("available"))
+                .body("capabilities.detection", equalTo("available"))
+                .body("capabilities.health", equalTo("available"))
+                .body("capabilities.advice", equalTo("unavailable: engine mariadb has no advisors yet"));
+    }
+
+    @Test
+    void aDuplicateIndexCostsSchemaIntegrityPointsWithItsEvidence() throws Exception {
+        MariaDbTarget.execute(mariadb, "DROP TABLE IF EXISTS health_dup",
+                "CREATE TABLE health_dup(id int PRIMARY KEY, a int, b int, KEY health_dup_a (a), KEY health_dup_ab (a, b))");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            JsonNode report = EventJson.newMapper().readTree(RestAssured.get("/api/targets/" + TARGET + "/health")
+                    .then().statusCode(200).extract().asString());
+            JsonNode schema = null;
+            for (JsonNode c : report.get("categories")) {
+                if (c.get("category").asText().equals("schema_integrity")) {
+                    schema = c;
+                }
+            }
+            assertEquals("scored", schema.get("status").asText(), schema.toString());
+            JsonNode dup = null;
+            for (JsonNode check : schema.get("checks")) {
+                if (check.get("name").asText().equals("duplicate_indexes")) {
+                    dup = check;
+                }
+            }
+            assertTrue(dup.get("points_lost").asInt() >= 5, dup.toString());
+            assertTrue(report.get("score").asInt() > 0, report.toString());
+        });
+        MariaDbTarget.execute(mariadb, "DROP TABLE health_dup");
+    }
+
+    @Test
+    void anUnreachableServerIsDownWithAnAnomalyAndRecoversByItself() throws Exception {
+        ThrowawayMariaDb server = (ThrowawayMariaDb) mariadb;
+        try (AnomalyEvents events = new AnomalyEvents(kafka.bootstrapServers());
+             KafkaConsumer<String, String> consumer = consumer()) {
+            next(consumer, s -> s.findValue("mysql_up").orElse(0) == 1);
+            server.stop();
+            Instant stopped = Instant.now();
+            MetricSnapshot down = next(consumer, s -> s.collectedAt().isAfter(stopped)
+                    && s.findValue("mysql_up").orElse(1) == 0);
+            assertTrue(down.errors().containsKey("connection"), down.errors().toString());
+            AnomalyEvents.Received opened = events.await(60, "mysql_down opened", r -> TARGET.equals(r.key())
+                    && r.event().detector().equals("mysql_down") && r.event().state() == AnomalyState.OPENED
+                    && r.event().occurredAt().isAfter(stopped));
+            assertEquals(0.0, opened.event().evidence().get("mysql_up"));
+            RestAssured.get("/api/targets/" + TARGET).then().body("reachable", equalTo(false));
+
+            server.restart(); // nothing else is done: the collector reconnects on its next cycle
+            Instant restarted = Instant.now();
+            next(consumer, s -> s.collectedAt().isAfter(restarted) && s.findValue("mysql_up").orElse(0) == 1);
+            events.await(60, "mysql_down resolved", r -> TARGET.equals(r.key())
+                    && r.event().fingerprint().equals(opened.event().fingerprint())
+                    && r.event().state() == AnomalyState.RESOLVED);
+            RestAssured.get("/api/targets/" + TARGET).then().body("reachable", equalTo(true));
+        } finally {
+            server.restart();
+        }
+    }
+
+    private KafkaConsumer<String, String> consumer() {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+        consumer.subscribe(List.of(Topics.METRICS));
+        return consumer;
+    }
+
+    /** The next snapshot of the MariaDB target on the topic matching {@code wanted} (within 60 s). */
+    private static MetricSnapshot next(KafkaConsumer<String, String> consumer, Predicate<MetricSnapshot> wanted)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                if (TARGET.equals(r.key())) {
+                    MetricSnapshot s = EventJson.newMapper().readValue(r.value(), MetricSnapshot.class);
+                    if (wanted.test(s)) {
+                        return s;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no matching snapshot of " + TARGET + " on " + Topics.METRICS + " within 60 s");
+    }
+}
