@@ -102,7 +102,8 @@ class TrustObserveReportTest {
                 "vacuum"));
         // the decision is processed: its event id recorded, the operation stored and its event published
         await().atMost(Duration.ofSeconds(60)).until(() -> support.stateValue(
-                "SELECT 1 FROM automation.processed_event WHERE event_id = ?", eventId) != null);
+                "SELECT 1 FROM automation.processed_event WHERE event_id = ?", eventId) != null
+                && support.operationFor(eventId) != null);
         UUID op = support.operationFor(eventId);
         JsonNode wouldRun = support.last(op, "would_run");
         String statement = "VACUUM (ANALYZE) public." + table;
