@@ -39,7 +39,7 @@ class ApiFuzzTest {
     void tenThousandHostileRequestsGetNo5xxOnlyProblemDocumentsAndChangeNothing() throws Exception {
         postgres.execute("demo_target", "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
         Map<String, Object> before = snapshot();
-        ApiFuzz.Result result = ApiFuzz.run(SEED, Integer.getInteger("autopilot.fuzz.requests", 10_000),
+        ApiFuzz.Result result = ApiFuzz.run(SEED, Integer.getInteger("fuzz.requests", 10_000),
                 "viewer-secret-1", "operator-secret-1");
         System.out.printf("API fuzz (seed %d): %d requests, statuses %s, %d answered by the HTTP layer itself%n", SEED,
                 result.sent(), result.statuses(), result.httpLayerRejections());

@@ -43,7 +43,7 @@ class ApiFuzzTest {
     void tenThousandHostileRequestsGetNo5xxOnlyProblemDocumentsAndChangeNothing() throws Exception {
         postgres.execute("demo_target", "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
         Map<String, Object> before = snapshot();
-        ApiFuzz.Result result = ApiFuzz.run(SEED, Integer.getInteger("autopilot.fuzz.requests", 10_000), VIEWER, OPERATOR);
+        ApiFuzz.Result result = ApiFuzz.run(SEED, Integer.getInteger("fuzz.requests", 10_000), VIEWER, OPERATOR);
         System.out.printf("API fuzz (seed %d): %d requests, statuses %s, %d answered by the HTTP layer itself%n", SEED,
                 result.sent(), result.statuses(), result.httpLayerRejections());
         assertEquals(0, result.violations().size(), () -> result.violations().size() + " violations, first: "
