@@ -54,6 +54,14 @@ public class ProblemMappers {
                 : "field '" + field + "' has the wrong type or shape", uri);
     }
 
+    /** A body that could not be read (e.g. a multipart or form body that does not decode). */
+    @ServerExceptionMapper
+    public Response unreadable(java.io.IOException e, UriInfo uri, HttpHeaders headers) {
+        String type = headers == null ? null : headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
+        return respond(400, "Bad Request", "the request body could not be read" + (type == null ? ""
+                : " as " + type.replaceAll("[^\\x20-\\x7e]", "?")), uri);
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
