@@ -35,6 +35,8 @@ public final class EventTypes {
     public static final String OPERATION_FAILED = "io.dbautopilot.operation.failed.v1";
     /** An operation was cancelled. */
     public static final String OPERATION_CANCELLED = "io.dbautopilot.operation.cancelled.v1";
+    /** An operation was decided but not run (trust observe); the reason and the statement are in the event. */
+    public static final String OPERATION_WOULD_RUN = "io.dbautopilot.operation.would_run.v1";
     /** An operation was deferred (window, precondition); the reason is in the event. */
     public static final String OPERATION_DEFERRED = "io.dbautopilot.operation.deferred.v1";
 
@@ -47,7 +49,7 @@ public final class EventTypes {
             ANOMALY_OPENED, ANOMALY_ESCALATED, ANOMALY_RESOLVED,
             RECOMMENDATION_RAISED, RECOMMENDATION_UPDATED, RECOMMENDATION_WITHDRAWN,
             OPERATION_REQUESTED, OPERATION_STARTED, OPERATION_PROGRESS, OPERATION_SUCCEEDED,
-            OPERATION_FAILED, OPERATION_CANCELLED, OPERATION_DEFERRED,
+            OPERATION_FAILED, OPERATION_CANCELLED, OPERATION_DEFERRED, OPERATION_WOULD_RUN,
             BENCHMARK_COMPLETED);
 
     private EventTypes() {
@@ -96,6 +98,7 @@ public final class EventTypes {
             case SUCCEEDED -> OPERATION_SUCCEEDED;
             case FAILED -> OPERATION_FAILED;
             case CANCELLED -> OPERATION_CANCELLED;
+            case WOULD_RUN -> OPERATION_WOULD_RUN;
         };
     }
 }

@@ -18,7 +18,12 @@ public enum OperationState {
     /** Finished with an error. */
     FAILED,
     /** Stopped before finishing. */
-    CANCELLED;
+    CANCELLED,
+    /**
+     * Decided but not run because the target's trust is {@code observe}: the reason and the exact statement that
+     * would have run travel with the event; nothing touched the target.
+     */
+    WOULD_RUN;
 
     /**
      * The JSON form of this constant.
@@ -45,9 +50,9 @@ public enum OperationState {
     /**
      * Whether no further state change follows this one.
      *
-     * @return true for SUCCEEDED, FAILED and CANCELLED
+     * @return true for SUCCEEDED, FAILED, CANCELLED and WOULD_RUN
      */
     public boolean terminal() {
-        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED || this == WOULD_RUN;
     }
 }

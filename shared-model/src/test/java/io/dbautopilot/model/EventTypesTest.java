@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Event types follow the naming rule and every lifecycle state has exactly one type. */
 class EventTypesTest {
 
-    private static final Pattern TYPE = Pattern.compile("io\\.dbautopilot\\.[a-z]+\\.[a-z]+\\.v1");
+    private static final Pattern TYPE = Pattern.compile("io\\.dbautopilot\\.[a-z]+\\.[a-z]+(_[a-z]+)*\\.v1");
 
     @Test
     void everyTypeFollowsTheNamingRule() {
@@ -51,6 +51,7 @@ class EventTypesTest {
     void everyOperationStateHasItsOwnType() {
         assertCovers(OperationState.class, EventTypes::forOperation, "operation");
         assertEquals("io.dbautopilot.operation.deferred.v1", EventTypes.forOperation(OperationState.DEFERRED));
+        assertEquals("io.dbautopilot.operation.would_run.v1", EventTypes.forOperation(OperationState.WOULD_RUN));
     }
 
     @Test

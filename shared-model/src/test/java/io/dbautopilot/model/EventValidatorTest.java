@@ -108,6 +108,18 @@ class EventValidatorTest {
     }
 
     @Test
+    void everyOperationStateIsAcceptedByTheSchemaIncludingWouldRun() {
+        for (OperationState state : OperationState.values()) {
+            ObjectNode doc = MAPPER.valueToTree(Examples.operation());
+            doc.put("state", state.wire());
+            assertEquals(List.of(), validator.validate(EventKind.OPERATION, doc), state.wire());
+        }
+        ObjectNode doc = MAPPER.valueToTree(Examples.operation());
+        doc.put("state", "would_have_run");
+        assertRejected(validator.validate(EventKind.OPERATION, doc), "state");
+    }
+
+    @Test
     void operationIdMustBeAUuid() {
         ObjectNode doc = MAPPER.valueToTree(Examples.operation());
         doc.put("operation_id", "op-42");

@@ -48,8 +48,9 @@ class WireEnumsTest {
     }
 
     @Test
-    void onlySucceededFailedAndCancelledAreTerminal() {
-        assertEquals(EnumSet.of(OperationState.SUCCEEDED, OperationState.FAILED, OperationState.CANCELLED),
+    void onlySucceededFailedCancelledAndWouldRunAreTerminal() {
+        assertEquals(EnumSet.of(OperationState.SUCCEEDED, OperationState.FAILED, OperationState.CANCELLED,
+                        OperationState.WOULD_RUN),
                 EnumSet.copyOf(EnumSet.allOf(OperationState.class).stream().filter(OperationState::terminal).toList()));
     }
 }

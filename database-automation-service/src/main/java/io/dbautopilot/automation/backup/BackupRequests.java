@@ -72,7 +72,7 @@ public class BackupRequests {
         boolean pending = transactions.inTransaction(tx -> {
             try (PreparedStatement ps = tx.prepareStatement("""
                     SELECT 1 FROM automation.operation WHERE target_id = ? AND type = 'backup'
-                       AND status NOT IN ('succeeded', 'failed', 'cancelled') LIMIT 1""")) {
+                       AND status NOT IN ('succeeded', 'failed', 'cancelled', 'would_run') LIMIT 1""")) {
                 ps.setString(1, databaseId);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next();

@@ -87,8 +87,9 @@ public class EventIntake {
                     if (recorded.isNew()) {
                         count(topic, "processed");
                         LOG.infof("%s recorded from event %s", describe.apply(parsed), origin.eventId());
-                        recorded.operation().ifPresent(op -> LOG.infof("Operation %s requested: %s %s on %s (%s)",
-                                op.id(), op.type().wire(), op.object(), op.targetId(), op.mode()));
+                        recorded.operation().ifPresent(op -> LOG.infof("Operation %s %s: %s %s on %s (%s)", op.id(),
+                                op.status().terminal() ? "recorded " + op.status().wire() : "requested",
+                                op.type().wire(), op.object(), op.targetId(), op.mode()));
                     } else {
                         count(topic, "duplicate");
                         LOG.infof("Event %s was already processed: ignored", origin.eventId());

@@ -17,7 +17,7 @@ import java.util.Optional;
  * The catalog lookups of the index family, kept out of {@link IndexExecutor} so it reads as the steps it takes:
  * columns and index names quoted by the server, the index a name already denotes, invalid {@code _ccnew} leftovers.
  */
-final class IndexCatalog {
+public final class IndexCatalog {
 
     /** Invalid {@code _ccnew} indexes (left by a failed concurrent build) of a table, with the given name prefix. */
     private static final String CCNEW_LEFTOVERS = """
@@ -182,7 +182,7 @@ final class IndexCatalog {
     }
 
     /** {@code <table>_<columns>_idx}, cut to PostgreSQL's 63 bytes. */
-    static String indexName(String table, List<String> columns) {
+    public static String indexName(String table, List<String> columns) {
         String name = table + "_" + String.join("_", columns) + "_idx";
         while (name.getBytes(StandardCharsets.UTF_8).length > 63) {
             name = name.substring(0, name.length() - 1);

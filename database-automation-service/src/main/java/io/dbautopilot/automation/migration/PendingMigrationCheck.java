@@ -102,7 +102,7 @@ public class PendingMigrationCheck {
         return transactions.inTransaction(tx -> {
             try (PreparedStatement ps = tx.prepareStatement("""
                     SELECT 1 FROM automation.operation WHERE target_id = ? AND type IN ('migrate', 'migrate_undo')
-                       AND status NOT IN ('succeeded', 'failed', 'cancelled') LIMIT 1""")) {
+                       AND status NOT IN ('succeeded', 'failed', 'cancelled', 'would_run') LIMIT 1""")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next();

@@ -24,7 +24,8 @@ import java.util.UUID;
 /**
  * The engine's state transitions on the shared state schema, safe with several instances: claims use
  * {@code FOR UPDATE SKIP LOCKED} (one claimer per row) and a unique index (one heavy operation per database);
- * every later transition is fenced by the lease owner, so an instance that lost its lease changes nothing.
+ * every later transition is fenced by the lease owner, so an instance that lost its lease changes nothing. Nothing is
+ * claimed for a target under an emergency stop ({@code automation.emergency_stop}).
  */
 @ApplicationScoped
 public class OperationClaims {
@@ -34,6 +35,7 @@ public class OperationClaims {
     private static final String NEXT_CLAIMABLE = """
             SELECT o.id FROM automation.operation o
              WHERE o.status IN ('pending', 'deferred') AND o.not_before <= now() AND o.target_id = ANY(?)
+               AND NOT EXISTS (SELECT 1 FROM automation.emergency_stop s WHERE s.scope IN ('*', o.target_id))
                AND (NOT o.heavy OR NOT EXISTS (SELECT 1 FROM automation.operation r
                                                 WHERE r.target_id = o.target_id AND r.status = 'running' AND r.heavy))
              ORDER BY o.not_before, o.requested_at
@@ -192,6 +194,12 @@ public class OperationClaims {
     /** Whether an operator asked to cancel the operation (read from the state database). */
     public boolean cancelRequested(UUID id) {
         return transactions.inTransaction(tx -> store.find(tx, id).map(Operation::cancelRequested).orElse(false));
+    }
+
+    /** The reason recorded when a cancel was requested (who, and why: e.g. an emergency stop); empty when none was. */
+    public Optional<String> cancelReason(UUID id) {
+        return transactions.inTransaction(tx -> store.find(tx, id).filter(Operation::cancelRequested)
+                .map(Operation::reason));
     }
 
     /** Publishes a progress event for a running operation the owner still holds. */

@@ -179,7 +179,8 @@ public class OperationEngine {
         } else if (outcome instanceof Outcome.Failed f) {
             claims.finish(op, owner, OperationStatus.FAILED, f.error(), f.effect().isEmpty() ? null : f.effect(), f.error());
         } else if (outcome instanceof Outcome.Cancelled c) {
-            claims.finish(op, owner, OperationStatus.CANCELLED, c.reason(), null, null);
+            String why = claims.cancelReason(op.id()).map(asked -> asked + "; " + c.reason()).orElse(c.reason());
+            claims.finish(op, owner, OperationStatus.CANCELLED, why, null, null);
         } else if (outcome instanceof Outcome.Deferred d) {
             claims.defer(op, owner, config.deferDelay(), d.reason(), d.details());
         }

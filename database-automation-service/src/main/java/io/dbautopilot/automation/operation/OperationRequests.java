@@ -207,7 +207,12 @@ public class OperationRequests {
         String object = validatedObject(request.database(), type, request.object(), parameters);
         String reason = "manual request by " + caller + (request.reason() == null ? "" : ": " + request.reason());
         NewOperation n = new NewOperation(request.database(), type, object, mode, null, null, null, caller, parameters, reason);
-        return transactions.inTransaction(tx -> insert(tx, n).orElseThrow());
+        Operation op = transactions.inTransaction(tx -> insert(tx, n).orElseThrow());
+        if (op.status() == OperationStatus.CANCELLED && op.reason() != null && op.reason().startsWith(OperationStore.REFUSED)) {
+            throw ProblemException.conflict(op.reason() + "; recorded as operation " + op.id()
+                    + " (lift with DELETE /api/emergency-stop)");
+        }
+        return op;
     }
 
     private Optional<Operation> insert(Connection tx, NewOperation n) throws SQLException {
@@ -264,9 +269,14 @@ public class OperationRequests {
      * records it as cancelled.
      */
     public Operation cancel(UUID id, String caller) {
+        return cancel(id, caller, null);
+    }
+
+    /** Like {@link #cancel(UUID, String)}, with why appended to the reason (e.g. the emergency stop). */
+    public Operation cancel(UUID id, String caller, String why) {
         Operation op = transactions.inTransaction(tx -> {
             Operation current = store.lock(tx, id).orElseThrow(() -> ProblemException.notFound("no operation " + id));
-            String reason = "cancelled by " + caller;
+            String reason = "cancelled by " + caller + (why == null ? "" : ": " + why);
             if (current.status().terminal()) {
                 throw ProblemException.conflict("operation " + id + " already " + current.status().wire());
             }

@@ -44,7 +44,7 @@ public class OperationResource {
                                                                     @QueryParam("limit") Integer limit) {
         if (status != null && OperationStatus.parse(status).isEmpty()) {
             throw ProblemException.badRequest("query parameter 'status': '" + status + "' is not one of pending, deferred, "
-                    + "awaiting_approval, running, succeeded, failed, cancelled");
+                    + "awaiting_approval, running, succeeded, failed, cancelled, would_run");
         }
         if (type != null && OperationType.parse(type).isEmpty()) {
             throw ProblemException.badRequest("query parameter 'type': '" + type + "' is not one of " + OperationType.names());

@@ -20,8 +20,10 @@ public enum OperationStatus {
     SUCCEEDED,
     /** Finished with an error, or the effect could not be verified. */
     FAILED,
-    /** Cancelled by an operator. */
-    CANCELLED;
+    /** Cancelled by an operator, or refused by an emergency stop. */
+    CANCELLED,
+    /** Decided but never run: the target's trust is {@code observe}; the statement is in {@code result.statement}. */
+    WOULD_RUN;
 
     /** Lower-case stored/wire name. */
     @JsonValue
@@ -31,7 +33,7 @@ public enum OperationStatus {
 
     /** Whether nothing follows. */
     public boolean terminal() {
-        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED || this == WOULD_RUN;
     }
 
     /** Parses a stored/wire name; empty when unknown. */

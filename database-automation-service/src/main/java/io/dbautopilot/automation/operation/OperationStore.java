@@ -3,6 +3,8 @@ package io.dbautopilot.automation.operation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dbautopilot.automation.stop.EmergencyStop;
+import io.dbautopilot.automation.stop.EmergencyStops;
 import io.dbautopilot.model.OperationState;
 import io.dbautopilot.model.Trust;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,8 +14,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,16 +36,19 @@ public class OperationStore {
             ON CONFLICT (triggering_event_id) DO NOTHING
             RETURNING *""";
 
-    private static final String INSERT_OBSERVED = """
+    private static final String INSERT_FINISHED = """
             INSERT INTO automation.operation (id, target_id, type, object, heavy, mode, status, rule, severity,
-                   triggering_event_id, requested_by, parameters, reason, max_attempts, finished_at)
-            VALUES (?, ?, ?, ?, ?, ?, 'cancelled', ?, ?, ?, ?, ?::jsonb, ?, ?, now())
+                   triggering_event_id, requested_by, parameters, reason, max_attempts, result, finished_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, now())
             ON CONFLICT (triggering_event_id) DO NOTHING
             RETURNING *""";
 
-    private static final String OBSERVED_TODAY = """
+    private static final String RECORDED_SINCE = """
             SELECT 1 FROM automation.operation WHERE target_id = ? AND type = ? AND object IS NOT DISTINCT FROM ?
-               AND status = 'cancelled' AND reason LIKE ? AND requested_at > now() - interval '1 day' LIMIT 1""";
+               AND status = ? AND reason LIKE ? AND requested_at > ? LIMIT 1""";
+
+    /** Reason prefix of an operation refused because an emergency stop is in force for its target. */
+    public static final String REFUSED = "refused: ";
 
     /** Reason prefix of an operation recorded but not executed because its target's trust is {@code observe}. */
     public static final String WOULD_RUN = "would_run (trust observe)";
@@ -61,14 +68,16 @@ public class OperationStore {
 
     private static final String UNFINISHED = """
             SELECT 1 FROM automation.operation WHERE target_id = ? AND type = ? AND object IS NOT DISTINCT FROM ?
-               AND status NOT IN ('succeeded', 'failed', 'cancelled') LIMIT 1""";
+               AND status NOT IN ('succeeded', 'failed', 'cancelled', 'would_run') LIMIT 1""";
 
     private final ObjectMapper mapper;
     private final Outbox outbox;
+    private final EmergencyStops stops;
 
-    public OperationStore(ObjectMapper mapper, Outbox outbox) {
+    public OperationStore(ObjectMapper mapper, Outbox outbox, EmergencyStops stops) {
         this.mapper = mapper;
         this.outbox = outbox;
+        this.stops = stops;
     }
 
     /**
@@ -76,6 +85,10 @@ public class OperationStore {
      * id exists already (a replay never creates a second operation).
      */
     public Optional<Operation> insert(Connection tx, NewOperation n, int maxAttempts) throws SQLException {
+        Optional<EmergencyStop> stop = stops.activeFor(tx, n.targetId());
+        if (stop.isPresent()) {
+            return insertRefused(tx, n, maxAttempts, stop.get());
+        }
         String status = "approval".equals(n.mode()) ? OperationStatus.AWAITING_APPROVAL.wire() : OperationStatus.PENDING.wire();
         Operation op;
         try (PreparedStatement ps = tx.prepareStatement(INSERT)) {
@@ -110,9 +123,13 @@ public class OperationStore {
     /**
      * Creates an operation as its target's trust allows: {@code auto} as requested, {@code approve} waiting for an
      * operator whatever the mode, {@code observe} recorded as {@code would_run} and never executed
-     * ({@link #insertObserved}).
+     * ({@link #insertObserved}); while an emergency stop is in force for the target, refused whatever the trust.
      */
     public Optional<Operation> insert(Connection tx, NewOperation n, int maxAttempts, Trust trust) throws SQLException {
+        Optional<EmergencyStop> stop = stops.activeFor(tx, n.targetId());
+        if (stop.isPresent()) {
+            return insertRefused(tx, n, maxAttempts, stop.get());
+        }
         if (trust == Trust.OBSERVE) {
             return insertObserved(tx, n, maxAttempts);
         }
@@ -125,54 +142,139 @@ public class OperationStore {
     }
 
     /**
-     * Records an operation its target's trust ({@code observe}) does not let run: stored as {@code cancelled} with the
-     * reason {@value #WOULD_RUN}, and one {@code cancelled} event with {@code details.would_run = true}; nothing
-     * touches the target. Empty when an operation for the same triggering event id exists already, or when a periodic
-     * finding (no triggering event) was recorded the same way in the last day.
+     * Records an operation its target's trust ({@code observe}) does not let run: stored as {@code would_run} with the
+     * reason {@value #WOULD_RUN} and {@code result.statement} (the exact statement, {@link PlannedStatement}), and one
+     * {@code would_run} event carrying both; nothing touches the target. Empty when an operation for the same
+     * triggering event id exists already, or when a periodic finding (no triggering event) was recorded the same way
+     * in the last day.
      */
     public Optional<Operation> insertObserved(Connection tx, NewOperation n, int maxAttempts) throws SQLException {
-        if (n.triggeringEventId() == null && observedToday(tx, n)) {
+        if (periodic(n)
+                && recordedSince(tx, n, OperationStatus.WOULD_RUN, WOULD_RUN, Instant.now().minus(Duration.ofDays(1)))) {
             return Optional.empty();
         }
+        String statement = PlannedStatement.of(n);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("statement", statement);
+        result.put("mode", n.mode());
+        result.put("trust", "observe");
         String reason = WOULD_RUN + ": " + n.reason();
-        Operation op;
-        try (PreparedStatement ps = tx.prepareStatement(INSERT_OBSERVED)) {
+        Optional<Operation> op = insertFinished(tx, n, maxAttempts, OperationStatus.WOULD_RUN, reason, result);
+        if (op.isPresent()) {
+            Map<String, Object> details = new LinkedHashMap<>(result);
+            details.put("would_run", true);
+            details.put("parameters", op.get().parameters());
+            outbox.append(tx, op.get(), OperationState.WOULD_RUN, reason, details);
+        }
+        return op;
+    }
+
+    /**
+     * Records an operation refused because an emergency stop is in force for its target: stored {@code cancelled} with
+     * the reason {@value #REFUSED}{@code emergency stop ...} and one {@code cancelled} event with
+     * {@code details.emergency_stop = true}; nothing touches the target. A periodic finding (no triggering event) is
+     * recorded so once per stop.
+     */
+    private Optional<Operation> insertRefused(Connection tx, NewOperation n, int maxAttempts, EmergencyStop stop)
+            throws SQLException {
+        if (periodic(n) && recordedSince(tx, n, OperationStatus.CANCELLED, REFUSED, stop.stoppedAt())) {
+            return Optional.empty();
+        }
+        String reason = REFUSED + stop.refusal() + " (wanted: " + n.reason() + ")";
+        Optional<Operation> op = insertFinished(tx, n, maxAttempts, OperationStatus.CANCELLED, reason, null);
+        if (op.isPresent()) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("emergency_stop", true);
+            details.put("stop_scope", stop.global() ? "global" : stop.target());
+            details.put("mode", n.mode());
+            details.put("parameters", op.get().parameters());
+            outbox.append(tx, op.get(), OperationState.CANCELLED, reason, details);
+        }
+        return op;
+    }
+
+    /** A periodic finding of this service (no triggering event, not asked for through the API): recorded sparingly. */
+    private static boolean periodic(NewOperation n) {
+        return n.triggeringEventId() == null && "policy".equals(n.requestedBy());
+    }
+
+    private Optional<Operation> insertFinished(Connection tx, NewOperation n, int maxAttempts, OperationStatus status,
+                                               String reason, Map<String, Object> result) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement(INSERT_FINISHED)) {
             ps.setObject(1, UUID.randomUUID());
             ps.setString(2, n.targetId());
             ps.setString(3, n.type().wire());
             ps.setString(4, n.object());
             ps.setBoolean(5, n.type().heavy());
             ps.setString(6, n.mode());
-            ps.setString(7, n.rule());
-            ps.setString(8, n.severity());
-            ps.setString(9, n.triggeringEventId());
-            ps.setString(10, n.requestedBy());
-            ps.setString(11, json(n.parameters() == null ? Map.of() : n.parameters()));
-            ps.setString(12, reason);
-            ps.setInt(13, maxAttempts);
+            ps.setString(7, status.wire());
+            ps.setString(8, n.rule());
+            ps.setString(9, n.severity());
+            ps.setString(10, n.triggeringEventId());
+            ps.setString(11, n.requestedBy());
+            ps.setString(12, json(n.parameters() == null ? Map.of() : n.parameters()));
+            ps.setString(13, reason);
+            ps.setInt(14, maxAttempts);
+            ps.setString(15, result == null ? null : json(result));
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                op = map(rs);
+                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
             }
         }
-        outbox.append(tx, op, OperationState.CANCELLED, reason, Map.of("would_run", true, "trust", "observe",
-                "mode", n.mode(), "parameters", op.parameters()));
-        return Optional.of(op);
     }
 
-    /** Whether a periodic finding (no triggering event) was recorded as would_run in the last day: once a day is enough. */
-    private static boolean observedToday(Connection tx, NewOperation n) throws SQLException {
-        try (PreparedStatement ps = tx.prepareStatement(OBSERVED_TODAY)) {
+    /** Whether a periodic finding (no triggering event) was recorded with this status and reason prefix since then. */
+    private static boolean recordedSince(Connection tx, NewOperation n, OperationStatus status, String prefix,
+                                         Instant since) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement(RECORDED_SINCE)) {
             ps.setString(1, n.targetId());
             ps.setString(2, n.type().wire());
             ps.setString(3, n.object());
-            ps.setString(4, WOULD_RUN + "%");
+            ps.setString(4, status.wire());
+            ps.setString(5, prefix + "%");
+            ps.setTimestamp(6, Timestamp.from(since));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
         }
+    }
+
+    /**
+     * The {@code would_run} operations of a target requested in {@code [from, to)}, oldest first, at most {@code limit}.
+     */
+    public List<Operation> wouldRun(Connection tx, String targetId, Instant from, Instant to, int limit)
+            throws SQLException {
+        return query(tx, """
+                SELECT * FROM automation.operation WHERE target_id = ? AND status = 'would_run'
+                   AND requested_at >= ? AND requested_at < ? ORDER BY requested_at, id LIMIT ?""",
+                targetId, from, to, limit);
+    }
+
+    /** Counts of a target's {@code would_run} operations in {@code [from, to)} by {@code column} (rule or type). */
+    public Map<String, Long> wouldRunCounts(Connection tx, String targetId, Instant from, Instant to, boolean byRule)
+            throws SQLException {
+        String sql = byRule
+                ? "SELECT coalesce(rule, '(manual)'), count(*) FROM automation.operation WHERE target_id = ? "
+                  + "AND status = 'would_run' AND requested_at >= ? AND requested_at < ? GROUP BY 1 ORDER BY 1"
+                : "SELECT type, count(*) FROM automation.operation WHERE target_id = ? "
+                  + "AND status = 'would_run' AND requested_at >= ? AND requested_at < ? GROUP BY 1 ORDER BY 1";
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (PreparedStatement ps = tx.prepareStatement(sql)) {
+            bind(ps, targetId, from, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Unfinished (waiting or running) operations of one target, or of all targets when null. */
+    public List<Operation> unfinished(Connection tx, String targetId) throws SQLException {
+        return query(tx, """
+                SELECT * FROM automation.operation WHERE (?::text IS NULL OR target_id = ?)
+                   AND status IN ('pending', 'deferred', 'awaiting_approval', 'running') ORDER BY requested_at""",
+                targetId, targetId);
     }
 
     /** The operation, if it exists. */

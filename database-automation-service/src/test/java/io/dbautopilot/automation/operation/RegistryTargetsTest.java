@@ -145,11 +145,12 @@ class RegistryTargetsTest {
                 Severity.WARNING, "analyze"));
         await().atMost(Duration.ofSeconds(60)).until(() -> support.operationFor(eventId) != null);
         UUID op = support.operationFor(eventId);
-        JsonNode cancelled = support.last(op, "cancelled");
-        assertTrue(cancelled.path("reason").asText().startsWith(OperationStore.WOULD_RUN), cancelled.toString());
-        assertTrue(cancelled.path("details").path("would_run").asBoolean(), cancelled.toString());
-        assertEquals(List.of("cancelled"), support.states(op));
-        assertEquals("cancelled", support.status(op));
+        JsonNode wouldRun = support.last(op, "would_run");
+        assertTrue(wouldRun.path("reason").asText().startsWith(OperationStore.WOULD_RUN), wouldRun.toString());
+        assertTrue(wouldRun.path("details").path("would_run").asBoolean(), wouldRun.toString());
+        assertEquals("ANALYZE public." + table, wouldRun.path("details").path("statement").asText());
+        assertEquals(List.of("would_run"), support.states(op));
+        assertEquals("would_run", support.status(op));
         assertNull(support.stateValue("SELECT started_at FROM automation.operation WHERE id = ?", op), "never started");
         assertNull(support.targetValue("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = ?", table),
                 "nothing touched the target");

@@ -1,6 +1,7 @@
 package io.dbautopilot.support.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.dbautopilot.support.access.ApiKeyAuthenticationMechanism;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -42,6 +43,23 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response badJson(JsonProcessingException e, UriInfo uri) {
         return respond(400, "Bad Request", "request body is not valid JSON: " + e.getOriginalMessage(), uri);
+    }
+
+    /** A body of the wrong shape (e.g. an array where a string belongs), naming the field; never the built-in mapper's form. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e, UriInfo uri) {
+        String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse(null);
+        return respond(400, "Bad Request", field == null ? "request body has the wrong shape: " + e.getOriginalMessage()
+                : "field '" + field + "' has the wrong type or shape", uri);
+    }
+
+    /** A body that could not be read (e.g. a multipart or form body that does not decode). */
+    @ServerExceptionMapper
+    public Response unreadable(java.io.IOException e, UriInfo uri, HttpHeaders headers) {
+        String type = headers == null ? null : headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
+        return respond(400, "Bad Request", "the request body could not be read" + (type == null ? ""
+                : " as " + type.replaceAll("[^\\x20-\\x7e]", "?")), uri);
     }
 
     @ServerExceptionMapper

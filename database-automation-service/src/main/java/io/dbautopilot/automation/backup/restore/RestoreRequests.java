@@ -6,6 +6,7 @@ import io.dbautopilot.automation.backup.BackupStatus;
 import io.dbautopilot.automation.backup.EngineKind;
 import io.dbautopilot.automation.operation.NewOperation;
 import io.dbautopilot.automation.operation.Operation;
+import io.dbautopilot.automation.operation.OperationStatus;
 import io.dbautopilot.automation.operation.OperationStore;
 import io.dbautopilot.automation.operation.OperationType;
 import io.dbautopilot.automation.operation.OperationsConfig;
@@ -42,7 +43,7 @@ public class RestoreRequests {
     /** Requests a restore (or drill) of a backup; the caller validated the inputs. */
     public Requested request(Backup backup, String kind, String dataDirectory, Integer port, Instant targetTime,
                              boolean keepRunning, String requestedBy, String reason) {
-        return transactions.inTransaction(tx -> {
+        Requested requested = transactions.inTransaction(tx -> {
             Restore r = restores.create(tx, backup.backupId(), backup.databaseId(), kind, dataDirectory, port, targetTime,
                     keepRunning);
             OperationType type = "drill".equals(kind) ? OperationType.RESTORE_DRILL : OperationType.RESTORE;
@@ -53,6 +54,12 @@ public class RestoreRequests {
             restores.operation(tx, r.restoreId(), op.id());
             return new Requested(r, op);
         });
+        if (requested.operation().status() == OperationStatus.CANCELLED) {
+            // refused by an emergency stop: the restore will not run either
+            return new Requested(restores.finished(requested.restore().restoreId(), "failed", null, Map.of(),
+                    requested.operation().reason()), requested.operation());
+        }
+        return requested;
     }
 
     /** The newest completed physical backup of a database (what a drill restores). */

@@ -1,0 +1,98 @@
+package io.dbautopilot.automation.operation;
+
+import io.dbautopilot.automation.maintenance.IndexCatalog;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The statement an operation's executor would send, rendered without touching the target (for trust {@code observe}):
+ * names are quoted as the server's {@code quote_ident} does; the executor would re-check them in the catalog first.
+ */
+public final class PlannedStatement {
+
+    private static final Pattern PLAIN = Pattern.compile("[a-z_][a-z0-9_$]*");
+
+    /** Keywords {@code quote_ident} quotes (reserved, and column-name / type-function keywords). */
+    private static final Set<String> KEYWORDS = Set.of("all", "analyse", "analyze", "and", "any", "array", "as", "asc",
+            "asymmetric", "authorization", "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast",
+            "char", "character", "check", "coalesce", "collate", "collation", "column", "concurrently", "constraint",
+            "create", "cross", "current_catalog", "current_date", "current_role", "current_schema", "current_time",
+            "current_timestamp", "current_user", "dec", "decimal", "default", "deferrable", "desc", "distinct", "do",
+            "else", "end", "except", "exists", "extract", "false", "fetch", "float", "for", "foreign", "freeze", "from",
+            "full", "grant", "greatest", "group", "grouping", "having", "ilike", "in", "initially", "inner", "inout",
+            "int", "integer", "intersect", "interval", "into", "is", "isnull", "join", "lateral", "leading", "least",
+            "left", "like", "limit", "localtime", "localtimestamp", "national", "natural", "nchar", "none", "normalize",
+            "not", "notnull", "null", "nullif", "numeric", "offset", "on", "only", "or", "order", "out", "outer",
+            "overlaps", "overlay", "placing", "position", "precision", "primary", "real", "references", "returning",
+            "right", "row", "select", "session_user", "setof", "similar", "smallint", "some", "substring", "symmetric",
+            "system_user", "table", "tablesample", "then", "time", "timestamp", "to", "trailing", "treat", "trim",
+            "true", "union", "unique", "user", "using", "values", "varchar", "variadic", "verbose", "when", "where",
+            "window", "with");
+
+    private PlannedStatement() {
+    }
+
+    /** The statement {@code n} would run, e.g. {@code VACUUM (ANALYZE) public.orders}. */
+    public static String of(NewOperation n) {
+        String object = n.object();
+        return switch (n.type()) {
+            case VACUUM -> "VACUUM (ANALYZE) " + qualified(object);
+            case VACUUM_FREEZE -> object == null ? "VACUUM (FREEZE)" : "VACUUM (FREEZE, ANALYZE) " + qualified(object);
+            case ANALYZE -> "ANALYZE " + qualified(object);
+            case REINDEX -> "REINDEX INDEX CONCURRENTLY " + qualified(object);
+            case DROP_INDEX -> "DROP INDEX CONCURRENTLY " + qualified(object);
+            case CREATE_INDEX -> createIndex(n);
+            case TERMINATE -> "SELECT pg_terminate_backend(" + object + ", 5000)";
+            case TERMINATE_IDLE -> "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE state IN "
+                    + "('idle in transaction', 'idle in transaction (aborted)') AND now() - state_change > interval '"
+                    + limit(n) + " seconds'";
+            case CANCEL_QUERY -> "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE state = 'active' AND "
+                    + "now() - query_start > interval '" + limit(n) + " seconds'";
+            case PARTITION_CREATE -> "CREATE TABLE ... PARTITION OF " + qualified(object)
+                    + " FOR VALUES FROM (...) TO (...) (each missing current and next partition)";
+            case PARTITION_DETACH -> "ALTER TABLE " + qualified(object)
+                    + " DETACH PARTITION ... CONCURRENTLY (each partition beyond retention)";
+            case PARTITION_DROP -> "ALTER TABLE " + qualified(object)
+                    + " DETACH PARTITION ... CONCURRENTLY; DROP TABLE ... (each partition beyond retention)";
+            case MIGRATE -> "flyway migrate" + (n.parameters() != null && n.parameters().get("target") != null
+                    ? " -target=" + n.parameters().get("target") : "") + " (the pending migrations)";
+            case MIGRATE_UNDO -> "flyway undo (the latest applied migrations' undo scripts)";
+            case BACKUP, BACKUP_VERIFY, RESTORE, RESTORE_DRILL -> n.type().wire() + " (external tool)";
+        };
+    }
+
+    private static String createIndex(NewOperation n) {
+        List<String> columns = n.parameters() != null && n.parameters().get("columns") instanceof List<?> l
+                ? l.stream().map(String::valueOf).toList() : List.of();
+        String table = n.object().contains(".") ? n.object().substring(n.object().indexOf('.') + 1) : n.object();
+        return "CREATE INDEX CONCURRENTLY " + ident(IndexCatalog.indexName(table, columns)) + " ON "
+                + qualified(n.object()) + " (" + columns.stream().map(PlannedStatement::ident)
+                .collect(Collectors.joining(", ")) + ")";
+    }
+
+    private static Object limit(NewOperation n) {
+        Object limit = n.parameters() == null ? null : n.parameters().get("limit_seconds");
+        return limit == null ? "<policy limit>" : limit;
+    }
+
+    /** {@code schema.name} with each part quoted as needed. */
+    static String qualified(String object) {
+        if (object == null) {
+            return "";
+        }
+        int dot = object.indexOf('.');
+        return dot < 0 ? ident(object) : ident(object.substring(0, dot)) + "." + ident(object.substring(dot + 1));
+    }
+
+    /** One identifier, quoted as {@code quote_ident} would. */
+    static String ident(String name) {
+        if (PLAIN.matcher(name).matches() && !KEYWORDS.contains(name.toLowerCase(Locale.ROOT))) {
+            return name;
+        }
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+}
