@@ -32,7 +32,7 @@ class EventTypesTest {
             }
         }
         assertEquals(constants, EventTypes.ALL);
-        assertEquals(15, EventTypes.ALL.size());
+        assertEquals(16, EventTypes.ALL.size());
     }
 
     @Test
