@@ -58,7 +58,9 @@ public class BloatFamily extends DatabaseSqlFamily {
 
     /**
      * Every user table and valid btree index with its page and tuple counts (read on every run: VACUUM and ANALYZE
-     * move them) and the key of its column statistics (last analyze times of the table, its live columns).
+     * move them) and the key of its column statistics (last analyze times of the table, its live columns). Live
+     * columns are counted in one pass over pg_attribute rather than a subquery per table; 16384 is
+     * FirstNormalObjectId, below which only built-in catalog objects live (skipped by the schema filter anyway).
      */
     static final String SQL_RELATIONS = """
             SELECT 'table' AS kind, c.oid::int8 AS oid, n.nspname AS schemaname, c.relname, NULL::name AS indexrelname,
@@ -66,10 +68,12 @@ public class BloatFamily extends DatabaseSqlFamily {
                    current_setting('block_size')::int AS block_size,
                    concat_ws(':', coalesce(pg_stat_get_last_analyze_time(c.oid)::text, '-'),
                              coalesce(pg_stat_get_last_autoanalyze_time(c.oid)::text, '-'),
-                             (SELECT count(*) FROM pg_attribute a
-                               WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped)) AS stats_key
+                             att.natts) AS stats_key
               FROM pg_class c
               JOIN pg_namespace n ON n.oid = c.relnamespace
+              LEFT JOIN (SELECT attrelid, count(*) AS natts FROM pg_attribute
+                          WHERE attnum > 0 AND NOT attisdropped AND attrelid >= 16384 GROUP BY attrelid) att
+                     ON att.attrelid = c.oid
              WHERE c.relkind IN ('r', 'm') AND c.relpages > 0
                AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
             UNION ALL
@@ -79,10 +83,10 @@ public class BloatFamily extends DatabaseSqlFamily {
                              coalesce(pg_stat_get_last_autoanalyze_time(t.oid)::text, '-'), i.indkey::text)
               FROM pg_index i
               JOIN pg_class ic ON ic.oid = i.indexrelid
-              JOIN pg_am am ON am.oid = ic.relam AND am.amname = 'btree'
               JOIN pg_class t ON t.oid = i.indrelid
               JOIN pg_namespace n ON n.oid = t.relnamespace
-             WHERE ic.relpages > 1 AND i.indisvalid
+             WHERE ic.relpages > 1 AND i.indisvalid AND i.indrelid >= 16384
+               AND ic.relam = (SELECT oid FROM pg_am WHERE amname = 'btree')
                AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'"""
             .formatted(FILLFACTOR.formatted("c", 100), FILLFACTOR.formatted("ic", 90));
 
