@@ -531,8 +531,8 @@ public final class CollectorBench {
         return List.of(opts.trim().split("\\s+"));
     }
 
-    /** The JVM options docs/operations.md documents for performance-service. */
-    static final String DOCUMENTED_JVM_OPTS = "-Xmx512m";
+    /** The JVM options docs/deployment.md documents for performance-service (its image sets them in JAVA_OPTS). */
+    static final String DOCUMENTED_JVM_OPTS = "-XX:+UseSerialGC -Xmx256m -XX:ReservedCodeCacheSize=64m";
 
     static Process startService(String name, int port, String db, Map<String, String> extra) throws IOException {
         String dir = System.getenv("SERVICE_APP_DIR"); // a copy of target/quarkus-app, so rebuilding cannot disturb a run
