@@ -532,7 +532,7 @@ public final class CollectorBench {
     }
 
     /** The JVM options docs/deployment.md documents for performance-service (its image sets them in JAVA_OPTS). */
-    static final String DOCUMENTED_JVM_OPTS = "-XX:+UseSerialGC -Xmx256m -XX:ReservedCodeCacheSize=64m";
+    static final String DOCUMENTED_JVM_OPTS = "-XX:+UseSerialGC -Xms64m -Xmx640m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -XX:ReservedCodeCacheSize=64m";
 
     static Process startService(String name, int port, String db, Map<String, String> extra) throws IOException {
         String dir = System.getenv("SERVICE_APP_DIR"); // a copy of target/quarkus-app, so rebuilding cannot disturb a run

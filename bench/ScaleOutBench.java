@@ -316,7 +316,7 @@ public class ScaleOutBench {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             // the service's JVM options: SERVICE_JVM_OPTS, by default those of its image (docs/deployment.md)
             cmd.addAll(List.of(System.getenv().getOrDefault("SERVICE_JVM_OPTS",
-                    "-XX:+UseSerialGC -Xmx256m -XX:ReservedCodeCacheSize=64m").trim().split("\\s+")));
+                    "-XX:+UseSerialGC -Xms64m -Xmx640m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -XX:ReservedCodeCacheSize=64m").trim().split("\\s+")));
             cmd.addAll(List.of(
                     "-Dquarkus.http.port=" + port,
                     "-Dautopilot.fleet.instance-id=" + name,
