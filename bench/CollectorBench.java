@@ -524,12 +524,23 @@ public final class CollectorBench {
 
     // ------------------------------------------------------------------ processes
 
+    /** The service's JVM options: {@code SERVICE_JVM_OPTS} (space-separated), by default the documented ones. */
+    static List<String> serviceJvmOptions() {
+        String opts = System.getenv().getOrDefault("SERVICE_JVM_OPTS", DOCUMENTED_JVM_OPTS);
+        progress("service JVM options: " + opts);
+        return List.of(opts.trim().split("\\s+"));
+    }
+
+    /** The JVM options docs/deployment.md documents for performance-service (its image sets them in JAVA_OPTS). */
+    static final String DOCUMENTED_JVM_OPTS = "-XX:+UseSerialGC -Xms64m -Xmx640m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -XX:ReservedCodeCacheSize=64m";
+
     static Process startService(String name, int port, String db, Map<String, String> extra) throws IOException {
         String dir = System.getenv("SERVICE_APP_DIR"); // a copy of target/quarkus-app, so rebuilding cannot disturb a run
         Path jar = dir != null ? Path.of(dir, "quarkus-run.jar")
                 : root.resolve("performance-service/target/quarkus-app/quarkus-run.jar");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(serviceJvmOptions());
+        cmd.addAll(List.of(
                 "-Dquarkus.http.port=" + port,
                 "-Dautopilot.targets.bench.url=" + pg.uri(db),
                 "-Dautopilot.targets.bench.username=" + OURS,

@@ -313,12 +313,16 @@ public class ScaleOutBench {
             Path jar = dir != null ? Path.of(dir, "quarkus-run.jar")
                     : root.resolve("performance-service/target/quarkus-app/quarkus-run.jar");
             int port = freePort();
-            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            // the service's JVM options: SERVICE_JVM_OPTS, by default those of its image (docs/deployment.md)
+            cmd.addAll(List.of(System.getenv().getOrDefault("SERVICE_JVM_OPTS",
+                    "-XX:+UseSerialGC -Xms64m -Xmx640m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -XX:ReservedCodeCacheSize=64m").trim().split("\\s+")));
+            cmd.addAll(List.of(
                     "-Dquarkus.http.port=" + port,
                     "-Dautopilot.fleet.instance-id=" + name,
                     "-Dautopilot.api.viewer-keys=bench-viewer:" + VIEWER_KEY,
                     "-Dautopilot.api.operator-keys=bench-operator:" + OPERATOR_KEY,
-                    "-jar", jar.toString());
+                    "-jar", jar.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(root.resolve("bench/logs/scaleout-" + name + ".log").toFile());
             pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());

@@ -54,20 +54,23 @@ public class BloatFamily extends DatabaseSqlFamily {
 
     private final RelationCache<ColumnStats> cache = new RelationCache<>();
 
-    static final String FILLFACTOR = "coalesce(substring(array_to_string(%s.reloptions, ' ') FROM 'fillfactor=([0-9]+)')::int, %d)";
+    /** The fillfactor of a relation's reloptions, or the default (most relations have no options: no regex then). */
+    static final String FILLFACTOR = "CASE WHEN %1$s.reloptions IS NULL THEN %2$d ELSE "
+            + "coalesce(substring(array_to_string(%1$s.reloptions, ' ') FROM 'fillfactor=([0-9]+)')::int, %2$d) END";
 
     /**
      * Every user table and valid btree index with its page and tuple counts (read on every run: VACUUM and ANALYZE
-     * move them) and the key of its column statistics (last analyze times of the table, its live columns).
+     * move them) and the key of its column statistics, from the catalog alone: its table's {@code reltuples} and
+     * {@code relpages}, which every ANALYZE (manual or automatic) rewrites, and its number of columns
+     * ({@code relnatts}, which ADD COLUMN moves). A table whose counts an ANALYZE left exactly as they were has the
+     * same column statistics in all likelihood; a dropped column leaves the estimate at the table's next analyze. The
+     * cache's maximum age bounds both. No statistics function and no pass over pg_attribute per run.
      */
     static final String SQL_RELATIONS = """
             SELECT 'table' AS kind, c.oid::int8 AS oid, n.nspname AS schemaname, c.relname, NULL::name AS indexrelname,
                    c.relpages::float8 AS relpages, c.reltuples::float8 AS reltuples, %s AS fillfactor,
                    current_setting('block_size')::int AS block_size,
-                   concat_ws(':', coalesce(pg_stat_get_last_analyze_time(c.oid)::text, '-'),
-                             coalesce(pg_stat_get_last_autoanalyze_time(c.oid)::text, '-'),
-                             (SELECT count(*) FROM pg_attribute a
-                               WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped)) AS stats_key
+                   concat_ws(':', c.reltuples, c.relpages, c.relnatts) AS stats_key
               FROM pg_class c
               JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE c.relkind IN ('r', 'm') AND c.relpages > 0
@@ -75,14 +78,13 @@ public class BloatFamily extends DatabaseSqlFamily {
             UNION ALL
             SELECT 'index', ic.oid::int8, n.nspname, t.relname, ic.relname,
                    ic.relpages::float8, ic.reltuples::float8, %s, current_setting('block_size')::int,
-                   concat_ws(':', coalesce(pg_stat_get_last_analyze_time(t.oid)::text, '-'),
-                             coalesce(pg_stat_get_last_autoanalyze_time(t.oid)::text, '-'), i.indkey::text)
+                   concat_ws(':', t.reltuples, t.relpages, i.indkey::text)
               FROM pg_index i
               JOIN pg_class ic ON ic.oid = i.indexrelid
-              JOIN pg_am am ON am.oid = ic.relam AND am.amname = 'btree'
               JOIN pg_class t ON t.oid = i.indrelid
               JOIN pg_namespace n ON n.oid = t.relnamespace
-             WHERE ic.relpages > 1 AND i.indisvalid
+             WHERE ic.relpages > 1 AND i.indisvalid AND i.indrelid >= 16384
+               AND ic.relam = (SELECT oid FROM pg_am WHERE amname = 'btree')
                AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'"""
             .formatted(FILLFACTOR.formatted("c", 100), FILLFACTOR.formatted("ic", 90));
 

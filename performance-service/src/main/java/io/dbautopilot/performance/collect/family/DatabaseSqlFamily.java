@@ -1,23 +1,10 @@
 package io.dbautopilot.performance.collect.family;
 
-import io.dbautopilot.model.MetricPoint;
 import io.dbautopilot.performance.collect.CollectionContext;
 import io.dbautopilot.performance.collect.FamilyScope;
-import io.dbautopilot.performance.collect.PointsBuilder;
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
 
 /** Base for per-database families: they run in every visited database and label every point with {@code datname}. */
 abstract class DatabaseSqlFamily extends SqlFamily {
@@ -37,58 +24,5 @@ abstract class DatabaseSqlFamily extends SqlFamily {
     @Override
     protected Map<String, String> baseLabels(CollectionContext context) {
         return Map.of("datname", context.database());
-    }
-
-    /**
-     * Runs a one-statement query that takes the relation oids as its {@code int8[]} parameter {@code $1}; an empty
-     * list answers null without a round trip.
-     */
-    static Uni<RowSet<Row>> readOids(SqlClient client, String sql, List<Long> oids) {
-        if (oids.isEmpty()) {
-            return Uni.createFrom().nullItem();
-        }
-        return client.preparedQuery(sql).execute(Tuple.of(oids.toArray(Long[]::new)));
-    }
-
-    /**
-     * The cached-read flow of the size families: runs the listing (columns {@code oid}, {@code change_key},
-     * {@code locked}), re-reads the values of relations whose key moved (never of locked ones) with {@code valuesSql}
-     * into the cache, then maps the listing, whose rows look their values up in the cache, and reports the cache's work.
-     */
-    <V> Uni<List<MetricPoint>> collectCached(CollectionContext context, SqlClient client, String listingSql,
-                                             String valuesSql, RelationCache<V> cache, Function<Row, V> value) {
-        Instant now = Instant.now();
-        return client.query(listingSql).execute().chain(listing -> {
-            Map<Long, String> changeKeys = new HashMap<>();
-            Set<Long> locked = new HashSet<>();
-            for (Row r : listing) {
-                changeKeys.put(r.getLong("oid"), r.getString("change_key"));
-                if (r.getBoolean("locked")) {
-                    locked.add(r.getLong("oid"));
-                }
-            }
-            RelationCache.Plan plan = cache.plan(context, changeKeys, context.settings().relationCacheMaxAge(), now);
-            List<Long> reread = plan.reread().stream().filter(oid -> !locked.contains(oid)).toList();
-            return readOids(client, valuesSql, reread).map(fresh -> {
-                int read = 0;
-                if (fresh != null) {
-                    for (Row r : fresh) {
-                        long oid = r.getLong("oid");
-                        cache.put(context, oid, changeKeys.get(oid), value.apply(r), now);
-                        read++;
-                    }
-                }
-                PointsBuilder points = new PointsBuilder(baseLabels(context));
-                map(context, List.of(listing), points);
-                cachePoints(points, name(), plan, read);
-                return points.build();
-            });
-        });
-    }
-
-    /** Reports how many relations a cached read re-read and reused in this run, labelled with the cache's name. */
-    static void cachePoints(PointsBuilder points, String cache, RelationCache.Plan plan, int reread) {
-        points.add("pg_relation_cache_reread", reread, "cache", cache);
-        points.add("pg_relation_cache_reused", plan.reused(), "cache", cache);
     }
 }

@@ -34,7 +34,12 @@ public class TableSizesFamily extends DatabaseSqlFamily {
         super("table_sizes", Duration.ofMinutes(5), true);
     }
 
-    /** Every user table with what tells whether its sizes changed; cheap (catalog and statistics counters only). */
+    /**
+     * Every user table with what tells whether its sizes changed; cheap (catalog and statistics counters only). Its
+     * indexes' file nodes are summarized per table (count and sum: a new, dropped or rebuilt index gets a fresh file
+     * node and moves them) in one hashed pass over the indexes of user relations, which all have OIDs from
+     * FirstNormalObjectId (16384) up, not in a subquery per table.
+     */
     static final String SQL_KEYS = LOCKED + """
             SELECT c.oid::int8 AS oid, n.nspname AS schemaname, c.relname,
                    c.oid IN (SELECT relation FROM locked) AS locked,
@@ -43,12 +48,13 @@ public class TableSizesFamily extends DatabaseSqlFamily {
                              pg_stat_get_tuples_deleted(c.oid),
                              pg_stat_get_vacuum_count(c.oid) + pg_stat_get_autovacuum_count(c.oid),
                              coalesce((pg_stat_get_vacuum_count(t.oid) + pg_stat_get_autovacuum_count(t.oid))::text, '-'),
-                             (SELECT string_agg(ic.relfilenode::text, ',' ORDER BY ic.oid)
-                                FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
-                               WHERE i.indrelid = c.oid)) AS change_key
+                             ix.filenodes) AS change_key
               FROM pg_class c
               JOIN pg_namespace n ON n.oid = c.relnamespace
               LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
+              LEFT JOIN (SELECT i.indrelid, count(*) || '/' || sum(ic.relfilenode::int8) AS filenodes
+                           FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+                          WHERE i.indrelid >= 16384 GROUP BY i.indrelid) ix ON ix.indrelid = c.oid
              WHERE c.relkind IN ('r', 'm', 'p')
                AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'""";
 

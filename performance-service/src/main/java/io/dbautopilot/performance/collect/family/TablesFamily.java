@@ -32,7 +32,9 @@ public class TablesFamily extends DatabaseSqlFamily {
     /**
      * pg_stat_user_tables and pg_statio_user_tables in one pass over pg_class: the same pg_stat_get_* functions the
      * two views call, but the per-table index sums (scans, fetches, blocks) are aggregated once for all tables and
-     * their TOAST tables instead of once per view, and the two views are not joined to each other.
+     * their TOAST tables instead of once per view, and the two views are not joined to each other. Only indexes of
+     * relations at or above FirstNormalObjectId (16384) are summed: user tables and their TOAST tables are all there,
+     * the built-in catalogs (excluded by the schema filter) below.
      */
     static final String SQL = """
             WITH ix AS MATERIALIZED (
@@ -42,7 +44,7 @@ public class TablesFamily extends DatabaseSqlFamily {
                        sum(pg_stat_get_blocks_fetched(indexrelid) - pg_stat_get_blocks_hit(indexrelid))::bigint
                            AS idx_blks_read,
                        sum(pg_stat_get_blocks_hit(indexrelid))::bigint AS idx_blks_hit
-                  FROM pg_index GROUP BY indrelid)
+                  FROM pg_index WHERE indrelid >= 16384 GROUP BY indrelid)
             SELECT n.nspname AS schemaname, c.relname, pg_stat_get_numscans(c.oid) AS seq_scan,
                    pg_stat_get_tuples_returned(c.oid) AS seq_tup_read, coalesce(i.idx_scan, 0) AS idx_scan,
                    coalesce(i.idx_tup_fetch + pg_stat_get_tuples_fetched(c.oid), 0) AS idx_tup_fetch,

@@ -79,6 +79,26 @@ class FamiliesTest {
     }
 
     @Test
+    void cachedDatabaseSizesAreReusedWhileQuietAndReReadWhenRowsChange() throws Exception {
+        MetricSnapshot quiet = await("demo", Instant.now(), x ->
+                value(x, "pg_database_size_bytes", "datname", DB).isPresent()
+                        && value(x, "pg_relation_cache_reused", "cache", "database_sizes").orElse(0) > 0);
+        double before = value(quiet, "pg_database_size_bytes", "datname", DB).orElseThrow();
+
+        exec(DB, "CREATE TABLE db_size_probe (id int, pad text)",
+                "INSERT INTO db_size_probe SELECT g, repeat('x', 200) FROM generate_series(1, 20000) g");
+        MetricSnapshot grown = await("demo", Instant.now(), x ->
+                value(x, "pg_database_size_bytes", "datname", DB).orElse(0) >= before + 4_000_000);
+        double reported = value(grown, "pg_database_size_bytes", "datname", DB).orElseThrow();
+        try (Connection c = postgres.connect(DB); Statement st = c.createStatement();
+             ResultSet r = st.executeQuery("SELECT pg_database_size(current_database())")) {
+            r.next();
+            assertEquals(r.getLong(1), reported, 1_048_576, "the re-read size is the server's (give or take maps)");
+        }
+        exec(DB, "DROP TABLE db_size_probe");
+    }
+
+    @Test
     void unusedDuplicateAndInvalidIndexesAreReported() throws Exception {
         exec(DB, "CREATE TABLE idx_probe (id int PRIMARY KEY, a int, b int)",
                 "INSERT INTO idx_probe SELECT g, g % 100, g FROM generate_series(1, 5000) g",
