@@ -17,7 +17,7 @@ import java.util.UUID;
  * @param runId         identity of the run
  * @param targetId      configured name of the benchmarked target
  * @param status        how it ended: {@code succeeded}, {@code failed}, {@code cancelled} or {@code timed_out}
- * @param suite         name and version of the suite, e.g. {@code standard-v1}
+ * @param suite         name and version of the suite, e.g. {@code standard-v2}
  * @param startedAt     when it started
  * @param finishedAt    when it ended (the scratch database dropped)
  * @param baselineRunId the run it was compared with; null when there was none
@@ -64,11 +64,15 @@ public record BenchmarkEvent(UUID runId, String targetId, String status, String 
      * One measured step.
      *
      * @param name            step name, e.g. {@code tpcb_16}
-     * @param category        what it measures: {@code write_tps}, {@code read_tps}, {@code single_row_insert}, {@code copy}
-     * @param clients         concurrent client connections
-     * @param durationSeconds how long it ran
+     * @param category        what it measures, e.g. {@code connection_latency}, {@code simple_query_latency},
+     *                        {@code write_tps}, {@code read_tps}, {@code pool_scaling}, {@code sustained},
+     *                        {@code sustained_vs_peak}, {@code single_row_insert}, {@code multi_row_insert}, {@code copy}
+     * @param clients         concurrent client connections; 0 for a step computed from others
+     * @param durationSeconds how long it ran (0 for a computed step)
      * @param metrics         metric name ({@code tps}, {@code latency_p50_ms}, {@code latency_p95_ms},
-     *                        {@code latency_p99_ms}, {@code rows_per_second}) to value; never null
+     *                        {@code latency_p99_ms}, {@code rows_per_second}, {@code connections_per_second}, and the
+     *                        computed ones such as {@code knee_clients} or {@code sustained_to_peak_ratio}) to value;
+     *                        never null
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -10,13 +10,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Compares a run's steps with a baseline run's, metric by metric: throughput ({@code tps}, {@code rows_per_second})
- * regresses when it falls, latency ({@code latency_*}) when it rises, by more than the metric's threshold.
+ * Compares a run's steps with a baseline run's, metric by metric: throughput ({@code tps}, {@code rows_per_second},
+ * {@code connections_per_second}) regresses when it falls, latency ({@code latency_*}) when it rises, by more than the
+ * metric's threshold. The computed steps' values ({@code knee_clients}, {@code sustained_to_peak_ratio}, …) and
+ * bookkeeping values ({@code rows}, {@code rows_per_statement}) are not compared.
  */
 @ApplicationScoped
 public class BenchmarkComparator {
 
-    private static final Set<String> HIGHER_IS_BETTER = Set.of("tps", "rows_per_second");
+    private static final Set<String> HIGHER_IS_BETTER = Set.of("tps", "rows_per_second", "connections_per_second");
 
     private final BenchmarkConfig config;
 

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** Benchmarks of targets ({@code autopilot.benchmark.*}): step length, load, time limit and regression thresholds. */
@@ -25,6 +26,39 @@ public interface BenchmarkConfig {
     /** Client connections of the multi-client steps (env {@code AUTOPILOT_BENCHMARK_CLIENTS}). */
     @WithDefault("16")
     int clients();
+
+    /**
+     * Client counts of the pool-scaling (select-only) steps (env {@code AUTOPILOT_BENCHMARK_POOL_CLIENTS}); a count the
+     * server has no room for (its {@code max_connections} less reserved, used and {@code connection-headroom}
+     * connections) is capped, and the run's {@code pool_scaling} step says so.
+     */
+    @WithDefault("1,4,16,64")
+    List<Integer> poolClients();
+
+    /**
+     * Connections left free on the server besides the reserved and the used ones when the pool-scaling counts are
+     * capped (env {@code AUTOPILOT_BENCHMARK_CONNECTION_HEADROOM}).
+     */
+    @WithDefault("5")
+    int connectionHeadroom();
+
+    /**
+     * The knee of pool scaling is the smallest client count after which the next count raises TPS by less than this
+     * share, e.g. {@code 0.1} = 10 % (env {@code AUTOPILOT_BENCHMARK_KNEE_GROWTH}).
+     */
+    @WithDefault("0.1")
+    double kneeGrowth();
+
+    /**
+     * Length of the sustained step, compared with the peak (the {@code clients} TPC-B-like step of the step duration)
+     * (env {@code AUTOPILOT_BENCHMARK_SUSTAINED_DURATION}).
+     */
+    @WithDefault("60s")
+    Duration sustainedDuration();
+
+    /** Rows per statement of the multi-row INSERT step (env {@code AUTOPILOT_BENCHMARK_MULTI_ROW_INSERT_ROWS}). */
+    @WithDefault("100")
+    int multiRowInsertRows();
 
     /** A whole run (init, steps, drop) is stopped after this, and its scratch database dropped (env {@code AUTOPILOT_BENCHMARK_TIMEOUT}). */
     @WithDefault("15m")

@@ -196,7 +196,6 @@ public class BenchmarkRuns {
                          AtomicBoolean cancel) {
         Instant deadline = run.startedAt().plus(config.timeout());
         Watch watch = new Watch(run.id(), cancel);
-        List<BenchmarkSuite.Step> suite = BenchmarkSuite.standard(config.clients());
         Duration stepDuration = Duration.ofMillis(run.stepDurationMs());
         List<BenchmarkEvent.Step> measured = new ArrayList<>();
         String status = "succeeded";
@@ -211,24 +210,34 @@ public class BenchmarkRuns {
             progress(run, "create_scratch_database", 0, null, null, null);
             scratch.create(target, database);
             check(watch, deadline);
-            int total = suite.size() + 1;
+            ConnectionRoom room = connectionRoom(target, database);
+            List<BenchmarkSuite.Step> suite = BenchmarkSuite.standard(config.clients(), config.poolClients(), room.limit());
+            int total = (int) suite.stream().filter(s -> !s.computed()).count() + 1;
+            int done = 0;
             progress(run, "initialise", 0, null, null, null);
             ended(pgbench.initialise(target, database, config.scale(), work, watch, deadline).result(), watch);
             for (int i = 0; i < suite.size(); i++) {
                 BenchmarkSuite.Step step = suite.get(i);
+                if (step.computed()) {
+                    measured.add(new BenchmarkEvent.Step(step.name(), step.category(), 0, 0,
+                            computed(step, measured, room)));
+                    continue;
+                }
                 check(watch, deadline);
-                double done = (i + 1) / (double) total;
-                progress(run, step.name(), done, 0.0, null, null);
+                double share = ++done / (double) total;
+                progress(run, step.name(), share, 0.0, null, null);
                 StepMeasurement m;
+                Duration duration = step.kind() == BenchmarkSuite.Kind.SUSTAINED ? config.sustainedDuration()
+                        : stepDuration;
                 if (step.pgbench()) {
-                    long seconds = Math.max(1, (stepDuration.toMillis() + 999) / 1000);
-                    if (step.kind() == BenchmarkSuite.Kind.INSERT) {
+                    long seconds = Math.max(1, (duration.toMillis() + 999) / 1000);
+                    if (step.kind() == BenchmarkSuite.Kind.INSERT || step.kind() == BenchmarkSuite.Kind.INSERT_MULTI) {
                         createInsertTable(target, database);
                     }
-                    m = pgbench.step(target, database, step, stepDuration, work, p -> feed.publish(
-                            BenchmarkMessage.progress(run.id(), run.targetId(), step.name(),
-                                    done + Math.min(1, p.elapsedSeconds() / seconds) / total, p.elapsedSeconds(), p.tps(),
-                                    p.latencyMs())), watch, deadline);
+                    m = pgbench.step(target, database, step, duration, config.multiRowInsertRows(), work,
+                            p -> feed.publish(BenchmarkMessage.progress(run.id(), run.targetId(), step.name(),
+                                    share + Math.min(1, p.elapsedSeconds() / seconds) / total, p.elapsedSeconds(),
+                                    p.tps(), p.latencyMs())), watch, deadline);
                 } else {
                     m = copy.run(target, database, stepDuration, watch, deadline);
                 }
@@ -297,9 +306,68 @@ public class BenchmarkRuns {
         feed.publish(BenchmarkMessage.progress(run.id(), run.targetId(), step, done, elapsed, tps, latency));
     }
 
+    /**
+     * Room for client connections on the target's server: {@code max_connections} less the superuser-reserved (and
+     * PostgreSQL 16's {@code reserved_connections}), the connections in use now and the configured headroom.
+     *
+     * @param limit the most client connections a step may open (at least 1)
+     */
+    record ConnectionRoom(int maxConnections, int limit) {
+    }
+
+    private ConnectionRoom connectionRoom(BenchmarkTarget target, String database) throws java.sql.SQLException {
+        try (var c = target.connect(database, 60_000); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT current_setting('max_connections')::int, "
+                     + "current_setting('superuser_reserved_connections')::int, "
+                     + "coalesce(current_setting('reserved_connections', true), '0')::int, "
+                     + "(SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int")) {
+            rs.next();
+            int max = rs.getInt(1);
+            int limit = max - rs.getInt(2) - rs.getInt(3) - rs.getInt(4) - config.connectionHeadroom();
+            return new ConnectionRoom(max, Math.max(1, limit));
+        }
+    }
+
+    /** The metrics of a computed step from the steps measured before it. */
+    private java.util.Map<String, Double> computed(BenchmarkSuite.Step step, List<BenchmarkEvent.Step> measured,
+                                                    ConnectionRoom room) {
+        java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+        switch (step.kind()) {
+            case POOL_SCALING -> {
+                java.util.TreeMap<Integer, Double> tps = new java.util.TreeMap<>();
+                measured.stream().filter(s -> "read_tps".equals(s.category()) && s.metrics().containsKey("tps"))
+                        .forEach(s -> tps.put(s.clients(), s.metrics().get("tps")));
+                metrics.put("knee_clients", (double) BenchmarkSuite.knee(tps, config.kneeGrowth()));
+                metrics.put("knee_growth", config.kneeGrowth());
+                metrics.put("max_clients", (double) tps.lastKey());
+                metrics.put("max_connections", (double) room.maxConnections());
+                metrics.put("client_limit", (double) room.limit());
+                BenchmarkSuite.cappedFrom(config.poolClients(), room.limit())
+                        .ifPresent(from -> metrics.put("capped_from_clients", (double) from));
+            }
+            case SUSTAINED_VS_PEAK -> {
+                double sustained = tpsOf(measured, "sustained");
+                double peak = measured.stream().filter(s -> "write_tps".equals(s.category()))
+                        .max(java.util.Comparator.comparingInt(BenchmarkEvent.Step::clients))
+                        .map(s -> s.metrics().get("tps")).orElseThrow();
+                metrics.put("peak_tps", peak);
+                metrics.put("sustained_tps", sustained);
+                metrics.put("sustained_to_peak_ratio", sustained / peak);
+                metrics.put("sustained_seconds", (double) config.sustainedDuration().toSeconds());
+            }
+            default -> throw new IllegalArgumentException(step.kind() + " is measured, not computed");
+        }
+        return metrics;
+    }
+
+    private static double tpsOf(List<BenchmarkEvent.Step> measured, String category) {
+        return measured.stream().filter(s -> category.equals(s.category())).map(s -> s.metrics().get("tps"))
+                .findFirst().orElseThrow();
+    }
+
     private static void createInsertTable(BenchmarkTarget target, String database) throws java.sql.SQLException {
         try (var c = target.connect(database, 60_000); var st = c.createStatement()) {
-            st.execute("CREATE TABLE autopilot_bench_insert (id bigint NOT NULL, payload text NOT NULL)");
+            st.execute("CREATE TABLE IF NOT EXISTS autopilot_bench_insert (id bigint NOT NULL, payload text NOT NULL)");
         }
     }
 

@@ -58,6 +58,42 @@ final class PgbenchOutput {
         }
     }
 
+    /**
+     * The cycle times in milliseconds of every client in pgbench's transaction logs: per client, the time between the
+     * ends of its consecutive transactions (from each line's {@code epoch epoch_us}). Under {@code -C} that is one
+     * disconnect, connect and transaction. Failed or skipped transactions are left out; sorted ascending.
+     */
+    static double[] cycleMs(Path dir, String prefix) {
+        try (Stream<Path> files = Files.list(dir)) {
+            java.util.Map<Long, List<Long>> ends = new java.util.HashMap<>();
+            files.filter(f -> f.getFileName().toString().startsWith(prefix + ".")).flatMap(PgbenchOutput::lines)
+                    .forEach(line -> {
+                        String[] f = line.trim().split("\\s+");
+                        if (f.length < 6 || latencyMs(line) < 0) {
+                            return;
+                        }
+                        try {
+                            long endUs = Long.parseLong(f[4]) * 1_000_000L + Long.parseLong(f[5]);
+                            ends.computeIfAbsent(Long.parseLong(f[0]), k -> new java.util.ArrayList<>()).add(endUs);
+                        } catch (NumberFormatException e) {
+                            // not a transaction line
+                        }
+                    });
+            double[] out = ends.values().stream().flatMapToDouble(list -> {
+                long[] sorted = list.stream().mapToLong(Long::longValue).sorted().toArray();
+                double[] gaps = new double[Math.max(0, sorted.length - 1)];
+                for (int i = 1; i < sorted.length; i++) {
+                    gaps[i - 1] = (sorted[i] - sorted[i - 1]) / 1000.0;
+                }
+                return java.util.Arrays.stream(gaps);
+            }).toArray();
+            Arrays.sort(out);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read pgbench's transaction logs in " + dir, e);
+        }
+    }
+
     /** The nearest-rank percentile {@code q} (0 < q ≤ 1) of sorted values; NaN when there are none. */
     static double percentile(double[] sorted, double q) {
         if (sorted.length == 0) {

@@ -30,6 +30,20 @@ public class PgbenchRunner {
     static final String INSERT_SCRIPT = "\\set id random(1, 2000000000)\n"
             + "INSERT INTO autopilot_bench_insert (id, payload) VALUES (:id, 'db autopilot benchmark row 0123456789');\n";
 
+    /** The connection-latency and simple-query steps' script. */
+    static final String SELECT_1_SCRIPT = "SELECT 1;\n";
+
+    /** The multi-row INSERT step's script: one INSERT of {@code rows} rows (a constant and a configured count only). */
+    static String multiRowInsertScript(int rows) {
+        StringBuilder sql = new StringBuilder("\\set id random(1, 2000000000)\n"
+                + "INSERT INTO autopilot_bench_insert (id, payload) VALUES ");
+        for (int i = 0; i < rows; i++) {
+            sql.append(i == 0 ? "" : ", ").append("(:id + ").append(i)
+                    .append(", 'db autopilot benchmark row 0123456789')");
+        }
+        return sql.append(";\n").toString();
+    }
+
     private final ExternalTools tools;
 
     public PgbenchRunner(ExternalTools tools) {
@@ -54,10 +68,14 @@ public class PgbenchRunner {
 
     /**
      * Runs one pgbench step for {@code duration} (whole seconds, at least 1) with progress every second, and returns
-     * its metrics: tps and the p50 / p95 / p99 transaction latency in ms from the transaction log.
+     * its metrics: tps and the p50 / p95 / p99 transaction latency in ms from the transaction log. For the connect step
+     * ({@code -C}) the latencies are the time from one transaction's end to the client's next one's end, i.e. a whole
+     * disconnect + connect + {@code SELECT 1} cycle (pgbench's own logged latency leaves the connection out), and
+     * {@code connections_per_second} is its tps; the INSERT steps add {@code rows_per_second}.
      */
     StepMeasurement step(BenchmarkTarget target, String database, BenchmarkSuite.Step step, Duration duration,
-                         Path workDir, Consumer<PgbenchOutput.Progress> progress, BooleanSupplier stop, Instant deadline)
+                         int multiRowInsertRows, Path workDir, Consumer<PgbenchOutput.Progress> progress,
+                         BooleanSupplier stop, Instant deadline)
             throws IOException {
         long seconds = Math.max(1, (duration.toMillis() + 999) / 1000);
         int threads = Math.max(1, Math.min(step.clients(), Runtime.getRuntime().availableProcessors()));
@@ -66,13 +84,17 @@ public class PgbenchRunner {
                 "--log-prefix=" + workDir.resolve(step.name())));
         switch (step.kind()) {
             case SELECT_ONLY -> args.add("-S");
-            case INSERT -> {
-                Path script = workDir.resolve("insert.sql");
-                Files.writeString(script, INSERT_SCRIPT);
-                args.addAll(List.of("-f", script.toString()));
+            case CONNECT -> {
+                args.add("-C");
+                args.addAll(List.of("-f", script(workDir, "select_1.sql", SELECT_1_SCRIPT)));
             }
-            case TPCB -> { }
-            case COPY -> throw new IllegalArgumentException("COPY is not a pgbench step");
+            case SELECT_1 -> args.addAll(List.of("-f", script(workDir, "select_1.sql", SELECT_1_SCRIPT)));
+            case INSERT -> args.addAll(List.of("-f", script(workDir, "insert.sql", INSERT_SCRIPT)));
+            case INSERT_MULTI -> args.addAll(List.of("-f", script(workDir, "insert_multi.sql",
+                    multiRowInsertScript(multiRowInsertRows))));
+            case TPCB, SUSTAINED -> { }
+            case COPY, POOL_SCALING, SUSTAINED_VS_PEAK ->
+                    throw new IllegalArgumentException(step.kind() + " is not a pgbench step");
         }
         Instant began = Instant.now();
         Outcome outcome = run(target, database, args, workDir, line -> PgbenchOutput.progress(line).ifPresent(progress),
@@ -81,7 +103,8 @@ public class PgbenchRunner {
         if (!outcome.result().ok()) {
             return StepMeasurement.ended(outcome.result());
         }
-        double[] latencies = PgbenchOutput.latenciesMs(workDir, step.name());
+        double[] latencies = step.kind() == BenchmarkSuite.Kind.CONNECT
+                ? PgbenchOutput.cycleMs(workDir, step.name()) : PgbenchOutput.latenciesMs(workDir, step.name());
         if (latencies.length == 0) {
             throw new IOException("pgbench ran " + step.name() + " but logged no transaction");
         }
@@ -90,10 +113,22 @@ public class PgbenchRunner {
         metrics.put("latency_p50_ms", PgbenchOutput.percentile(latencies, 0.50));
         metrics.put("latency_p95_ms", PgbenchOutput.percentile(latencies, 0.95));
         metrics.put("latency_p99_ms", PgbenchOutput.percentile(latencies, 0.99));
-        if (step.kind() == BenchmarkSuite.Kind.INSERT) {
-            metrics.put("rows_per_second", metrics.get("tps"));
+        switch (step.kind()) {
+            case INSERT -> metrics.put("rows_per_second", metrics.get("tps"));
+            case INSERT_MULTI -> {
+                metrics.put("rows_per_second", metrics.get("tps") * multiRowInsertRows);
+                metrics.put("rows_per_statement", (double) multiRowInsertRows);
+            }
+            case CONNECT -> metrics.put("connections_per_second", metrics.get("tps"));
+            default -> { }
         }
         return StepMeasurement.measured(Math.min(elapsed, seconds), metrics);
+    }
+
+    private static String script(Path workDir, String name, String text) throws IOException {
+        Path script = workDir.resolve(name);
+        Files.writeString(script, text);
+        return script.toString();
     }
 
     private Outcome run(BenchmarkTarget target, String database, List<String> args, Path workDir,

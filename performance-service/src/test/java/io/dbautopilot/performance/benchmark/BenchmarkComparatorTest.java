@@ -28,6 +28,11 @@ class BenchmarkComparatorTest {
             public Duration relayInterval() { return Duration.ofSeconds(1); }
             public int relayBatch() { return 100; }
             public Duration publishTimeout() { return Duration.ofSeconds(10); }
+            public List<Integer> poolClients() { return List.of(1, 4, 16, 64); }
+            public int connectionHeadroom() { return 5; }
+            public double kneeGrowth() { return 0.1; }
+            public Duration sustainedDuration() { return Duration.ofSeconds(60); }
+            public int multiRowInsertRows() { return 100; }
         };
     }
 
@@ -60,6 +65,22 @@ class BenchmarkComparatorTest {
         BenchmarkComparator comparator = new BenchmarkComparator(config(Map.of()));
         assertEquals(List.of(), comparator.compare(List.of(step("tpcb_1", Map.of("tps", 0.0))),
                 List.of(step("tpcb_1", Map.of("tps", 10.0)), step("copy", Map.of("rows_per_second", 5.0)))));
+    }
+
+    @Test
+    void fewerConnectionsPerSecondAndSlowerConnectsRegressButComputedValuesAreNotCompared() {
+        BenchmarkComparator comparator = new BenchmarkComparator(config(Map.of()));
+        List<BenchmarkComparator.Change> changes = comparator.compare(
+                List.of(step("connect", Map.of("connections_per_second", 400.0, "latency_p95_ms", 3.0)),
+                        step("pool_scaling", Map.of("knee_clients", 16.0, "max_connections", 100.0)),
+                        step("sustained_vs_peak", Map.of("sustained_to_peak_ratio", 0.95))),
+                List.of(step("connect", Map.of("connections_per_second", 300.0, "latency_p95_ms", 4.0)),
+                        step("pool_scaling", Map.of("knee_clients", 4.0, "max_connections", 100.0)),
+                        step("sustained_vs_peak", Map.of("sustained_to_peak_ratio", 0.5))));
+
+        assertEquals(2, changes.size(), "only the connect step's throughput and latency: " + changes);
+        assertTrue(find(changes, "connect", "connections_per_second").regressed(), "25 % fewer connections/s");
+        assertTrue(find(changes, "connect", "latency_p95_ms").regressed(), "33 % slower connects");
     }
 
     private static BenchmarkComparator.Change find(List<BenchmarkComparator.Change> changes, String step, String metric) {

@@ -39,6 +39,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -140,9 +141,14 @@ class BenchmarkTest {
             JsonPath run = awaitEnd("bench-a", first);
 
             assertEquals("succeeded", run.getString("status"), run.prettify());
-            assertEquals(Set.of("write_tps", "read_tps", "single_row_insert", "copy"),
+            assertEquals(BenchmarkSuite.NAME, run.getString("suite"));
+            assertEquals(Set.of("connection_latency", "simple_query_latency", "write_tps", "read_tps", "pool_scaling",
+                            "sustained", "sustained_vs_peak", "single_row_insert", "multi_row_insert", "copy"),
                     Set.copyOf(run.getList("steps.category", String.class)));
-            for (String step : List.of("tpcb_1", "tpcb_16", "select_only_16", "insert_single_row")) {
+            List<String> pgbenchSteps = List.of("connect", "select_1", "tpcb_1", "tpcb_16", "select_only_1",
+                    "select_only_4", "select_only_16", "select_only_64", "sustained_16", "insert_single_row",
+                    "insert_multi_row");
+            for (String step : pgbenchSteps) {
                 double tps = metric(run, step, "tps");
                 double p50 = metric(run, step, "latency_p50_ms");
                 double p95 = metric(run, step, "latency_p95_ms");
@@ -151,9 +157,49 @@ class BenchmarkTest {
                 assertTrue(p50 > 0 && p50 <= p95 && p95 <= p99, step + " percentiles " + p50 + " " + p95 + " " + p99);
             }
             assertEquals(16, (int) run.getInt("steps.find { it.name == 'tpcb_16' }.clients"));
+
+            // connection latency: a whole disconnect + connect + SELECT 1 cycle is slower than SELECT 1 on a kept one
+            double connections = metric(run, "connect", "connections_per_second");
+            assertTrue(connections > 0, "connections/s " + connections);
+            for (String p : List.of("latency_p50_ms", "latency_p95_ms")) {
+                assertTrue(metric(run, "connect", p) > metric(run, "select_1", p),
+                        "connect " + p + " " + metric(run, "connect", p) + " vs SELECT 1 " + metric(run, "select_1", p));
+            }
+            assertTrue(connections < metric(run, "select_1", "tps"), "fewer connections/s than SELECT 1/s");
+
+            // pool scaling: every count measured with its own client count, the knee is one of them
+            Map<Integer, Double> scaling = new java.util.TreeMap<>();
+            for (int clients : List.of(1, 4, 16, 64)) {
+                assertEquals(clients, run.getInt("steps.find { it.name == 'select_only_" + clients + "' }.clients"));
+                scaling.put(clients, metric(run, "select_only_" + clients, "tps"));
+            }
+            double knee = metric(run, "pool_scaling", "knee_clients");
+            assertTrue(scaling.containsKey((int) knee) && knee == Math.rint(knee), "knee " + knee + " of " + scaling);
+            assertEquals(BenchmarkSuite.knee(new java.util.TreeMap<>(scaling), 0.1), (int) knee, "knee of " + scaling);
+            assertEquals(64, metric(run, "pool_scaling", "max_clients"));
+            assertEquals(200, metric(run, "pool_scaling", "max_connections"), "the throwaway server's setting");
+            assertTrue(metric(run, "pool_scaling", "client_limit") >= 64, run.prettify());
+            assertNull(run.get("steps.find { it.name == 'pool_scaling' }.metrics.capped_from_clients"), "nothing capped");
+
+            // sustained (2 s in tests) against the peak (tpcb_16 of the 1 s step)
+            assertEquals(16, run.getInt("steps.find { it.name == 'sustained_16' }.clients"));
+            assertTrue(run.getDouble("steps.find { it.name == 'sustained_16' }.duration_seconds") > 1.5,
+                    "the sustained step ran for the sustained duration: " + run.prettify());
+            double peak = metric(run, "sustained_vs_peak", "peak_tps");
+            double sustained = metric(run, "sustained_vs_peak", "sustained_tps");
+            assertEquals(metric(run, "tpcb_16", "tps"), peak);
+            assertEquals(metric(run, "sustained_16", "tps"), sustained);
+            // RestAssured's JsonPath reads JSON numbers as floats: compare within a float's precision
+            assertEquals(sustained / peak, metric(run, "sustained_vs_peak", "sustained_to_peak_ratio"),
+                    1e-6 * sustained / peak);
+
             double copyRate = metric(run, "copy", "rows_per_second");
             double insertRate = metric(run, "insert_single_row", "rows_per_second");
+            double multiRate = metric(run, "insert_multi_row", "rows_per_second");
+            assertEquals(100, metric(run, "insert_multi_row", "rows_per_statement"));
+            assertEquals(metric(run, "insert_multi_row", "tps") * 100, multiRate, 1e-6 * multiRate);
             assertTrue(copyRate > insertRate, "COPY " + copyRate + " rows/s vs single-row INSERT " + insertRate);
+            assertTrue(multiRate > insertRate, "multi-row INSERT " + multiRate + " rows/s vs single-row INSERT " + insertRate);
             assertFalse(databaseExists(run.getString("scratch_database")), "scratch database dropped");
             assertTrue(run.getString("scratch_database").startsWith(ScratchDatabase.PREFIX));
 
@@ -164,7 +210,8 @@ class BenchmarkTest {
             assertEquals("bench-a", event.subject());
             BenchmarkEvent parsed = EventJson.newMapper().readValue(event.value(), BenchmarkEvent.class);
             assertEquals("succeeded", parsed.status());
-            assertEquals(5, parsed.steps().size());
+            assertEquals(run.getList("steps").size(), parsed.steps().size());
+            assertEquals(14, parsed.steps().size());
 
             live.await(10, "progress of " + first, e -> BenchmarkMessage.EVENT.equals(e.name())
                     && e.data().contains(first) && e.data().contains("\"kind\":\"progress\"")
@@ -270,7 +317,7 @@ class BenchmarkTest {
         try {
             String run = start("bench-c", "{\"step_duration\": \"60s\"}");
             JsonPath running = awaitRun("bench-c", run, Duration.ofMinutes(1),
-                    j -> "tpcb_1".equals(j.getString("current_step")));
+                    j -> "connect".equals(j.getString("current_step")));
             String scratch = running.getString("scratch_database");
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (pgbenchProcesses(scratch).isEmpty() && System.nanoTime() < deadline) {

@@ -38,4 +38,23 @@ class PgbenchOutputTest {
         assertEquals(3.0, PgbenchOutput.percentile(ms, 0.99));
         assertTrue(Double.isNaN(PgbenchOutput.percentile(new double[0], 0.5)));
     }
+
+    @Test
+    void connectCyclesAreTheGapsBetweenEachClientsTransactionEnds(@TempDir Path dir) throws Exception {
+        // client 0 ends at .000100, .002100, .005100; client 1 at .000500, .001500 (second thread's file); one failure
+        Files.writeString(dir.resolve("connect.77"), "0 0 300 0 1733227200 100\n0 1 250 0 1733227200 2100\n"
+                + "0 2 failed 0 1733227200 2600\n0 3 280 0 1733227200 5100\n");
+        Files.writeString(dir.resolve("connect.77.1"), "1 0 300 0 1733227200 500\n1 1 300 0 1733227200 1500\n");
+        Files.writeString(dir.resolve("connect_other.77"), "0 0 300 0 1733227100 0\n0 1 300 0 1733227300 0\n");
+
+        assertArrayEquals(new double[] {1.0, 2.0, 3.0}, PgbenchOutput.cycleMs(dir, "connect"));
+    }
+
+    @Test
+    void theMultiRowInsertScriptInsertsTheConfiguredRowsInOneStatement() {
+        String script = PgbenchRunner.multiRowInsertScript(3);
+        assertEquals("\\set id random(1, 2000000000)\nINSERT INTO autopilot_bench_insert (id, payload) VALUES "
+                + "(:id + 0, 'db autopilot benchmark row 0123456789'), (:id + 1, 'db autopilot benchmark row 0123456789'), "
+                + "(:id + 2, 'db autopilot benchmark row 0123456789');\n", script);
+    }
 }

@@ -15,6 +15,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,12 +66,17 @@ class BenchmarkPanelBrowserTest {
             }
             String panel = "document.querySelector('.target[data-target=\"bench-ui\"] [data-role=benchmark]')";
             await().atMost(wait).pollInterval(Duration.ofMillis(500)).until(() -> browser.evaluate(
-                    panel + ".querySelectorAll('.bench-row .bench-base').length").asInt() == 5);
-            assertEquals(5, browser.evaluate(panel + ".querySelectorAll('.bench-row').length").asInt());
+                    panel + ".querySelectorAll('.bench-row .bench-base').length").asInt() == 14);
+            assertEquals(14, browser.evaluate(panel + ".querySelectorAll('.bench-row').length").asInt());
             assertTrue(browser.evaluate(panel + ".textContent").asText().contains("succeeded"),
                     browser.evaluate(panel + ".textContent").asText());
             assertTrue(browser.evaluate(panel + ".textContent").asText().matches("(?s).*tpcb_16.*TPS [+-]\\d+\\.\\d %.*"),
                     browser.evaluate(panel + ".textContent").asText());
+            String text = browser.evaluate(panel + ".textContent").asText();
+            for (String shown : List.of("connect", "conn/s", "select_1", "ms p95", "select_only_64", "pool_scaling",
+                    "clients (knee)", "sustained_vs_peak", "sustained/peak", "insert_multi_row", "rows/s")) {
+                assertTrue(text.contains(shown), shown + " in " + text);
+            }
         } finally {
             RestAssured.delete("/api/targets/bench-ui");
             Files.deleteIfExists(password);
