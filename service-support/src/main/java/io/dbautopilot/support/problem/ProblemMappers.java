@@ -84,7 +84,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, UriInfo uri, Request request) {
-        String what = request.getMethod() + " " + uri.getPath();
+        String what = request.getMethod() + " " + (path(uri) == null ? "this request" : path(uri));
         if (identity != null && Boolean.TRUE.equals(identity.getAttribute(ApiKeyAuthenticationMechanism.NO_KEYS_CONFIGURED))) {
             return unauthorized(what + " changes state and no operator key is configured: set autopilot.api.operator-keys"
                     + " (env AUTOPILOT_API_OPERATOR_KEYS, 'name:secret') and send it as 'X-API-Key', or set"
@@ -97,21 +97,37 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
         String correlationId = UUID.randomUUID().toString();
-        LOG.errorf(e, "Unexpected error on %s (correlation id %s)", uri == null ? "?" : uri.getPath(), correlationId);
+        LOG.errorf(e, "Unexpected error on %s (correlation id %s)", path(uri), correlationId);
         return Response.status(500).type(Problem.MEDIA_TYPE)
                 .entity(new Problem("about:blank", "Internal Server Error", 500,
                         "unexpected error; the service log holds the cause under correlation id " + correlationId,
-                        uri == null ? null : uri.getPath(), correlationId)).build();
+                        path(uri), correlationId)).build();
+    }
+
+    /**
+     * The request path for a problem document, or null when it cannot be given: {@code UriInfo.getPath()} parses the
+     * request URI, which fails for characters a URI may not hold raw (a backslash, brackets). A mapper that threw here
+     * would leave the request with the framework's empty, non-problem answer.
+     */
+    static String path(UriInfo uri) {
+        if (uri == null) {
+            return null;
+        }
+        try {
+            return uri.getPath();
+        } catch (RuntimeException unparseable) {
+            return null;
+        }
     }
 
     private static Response unauthorized(String detail, UriInfo uri) {
         return Response.status(401).type(Problem.MEDIA_TYPE).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-                .entity(new Problem("about:blank", "Unauthorized", 401, detail, uri == null ? null : uri.getPath()))
+                .entity(new Problem("about:blank", "Unauthorized", 401, detail, path(uri)))
                 .build();
     }
 
     private static Response respond(int status, String title, String detail, UriInfo uri) {
         return Response.status(status).type(Problem.MEDIA_TYPE)
-                .entity(new Problem("about:blank", title, status, detail, uri == null ? null : uri.getPath())).build();
+                .entity(new Problem("about:blank", title, status, detail, path(uri))).build();
     }
 }

@@ -34,4 +34,19 @@ class ProblemMappersTest {
         assertEquals(400, r.getStatus());
         assertEquals("'duration' must be positive", ((Problem) r.getEntity()).detail());
     }
+
+    @Test
+    void aPathTheUriParserRefusesStillGetsAProblemDocument() {
+        // UriInfo.getPath() throws for a request path with a raw backslash or brackets (/api/anomalies/%5C/ack): the
+        // mapper must still answer its problem document, not fail and leave the framework's empty answer
+        jakarta.ws.rs.core.UriInfo unparseable = (jakarta.ws.rs.core.UriInfo) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {jakarta.ws.rs.core.UriInfo.class}, (proxy, method, args) -> {
+                    throw new IllegalArgumentException("Illegal character in path at index 15: /api/anomalies/\\/ack");
+                });
+        Response r = new ProblemMappers(null).web(new jakarta.ws.rs.BadRequestException("bad body"), unparseable);
+        assertEquals(400, r.getStatus());
+        assertEquals(Problem.MEDIA_TYPE, r.getMediaType().toString());
+        assertEquals(null, ((Problem) r.getEntity()).instance());
+        assertEquals(500, new ProblemMappers(null).unexpected(new IllegalStateException("x"), unparseable).getStatus());
+    }
 }
