@@ -34,8 +34,11 @@ public class AnomalyResource {
 
     private final AnomalyStore store;
 
-    public AnomalyResource(AnomalyStore store) {
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
+
+    public AnomalyResource(AnomalyStore store, com.fasterxml.jackson.databind.ObjectMapper json) {
         this.store = store;
+        this.json = json;
     }
 
     /** Anomalies, newest change first; {@code state} is pending, open or resolved. */
@@ -87,16 +90,13 @@ public class AnomalyResource {
         return store.acknowledge(fingerprint, by, Instant.now()).orElseThrow(() -> notFound(fingerprint));
     }
 
-    private static Ack parse(String raw) {
+    private Ack parse(String raw) {
         try {
-            return JSON.readValue(raw, Ack.class);
+            return json.readValue(raw, Ack.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new BadRequestException("request body must be {\"by\": \"<who>\"} or empty: " + e.getOriginalMessage());
         }
     }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
-            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private static NotFoundException notFound(String fingerprint) {
         return new NotFoundException("no anomaly with fingerprint '" + fingerprint + "' (see GET /api/anomalies)");
