@@ -110,7 +110,9 @@ class RunningStackTest {
                 "--log.level=warn")
                 .directory(prometheusDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(Repo.path("deploy/checks/target/stack-logs/prometheus.log").toFile()).start();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+        // Until Prometheus listens, the API refuses connections: that is "not yet", not a failure.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptionsInstanceOf(java.io.IOException.class).untilAsserted(() -> {
             assertTrue(prometheus.isAlive(), () -> "prometheus exited:\n"
                     + ComposeLikeStack.tail(Repo.path("deploy/checks/target/stack-logs/prometheus.log")));
             JsonNode targets = api("/api/v1/targets").at("/data/activeTargets");
