@@ -97,6 +97,18 @@ API="http://localhost:$PERFORMANCE_PORT/api/targets"
 export PGHOST PGPORT PGUSER=postgres PGPASSWORD=postgres
 say "cluster $PGHOST:$PGPORT, performance-service :$PERFORMANCE_PORT, pgbench $PGBIN/pgbench"
 
+# the performance-service process (its CPU is the collector's client-side cost) and the cluster's statement
+# statistics (the server time of everything that is not pgbench: the collector's queries in "with" rounds)
+PERF_PID=$(ss -ltnpH "sport = :$PERFORMANCE_PORT" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)
+[ -n "$PERF_PID" ] || { echo "cannot find the process listening on :$PERFORMANCE_PORT (needs ss from iproute2)" >&2; exit 1; }
+TICKS=$(getconf CLK_TCK)
+cpu_seconds() { awk -v t="$TICKS" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$PERF_PID/stat"; }
+"$PGBIN/psql" -qAt -d postgres -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" > /dev/null
+other_server_ms() {
+  "$PGBIN/psql" -qAt -d postgres -c "SELECT round(coalesce(sum(total_exec_time), 0)::numeric, 1)
+    FROM pg_stat_statements WHERE query NOT ILIKE '%pgbench_%'"
+}
+
 "$PGBIN/createdb" overhead_bench
 "$PGBIN/pgbench" -i -q -s 1 overhead_bench > "$OUT/init.log" 2>&1
 
@@ -114,14 +126,18 @@ without() {
 }
 measure() { # $1 = phase name, $2 = round
   # in the background and waited for, so a TERM or Ctrl-C runs the cleanup at once, not after the round
+  local cpu0 srv0 t0 tps cpu srv wall
+  cpu0=$(cpu_seconds); srv0=$(other_server_ms); t0=$(date +%s.%N)
   "$PGBIN/pgbench" -n -c 16 -j 2 -T "$SECONDS_PER_ROUND" overhead_bench > "$OUT/$1-$2.log" 2>&1 &
   PGBENCH_PID=$!
   wait "$PGBENCH_PID"
   PGBENCH_PID=""
-  local tps
+  wall=$(echo "$(date +%s.%N) - $t0" | bc)
+  cpu=$(echo "$(cpu_seconds) - $cpu0" | bc); srv=$(echo "$(other_server_ms) - $srv0" | bc)
   tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$OUT/$1-$2.log")
-  echo "$1 $2 $tps" >> "$OUT/tps.txt"
-  say "$1 round $2: $tps tps (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  # columns: phase round tps service-cpu-seconds non-pgbench-server-ms wall-seconds
+  echo "$1 $2 $tps $cpu $srv $wall" >> "$OUT/tps.txt"
+  say "$1 round $2: $tps tps; performance-service CPU ${cpu} s, non-pgbench server time ${srv} ms (load $(cut -d' ' -f1-3 /proc/loadavg))"
 }
 
 : > "$OUT/tps.txt"
@@ -137,8 +153,15 @@ for r in $(seq 1 "$ROUNDS"); do
   with; measure with "$r"
 done
 without
-awk '{ s[$1] += $3; n[$1]++ } END {
+awk -v cores="$(nproc)" '{ s[$1] += $3; q[$1] += $3 * $3; n[$1]++; cpu[$1] += $4; srv[$1] += $5; wall[$1] += $6 } END {
   w = s["without"] / n["without"]; c = s["with"] / n["with"];
-  printf "without collection: %.1f tps (mean of %d)\nwith collection every 15 s: %.1f tps (mean of %d)\noverhead: %.2f %%\n",
-    w, n["without"], c, n["with"], (w - c) / w * 100 }' "$OUT/tps.txt" | tee "$OUT/summary.txt"
+  sw = sqrt(q["without"] / n["without"] - w * w); sc = sqrt(q["with"] / n["with"] - c * c);
+  printf "without collection: %.1f tps (mean of %d, sd %.1f)\nwith collection every 15 s: %.1f tps (mean of %d, sd %.1f)\n",
+    w, n["without"], sw, c, n["with"], sc
+  printf "TPS overhead (without - with) / without: %.2f %%\n", (w - c) / w * 100
+  printf "performance-service CPU: %.3f cores without, %.3f cores with (%.2f %% of the machine'"'"'s %d cores)\n",
+    cpu["without"] / wall["without"], cpu["with"] / wall["with"], (cpu["with"] / wall["with"] - cpu["without"] / wall["without"]) / cores * 100, cores
+  printf "server time of non-pgbench statements: %.1f ms/s without, %.1f ms/s with (collection: %.2f %% of one core)\n",
+    srv["without"] / wall["without"], srv["with"] / wall["with"], (srv["with"] / wall["with"] - srv["without"] / wall["without"]) / 10 }' \
+  "$OUT/tps.txt" | tee "$OUT/summary.txt"
 echo "load after $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/run-info.txt"
