@@ -110,6 +110,34 @@ class TuneTest {
     }
 
     @Test
+    void trustObserveRecordsATuneAsWouldRunAndAnEmergencyStopRefusesIt() throws Exception {
+        UUID observed = UUID.fromString(given().header("X-API-Key", OperationsTestSupport.OPERATOR)
+                .contentType(ContentType.JSON)
+                .body(Map.of("database", "watched", "type", "tune", "object", "work_mem", "value", "64kB"))
+                .when().post("/api/operations").then().statusCode(201).body("status", equalTo("would_run"))
+                .body("result.statement", equalTo("ALTER SYSTEM SET work_mem = '64kB'; SELECT pg_reload_conf()"))
+                .extract().jsonPath().getString("id"));
+        assertEquals("ALTER SYSTEM SET work_mem = '64kB'; SELECT pg_reload_conf()",
+                support.last(observed, "would_run").path("details").path("statement").asText());
+        assertEquals("4096", support.targetValue("SELECT setting FROM pg_settings WHERE name = 'work_mem'"),
+                "nothing was applied");
+
+        given().header("X-API-Key", OperationsTestSupport.OPERATOR).contentType(ContentType.JSON)
+                .body("{\"target\":\"demo\",\"reason\":\"tune test\"}").post("/api/emergency-stop")
+                .then().statusCode(200);
+        try {
+            request("work_mem", "64kB").statusCode(409).contentType("application/problem+json")
+                    .body("detail", containsString("emergency stop"));
+        } finally {
+            given().header("X-API-Key", OperationsTestSupport.OPERATOR).delete("/api/emergency-stop?target=demo")
+                    .then().statusCode(200);
+        }
+        assertNull(support.targetValue("""
+                SELECT setting FROM pg_file_settings WHERE name = 'work_mem'
+                   AND sourcefile LIKE '%postgresql.auto.conf'"""), "no ALTER SYSTEM reached the cluster");
+    }
+
+    @Test
     void aTuneThatMakesTheWorkloadSpillIsRevertedAndTheRevertPublished() throws Exception {
         String table = "tune_sorts_" + UUID.randomUUID().toString().substring(0, 8);
         postgres.execute(OperationsTestSupport.TARGET_DB,

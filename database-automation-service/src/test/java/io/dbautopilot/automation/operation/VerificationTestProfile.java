@@ -18,6 +18,12 @@ public class VerificationTestProfile implements QuarkusTestProfile {
                 Map.entry("autopilot.verification.max-write-slowdown", "0.2"),
                 Map.entry("autopilot.verification.retry-delay", "1s"),
                 Map.entry("autopilot.tune.baseline-window", "4s"),
-                Map.entry("autopilot.tune.min-temp-bytes-per-second", "65536"));
+                Map.entry("autopilot.tune.min-temp-bytes-per-second", "65536"),
+                // the same database under trust observe: decisions are recorded as would_run, nothing runs
+                Map.entry("autopilot.databases.watched.url",
+                        "postgresql://${dbautopilot.test.postgres.host}:${dbautopilot.test.postgres.port}/demo_target"),
+                Map.entry("autopilot.databases.watched.username", "${dbautopilot.test.postgres.user}"),
+                Map.entry("autopilot.databases.watched.password", "${dbautopilot.test.postgres.password}"),
+                Map.entry("autopilot.databases.watched.trust", "observe"));
     }
 }
