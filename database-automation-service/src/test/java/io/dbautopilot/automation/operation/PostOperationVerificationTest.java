@@ -39,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Post-operation verification against real PostgreSQL (pg_stat_statements) and the real broker: a create_index whose
  * statements became faster is kept (verdict confirmed); one whose statements did not speed up is dropped by a rollback
  * operation (DROP INDEX CONCURRENTLY of exactly that index) whose events, linked to the original, are on
- * autopilot.operations.v1; a verification left in the state database by an earlier process is carried out.
+ * autopilot.operations.v1; so is one that slowed the table's writes past the threshold; a verification left in the
+ * state database by an earlier process is carried out; an index replaced since the build is neither judged nor dropped.
  */
 @QuarkusTest
 @TestProfile(VerificationTestProfile.class)
@@ -147,6 +148,45 @@ class PostOperationVerificationTest {
         long oid = indexOid(table + "_pad_idx");
         Map<String, Object> calls = lookupCounters(queryid);
         run(lookup, 10);
+        UUID id = seedSucceededCreateIndex(table, queryid, calls, oid);
+
+        JsonNode verified = support.last(id, "verified");
+        assertEquals("regressed", verified.path("details").path("verdict").asText(), verified.toString());
+        UUID rollback = UUID.fromString(verified.path("details").path("rollback_operation_id").asText());
+        support.last(rollback, "succeeded");
+        assertNull(indexOid(table + "_pad_idx"), "the recorded index was dropped");
+    }
+
+    @Test
+    void anIndexReplacedSinceTheBuildIsNeitherJudgedNorDropped() throws Exception {
+        // the recorded index was dropped and another one took its name: not the object the operation created
+        String table = table("replaced");
+        String lookup = "SELECT count(*) FROM public." + table + " WHERE customer = ?";
+        run(lookup, 10);
+        String queryid = queryid(table);
+        String index = table + "_pad_idx";
+        postgres.execute(OperationsTestSupport.TARGET_DB, "CREATE INDEX " + index + " ON public." + table + " (pad)");
+        long created = indexOid(index);
+        Map<String, Object> calls = lookupCounters(queryid);
+        postgres.execute(OperationsTestSupport.TARGET_DB, "DROP INDEX public." + index,
+                "CREATE INDEX " + index + " ON public." + table + " (pad)");
+        long replacement = indexOid(index);
+        assertTrue(created != replacement);
+        run(lookup, 10);
+        UUID id = seedSucceededCreateIndex(table, queryid, calls, created);
+
+        JsonNode verified = support.last(id, "verified");
+        assertEquals("inconclusive", verified.path("details").path("verdict").asText(), verified.toString());
+        assertTrue(verified.path("reason").asText().contains("no longer there as created"), verified.toString());
+        assertTrue(verified.path("details").path("rollback_operation_id").isMissingNode(), verified.toString());
+        assertEquals(replacement, indexOid(index), "the index that took the name is left alone");
+        assertEquals(0L, ((Number) support.stateValue("SELECT count(*) FROM automation.operation "
+                + "WHERE parameters->>'rollback_of' = ?", id.toString())).longValue());
+    }
+
+    /** Stores a succeeded create_index with its baseline, as an earlier process would have left it. */
+    private UUID seedSucceededCreateIndex(String table, String queryid, Map<String, Object> calls, long oid)
+            throws Exception {
         UUID id = UUID.randomUUID();
         String baseline = EventJson.newMapper().writeValueAsString(Map.of("verification", Map.of(
                 "expected_effect", OperationType.CREATE_INDEX.expectedEffect(),
@@ -163,12 +203,7 @@ class PostOperationVerificationTest {
             ps.setString(3, baseline);
             ps.executeUpdate();
         }
-
-        JsonNode verified = support.last(id, "verified");
-        assertEquals("regressed", verified.path("details").path("verdict").asText(), verified.toString());
-        UUID rollback = UUID.fromString(verified.path("details").path("rollback_operation_id").asText());
-        support.last(rollback, "succeeded");
-        assertNull(indexOid(table + "_pad_idx"), "the recorded index was dropped");
+        return id;
     }
 
     /** A table of 100,000 rows without index on customer or pad. */
