@@ -39,6 +39,8 @@ public final class EventTypes {
     public static final String OPERATION_WOULD_RUN = "io.dbautopilot.operation.would_run.v1";
     /** An operation was deferred (window, precondition); the reason is in the event. */
     public static final String OPERATION_DEFERRED = "io.dbautopilot.operation.deferred.v1";
+    /** The post-operation verification of an operation reached its verdict (confirmed, regressed, inconclusive). */
+    public static final String OPERATION_VERIFIED = "io.dbautopilot.operation.verified.v1";
 
     /** A benchmark run of a target ended (succeeded, failed, cancelled or timed out); the result is in the event. */
     public static final String BENCHMARK_COMPLETED = "io.dbautopilot.benchmark.completed.v1";
@@ -49,7 +51,7 @@ public final class EventTypes {
             ANOMALY_OPENED, ANOMALY_ESCALATED, ANOMALY_RESOLVED,
             RECOMMENDATION_RAISED, RECOMMENDATION_UPDATED, RECOMMENDATION_WITHDRAWN,
             OPERATION_REQUESTED, OPERATION_STARTED, OPERATION_PROGRESS, OPERATION_SUCCEEDED,
-            OPERATION_FAILED, OPERATION_CANCELLED, OPERATION_DEFERRED, OPERATION_WOULD_RUN,
+            OPERATION_FAILED, OPERATION_CANCELLED, OPERATION_DEFERRED, OPERATION_WOULD_RUN, OPERATION_VERIFIED,
             BENCHMARK_COMPLETED);
 
     private EventTypes() {
@@ -99,6 +101,7 @@ public final class EventTypes {
             case FAILED -> OPERATION_FAILED;
             case CANCELLED -> OPERATION_CANCELLED;
             case WOULD_RUN -> OPERATION_WOULD_RUN;
+            case VERIFIED -> OPERATION_VERIFIED;
         };
     }
 }

@@ -23,7 +23,14 @@ public enum OperationState {
      * Decided but not run because the target's trust is {@code observe}: the reason and the exact statement that
      * would have run travel with the event; nothing touched the target.
      */
-    WOULD_RUN;
+    WOULD_RUN,
+    /**
+     * The verdict of the post-operation verification, published a verification window after the operation succeeded
+     * (added compatibly in v1): {@code details.verdict} is {@code confirmed}, {@code regressed} or
+     * {@code inconclusive}, with {@code details.expected_effect} and the measurements before and after; a regressed
+     * reversible operation names the operation that rolls it back in {@code details.rollback_operation_id}.
+     */
+    VERIFIED;
 
     /**
      * The JSON form of this constant.
@@ -50,9 +57,10 @@ public enum OperationState {
     /**
      * Whether no further state change follows this one.
      *
-     * @return true for SUCCEEDED, FAILED, CANCELLED and WOULD_RUN
+     * @return true for SUCCEEDED, FAILED, CANCELLED, WOULD_RUN and VERIFIED (the verdict follows a success; a rollback
+     *         is an operation of its own)
      */
     public boolean terminal() {
-        return this == SUCCEEDED || this == FAILED || this == CANCELLED || this == WOULD_RUN;
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED || this == WOULD_RUN || this == VERIFIED;
     }
 }

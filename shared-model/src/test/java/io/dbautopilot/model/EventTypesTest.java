@@ -32,7 +32,7 @@ class EventTypesTest {
             }
         }
         assertEquals(constants, EventTypes.ALL);
-        assertEquals(16, EventTypes.ALL.size());
+        assertEquals(17, EventTypes.ALL.size());
     }
 
     @Test
@@ -52,6 +52,7 @@ class EventTypesTest {
         assertCovers(OperationState.class, EventTypes::forOperation, "operation");
         assertEquals("io.dbautopilot.operation.deferred.v1", EventTypes.forOperation(OperationState.DEFERRED));
         assertEquals("io.dbautopilot.operation.would_run.v1", EventTypes.forOperation(OperationState.WOULD_RUN));
+        assertEquals("io.dbautopilot.operation.verified.v1", EventTypes.forOperation(OperationState.VERIFIED));
     }
 
     @Test

@@ -48,9 +48,9 @@ class WireEnumsTest {
     }
 
     @Test
-    void onlySucceededFailedCancelledAndWouldRunAreTerminal() {
+    void onlySucceededFailedCancelledWouldRunAndVerifiedAreTerminal() {
         assertEquals(EnumSet.of(OperationState.SUCCEEDED, OperationState.FAILED, OperationState.CANCELLED,
-                        OperationState.WOULD_RUN),
+                        OperationState.WOULD_RUN, OperationState.VERIFIED),
                 EnumSet.copyOf(EnumSet.allOf(OperationState.class).stream().filter(OperationState::terminal).toList()));
     }
 }

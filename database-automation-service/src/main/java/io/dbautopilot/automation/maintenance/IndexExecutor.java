@@ -10,6 +10,8 @@ import io.dbautopilot.automation.operation.OperationExecutor;
 import io.dbautopilot.automation.operation.OperationRequests;
 import io.dbautopilot.automation.operation.OperationType;
 import io.dbautopilot.automation.operation.Outcome;
+import io.dbautopilot.automation.verify.IndexBaseline;
+import io.dbautopilot.automation.verify.IndexEffectCheck;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -140,9 +142,15 @@ public class IndexExecutor implements OperationExecutor {
             effect.put("dropped_invalid_leftover", true);
             LOG.infof("Operation %s: dropped invalid index %s left by an earlier attempt", op.id(), existing.qualifiedQuoted());
         }
+        // the statements it is for and the table's writes, measured before the build: verified after the window
+        Map<String, Object> baseline = IndexBaseline.before(s.connection(), op, t.schema(), t.name());
         s.run(sql, t.oid(), t.qualified());
         boolean valid = IndexCatalog.valid(s.connection(), t.oid(), indexName);
         effect.put("size_bytes", IndexCatalog.size(s.connection(), t.oid(), indexName).orElse(null));
+        Long created = IndexCatalog.existing(s.connection(), t, indexName).oid();
+        if (valid && created != null) {
+            effect.put("verification", IndexBaseline.created(baseline, t.schema() + "." + indexName, created));
+        }
         return verified(valid, sql, effect, "no valid index " + indexName + " on " + t.qualified() + " after the build");
     }
 
@@ -155,6 +163,16 @@ public class IndexExecutor implements OperationExecutor {
     private static Outcome drop(GuardedSession s, Operation op, CatalogObject i) throws SQLException {
         IndexCatalog.DropCheck check = IndexCatalog.dropCheck(s.connection(), i);
         String trigger = op.parameters().get(OperationRequests.DROP_TRIGGER) instanceof String t ? t : INVALID_INDEX;
+        if (IndexEffectCheck.ROLLBACK_TRIGGER.equals(trigger)
+                && !(op.parameters().get("index_oid") instanceof Number created && created.longValue() == i.oid())) {
+            // a rollback drops exactly the index its create_index built, never another one that took its name
+            String why = "refused to drop index " + i.qualified() + ": it is not the index operation "
+                    + op.parameters().get("rollback_of") + " created (oid " + op.parameters().get("index_oid")
+                    + ", now " + i.oid() + ")";
+            LOG.warnf("Operation %s: %s", op.id(), why);
+            return new Outcome.Failed(why, Map.of("index_oid_created", String.valueOf(op.parameters().get("index_oid")),
+                    "index_oid_now", i.oid()));
+        }
         String refusal = check.refusal(trigger);
         if (refusal != null) {
             LOG.warnf("Operation %s: refusing to drop index %s: %s", op.id(), i.qualified(), refusal);

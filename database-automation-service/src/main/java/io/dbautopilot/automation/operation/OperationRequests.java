@@ -50,10 +50,13 @@ public class OperationRequests {
     private final OperationsConfig config;
     private final OperationEngine engine;
     private final GuardedStatements guarded;
+    private final Map<OperationType, ManualTypeValidator> validators = new java.util.EnumMap<>(OperationType.class);
 
     public OperationRequests(PolicyDecider policy, OperationStore store, Outbox outbox, StateTransactions transactions,
                              ManagedDatabases databases, CatalogObjects catalog, OperationsConfig config,
-                             OperationEngine engine, GuardedStatements guarded) {
+                             OperationEngine engine, GuardedStatements guarded,
+                             jakarta.enterprise.inject.Instance<ManualTypeValidator> validators) {
+        validators.forEach(v -> v.types().forEach(t -> this.validators.put(t, v)));
         this.policy = policy;
         this.store = store;
         this.outbox = outbox;
@@ -127,6 +130,14 @@ public class OperationRequests {
                 return Optional.empty();
             }
             parameters.put("columns", List.copyOf(columns));
+            // the statements the index is for (evidence.statements[].queryid): their mean time is verified afterwards
+            List<String> queryids = event.evidence().get("statements") instanceof List<?> statements
+                    ? statements.stream().filter(st -> st instanceof Map<?, ?>).map(st -> ((Map<?, ?>) st).get("queryid"))
+                    .filter(q -> q != null && String.valueOf(q).matches("-?\\d{1,20}")).map(String::valueOf).toList()
+                    : List.of();
+            if (!queryids.isEmpty()) {
+                parameters.put("queryids", queryids);
+            }
         }
         if (store.unfinished(tx, event.targetId(), d.operation(), event.object())) {
             LOG.infof("Recommendation %s: an unfinished %s on %s exists already: no second operation", eventId,
@@ -180,8 +191,10 @@ public class OperationRequests {
         return databases.notManaged(targetId);
     }
 
-    /** A manual request from the API, already parsed. */
-    public record Manual(String database, String type, String object, String mode, String reason) {
+    /**
+     * A manual request from the API, already parsed; {@code value} is the new value of a {@code tune}'s setting.
+     */
+    public record Manual(String database, String type, String object, String mode, String reason, String value) {
     }
 
     /** Validates a manual request (type, database, object against the catalog) and creates the operation. */
@@ -196,15 +209,26 @@ public class OperationRequests {
             throw ProblemException.badRequest("field 'database': '" + request.database() + "' is not a managed database "
                     + "(one of " + databases.ids() + ")");
         }
-        OperationType type = OperationType.parse(request.type()).filter(MANUAL::contains).orElseThrow(() ->
+        OperationType type = OperationType.parse(request.type())
+                .filter(t -> MANUAL.contains(t) || validators.containsKey(t)).orElseThrow(() ->
                 ProblemException.badRequest("field 'type': '" + request.type() + "' is not a manual operation (one of "
-                        + "vacuum, vacuum_freeze, analyze, reindex, terminate)"));
-        String mode = request.mode() == null ? "auto" : request.mode();
+                        + "vacuum, vacuum_freeze, analyze, reindex, terminate"
+                        + validators.keySet().stream().map(t -> ", " + t.wire()).collect(java.util.stream.Collectors.joining())
+                        + ")"));
+        ManualTypeValidator.Validated validated = validators.containsKey(type)
+                ? validators.get(type).validate(request) : null;
+        String mode = request.mode() != null ? request.mode() : validated != null ? validated.defaultMode() : "auto";
         if (!Set.of("auto", "window", "approval").contains(mode)) {
             throw ProblemException.badRequest("field 'mode': '" + mode + "' is not one of auto, window, approval");
         }
         Map<String, Object> parameters = new LinkedHashMap<>();
-        String object = validatedObject(request.database(), type, request.object(), parameters);
+        String object;
+        if (validated != null) {
+            object = validated.object();
+            parameters.putAll(validated.parameters());
+        } else {
+            object = validatedObject(request.database(), type, request.object(), parameters);
+        }
         String reason = "manual request by " + caller + (request.reason() == null ? "" : ": " + request.reason());
         NewOperation n = new NewOperation(request.database(), type, object, mode, null, null, null, caller, parameters, reason);
         Operation op = transactions.inTransaction(tx -> insert(tx, n).orElseThrow());

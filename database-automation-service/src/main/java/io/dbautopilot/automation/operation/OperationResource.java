@@ -70,7 +70,8 @@ public class OperationResource {
     @Operation(summary = "Request manual maintenance",
             description = "Body: {\"database\", \"type\" (vacuum, vacuum_freeze, analyze, reindex, terminate), \"object\" "
                     + "(schema.table, schema.index or a pid), optional \"mode\" (auto, window, approval) and \"reason\"}. "
-                    + "The object is checked against the database's catalog.")
+                    + "The object is checked against the database's catalog. Type tune: \"object\" is a reload-only "
+                    + "setting and \"value\" its new value, checked against pg_settings; it waits for approval by default.")
     public Response create(OperationRequests.Manual request, @Context ContainerRequestContext context) {
         io.dbautopilot.automation.operation.Operation op = requests.createManual(request, Callers.name(context));
         return Response.status(201).entity(op).header("Location", "/api/operations/" + op.id()).build();

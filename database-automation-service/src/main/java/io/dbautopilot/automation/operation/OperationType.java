@@ -47,10 +47,21 @@ public enum OperationType {
     /** Applies pending schema migrations (optionally up to a target version); run by the migration capability. */
     MIGRATE(true, ObjectKind.NONE),
     /** Rolls back the latest applied migrations with their undo scripts; run by the migration capability. */
-    MIGRATE_UNDO(true, ObjectKind.NONE);
+    MIGRATE_UNDO(true, ObjectKind.NONE),
+    /**
+     * {@code ALTER SYSTEM SET} of one reload-only setting (object) to parameter {@code value} + {@code pg_reload_conf()},
+     * between a measured baseline before and after; verified by {@code pg_settings} showing the value, and after the
+     * verification window by TPS, statement mean time and temp spill not regressing (else reverted by tune_revert).
+     */
+    TUNE(true, ObjectKind.SETTING),
+    /**
+     * Sets a tuned setting (object) back to its value before the tune ({@code ALTER SYSTEM RESET} when it was not in
+     * {@code postgresql.auto.conf}) + reload; requested by the verification of a regressed tune, never by a policy.
+     */
+    TUNE_REVERT(false, ObjectKind.SETTING);
 
     /** What the operation's object names. */
-    public enum ObjectKind { TABLE, TABLE_OR_DATABASE, INDEX, PID, NONE }
+    public enum ObjectKind { TABLE, TABLE_OR_DATABASE, INDEX, PID, NONE, SETTING }
 
     private final boolean heavy;
     private final ObjectKind objectKind;
@@ -68,6 +79,39 @@ public enum OperationType {
     /** What its object must be. */
     public ObjectKind objectKind() {
         return objectKind;
+    }
+
+    /**
+     * The effect the operation promises, checked when it finishes (the executor's immediate verification) and, for a
+     * {@link #reversible()} one, again after the verification window ({@code io.dbautopilot.automation.verify}).
+     */
+    public String expectedEffect() {
+        return switch (this) {
+            case VACUUM -> "dead tuples of the table down";
+            case VACUUM_FREEZE -> "transaction ID age of the table (or database) down";
+            case ANALYZE -> "last_analyze of the table moved";
+            case REINDEX -> "index valid, not larger, no invalid _ccnew index left";
+            case CREATE_INDEX -> "a valid index; mean time of the statements it was for down, write statements on the "
+                    + "table not slower past the threshold";
+            case DROP_INDEX -> "the index gone";
+            case TERMINATE_IDLE, TERMINATE -> "the sessions gone";
+            case CANCEL_QUERY -> "the queries no longer running";
+            case PARTITION_CREATE -> "the current and next partitions exist";
+            case PARTITION_DETACH, PARTITION_DROP -> "no partition beyond retention attached";
+            case BACKUP -> "a backup in the catalog";
+            case BACKUP_VERIFY -> "the backup verified";
+            case RESTORE, RESTORE_DRILL -> "a restored cluster that answers";
+            case MIGRATE -> "the pending migrations applied";
+            case MIGRATE_UNDO -> "the latest migrations undone";
+            case TUNE -> "pg_settings shows the value after the reload; TPS, statement mean time and temp spill not "
+                    + "regressed past the thresholds";
+            case TUNE_REVERT -> "pg_settings shows the value from before the tune";
+        };
+    }
+
+    /** Whether a regression found by the post-operation verification is undone by a rollback operation. */
+    public boolean reversible() {
+        return this == CREATE_INDEX || this == TUNE;
     }
 
     /** Lower-case wire name, e.g. {@code vacuum_freeze}. */

@@ -62,6 +62,10 @@ public final class PlannedStatement {
                     ? " -target=" + n.parameters().get("target") : "") + " (the pending migrations)";
             case MIGRATE_UNDO -> "flyway undo (the latest applied migrations' undo scripts)";
             case BACKUP, BACKUP_VERIFY, RESTORE, RESTORE_DRILL -> n.type().wire() + " (external tool)";
+            case TUNE -> "ALTER SYSTEM SET " + ident(object) + " = " + literal(n, "value") + "; SELECT pg_reload_conf()";
+            case TUNE_REVERT -> (n.parameters() != null && n.parameters().get("previous_value") != null
+                    ? "ALTER SYSTEM SET " + ident(object) + " = " + literal(n, "previous_value")
+                    : "ALTER SYSTEM RESET " + ident(object)) + "; SELECT pg_reload_conf()";
         };
     }
 
@@ -72,6 +76,12 @@ public final class PlannedStatement {
         return "CREATE INDEX CONCURRENTLY " + ident(IndexCatalog.indexName(table, columns)) + " ON "
                 + qualified(n.object()) + " (" + columns.stream().map(PlannedStatement::ident)
                 .collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** A parameter as a string literal, quoted as {@code quote_literal} would. */
+    private static String literal(NewOperation n, String parameter) {
+        Object v = n.parameters() == null ? null : n.parameters().get(parameter);
+        return v == null ? "<" + parameter + ">" : "'" + String.valueOf(v).replace("'", "''") + "'";
     }
 
     private static Object limit(NewOperation n) {

@@ -111,6 +111,11 @@ public final class PolicyParser {
             throw new PolicyException(at + ": field 'operation': terminate (of one named backend) is manual only;"
                     + " use terminate_idle with a limit");
         }
+        if (operation == OperationType.TUNE || operation == OperationType.TUNE_REVERT) {
+            throw new PolicyException(at + ": field 'operation': " + operation.wire() + " is never started by a policy ("
+                    + (operation == OperationType.TUNE ? "an operator requests a tune through POST /api/operations"
+                    : "the verification of a regressed tune requests its revert") + ")");
+        }
         if (recommendation != null && (sessionOp || operation.objectKind() == OperationType.ObjectKind.PID)) {
             throw new PolicyException(at + ": field 'operation': " + operation.wire() + " acts on sessions, not on the "
                     + "object of a recommendation");

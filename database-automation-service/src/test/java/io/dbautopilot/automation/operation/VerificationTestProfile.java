@@ -1,0 +1,29 @@
+package io.dbautopilot.automation.operation;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+import java.util.Map;
+
+/** Short verification windows and tune baselines, so post-operation verification and rollback happen within a test. */
+public class VerificationTestProfile implements QuarkusTestProfile {
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.ofEntries(
+                Map.entry("autopilot.verification.window", "5s"),
+                Map.entry("autopilot.verification.poll-interval", "500ms"),
+                Map.entry("autopilot.verification.min-calls", "5"),
+                // a helpful index cuts the lookups' mean time by far more than half; an unhelpful one by noise only
+                Map.entry("autopilot.verification.min-improvement", "0.5"),
+                Map.entry("autopilot.verification.max-write-slowdown", "0.2"),
+                Map.entry("autopilot.verification.retry-delay", "1s"),
+                Map.entry("autopilot.tune.baseline-window", "4s"),
+                Map.entry("autopilot.tune.min-temp-bytes-per-second", "65536"),
+                // the same database under trust observe: decisions are recorded as would_run, nothing runs
+                Map.entry("autopilot.databases.watched.url",
+                        "postgresql://${dbautopilot.test.postgres.host}:${dbautopilot.test.postgres.port}/demo_target"),
+                Map.entry("autopilot.databases.watched.username", "${dbautopilot.test.postgres.user}"),
+                Map.entry("autopilot.databases.watched.password", "${dbautopilot.test.postgres.password}"),
+                Map.entry("autopilot.databases.watched.trust", "observe"));
+    }
+}
