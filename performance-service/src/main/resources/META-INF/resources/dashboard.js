@@ -481,7 +481,32 @@
     getJson(fleetUrl()).then(function (res) { if (seq === fleetSeq) renderFleet(res); }); // only the latest filter's answer
   }
 
+  // ---- emergency stop of the automation service (GET api/automation/emergency-stop, read from its /health) ----
+  dashboard.emergencyStop = null;
+  function renderEmergencyStop(res) {
+    var banner = document.getElementById('emergency-stop');
+    var stop = res.available ? res.body : null;
+    dashboard.emergencyStop = stop ? stop.state : 'unavailable';
+    banner.classList.remove('banner-unknown');
+    if (stop && stop.state === 'active') {
+      var scope = stop.global ? 'all targets' : 'targets ' + (stop.targets || []).join(', ');
+      banner.innerHTML = 'Emergency stop in force (' + esc(scope) + '): the automation runs nothing new. ' +
+        '<span data-role="reasons">' + esc(stop.reasons || '') + '</span>';
+      banner.dataset.state = 'active';
+      banner.hidden = false;
+    } else if (stop && stop.state === 'unknown') {
+      banner.classList.add('banner-unknown');
+      banner.textContent = 'Emergency stop: state unknown (' + (stop.detail || 'automation service not readable') + ')';
+      banner.dataset.state = 'unknown';
+      banner.hidden = false;
+    } else {
+      banner.dataset.state = stop ? stop.state : 'unavailable';
+      banner.hidden = true;
+    }
+  }
+
   function refresh() {
+    getJson('api/automation/emergency-stop').then(renderEmergencyStop);
     refreshFleet();
     refreshHealth();
     getJson('api/anomalies?state=open&limit=100').then(renderAnomalies);

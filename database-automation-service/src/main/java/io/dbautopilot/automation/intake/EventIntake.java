@@ -14,7 +14,8 @@ import java.time.Duration;
 import java.util.function.Function;
 
 /**
- * The consume flow every event intake shares: parse and check a record, record it exactly once (by CloudEvents id)
+ * The consume flow every event intake shares: check the record's CloudEvents source against the allowed ones
+ * ({@link EventSourceCheck}), parse and check the record, record it exactly once (by CloudEvents id)
  * together with the operation the policy asks for on a worker thread, then acknowledge it. A record that can never
  * be processed is nacked, which dead-letters it to the topic's {@code .dlq} with the reason, and consumption carries
  * on. A state-database outage is not the record's fault: a transient failure (SQLSTATE class 08 connection, 53
@@ -42,10 +43,12 @@ public class EventIntake {
 
     private final MeterRegistry meters;
     private final ManagedExecutor workers;
+    private final EventSourceCheck sources;
 
-    public EventIntake(MeterRegistry meters, ManagedExecutor workers) {
+    public EventIntake(MeterRegistry meters, ManagedExecutor workers, EventSourceCheck sources) {
         this.meters = meters;
         this.workers = workers;
+        this.sources = sources;
     }
 
     /**
@@ -61,6 +64,7 @@ public class EventIntake {
         P parsed;
         try {
             CloudEventHeaders ce = CloudEventHeaders.from(kafka.getHeaders());
+            sources.check(ce.source());
             parsed = parser.parse(ce.type(), ce.subject(), message.getPayload());
             origin = new ProcessedEvents.Origin(ce.id(), ce.type(), ce.source(),
                     ce.subject() != null ? ce.subject() : targetOf.apply(parsed),

@@ -43,10 +43,12 @@ public class ApplyRun {
     private final InvalidIndexes invalidIndexes;
     private final MigrationJournal journal;
     private final OperationsConfig operations;
+    private final MigrationLint lint;
 
     public ApplyRun(MigrationFlyway flyways, MigrationCatalog catalog, PreMigrationBackupStep backupStep,
                     ApplyFailure failure, InvalidIndexes invalidIndexes, MigrationJournal journal,
-                    OperationsConfig operations) {
+                    OperationsConfig operations, MigrationLint lint) {
+        this.lint = lint;
         this.flyways = flyways;
         this.catalog = catalog;
         this.backupStep = backupStep;
@@ -81,8 +83,23 @@ public class ApplyRun {
         }
         // an invalid index left by an interrupted CREATE INDEX CONCURRENTLY of a pending script would make it fail
         Set<String> scripts = new HashSet<>();
+        List<MigrationLint.Script> linted = new ArrayList<>();
         for (MigrationInfo mi : pending) {
-            scripts.add(MigrationCatalog.read(mi.getPhysicalLocation()));
+            String sql = MigrationCatalog.read(mi.getPhysicalLocation());
+            scripts.add(sql);
+            linted.add(new MigrationLint.Script(mi.getVersion() == null ? null : mi.getVersion().getVersion(),
+                    mi.getScript(), sql));
+        }
+        // re-checked now: a table may have grown (or a script changed) since the apply was requested without findings
+        if (op.approvedBy() == null) {
+            List<LintFinding> findings = lint.lint(c, id, linted);
+            if (!findings.isEmpty()) {
+                effect.put("lint", findings);
+                return new Outcome.Failed("refused: migration lint found " + findings.size() + " lock-taking "
+                        + "statement(s) and the apply was not approved: " + String.join(", ", findings.stream()
+                        .map(LintFinding::summary).toList()) + "; request the apply again (it then waits for "
+                        + "approval)", effect);
+            }
         }
         List<String> droppedBefore = invalidIndexes.drop(c, e -> InvalidIndexes.namedIn(e.getValue(), scripts));
         if (!droppedBefore.isEmpty()) {

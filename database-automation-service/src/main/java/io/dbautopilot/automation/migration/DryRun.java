@@ -13,10 +13,17 @@ import java.util.List;
  * @param targetVersion  the requested target version (null = latest)
  * @param validation     the validation an apply would do first (an invalid one means the apply would refuse)
  * @param migrations     the migrations that would run, in order, with their SQL
+ * @param lint           lock-taking or rewriting statements of those migrations ({@link MigrationLint}); an apply
+ *                       with any waits for an operator's approval
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record DryRun(String databaseName, String currentVersion, String targetVersion, ValidationReport validation,
-                     List<Step> migrations) {
+                     List<Step> migrations, List<LintFinding> lint) {
+
+    /** The steps as scripts for the {@link MigrationLint}. */
+    static List<MigrationLint.Script> scripts(List<Step> steps) {
+        return steps.stream().map(s -> new MigrationLint.Script(s.version(), s.script(), s.sql())).toList();
+    }
 
     /**
      * One migration that would run.

@@ -38,9 +38,12 @@ public class MigrationCatalog {
     private final MigrationFlyway flyways;
     private final StateTransactions transactions;
 
-    public MigrationCatalog(MigrationFlyway flyways, StateTransactions transactions) {
+    private final MigrationLint lint;
+
+    public MigrationCatalog(MigrationFlyway flyways, StateTransactions transactions, MigrationLint lint) {
         this.flyways = flyways;
         this.transactions = transactions;
+        this.lint = lint;
     }
 
     /** Status of every migration (applied, pending, failed, undone) of a database, in version order. */
@@ -145,7 +148,10 @@ public class MigrationCatalog {
         return new ValidationReport(id, valid, mismatches, errors, valid ? null : WHAT_TO_DO);
     }
 
-    /** The migrations an apply (up to {@code target}, null = latest) would run, in order, with their SQL. */
+    /**
+     * The migrations an apply (up to {@code target}, null = latest) would run, in order, with their SQL and the
+     * findings of the {@link MigrationLint} against the target's live catalog.
+     */
     public DryRun dryRun(String id, String target) {
         Flyway flyway = flyways.flyway(id, "migrations", target);
         ValidationReport validation = validate(id, flyway);
@@ -155,7 +161,8 @@ public class MigrationCatalog {
             steps.add(new DryRun.Step(mi.getVersion() == null ? null : mi.getVersion().getVersion(), mi.getDescription(),
                     mi.getScript(), mi.getChecksum(), read(mi.getPhysicalLocation())));
         }
-        return new DryRun(id, appliedVersion(info.all()), target, validation, steps);
+        return new DryRun(id, appliedVersion(info.all()), target, validation, steps,
+                lint.lint(id, DryRun.scripts(steps)));
     }
 
     static String read(String file) {

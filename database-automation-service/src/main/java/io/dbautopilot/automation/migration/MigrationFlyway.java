@@ -49,6 +49,14 @@ public class MigrationFlyway {
     /** Checks every {@code autopilot.migrations.databases.<id>} setting; throws naming the first bad one. */
     @PostConstruct
     void validate() {
+        if (config.lint().largeTableRows() < 0) {
+            throw new IllegalArgumentException("autopilot.migrations.lint.large-table-rows: must be 0 or more, not "
+                    + config.lint().largeTableRows());
+        }
+        if (config.lint().largeTablePages() < 0) {
+            throw new IllegalArgumentException("autopilot.migrations.lint.large-table-pages: must be 0 or more, not "
+                    + config.lint().largeTablePages());
+        }
         config.databases().forEach((id, db) -> {
             String prefix = "autopilot.migrations.databases." + id + ".";
             if (!databases.exists(id)) {

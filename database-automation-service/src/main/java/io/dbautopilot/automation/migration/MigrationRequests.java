@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.flywaydb.core.api.MigrationVersion;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,14 +26,45 @@ public class MigrationRequests {
     private final OperationStore store;
     private final StateTransactions transactions;
     private final OperationsConfig config;
+    private final MigrationCatalog catalog;
 
     public MigrationRequests(ManagedDatabases databases, MigrationFlyway flyways, OperationStore store,
-                             StateTransactions transactions, OperationsConfig config) {
+                             StateTransactions transactions, OperationsConfig config, MigrationCatalog catalog) {
         this.databases = databases;
         this.flyways = flyways;
         this.store = store;
         this.transactions = transactions;
         this.config = config;
+        this.catalog = catalog;
+    }
+
+    /** The mode an apply is requested in, and the reason's addition when the lint holds it for approval. */
+    private record Held(String mode, String why) {
+    }
+
+    /**
+     * An apply in a mode other than approval whose pending scripts the {@link MigrationLint} finds lock-taking or
+     * rewriting statements in waits for approval instead (the findings go into the parameters); a lint that cannot run
+     * holds it too.
+     */
+    private Held lintHold(String database, String target, String mode, Map<String, Object> parameters) {
+        if ("approval".equals(mode)) {
+            return new Held(mode, "");
+        }
+        List<LintFinding> findings;
+        try {
+            findings = catalog.dryRun(database, target).lint();
+        } catch (RuntimeException e) {
+            findings = List.of(new LintFinding(null, null, "lint_unavailable", null, null,
+                    "the pending migrations could not be read for the lint: " + e.getClass().getSimpleName()));
+        }
+        if (findings.isEmpty()) {
+            return new Held(mode, "");
+        }
+        parameters.put("lint", findings.stream().map(LintFinding::summary).toList());
+        return new Held("approval", "; held for approval (requested mode " + mode + "): migration lint found "
+                + findings.size() + " lock-taking statement(s): " + String.join(", ",
+                findings.stream().map(LintFinding::summary).toList()));
     }
 
     /** Body of {@code POST /api/migrations/{database}/apply}, {@code /undo} and {@code /dry-run}. */
@@ -72,6 +104,11 @@ public class MigrationRequests {
                 : "undo migrations" + (parameters.containsKey("to_version") ? " down to version " + parameters.get("to_version")
                 : " (the latest applied version)");
         String reason = "manual request by " + caller + ": " + what + (r.reason() == null ? "" : " (" + r.reason() + ")");
+        if (type == OperationType.MIGRATE) {
+            Held held = lintHold(database, (String) parameters.get("target_version"), mode, parameters);
+            mode = held.mode();
+            reason += held.why();
+        }
         NewOperation n = new NewOperation(database, type, null, mode, null, null, null, caller, parameters, reason);
         return transactions.inTransaction(tx -> store.insert(tx, n, config.maxAttempts(), databases.trust(database)).orElseThrow());
     }
@@ -83,8 +120,9 @@ public class MigrationRequests {
     public Optional<Operation> pending(String database, String latestPending, String mode, String rule, String reason) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("target_version", latestPending);
-        NewOperation n = new NewOperation(database, OperationType.MIGRATE, null, mode, rule, "warning",
-                "migration_pending:" + database + ":" + latestPending, "policy", parameters, reason);
+        Held held = lintHold(database, latestPending, mode, parameters);
+        NewOperation n = new NewOperation(database, OperationType.MIGRATE, null, held.mode(), rule, "warning",
+                "migration_pending:" + database + ":" + latestPending, "policy", parameters, reason + held.why());
         return transactions.inTransaction(tx -> store.insert(tx, n, config.maxAttempts(), databases.trust(database)));
     }
 

@@ -52,6 +52,27 @@ public interface MigrationsConfig {
     @WithDefault("2h")
     Duration timeBudget();
 
+    /** The lint of pending migrations before they are applied ({@link MigrationLint}). */
+    Lint lint();
+
+    /** Limits of the migration lint. */
+    interface Lint {
+
+        /**
+         * A table with at least this many rows (estimated: pg_class.reltuples) is large: a {@code CREATE INDEX} on it
+         * without {@code CONCURRENTLY} needs approval (env {@code AUTOPILOT_MIGRATIONS_LINT_LARGE_TABLE_ROWS}).
+         */
+        @WithDefault("100000")
+        long largeTableRows();
+
+        /**
+         * A table of at least this many 8 KiB pages (pg_class.relpages or its current size) is large too; default
+         * 12800 = 100 MiB (env {@code AUTOPILOT_MIGRATIONS_LINT_LARGE_TABLE_PAGES}).
+         */
+        @WithDefault("12800")
+        long largeTablePages();
+    }
+
     /** Migration settings of one managed database. */
     interface Database {
 

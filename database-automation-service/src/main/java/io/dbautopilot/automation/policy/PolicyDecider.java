@@ -80,6 +80,14 @@ public class PolicyDecider {
         return decide(policy, overrides(trigger.targetId()), trigger);
     }
 
+    /**
+     * The decision another policy (a candidate being replayed) would make for a trigger, with the same per-database
+     * overrides and the same logic as {@link #decide(Trigger)}, so a replay cannot diverge from the real decision.
+     */
+    public Optional<Decision> decide(Policy candidate, Trigger trigger) {
+        return decide(candidate, overrides(trigger.targetId()), trigger);
+    }
+
     /** The managed database's mode overrides (validated when its settings were built); none when it is not managed. */
     private Map<String, Mode> overrides(String targetId) {
         if (!databases.exists(targetId)) {
