@@ -93,7 +93,8 @@ public final class PolicyParser {
         OperationType operation = OperationType.parse(op).orElseThrow(() -> new PolicyException(at
                 + ": field 'operation': " + (op == null ? "is required" : "unknown operation '" + op + "'")
                 + " (expected one of " + OperationType.names() + ")"));
-        String modeText = text(node, "mode");
+        // YAML 1.1 reads a bare `mode: off` as the boolean false: that is what the author wrote, so it means off
+        String modeText = node.path("mode").isBoolean() && !node.get("mode").booleanValue() ? "off" : text(node, "mode");
         Mode mode = Mode.parse(modeText).orElseThrow(() -> new PolicyException(at + ": field 'mode': "
                 + (modeText == null ? "is required" : "unknown mode '" + modeText + "'")
                 + " (expected auto, window, approval, off)"));

@@ -49,6 +49,15 @@ class PolicyParserTest {
     }
 
     @Test
+    void aBareOffIsOffAndOtherBooleansAreNamed() {
+        Policy p = PolicyParser.parse("rules:\n  - name: a\n    match: { rule: dead_tuples }\n    operation: vacuum\n"
+                + "    mode: off\n", "t");
+        assertEquals(Mode.OFF, p.rules().get(0).mode());
+        assertError("rules:\n  - name: a\n    match: { rule: dead_tuples }\n    operation: vacuum\n    mode: on\n",
+                "policy t: rules[0] ('a'): field 'mode': unknown mode 'true' (expected auto, window, approval, off)");
+    }
+
+    @Test
     void recommendationRulesNameTheKindAloneAndActOnObjects() {
         Policy p = PolicyParser.parse("rules:\n  - name: mi\n    match: { recommendation: missing_index }\n"
                 + "    operation: create_index\n    mode: approval\n", "t");

@@ -171,6 +171,7 @@ public final class LocalStack {
                 "-Dautopilot.targets.shop.username=autopilot_monitor",
                 "-Dautopilot.targets.shop.password=${SHOP_MONITOR_PASSWORD}",
                 "-Dautopilot.targets.shop.interval=15s",
+                "-Dautopilot.dashboard.automation-url=http://localhost:" + automationPort,
                 "-Dautopilot.api.viewer-keys=" + LOCAL_VIEWER_KEY,
                 "-Dautopilot.api.operator-keys=" + LOCAL_OPERATOR_KEY);
         services.add(launch("performance-service", perfJar, perfProps, common, logs));
