@@ -26,7 +26,7 @@ class StatementTurnsTest {
 
         Uni<String> statement() {
             started.incrementAndGet();
-            return Uni.createFrom().emitter(emitter::set);
+            return Uni.createFrom().<String>emitter(emitter::set);
         }
     }
 
