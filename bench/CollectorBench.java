@@ -39,13 +39,14 @@ import java.util.concurrent.TimeUnit;
  * java -cp "deploy/local-stack/target/classes:deploy/local-stack/target/lib/*" bench/CollectorBench.java \
  *      [--phase all|compare|capacity] [--tables-per-db 500] [--cycles 5] [--capacity 100,500,1000]
  *      [--capacity-seconds 240] [--exporter /usr/bin/prometheus-postgres-exporter] [--out bench/results]
- *      [--churn-percent 0] [--cache-max-age 1h] [--vacuum-before]
+ *      [--churn-percent 0] [--cache-max-age 1h] [--vacuum-before] [--warmup-cycles 1]
  * --churn-percent P: before each measured cycle, update one row in P % of the tables of each database (a write load
  *   that makes the collector re-read those tables' sizes); --cache-max-age: the service's relation-cache-max-age
  *   (0s turns the relation cache off, so every cycle reads every size and column statistic);
  * --vacuum-before: capacity phase, VACUUM ANALYZE every created database before the service starts (so autovacuum's
  *   first pass over freshly created databases does not fall into the measured window); every capacity run samples
- *   pg_stat_activity every 5 s into capacity-N-activity.json.
+ *   pg_stat_activity every 5 s into capacity-N-activity.json; --warmup-cycles N: compare phase, N discarded cycles
+ *   (each followed by one scrape of every exporter) before the measured rounds (default 1).
  * </pre>
  */
 public final class CollectorBench {
@@ -72,6 +73,7 @@ public final class CollectorBench {
     static int churnPercent = 0;
     static String cacheMaxAge = null;
     static boolean vacuumBefore = false; // capacity: VACUUM ANALYZE every created database before the measured window
+    static int warmupCycles = 1; // compare: discarded cycles (and scrapes) before the measured rounds
 
     public static void main(String[] args) throws Exception {
         String phase = "all";
@@ -87,6 +89,7 @@ public final class CollectorBench {
                 case "--churn-percent" -> churnPercent = Integer.parseInt(args[++i]);
                 case "--cache-max-age" -> cacheMaxAge = args[++i];
                 case "--vacuum-before" -> vacuumBefore = true;
+                case "--warmup-cycles" -> warmupCycles = Integer.parseInt(args[++i]);
                 case "--capacity" -> capacity = java.util.Arrays.stream(args[++i].split(","))
                         .map(String::trim).map(Integer::parseInt).toList();
                 case "--capacity-seconds" -> capacitySeconds = Integer.parseInt(args[++i]);
@@ -214,6 +217,15 @@ public final class CollectorBench {
         for (Exp e : exps) {
             scrape(e.port);
         }
+        for (int i = 2; i <= warmupCycles; i++) {
+            // further discarded cycles and scrapes: the service's JIT compilers mostly done before the measured rounds
+            warm = nextCycle(viewUrl, warm.path("last_cycle_at").asText(), 120);
+            for (Exp e : exps) {
+                scrape(e.port);
+            }
+            progress("warm-up cycle " + i + "/" + warmupCycles + ": ours " + warm.path("last_duration_ms").asLong() + " ms");
+        }
+        result.put("warmup_cycles", warmupCycles);
         resetStatements();
         double svcCpu0 = cpuSeconds(svc);
         for (Exp e : exps) {
