@@ -39,10 +39,14 @@ import java.util.concurrent.TimeUnit;
  * java -cp "deploy/local-stack/target/classes:deploy/local-stack/target/lib/*" bench/CollectorBench.java \
  *      [--phase all|compare|capacity] [--tables-per-db 500] [--cycles 5] [--capacity 100,500,1000]
  *      [--capacity-seconds 240] [--exporter /usr/bin/prometheus-postgres-exporter] [--out bench/results]
- *      [--churn-percent 0] [--cache-max-age 1h]
+ *      [--churn-percent 0] [--cache-max-age 1h] [--vacuum-before] [--warmup-cycles 1]
  * --churn-percent P: before each measured cycle, update one row in P % of the tables of each database (a write load
  *   that makes the collector re-read those tables' sizes); --cache-max-age: the service's relation-cache-max-age
- *   (0s turns the relation cache off, so every cycle reads every size and column statistic).
+ *   (0s turns the relation cache off, so every cycle reads every size and column statistic);
+ * --vacuum-before: capacity phase, VACUUM ANALYZE every created database before the service starts (so autovacuum's
+ *   first pass over freshly created databases does not fall into the measured window); every capacity run samples
+ *   pg_stat_activity every 5 s into capacity-N-activity.json; --warmup-cycles N: compare phase, N discarded cycles
+ *   (each followed by one scrape of every exporter) before the measured rounds (default 1).
  * </pre>
  */
 public final class CollectorBench {
@@ -68,6 +72,8 @@ public final class CollectorBench {
     static ThrowawayPostgres pg;
     static int churnPercent = 0;
     static String cacheMaxAge = null;
+    static boolean vacuumBefore = false; // capacity: VACUUM ANALYZE every created database before the measured window
+    static int warmupCycles = 1; // compare: discarded cycles (and scrapes) before the measured rounds
 
     public static void main(String[] args) throws Exception {
         String phase = "all";
@@ -82,6 +88,8 @@ public final class CollectorBench {
                 case "--cycles" -> cycles = Integer.parseInt(args[++i]);
                 case "--churn-percent" -> churnPercent = Integer.parseInt(args[++i]);
                 case "--cache-max-age" -> cacheMaxAge = args[++i];
+                case "--vacuum-before" -> vacuumBefore = true;
+                case "--warmup-cycles" -> warmupCycles = Integer.parseInt(args[++i]);
                 case "--capacity" -> capacity = java.util.Arrays.stream(args[++i].split(","))
                         .map(String::trim).map(Integer::parseInt).toList();
                 case "--capacity-seconds" -> capacitySeconds = Integer.parseInt(args[++i]);
@@ -209,6 +217,15 @@ public final class CollectorBench {
         for (Exp e : exps) {
             scrape(e.port);
         }
+        for (int i = 2; i <= warmupCycles; i++) {
+            // further discarded cycles and scrapes: the service's JIT compilers mostly done before the measured rounds
+            warm = nextCycle(viewUrl, warm.path("last_cycle_at").asText(), 120);
+            for (Exp e : exps) {
+                scrape(e.port);
+            }
+            progress("warm-up cycle " + i + "/" + warmupCycles + ": ours " + warm.path("last_duration_ms").asLong() + " ms");
+        }
+        result.put("warmup_cycles", warmupCycles);
         resetStatements();
         double svcCpu0 = cpuSeconds(svc);
         for (Exp e : exps) {
@@ -422,6 +439,19 @@ public final class CollectorBench {
             double setup = (System.nanoTime() - t0) / 1e9;
             progress(String.format("capacity N=%d: %d databases created in %.1f s", n, n - created, setup));
             created = n;
+            double vacuumSeconds = 0;
+            if (vacuumBefore) {
+                // a database created from a template has no statistics counters yet: autovacuum's first pass over
+                // 1,000 of them (and each table's first analyze) would fall into the measured window otherwise
+                long v0 = System.nanoTime();
+                for (int i = 1; i <= n; i++) {
+                    pg.execute(String.format("cap_%04d", i), "VACUUM ANALYZE");
+                }
+                vacuumSeconds = (System.nanoTime() - v0) / 1e9;
+                progress(String.format("capacity N=%d: VACUUM ANALYZE of %d databases in %.1f s", n, n, vacuumSeconds));
+            }
+            ArrayNode activity = JSON.createArrayNode();
+            long dealloc0 = pgssDealloc();
 
             int port = freePort();
             Process svc = startService("capacity-" + n, port, "postgres", Map.of());
@@ -456,6 +486,7 @@ public final class CollectorBench {
                     progress(String.format("capacity N=%d: cycle %s took %d ms, rss %d MiB", n,
                             s.path("last_cycle_at").asText(), s.path("last_duration_ms").asLong(), rssMaxKb / 1024));
                 }
+                activity.add(sampleActivity());
                 Thread.sleep(5000);
             }
             double cpu = cpuSeconds(svc) - cpuStart;
@@ -478,6 +509,8 @@ public final class CollectorBench {
             r.put("max_cycle_ms_with_per_database_families", heavy.isEmpty() ? -1 : Collections.max(heavy));
             r.put("rss_max_mib", rssMaxKb / 1024.0);
             r.put("service_cpu_cores_avg", cpu / seconds);
+            r.put("vacuum_analyze_before_seconds", vacuumSeconds);
+            r.put("pg_stat_statements_dealloc_in_window", pgssDealloc() - dealloc0);
             r.put("load_average_median", median(loads));
             r.put("load_average_max", loads.isEmpty() ? Double.NaN : Collections.max(loads).doubleValue());
             TreeMap<String, Integer> skipped = new TreeMap<>();
@@ -508,6 +541,7 @@ public final class CollectorBench {
             ArrayNode cs = r.putArray("cycles");
             cycles.values().forEach(cs::add);
             Files.writeString(out.resolve("capacity-" + n + ".json"), JSON.writeValueAsString(r));
+            Files.writeString(out.resolve("capacity-" + n + "-activity.json"), JSON.writeValueAsString(activity));
             ObjectNode brief = r.deepCopy();
             brief.remove(List.of("cycles", "targets_api_at_end"));
             System.out.println(JSON.writeValueAsString(brief));
@@ -520,6 +554,45 @@ public final class CollectorBench {
         s.put("postgres_version", pgVersion);
         s.set("runs", summary);
         Files.writeString(out.resolve("capacity.json"), JSON.writeValueAsString(s));
+    }
+
+    /** pg_stat_statements' deallocation count (entries evicted because the table was full), or -1. */
+    static long pgssDealloc() {
+        try {
+            return Long.parseLong(query("postgres", "SELECT dealloc::text FROM pg_stat_statements_info").get(0).get(0));
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /**
+     * One sample of what the cluster's backends do (pg_stat_activity grouped by backend type, state and wait event),
+     * the autovacuum workers' databases and pg_stat_statements' fill, with the load average: where a slow cycle
+     * waits.
+     */
+    static ObjectNode sampleActivity() {
+        ObjectNode s = JSON.createObjectNode();
+        s.put("at", Instant.now().toString().substring(11, 19));
+        s.put("load_average", loadAverage());
+        try {
+            ObjectNode groups = s.putObject("backends");
+            for (List<String> row : query("postgres", "SELECT coalesce(backend_type, '?') || ' ' || coalesce(state, '-') "
+                    + "|| ' ' || coalesce(wait_event_type || ':' || wait_event, 'cpu') || CASE WHEN usename = '" + OURS
+                    + "' THEN ' (ours)' ELSE '' END, count(*)::text FROM pg_stat_activity "
+                    + "WHERE pid <> pg_backend_pid() GROUP BY 1 ORDER BY 1")) {
+                groups.put(row.get(0), Integer.parseInt(row.get(1)));
+            }
+            List<List<String>> av = query("postgres", "SELECT coalesce(string_agg(datname || ': ' || left(query, 60), '; '), '') "
+                    + "FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'");
+            s.put("autovacuum", av.get(0).get(0));
+            List<List<String>> pgss = query("postgres", "SELECT count(*)::text, (SELECT dealloc::text FROM "
+                    + "pg_stat_statements_info) FROM pg_stat_statements");
+            s.put("pg_stat_statements_entries", Long.parseLong(pgss.get(0).get(0)));
+            s.put("pg_stat_statements_dealloc", Long.parseLong(pgss.get(0).get(1)));
+        } catch (Exception e) {
+            s.put("error", e.getMessage());
+        }
+        return s;
     }
 
     // ------------------------------------------------------------------ processes

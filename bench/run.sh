@@ -3,7 +3,7 @@
 # then the capacity of one instance on a 15 s tick. Results: bench/results/*.json|txt, write-up: docs/benchmarks.md.
 #
 # Usage: bench/run.sh [--phase all|compare|capacity] [--tables-per-db 500] [--cycles 5]
-#                     [--capacity 100,500,1000] [--capacity-seconds 240] [--churn-percent 0] [--cache-max-age 1h] [--build]
+#                     [--capacity 100,500,1000] [--capacity-seconds 240] [--churn-percent 0] [--cache-max-age 1h] [--vacuum-before] [--warmup-cycles 1] [--build]
 # Builds with the Maven wrapper when the service jar is missing (or always with --build).
 # Needs: Java 17, PostgreSQL server binaries (15+, with pg_stat_statements), prometheus-postgres-exporter,
 #        a 'postgres' OS user when run as root. Takes ~16-20 min with the defaults.

@@ -13,12 +13,15 @@ import java.time.Instant;
  * @param cycleStart    when the cycle started
  * @param counters      counter history of this target, for rates and per-interval deltas
  * @param settings      collection settings shared by all targets
+ * @param turns         the target's turns for relation listings (null: statements run at once)
  */
 public record CollectionContext(String targetId, String database, int serverVersion, boolean inRecovery,
-                                String epoch, Instant cycleStart, CounterHistory counters, TargetsConfig.Collection settings) {
+                                String epoch, Instant cycleStart, CounterHistory counters, TargetsConfig.Collection settings,
+                                StatementTurns turns) {
 
     /** The same context for another database of the target. */
     public CollectionContext forDatabase(String otherDatabase) {
-        return new CollectionContext(targetId, otherDatabase, serverVersion, inRecovery, epoch, cycleStart, counters, settings);
+        return new CollectionContext(targetId, otherDatabase, serverVersion, inRecovery, epoch, cycleStart, counters, settings,
+                turns);
     }
 }

@@ -24,6 +24,7 @@ public final class TargetRuntime {
     private final Semaphore extraConnections;
     private final IdleConnections<DatabaseConnection> idle;
     private volatile Map<String, Integer> databaseIndex = Map.of();
+    private final StatementTurns turns = new StatementTurns();
 
     /**
      * Above this many databases, the first run of each per-database family in each database is spread evenly over
@@ -49,6 +50,11 @@ public final class TargetRuntime {
     /** The target's configuration. */
     public TargetsConfig.Target config() {
         return config;
+    }
+
+    /** Turns of this target's relation listings (one at a time across its connections). */
+    public StatementTurns turns() {
+        return turns;
     }
 
     /** Counter history for rates and deltas. */

@@ -69,7 +69,6 @@ public class BloatFamily extends DatabaseSqlFamily {
     static final String SQL_RELATIONS = """
             SELECT 'table' AS kind, c.oid::int8 AS oid, n.nspname AS schemaname, c.relname, NULL::name AS indexrelname,
                    c.relpages::float8 AS relpages, c.reltuples::float8 AS reltuples, %s AS fillfactor,
-                   current_setting('block_size')::int AS block_size,
                    concat_ws(':', c.reltuples, c.relpages, c.relnatts) AS stats_key
               FROM pg_class c
               JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -77,7 +76,7 @@ public class BloatFamily extends DatabaseSqlFamily {
                AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
             UNION ALL
             SELECT 'index', ic.oid::int8, n.nspname, t.relname, ic.relname,
-                   ic.relpages::float8, ic.reltuples::float8, %s, current_setting('block_size')::int,
+                   ic.relpages::float8, ic.reltuples::float8, %s,
                    concat_ws(':', t.reltuples, t.relpages, i.indkey::text)
               FROM pg_index i
               JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -131,7 +130,9 @@ public class BloatFamily extends DatabaseSqlFamily {
     static final String SQL_TABLE_STATISTIC = direct(SQL_TABLE_STATS);
     static final String SQL_INDEX_STATISTIC = direct(SQL_INDEX_STATS);
 
-    static final String CAN_READ_STATISTIC = "SELECT has_table_privilege('pg_catalog.pg_statistic', 'SELECT') AS direct";
+    /** Whether pg_statistic is readable, and the server's page size (once per run, not per relation). */
+    static final String CAN_READ_STATISTIC = "SELECT has_table_privilege('pg_catalog.pg_statistic', 'SELECT') AS direct, "
+            + "current_setting('block_size')::int AS block_size";
 
     @Override
     protected String sql(CollectionContext context) {
@@ -141,8 +142,10 @@ public class BloatFamily extends DatabaseSqlFamily {
     @Override
     public Uni<List<MetricPoint>> collect(CollectionContext context, SqlClient client) {
         Instant now = Instant.now();
-        return client.query(sql(context)).execute().chain(first -> {
-            boolean direct = first.iterator().next().getBoolean("direct");
+        return listing(context, () -> client.query(sql(context)).execute()).chain(first -> {
+            Row facts = first.iterator().next();
+            boolean direct = facts.getBoolean("direct");
+            int blockSize = facts.getInteger("block_size");
             RowSet<Row> relations = first.next();
             Map<Long, String> statsKeys = new HashMap<>();
             Set<Long> indexes = new HashSet<>();
@@ -155,12 +158,12 @@ public class BloatFamily extends DatabaseSqlFamily {
             RelationCache.Plan plan = cache.plan(context, statsKeys, context.settings().relationCacheMaxAge(), now);
             List<Long> tables = plan.reread().stream().filter(oid -> !indexes.contains(oid)).toList();
             List<Long> btrees = plan.reread().stream().filter(indexes::contains).toList();
-            return readOids(client, direct ? SQL_TABLE_STATISTIC : SQL_TABLE_STATS, tables)
-                    .chain(t -> readOids(client, direct ? SQL_INDEX_STATISTIC : SQL_INDEX_STATS, btrees)
+            return readOids(context, client, direct ? SQL_TABLE_STATISTIC : SQL_TABLE_STATS, tables)
+                    .chain(t -> readOids(context, client, direct ? SQL_INDEX_STATISTIC : SQL_INDEX_STATS, btrees)
                             .map(i -> {
                                 int read = store(context, t, statsKeys, now) + store(context, i, statsKeys, now);
                                 PointsBuilder points = new PointsBuilder(baseLabels(context));
-                                map(context, List.of(relations), points);
+                                mapRelations(context, relations, blockSize, points);
                                 cachePoints(points, name(), plan, read);
                                 return points.build();
                             }));
@@ -182,17 +185,20 @@ public class BloatFamily extends DatabaseSqlFamily {
 
     @Override
     protected void map(CollectionContext context, List<RowSet<Row>> results, PointsBuilder points) {
+        mapRelations(context, results.get(1), results.get(0).iterator().next().getInteger("block_size"), points);
+    }
+
+    private void mapRelations(CollectionContext context, RowSet<Row> relations, int blockSize, PointsBuilder points) {
         int unestimated = 0;
         double tableBloat = 0;
         double indexBloat = 0;
-        for (Row r : results.get(0)) {
+        for (Row r : relations) {
             Optional<ColumnStats> stats = cache.get(context, r.getLong("oid"));
             if (stats.isEmpty() || stats.get().missing() > 0 || number(r, "reltuples") < 0) {
                 unestimated++;
                 continue;
             }
             ColumnStats c = stats.get();
-            int blockSize = r.getInteger("block_size");
             if ("table".equals(r.getString("kind"))) {
                 Estimate e = estimateTable(number(r, "relpages"), number(r, "reltuples"), r.getInteger("fillfactor"),
                         c.dataWidth(), c.hasNulls(), c.natts(), blockSize);

@@ -31,7 +31,8 @@ public class IndexesFamily extends DatabaseSqlFamily {
     /**
      * pg_stat_user_indexes and pg_statio_user_indexes with their index's catalog row, in one pass: the views' own
      * pg_stat_get_* functions over pg_index joined once to pg_class (index and table) instead of joining the two
-     * views (each repeating those joins) and pg_index and pg_class again.
+     * views (each repeating those joins) and pg_index and pg_class again. The columns that only define a duplicate
+     * (keys, operator classes, collations, expressions, predicate) stay on the server: the client gets the flag.
      */
     static final String SQL = LOCKED + """
             , idx AS (
@@ -57,8 +58,10 @@ public class IndexesFamily extends DatabaseSqlFamily {
                   JOIN pg_namespace n ON n.oid = c.relnamespace
                  WHERE c.relkind IN ('r', 't', 'm')
                    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast')
-            SELECT *, count(*) OVER (PARTITION BY indrelid, relam, keys, opclasses, collations, exprs, pred) > 1
-                      AS duplicate
+            SELECT oid, schemaname, relname, indexrelname, idx_scan, idx_tup_read, idx_tup_fetch, idx_blks_read,
+                   idx_blks_hit, enforces_constraint, valid, locked, change_key,
+                   count(*) OVER (PARTITION BY indrelid, relam, keys, opclasses, collations, exprs, pred) > 1
+                       AS duplicate
               FROM idx""";
 
     /** The sizes of the given indexes (skipping any that got locked since). */

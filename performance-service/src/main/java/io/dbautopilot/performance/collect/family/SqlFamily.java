@@ -5,6 +5,7 @@ import io.dbautopilot.performance.collect.CollectionContext;
 import io.dbautopilot.performance.collect.FamilyScope;
 import io.dbautopilot.performance.collect.MetricFamily;
 import io.dbautopilot.performance.collect.PointsBuilder;
+import io.dbautopilot.performance.collect.StatementTurns;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -19,7 +20,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** Base for families that run one (possibly multi-statement) read-only query and map its result sets to points. */
 abstract class SqlFamily implements MetricFamily {
@@ -72,9 +75,45 @@ abstract class SqlFamily implements MetricFamily {
         return run(context, client, sql(context));
     }
 
+    /**
+     * A listing answering more rows than this takes its turn on the target (see {@link StatementTurns}); smaller ones
+     * (a database of a few tables) cost less than the wait and run at once.
+     */
+    static final int TURN_ABOVE_ROWS = 100;
+
+    /** Databases (target and name) where this family's last listing answered more than {@link #TURN_ABOVE_ROWS}. */
+    private final Set<String> large = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Runs a relation listing of this family: the listings of heavy per-database families in a database where they
+     * answered more than {@link #TURN_ABOVE_ROWS} rows last time take their turn on the target (one at a time across
+     * the target's connections); others run at once. Remembers the size of the answer for next time.
+     */
+    Uni<RowSet<Row>> listing(CollectionContext context, Supplier<Uni<RowSet<Row>>> statement) {
+        String key = context.targetId() + '\u0000' + context.database();
+        Uni<RowSet<Row>> run = large.contains(key) ? statement(context, statement) : statement.get();
+        return run.invoke(first -> {
+            int rows = 0;
+            for (RowSet<Row> r = first; r != null; r = r.next()) {
+                rows += r.size();
+            }
+            if (rows > TURN_ABOVE_ROWS) {
+                large.add(key);
+            } else {
+                large.remove(key);
+            }
+        });
+    }
+
+    /** Runs a statement in its turn when this is a heavy per-database family (else at once). */
+    <T> Uni<T> statement(CollectionContext context, Supplier<Uni<T>> statement) {
+        StatementTurns turns = context.turns();
+        return turns != null && heavy && scope == FamilyScope.DATABASE ? turns.run(statement) : statement.get();
+    }
+
     /** Runs the given SQL and maps its result sets. */
     protected Uni<List<MetricPoint>> run(CollectionContext context, SqlClient client, String sql) {
-        return client.query(sql).execute().map(first -> {
+        return listing(context, () -> client.query(sql).execute()).map(first -> {
             List<RowSet<Row>> results = new ArrayList<>();
             for (RowSet<Row> r = first; r != null; r = r.next()) {
                 results.add(r);
@@ -89,11 +128,12 @@ abstract class SqlFamily implements MetricFamily {
      * Runs a one-statement query that takes the relation oids as its {@code int8[]} parameter {@code $1}; an empty
      * list answers null without a round trip.
      */
-    static Uni<RowSet<Row>> readOids(SqlClient client, String sql, List<Long> oids) {
+    Uni<RowSet<Row>> readOids(CollectionContext context, SqlClient client, String sql, List<Long> oids) {
         if (oids.isEmpty()) {
             return Uni.createFrom().nullItem();
         }
-        return client.preparedQuery(sql).execute(Tuple.of(oids.toArray(Long[]::new)));
+        Supplier<Uni<RowSet<Row>>> read = () -> client.preparedQuery(sql).execute(Tuple.of(oids.toArray(Long[]::new)));
+        return oids.size() > TURN_ABOVE_ROWS ? statement(context, read) : read.get();
     }
 
     /**
@@ -104,7 +144,7 @@ abstract class SqlFamily implements MetricFamily {
     <V> Uni<List<MetricPoint>> collectCached(CollectionContext context, SqlClient client, String listingSql,
                                              String valuesSql, RelationCache<V> cache, Function<Row, V> value) {
         Instant now = Instant.now();
-        return client.query(listingSql).execute().chain(listing -> {
+        return listing(context, () -> client.query(listingSql).execute()).chain(listing -> {
             Map<Long, String> changeKeys = new HashMap<>();
             Set<Long> locked = new HashSet<>();
             for (Row r : listing) {
@@ -115,7 +155,7 @@ abstract class SqlFamily implements MetricFamily {
             }
             RelationCache.Plan plan = cache.plan(context, changeKeys, context.settings().relationCacheMaxAge(), now);
             List<Long> reread = plan.reread().stream().filter(oid -> !locked.contains(oid)).toList();
-            return readOids(client, valuesSql, reread).map(fresh -> {
+            return readOids(context, client, valuesSql, reread).map(fresh -> {
                 int read = 0;
                 if (fresh != null) {
                     for (Row r : fresh) {

@@ -34,7 +34,8 @@ public class TablesFamily extends DatabaseSqlFamily {
      * two views call, but the per-table index sums (scans, fetches, blocks) are aggregated once for all tables and
      * their TOAST tables instead of once per view, and the two views are not joined to each other. Only indexes of
      * relations at or above FirstNormalObjectId (16384) are summed: user tables and their TOAST tables are all there,
-     * the built-in catalogs (excluded by the schema filter) below.
+     * the built-in catalogs (excluded by the schema filter) below. Timestamps go through date_part (float8), not
+     * extract (numeric since PostgreSQL 14, then cast): the same, correctly rounded seconds without numeric arithmetic.
      */
     static final String SQL = """
             WITH ix AS MATERIALIZED (
@@ -53,10 +54,10 @@ public class TablesFamily extends DatabaseSqlFamily {
                    pg_stat_get_tuples_hot_updated(c.oid) AS n_tup_hot_upd,
                    pg_stat_get_live_tuples(c.oid) AS n_live_tup, pg_stat_get_dead_tuples(c.oid) AS n_dead_tup,
                    pg_stat_get_mod_since_analyze(c.oid) AS n_mod_since_analyze, %s AS n_ins_since_vacuum,
-                   coalesce(extract(epoch FROM pg_stat_get_last_vacuum_time(c.oid)), 0)::float8 AS last_vacuum,
-                   coalesce(extract(epoch FROM pg_stat_get_last_autovacuum_time(c.oid)), 0)::float8 AS last_autovacuum,
-                   coalesce(extract(epoch FROM pg_stat_get_last_analyze_time(c.oid)), 0)::float8 AS last_analyze,
-                   coalesce(extract(epoch FROM pg_stat_get_last_autoanalyze_time(c.oid)), 0)::float8
+                   coalesce(date_part('epoch', pg_stat_get_last_vacuum_time(c.oid)), 0) AS last_vacuum,
+                   coalesce(date_part('epoch', pg_stat_get_last_autovacuum_time(c.oid)), 0) AS last_autovacuum,
+                   coalesce(date_part('epoch', pg_stat_get_last_analyze_time(c.oid)), 0) AS last_analyze,
+                   coalesce(date_part('epoch', pg_stat_get_last_autoanalyze_time(c.oid)), 0)
                        AS last_autoanalyze,
                    pg_stat_get_vacuum_count(c.oid) AS vacuum_count,
                    pg_stat_get_autovacuum_count(c.oid) AS autovacuum_count,
