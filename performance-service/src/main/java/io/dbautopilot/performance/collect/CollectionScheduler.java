@@ -33,6 +33,7 @@ public class CollectionScheduler {
     private final TargetRegistry targets;
     private final FamilyCatalog catalog;
     private final Engines engines;
+    private final BackupRecency backups;
     private final LatestSnapshots latest;
     private final SnapshotPublisher publisher;
     private final TargetStatusStore status;
@@ -41,13 +42,14 @@ public class CollectionScheduler {
     private final Event<CycleResult> cycles;
 
     public CollectionScheduler(TargetsConfig config, TargetRegistry targets, FamilyCatalog catalog,
-                               Engines engines, LatestSnapshots latest,
+                               Engines engines, BackupRecency backups, LatestSnapshots latest,
                                SnapshotPublisher publisher, TargetStatusStore status, HostCollector host,
                                Scheduler scheduler, Event<CycleResult> cycles) {
         this.config = config;
         this.targets = targets;
         this.catalog = catalog;
         this.engines = engines;
+        this.backups = backups;
         this.latest = latest;
         this.publisher = publisher;
         this.status = status;
@@ -116,6 +118,7 @@ public class CollectionScheduler {
         return engines.requireCollector(Engines.of(target.config())).collect(target)
                 // merging tens of thousands of series is CPU work: keep it off the event loop
                 .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(backups::enrich)
                 .invoke(result -> {
                     latest.accept(result);
                     // detection and advice observe finished cycles asynchronously, on worker threads; the target

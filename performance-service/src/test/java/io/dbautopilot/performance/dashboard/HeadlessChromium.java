@@ -107,7 +107,7 @@ final class HeadlessChromium implements AutoCloseable {
         }
         throw new IllegalStateException("No Chromium found (looked for /usr/bin/chromium, chromium-browser, google-chrome). "
                 + "The dashboard's end-to-end test needs a headless browser: install the Debian package 'chromium' "
-                + "(sudo apt-get install -y --no-install-recommends chromium; .ci/run does this).");
+                + "(sudo apt-get install -y --no-install-recommends chromium; deploy/test.sh does this).");
     }
 
     /** Opens a URL in the page and waits until it loaded. */
