@@ -28,7 +28,7 @@ final class Tools {
         }
         throw new AssertionError("'" + tool + "' is not installed, and this check needs it. Install the Debian package '"
                 + debianPackage + "' (sudo apt-get install -y --no-install-recommends " + debianPackage
-                + "; .ci/run installs it).");
+                + "; deploy/test.sh installs it).");
     }
 
     /** Runs a command in a directory and returns its combined output. */
