@@ -54,7 +54,9 @@ public class BackupExecutor implements OperationExecutor {
             Backup b = runner.backup(op.targetId(), type, engine, op.reason(), op.id(), new BackupRunner.Watch() {
                 @Override
                 public void progress(Map<String, Object> details) {
-                    ctx.progress("backup " + details.get("percent") + "% done", details);
+                    ctx.progress(details.containsKey("percent") ? "backup " + details.get("percent") + "% done"
+                            : "backup engine " + details.get("engine") + " (" + details.get("engine_choice") + ")",
+                            details);
                 }
 
                 @Override

@@ -77,6 +77,20 @@ public class BackupRunner {
         };
     }
 
+    /** The engine for a backup that names none, told to the log and the caller's progress with the reason. */
+    private EngineKind chooseEngine(String databaseId, BackupTarget target, BackupType type, Watch watch)
+            throws BackupFailedException {
+        BackupEngines.Choice choice;
+        try {
+            choice = engines.choose(databaseId, target, type);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new BackupFailedException(e.getMessage(), null, e);
+        }
+        LOG.infof("Backup of %s: engine %s (%s)", databaseId, choice.kind().wire(), choice.why());
+        watch.progress(Map.of("engine", choice.kind().wire(), "engine_choice", choice.why()));
+        return choice.kind();
+    }
+
     /** Checks that an engine is installed and can take this type; empty when it can, else why not. */
     public Optional<String> unavailable(EngineKind engine) {
         BackupTools.EngineAvailability a = tools.engine(engine);
@@ -90,16 +104,16 @@ public class BackupRunner {
      */
     public Backup backup(String databaseId, BackupType type, EngineKind engine, String reason, UUID operationId,
                          Watch watch) throws BackupFailedException {
-        EngineKind kind = engine != null ? engine : engines.defaultFor(databaseId);
-        Optional<String> missing = unavailable(kind);
-        if (missing.isPresent()) {
-            throw new BackupFailedException(missing.get(), null, null);
-        }
         BackupTarget target;
         try {
             target = targets.resolve(databaseId);
         } catch (BackupEngine.BackupFailure e) {
             throw new BackupFailedException(e.getMessage(), null, e);
+        }
+        EngineKind kind = engine != null ? engine : chooseEngine(databaseId, target, type, watch);
+        Optional<String> missing = unavailable(kind);
+        if (missing.isPresent()) {
+            throw new BackupFailedException(missing.get(), null, null);
         }
         BackupType t = type != null ? type : defaultType(databaseId, kind);
         BackupEngine eng = engines.get(kind);

@@ -70,6 +70,8 @@ class FleetClosedLoopTest {
     private static final String TABLE = "orders";
     private static final String OBJECT = TARGET_DB + ".public." + TABLE;
     private static final String PASSWORD_ENV = "LOOP_TARGET_PASSWORD";
+    private static final String BACKED_UP = "loop-backups";
+    private static final String BACKED_UP_DB = "loop_backups";
     /** Every wait: generous, for a loaded 2-core machine running two service JVMs, Kafka and PostgreSQL. */
     private static final Duration PATIENCE = Duration.ofMinutes(3);
     private static final Duration POLL = Duration.ofMillis(500);
@@ -86,6 +88,7 @@ class FleetClosedLoopTest {
         ComposeLikeStack.createTopics(stack.kafka.bootstrapServers());
         stack.postgres.createDatabase(TARGET_DB);
         stack.postgres.createDatabase(WITNESS_DB);
+        stack.postgres.createDatabase(BACKED_UP_DB);
         Path rules = stack.work.resolve("dead-tuples-rule.yaml");
         Files.writeString(rules, deadTuplesRuleOnly(), StandardCharsets.UTF_8);
         Map<String, String> env = Map.of(PASSWORD_ENV, stack.postgres.password());
@@ -102,7 +105,10 @@ class FleetClosedLoopTest {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
     }
 
-    /** The shipped rules file's defaults and its dead_tuples rule, with for/cooldown 0 s for {@link #TARGET} only. */
+    /**
+     * The shipped rules file's defaults, its dead_tuples rule with for/cooldown 0 s for {@link #TARGET} only, and its
+     * backup_stale rule as shipped.
+     */
     private static String deadTuplesRuleOnly() throws Exception {
         JsonNode shipped = Repo.YAML.readTree(Repo.path("performance-service/src/main/resources/rules/default-rules.yaml")
                 .toFile());
@@ -113,7 +119,13 @@ class FleetClosedLoopTest {
         rule.set("overrides", Repo.JSON.createObjectNode().set(TARGET, fast));
         ObjectNode file = Repo.JSON.createObjectNode();
         file.set("defaults", shipped.get("defaults"));
-        file.set("rules", Repo.JSON.createObjectNode().set("dead_tuples", rule));
+        ObjectNode rules = Repo.JSON.createObjectNode();
+        rules.set("dead_tuples", rule);
+        // backup_stale as shipped (it opens at once: for 0 s)
+        JsonNode backupStale = shipped.at("/rules/backup_stale");
+        assertFalse(backupStale.isMissingNode(), "default-rules.yaml has no backup_stale rule");
+        rules.set("backup_stale", backupStale);
+        file.set("rules", rules);
         return Repo.YAML.writeValueAsString(file);
     }
 
@@ -263,6 +275,66 @@ class FleetClosedLoopTest {
                 "operations of " + TARGET + " after its removal");
         topics.awaitReadToEnd(Topics.OPERATIONS, PATIENCE);
         assertEquals(List.of(), operationEvents(eventId), "operation events for " + eventId);
+    }
+
+    /**
+     * The backup chain end to end: performance-service reads the backups the automation service published on
+     * {@code autopilot.operations.v1} (here one that succeeded 26 h ago, published as the automation service would),
+     * the shipped {@code backup_stale} rule opens an anomaly, the shipped policy {@code backup-stale} answers it with a
+     * backup whose engine is chosen from what the target supports (archive_mode is off: not pgBackRest), and the
+     * anomaly resolves once performance-service sees that backup succeed.
+     */
+    @Test
+    void aStaleBackupOpensAnAnomalyThatABackupChosenForTheTargetResolves() throws Exception {
+        register(BACKED_UP, BACKED_UP_DB);
+        within(BACKED_UP + " managed by database-automation-service", () ->
+                byId(get("automation", "/api/databases"), BACKED_UP).map(db -> db.path("status").asText())
+                        .filter("reachable"::equals));
+        Instant old = Instant.now().minus(Duration.ofHours(26));
+        io.dbautopilot.model.OperationEvent longAgo = new io.dbautopilot.model.OperationEvent(UUID.randomUUID(), null,
+                BACKED_UP, "backup", io.dbautopilot.model.OperationState.SUCCEEDED, 1.0, "a backup 26 h ago",
+                old.minusSeconds(120), old.minusSeconds(100), old, old, Map.of());
+        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.OPERATIONS, BACKED_UP,
+                EventJson.newMapper().writeValueAsString(longAgo));
+        record.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_id", UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_type", longAgo.eventType().getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_source", EventSources.AUTOMATION_SERVICE.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_subject", BACKED_UP.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_time", old.toString().getBytes(StandardCharsets.UTF_8));
+        record.headers().add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
+        producer.send(record).get(30, TimeUnit.SECONDS);
+
+        TopicRecorder.Seen stale = within("a backup_stale anomaly of " + BACKED_UP + " on " + Topics.ANOMALIES,
+                () -> topics.seen(Topics.ANOMALIES, BACKED_UP).stream()
+                        .filter(s -> "backup_stale".equals(s.data().path("detector").asText())
+                                && EventTypes.ANOMALY_OPENED.equals(s.type()))
+                        .findFirst());
+        assertEquals("backup", stale.data().path("suggested_action").asText(), stale.data().toString());
+        String operationId = within("an operation for anomaly event " + stale.id(), () ->
+                operationEvents(stale.id()).stream().findFirst().map(s -> s.data().path("operation_id").asText()));
+        List<TopicRecorder.Seen> events = within("backup " + operationId + " succeeded", () -> {
+            List<TopicRecorder.Seen> of = topics.seen(Topics.OPERATIONS, BACKED_UP).stream()
+                    .filter(s -> operationId.equals(s.data().path("operation_id").asText())).toList();
+            for (TopicRecorder.Seen s : of) {
+                if (EventTypes.OPERATION_FAILED.equals(s.type()) || EventTypes.OPERATION_CANCELLED.equals(s.type())) {
+                    throw new Stop("operation " + operationId + " ended " + s.type() + ": " + s.data());
+                }
+            }
+            return of.stream().anyMatch(s -> EventTypes.OPERATION_SUCCEEDED.equals(s.type()))
+                    ? Optional.of(of) : Optional.empty();
+        });
+        assertEquals("backup", events.get(0).data().path("type").asText(), events.get(0).data().toString());
+        TopicRecorder.Seen chose = events.stream().filter(s -> s.data().path("details").has("engine_choice"))
+                .findFirst().orElseThrow(() -> new AssertionError("no event says which engine: " + events));
+        assertTrue(List.of("pg_basebackup", "pg_dump").contains(chose.data().at("/details/engine").asText()),
+                chose.data().toString());
+        String fingerprint = stale.data().path("fingerprint").asText();
+        within("the backup_stale anomaly " + fingerprint + " resolved", () ->
+                topics.seen(Topics.ANOMALIES, BACKED_UP).stream()
+                        .filter(s -> EventTypes.ANOMALY_RESOLVED.equals(s.type())
+                                && fingerprint.equals(s.data().path("fingerprint").asText()))
+                        .findFirst());
     }
 
     // --- helpers

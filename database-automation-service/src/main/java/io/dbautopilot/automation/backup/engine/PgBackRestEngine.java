@@ -65,7 +65,7 @@ public class PgBackRestEngine implements BackupEngine {
             return Optional.of("pgbackrest takes physical backups (full, differential, incremental); use engine pg_dump "
                     + "for a logical backup");
         }
-        return Optional.empty();
+        return archivingMissing(target);
     }
 
     /** The configuration file used for a target: the operator's, or one written by the service. */
@@ -185,13 +185,22 @@ public class PgBackRestEngine implements BackupEngine {
         }
     }
 
+    /** Why the target cannot be backed up by pgBackRest as it runs (WAL archiving off); empty when it can. */
+    private static Optional<String> archivingMissing(BackupTarget t) {
+        if ("on".equals(t.archiveMode()) || "always".equals(t.archiveMode())) {
+            return Optional.empty();
+        }
+        return Optional.of("archive_mode is " + t.archiveMode() + " on '" + t.databaseId() + "': pgBackRest needs "
+                + "WAL archiving. Run ALTER SYSTEM SET archive_mode = on and restart PostgreSQL (the service sets "
+                + "archive_command itself), or choose engine pg_basebackup or pg_dump with autopilot.backup.databases."
+                + t.databaseId() + ".engine");
+    }
+
     /** Writes the configuration (unless the operator gave one), creates the stanza and sets up WAL archiving. */
     private void prepare(BackupTarget t) throws BackupFailure {
-        if (!"on".equals(t.archiveMode()) && !"always".equals(t.archiveMode())) {
-            throw new BackupFailure("archive_mode is " + t.archiveMode() + " on '" + t.databaseId() + "': pgBackRest needs "
-                    + "WAL archiving. Run ALTER SYSTEM SET archive_mode = on and restart PostgreSQL (the service sets "
-                    + "archive_command itself), or choose engine pg_basebackup or pg_dump with autopilot.backup.databases."
-                    + t.databaseId() + ".engine");
+        Optional<String> archiving = archivingMissing(t);
+        if (archiving.isPresent()) {
+            throw new BackupFailure(archiving.get());
         }
         try {
             StoredFiles.directory(t.home(), t.osUser());
