@@ -39,14 +39,29 @@ public class BackupResource {
     private final BackupTools tools;
     private final BackupEngines engines;
     private final ManagedDatabases databases;
+    private final BackupOverview overview;
 
     public BackupResource(BackupCatalog catalog, BackupRequests requests, BackupTools tools, BackupEngines engines,
-                          ManagedDatabases databases) {
+                          ManagedDatabases databases, BackupOverview overview) {
         this.catalog = catalog;
         this.requests = requests;
         this.tools = tools;
         this.engines = engines;
         this.databases = databases;
+        this.overview = overview;
+    }
+
+    @GET
+    @Path("overview")
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Where each database's backups stand",
+            description = "Per managed database (or ?database=): the newest completed backup and its age, the RPO, the "
+                    + "next scheduled backup and every schedule's next run, and the newest restore drill with its RTO.")
+    public List<BackupOverview.Line> overview(@QueryParam("database") String database) {
+        if (database != null && !databases.exists(database)) {
+            throw new ProblemException(404, "Not Found", "query parameter 'database': '" + database
+                    + "' is not a managed database (one of " + databases.ids() + ")");
+        }
+        return overview.lines(database, java.time.Instant.now());
     }
 
     @GET
@@ -110,17 +125,26 @@ public class BackupResource {
                     + request.engine() + "' is not one of pgbackrest, pg_basebackup, pg_dump"));
         } else {
             try {
-                engine = engines.defaultFor(request.database());
+                engine = engines.configured(request.database()).orElse(null);
             } catch (IllegalArgumentException e) {
                 throw ProblemException.badRequest(e.getMessage());
             }
         }
-        BackupTools.EngineAvailability a = tools.engine(engine);
-        if (!a.available()) {
-            throw new ProblemException(503, "Service Unavailable", "backup engine " + engine.wire() + " is unavailable: "
-                    + String.join(", ", a.missing()) + " not installed on the service's machine. Install: " + a.install());
+        if (engine == null) {
+            // chosen when the backup runs, from what is installed and what the target supports (WAL archiving…)
+            if (!engines.anyInstalled()) {
+                throw new ProblemException(503, "Service Unavailable", "no backup engine is installed on the service's "
+                        + "machine. Install one: " + EngineKind.PG_DUMP.install());
+            }
+        } else {
+            BackupTools.EngineAvailability a = tools.engine(engine);
+            if (!a.available()) {
+                throw new ProblemException(503, "Service Unavailable", "backup engine " + engine.wire()
+                        + " is unavailable: " + String.join(", ", a.missing())
+                        + " not installed on the service's machine. Install: " + a.install());
+            }
         }
-        if (type != null && !typeFits(engine, type)) {
+        if (engine != null && type != null && !typeFits(engine, type)) {
             throw ProblemException.badRequest("field 'type': engine " + engine.wire() + " cannot take " + type.wire()
                     + " backups (pgbackrest: full, differential, incremental; pg_basebackup: full (incremental on "
                     + "PostgreSQL 17+); pg_dump: logical)");

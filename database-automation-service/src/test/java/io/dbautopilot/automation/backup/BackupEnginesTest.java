@@ -96,6 +96,55 @@ public class BackupEnginesTest {
     }
 
     @Test
+    void withoutAnEngineTheBackupUsesTheFirstThatFitsTheTargetAndSaysWhy() throws Exception {
+        // 'careful' configures no engine; its cluster runs with archive_mode = off, so pgBackRest (installed or not)
+        // is passed over with the reason and pg_basebackup takes the backup
+        try (OperationEvents events = new OperationEvents(kafka.bootstrapServers())) {
+            UUID op = request("{\"database\":\"careful\",\"reason\":\"no engine named\"}");
+            List<JsonNode> seen = events.until(op, "succeeded");
+            JsonNode chose = seen.stream().filter(e -> e.path("details").has("engine_choice")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no progress event says which engine: " + seen));
+            assertEquals("pg_basebackup", chose.path("details").path("engine").asText(), chose.toString());
+            assertTrue(chose.path("details").path("engine_choice").asText().contains("pgbackrest: "),
+                    chose.toString());
+            assertTrue(chose.path("reason").asText().contains("pg_basebackup"), chose.toString());
+            String backupId = seen.get(seen.size() - 1).path("details").path("effect").path("backup_id").asText();
+            JsonPath b = given().header("X-API-Key", VIEWER).when().get("/api/backups/" + backupId).then()
+                    .statusCode(200).extract().jsonPath();
+            assertEquals("pg_basebackup", b.getString("engine"));
+            assertEquals("full", b.getString("backup_type"));
+            assertEquals("completed", b.getString("status"));
+        }
+    }
+
+    @Test
+    void theOverviewShowsTheLastBackupTheNextScheduledRunsAndTheRpo() throws Exception {
+        // demo: a logical backup scheduled every 20 s; patient: an RPO of 30 s (BackupTestResource, triggers=true)
+        try (OperationEvents events = new OperationEvents(kafka.bootstrapServers())) {
+            UUID op = request("{\"database\":\"demo\",\"engine\":\"pg_dump\"}");
+            events.until(op, "succeeded");
+        }
+        java.time.Instant now = java.time.Instant.now();
+        JsonPath demo = given().header("X-API-Key", VIEWER).when().get("/api/backups/overview?database=demo").then()
+                .statusCode(200).body("size()", equalTo(1)).extract().jsonPath();
+        assertEquals("demo", demo.getString("[0].database"));
+        String newest = given().header("X-API-Key", VIEWER).when()
+                .get("/api/backups?database=demo&status=completed").then().statusCode(200).extract().path("[0].backup_id");
+        assertEquals(newest, demo.getString("[0].last_backup.backup_id"));
+        assertTrue(demo.getLong("[0].last_backup_age_seconds") >= 0, demo.prettify());
+        assertEquals("logical", demo.getString("[0].schedules[0].kind"));
+        assertEquals("0/20 * * * * ?", demo.getString("[0].schedules[0].cron"));
+        java.time.Instant next = java.time.Instant.parse(demo.getString("[0].next_backup_at"));
+        assertTrue(!next.isBefore(now.minusSeconds(1)) && next.isBefore(now.plusSeconds(21)),
+                "the next run of a 20-s schedule: " + next + " (now " + now + ")");
+        given().header("X-API-Key", VIEWER).when().get("/api/backups/overview").then().statusCode(200)
+                .body("find { it.database == 'patient' }.rpo_seconds", equalTo(30));
+        given().header("X-API-Key", VIEWER).when().get("/api/backups/overview?database=nope").then().statusCode(404)
+                .contentType("application/problem+json").body("detail", containsString("'nope'"));
+        given().when().get("/api/backups/overview").then().statusCode(401);
+    }
+
+    @Test
     void flippedByteInABaseBackupIsDetectedAsCorrupt() throws Exception {
         try (OperationEvents events = new OperationEvents(kafka.bootstrapServers())) {
             UUID op = request("{\"database\":\"demo\",\"engine\":\"pg_basebackup\",\"type\":\"full\"}");
