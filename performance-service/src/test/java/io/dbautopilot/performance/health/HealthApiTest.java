@@ -67,7 +67,7 @@ class HealthApiTest {
     @Test
     @SuppressWarnings("unchecked")
     void everyTargetHasItsStatusConnectionsCacheSlowQueriesSizesAndGrade() {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
             JsonPath all = get("/api/health/database", null);
             Map<String, Object> demo = row(all, "demo");
             assertEquals("up", demo.get("status"));
@@ -88,11 +88,11 @@ class HealthApiTest {
         double used = number(connections.get("used"));
         double max = number(connections.get("max"));
         assertTrue(used >= 1 && max > used, "connections: " + connections);
-        assertEquals(used / max, number(connections.get("utilization")), 1e-9);
+        assertEquals(used / max, number(connections.get("utilization")), 1e-6);
         Map<String, Object> ratios = (Map<String, Object>) demo.get("cache_hit_ratios");
         assertTrue(ratios.containsKey("demo_target"), "per database: " + ratios);
         double worst = ratios.values().stream().mapToDouble(HealthApiTest::number).min().orElseThrow();
-        assertEquals(worst, number(demo.get("cache_hit_ratio")), 1e-12);
+        assertEquals(worst, number(demo.get("cache_hit_ratio")), 1e-6);
         assertTrue(worst >= 0 && worst <= 1);
         Map<String, Object> sizes = (Map<String, Object>) demo.get("database_sizes");
         assertTrue(number(sizes.get("demo_target")) > 0, "sizes: " + sizes);
@@ -126,7 +126,7 @@ class HealthApiTest {
     @Test
     @SuppressWarnings("unchecked")
     void statementsTurningSlowAfterTheLatestBaselineAreARegression() throws Exception {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> ((Map<String, Object>)
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> ((Map<String, Object>)
                 row(get("/api/health/database", "demo"), "demo").get("slow_queries")).get("slow_statements") != null);
         String baseline = "health-before-" + System.nanoTime();
         await().atMost(WAIT).ignoreExceptions().until(() -> RestAssured.given().contentType(ContentType.JSON)
@@ -147,7 +147,7 @@ class HealthApiTest {
         for (int i = 0; i < 3; i++) {
             postgres.execute("demo_target", "SELECT pg_sleep(0.25), count(*) FROM " + table);
         }
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
             JsonPath after = get("/api/health/performance", null);
             Map<String, Object> demo = row(after, "demo");
             assertEquals("regressed", demo.get("status"), "after: " + demo);
