@@ -54,7 +54,7 @@ public class PartitionInspector {
             return new Inspection(table, key.get().type(), cfg.table() + " is not range-partitioned on one date/timestamp "
                     + "column (" + key.get().describe() + ")", List.of());
         }
-        return new Inspection(table, key.get().type(), null, PartitionCatalog.partitions(c, table.get().oid()));
+        return new Inspection(table, key.get().type(), null, PartitionCatalog.partitions(c, table.get().oid(), false));
     }
 
     /** The current period and the next {@code premake} ones that no attached partition overlaps. */

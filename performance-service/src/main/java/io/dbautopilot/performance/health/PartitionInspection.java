@@ -77,7 +77,7 @@ public class PartitionInspection {
                             continue; // dropped meanwhile
                         }
                         found.add(key.get().rangeOnTime()
-                                ? PartitionSummary.of(database, table, key.get(), PartitionCatalog.partitions(c, table.oid()),
+                                ? PartitionSummary.of(database, table, key.get(), PartitionCatalog.partitions(c, table.oid(), true),
                                 Instant.now())
                                 : PartitionSummary.unmeasured(database, table, key.get()));
                     }

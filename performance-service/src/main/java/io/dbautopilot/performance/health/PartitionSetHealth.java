@@ -78,7 +78,7 @@ public record PartitionSetHealth(String database, String table, String keyType, 
      * @param defaultPartition whether it is the DEFAULT partition
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Partition(String name, Instant from, Instant to, long bytes, boolean defaultPartition) {
+    public record Partition(String name, Instant from, Instant to, Long bytes, boolean defaultPartition) {
     }
 
     /**

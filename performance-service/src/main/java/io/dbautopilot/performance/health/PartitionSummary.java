@@ -79,7 +79,8 @@ final class PartitionSummary {
                 issues.add("no partition ahead of now: coverage ends at " + until);
             }
         }
-        long total = partitions.stream().mapToLong(RangePartition::totalBytes).sum();
+        Long total = partitions.stream().anyMatch(p -> p.totalBytes() == null) ? null
+                : partitions.stream().mapToLong(RangePartition::totalBytes).sum();
         List<PartitionSetHealth.Partition> list = partitions.stream().map(p -> new PartitionSetHealth.Partition(
                 p.schema() + "." + p.name(), p.from(), p.to(), p.totalBytes(), p.defaultPartition())).toList();
         return new PartitionSetHealth(database, table.qualified(), key.type(), null, interval.orElse(null),

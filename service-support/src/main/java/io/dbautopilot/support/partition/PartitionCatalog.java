@@ -38,7 +38,8 @@ public final class PartitionCatalog {
             SELECT n.nspname, c.relname, format('%I.%I', n.nspname, c.relname),
                    (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \\(''([^'']+)''\\)'))[1]::timestamptz,
                    (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \\(''([^'']+)''\\)'))[1]::timestamptz,
-                   (SELECT coalesce(sum(pg_total_relation_size(t.relid)), 0)::int8 FROM pg_partition_tree(c.oid) t),
+                   CASE WHEN ? THEN (SELECT coalesce(sum(pg_total_relation_size(t.relid)), 0)::int8
+                                     FROM pg_partition_tree(c.oid) t) END,
                    pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT'
               FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE i.inhparent = ?
@@ -73,18 +74,23 @@ public final class PartitionCatalog {
      * The partitions attached to the table with this oid, lowest lower bound first (default and unbounded first).
      * Only for a table whose {@link PartitionKey#rangeOnTime()} holds (other bounds do not read as times). Sets the
      * session's time zone to UTC first, so bounds of a {@code timestamp} or {@code date} key read as UTC.
+     *
+     * @param sizes whether to measure each partition's storage (a file-system look-up per relation: leave it out where
+     *              only the bounds matter)
      */
-    public static List<RangePartition> partitions(Connection c, long oid) throws SQLException {
+    public static List<RangePartition> partitions(Connection c, long oid, boolean sizes) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("SET TIME ZONE 'UTC'");
         }
         List<RangePartition> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(PARTITIONS)) {
-            ps.setLong(1, oid);
+            ps.setBoolean(1, sizes);
+            ps.setLong(2, oid);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new RangePartition(rs.getString(1), rs.getString(2), rs.getString(3),
-                            instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)), rs.getLong(6), rs.getBoolean(7)));
+                            instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)), rs.getObject(6, Long.class),
+                            rs.getBoolean(7)));
                 }
             }
         }

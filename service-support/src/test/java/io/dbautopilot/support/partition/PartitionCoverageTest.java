@@ -23,11 +23,11 @@ class PartitionCoverageTest {
     }
 
     private static RangePartition part(String from, String to) {
-        return new RangePartition("public", "p_" + from, "public.p_" + from, at(from), at(to), 8192, false);
+        return new RangePartition("public", "p_" + from, "public.p_" + from, at(from), at(to), 8192L, false);
     }
 
     private static final RangePartition DEFAULT = new RangePartition("public", "p_default", "public.p_default", null, null,
-            0, true);
+            0L, true);
 
     /** Daily partitions 11-28 … 12-05 without 11-30 and 12-01 (a two-day gap), plus a default partition. */
     private static final List<RangePartition> DAILY = List.of(DEFAULT, part("2026-11-28", "2026-11-29"),
