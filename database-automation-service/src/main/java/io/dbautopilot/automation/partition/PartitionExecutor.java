@@ -9,6 +9,8 @@ import io.dbautopilot.automation.operation.Operation;
 import io.dbautopilot.automation.operation.OperationExecutor;
 import io.dbautopilot.automation.operation.OperationType;
 import io.dbautopilot.automation.operation.Outcome;
+import io.dbautopilot.support.partition.PartitionPeriod;
+import io.dbautopilot.support.partition.RangePartition;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.PreparedStatement;
@@ -68,13 +70,13 @@ public class PartitionExecutor implements OperationExecutor {
         CatalogObject parent = before.table().orElseThrow();
         Instant now = Instant.now();
         List<String> created = new ArrayList<>();
-        for (PartitionInspector.Period period : PartitionInspector.missingAhead(cfg, before.partitions(), now)) {
+        for (PartitionPeriod period : PartitionInspector.missingAhead(cfg, before.partitions(), now)) {
             String name = PartitionInspector.partitionName(parent.name(), cfg.interval(), period.from());
             s.run(createStatement(s, parent, name, before.keyType(), period), parent.oid(), parent.qualified());
             created.add(parent.schema() + "." + name + " " + period);
         }
         PartitionInspector.Inspection after = partitions.inspect(s.connection(), cfg);
-        List<PartitionInspector.Period> stillMissing = PartitionInspector.missingAhead(cfg, after.partitions(), now);
+        List<PartitionPeriod> stillMissing = PartitionInspector.missingAhead(cfg, after.partitions(), now);
         Map<String, Object> effect = new LinkedHashMap<>();
         effect.put("partitions_before", before.partitions().size());
         effect.put("partitions_after", after.partitions().size());
@@ -87,7 +89,7 @@ public class PartitionExecutor implements OperationExecutor {
 
     /** {@code CREATE TABLE ... PARTITION OF ...}, identifiers and bounds quoted by the server's {@code format()}. */
     private static String createStatement(GuardedSession s, CatalogObject parent, String name, String keyType,
-                                          PartitionInspector.Period period) throws SQLException {
+                                          PartitionPeriod period) throws SQLException {
         try (PreparedStatement ps = s.connection().prepareStatement(
                 "SELECT format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)', ?, ?, ?, ?, ?)")) {
             ps.setString(1, parent.schema());
@@ -108,7 +110,7 @@ public class PartitionExecutor implements OperationExecutor {
         Instant now = Instant.now();
         List<String> detached = new ArrayList<>();
         List<String> dropped = new ArrayList<>();
-        for (PartitionInspector.Partition p : PartitionInspector.beyondRetention(cfg, before.partitions(), now)) {
+        for (RangePartition p : PartitionInspector.beyondRetention(cfg, before.partitions(), now)) {
             s.run("ALTER TABLE " + parent.quoted() + " DETACH PARTITION " + p.quoted() + " CONCURRENTLY",
                     parent.oid(), parent.qualified());
             detached.add(p.schema() + "." + p.name());

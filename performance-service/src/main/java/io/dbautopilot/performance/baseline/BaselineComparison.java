@@ -25,7 +25,7 @@ public record BaselineComparison(String target, String from, String to, Instant 
                                  double tolerancePct, List<String> regressions, List<FigureChange> figures) {
 
     /** Compares two sets of figures, figure by figure in {@link Figure} order. */
-    static BaselineComparison of(String target, Baseline from, Baseline to, double tolerancePct) {
+    public static BaselineComparison of(String target, Baseline from, Baseline to, double tolerancePct) {
         List<FigureChange> changes = new ArrayList<>();
         for (Figure f : Figure.values()) {
             changes.add(change(f, from.figures(), to.figures(), tolerancePct));

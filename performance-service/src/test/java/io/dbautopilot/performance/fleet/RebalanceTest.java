@@ -35,6 +35,7 @@ import java.util.stream.IntStream;
 
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -190,6 +191,13 @@ class RebalanceTest {
                 RestAssured.get("/api/fleet").then()
                         .body("rows.find { it.id == '" + id + "' }.owner", equalTo(PEER));
             }
+            // so does the health API: the peer's target with its owner and stored status, its values left to the peer
+            RestAssured.given().queryParam("target", one).get("/api/health/database").then().statusCode(200)
+                    .body("targets[0].owner", equalTo(PEER)).body("targets[0].collected_here", equalTo(false))
+                    .body("targets[0].status", equalTo("up")).body("targets[0].grade", equalTo("B"))
+                    .body("targets[0].score", equalTo(85)).body("targets[0].connections", nullValue());
+            RestAssured.given().queryParam("target", one).get("/api/health/partitions").then().statusCode(200)
+                    .body("targets[0].status", equalTo("elsewhere")).body("targets[0].owner", equalTo(PEER));
         } finally {
             running.set(false);
             peer.join(30_000);
