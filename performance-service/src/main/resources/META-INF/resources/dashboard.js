@@ -594,6 +594,7 @@
     if (empty) empty.remove();
     var li = document.createElement('li');
     li.dataset.fingerprint = a.fingerprint;
+    li.dataset.target = m.target_id;
     li.dataset.state = a.state;
     li.className = 'alert alert-' + a.state;
     li.innerHTML = '<span class="muted">' + esc(when(m.at)) + '</span> <b>' + esc(m.target_id) + '</b> <span class="sev-' +

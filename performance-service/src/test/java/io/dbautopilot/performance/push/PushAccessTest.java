@@ -15,6 +15,7 @@ import java.net.URLEncoder;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,11 +43,20 @@ class PushAccessTest {
     }
 
     @Test
-    void anUpgradeWithoutAValidKeyIsRefused() {
-        assertEquals(401, refusal(() -> PushClient.open(socket(), b -> b)));
-        assertEquals(401, refusal(() -> PushClient.open(socket(), b -> b.header("X-API-Key", "not-the-key"))));
-        assertEquals(401, refusal(() -> PushClient.open(socket(), b -> b.subprotocols(PushSocket.SUBPROTOCOL,
-                carrier("not-the-key")))));
+    void anUpgradeWithoutAValidKeyIsRefusedAndNeitherKeyNorErrorIsLogged() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            assertEquals(401, refusal(() -> PushClient.open(socket(), b -> b)));
+            assertEquals(401, refusal(() -> PushClient.open(socket(), b -> b.header("X-API-Key", "not-the-key-4711"))));
+            assertEquals(401, refusal(() -> PushClient.open(socket(), b -> b.subprotocols(PushSocket.SUBPROTOCOL,
+                    carrier("not-the-key-4712")))));
+            try (PushClient client = PushClient.open(socket(), b -> b.subprotocols(PushSocket.SUBPROTOCOL,
+                    carrier("viewer-secret-7")))) {
+                client.await(WAIT, m -> "database_performance".equals(m.path("type").asText()));
+            }
+            assertEquals(List.of(), log.containing("not-the-key-47"), "a presented key is never logged");
+            assertEquals(List.of(), log.containing("viewer-secret-7"), "a valid key is never logged");
+            assertEquals(List.of(), log.containing("/api/ws"), "a refused upgrade is no error of the service");
+        }
     }
 
     @Test
