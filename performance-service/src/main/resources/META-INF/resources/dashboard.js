@@ -585,6 +585,7 @@
   }
 
   // A pushed anomaly change: listed under "Alerts" and applied to the open anomalies at once.
+  var alertFleetTimer = null;
   function alertPushed(m) {
     var a = m.data;
     dashboard.alerts.push(m);
@@ -602,6 +603,8 @@
       (a.object ? ' <span class="muted">' + esc(a.object) + '</span>' : '') + '<div class="alert-message">' + esc(a.message || '') + '</div>';
     list.insertBefore(li, list.firstChild);
     while (list.children.length > 20) list.removeChild(list.lastChild);
+    clearTimeout(alertFleetTimer);
+    alertFleetTimer = setTimeout(refreshFleet, 500); // the tiles' open counts and worst severity
     if (!openAnomalies) return;
     openAnomalies = openAnomalies.filter(function (x) { return x.fingerprint !== a.fingerprint; });
     if (a.state !== 'resolved') {
