@@ -1,6 +1,7 @@
 // DB Autopilot live dashboard: no build step, one vendored charting library (uPlot).
-// Live charts are fed by server-sent events from /api/live/stream (one sample per target and collection cycle, and
-// performance_benchmark events while a benchmark runs);
+// Live charts, alerts, operation progress and benchmark progress are pushed over the WebSocket /api/ws (typed JSON
+// messages: database_performance per target and collection cycle, performance_alert, operation, partition_status,
+// performance_benchmark);
 // targets, health, anomalies and operations are re-read every REFRESH_MS. An endpoint this service does not offer
 // (404) is shown as "not available", never replaced by made-up numbers.
 (function () {
@@ -430,13 +431,14 @@
       (m.tps != null ? ' · ' + num(m.tps) + ' tps · ' + num(m.latency_ms) + ' ms' : '');
   }
 
+  var openAnomalies = null; // the open anomalies shown (last read, then changed by pushed alerts)
   function renderAnomalies(res) {
     var box = document.getElementById('anomalies');
     if (!res.available) {
       box.innerHTML = '<div class="unavailable">anomalies: not available (GET api/anomalies answered ' + esc(res.status) + ')</div>';
       return;
     }
-    var rows = res.body;
+    var rows = openAnomalies = res.body;
     document.getElementById('anomaly-count').textContent = '(' + rows.length + ')';
     if (!rows.length) { box.innerHTML = '<p class="muted">none open</p>'; return; }
     box.innerHTML = '<table><thead><tr><th>target</th><th>severity</th><th>rule</th><th>object</th><th>since</th><th>action</th></tr></thead><tbody>' +
@@ -514,61 +516,119 @@
     document.getElementById('clock').textContent = 'refreshed ' + new Date().toLocaleTimeString();
   }
 
-  // Server-sent events read with fetch (EventSource cannot send the API key header); reconnects after 3 s.
-  var streamAbort = null;
+  // ---- live updates pushed over a WebSocket (api/ws) ----
+  // A browser cannot set headers on a WebSocket: the key travels in Sec-WebSocket-Protocol as Quarkus'
+  // 'quarkus-http-upgrade#X-API-Key#<key>' (percent-encoded) next to the subprotocol 'autopilot-push', which the
+  // server agrees to. A refused upgrade looks like any failed connection to a page, so a plain read then tells a
+  // missing or wrong key (401) from an outage; reconnects after 3 s.
+  var socket = null;
+  dashboard.alerts = [];
+  dashboard.pushed = {};
   function streamState(cls, text) {
     var state = document.getElementById('stream-state');
     state.className = 'pill ' + cls;
     state.textContent = text;
   }
-  function stream() {
-    if (streamAbort) streamAbort.abort();
-    var ctrl = streamAbort = new AbortController();
+  function socketUrl() {
+    return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host +
+      location.pathname.replace(/[^/]*$/, '') + 'api/ws';
+  }
+  function keyProtocol(key) {
+    return 'quarkus-http-upgrade#X-API-Key#' + encodeURIComponent(key).replace(/[!'()*~]/g, function (c) {
+      return '%' + c.charCodeAt(0).toString(16).toUpperCase();
+    });
+  }
+  function closeSocket() {
+    if (!socket) return;
+    var old = socket;
+    socket = null;
+    old.onclose = old.onmessage = old.onerror = null;
+    old.close();
+  }
+  function connect() {
+    closeSocket();
     var sentKey = apiKey;
-    fetch('api/live/stream', { headers: headers('text/event-stream'), signal: ctrl.signal }).then(function (r) {
-      if (ctrl !== streamAbort) return null; // superseded by a newer stream (a new key)
-      if (r.status === 401) {
-        if (sentKey !== apiKey) return null; // an answer to an older key: a stream with the new key follows
+    var ws = socket = new WebSocket(socketUrl(), apiKey ? ['autopilot-push', keyProtocol(apiKey)] : []);
+    var opened = false;
+    function retry() {
+      if (ws !== socket) return;
+      dashboard.stream = 'reconnecting';
+      streamState('pill-bad', 'connection interrupted, reconnecting…');
+      setTimeout(function () { if (ws === socket) start(); }, 3000);
+    }
+    ws.onopen = function () {
+      opened = true;
+      dashboard.stream = 'live';
+      streamState('pill-ok', 'live');
+    };
+    ws.onmessage = function (e) {
+      var m;
+      try { m = JSON.parse(e.data); } catch (x) { return; }
+      dashboard.pushed[m.type] = (dashboard.pushed[m.type] || 0) + 1;
+      if (m.type === 'database_performance') addSample(Object.assign({ target: m.target_id, at: m.at }, m.data));
+      else if (m.type === 'performance_alert') alertPushed(m);
+      else if (m.type === 'operation') operationPushed(m);
+      else if (m.type === 'performance_benchmark') benchmarkMessage(m.data);
+    };
+    ws.onclose = function () {
+      if (ws !== socket) return;
+      if (opened) { retry(); return; }
+      fetch('api/live?target=-', { headers: headers() }).then(function (r) {
+        if (ws !== socket) return;
+        if (r.status !== 401) { retry(); return; }
+        if (sentKey !== apiKey) return; // refused for an older key: a connection with the new key follows
         dashboard.stream = 'unauthorized';
         streamState('pill-bad', 'API key required');
         askForKey(!!apiKey);
-        return null;
-      }
-      if (!r.ok) throw new Error('HTTP ' + r.status);
-      dashboard.stream = 'live';
-      streamState('pill-ok', 'live');
-      var reader = r.body.getReader(), decoder = new TextDecoder(), buffer = '';
-      function pump() {
-        return reader.read().then(function (chunk) {
-          if (chunk.done) throw new Error('stream ended');
-          buffer += decoder.decode(chunk.value, { stream: true });
-          var events = buffer.split(/\r?\n\r?\n/);
-          buffer = events.pop();
-          events.forEach(function (ev) {
-            var lines = ev.split(/\r?\n/);
-            var name = lines.filter(function (l) { return l.indexOf('event:') === 0; }).map(function (l) { return l.slice(6).trim(); })[0];
-            var data = lines.filter(function (l) { return l.indexOf('data:') === 0; })
-              .map(function (l) { return l.slice(5).replace(/^ /, ''); }).join('\n');
-            if (!data) return;
-            if (name === 'performance_benchmark') benchmarkMessage(JSON.parse(data));
-            else if (!name || name === 'message') addSample(JSON.parse(data));
-          });
-          return pump();
-        });
-      }
-      return pump();
-    }).catch(function () {
-      if (ctrl.signal.aborted) return;
-      dashboard.stream = 'reconnecting';
-      streamState('pill-bad', 'stream interrupted, reconnecting…');
-      setTimeout(function () { if (streamAbort === ctrl) start(); }, 3000);
-    });
+      }, retry);
+    };
+  }
+
+  // A pushed anomaly change: listed under "Alerts" and applied to the open anomalies at once.
+  var alertFleetTimer = null;
+  function alertPushed(m) {
+    var a = m.data;
+    dashboard.alerts.push(m);
+    if (dashboard.alerts.length > 50) dashboard.alerts.shift();
+    var list = document.getElementById('alerts');
+    var empty = list.querySelector('.muted');
+    if (empty) empty.remove();
+    var li = document.createElement('li');
+    li.dataset.fingerprint = a.fingerprint;
+    li.dataset.target = m.target_id;
+    li.dataset.state = a.state;
+    li.className = 'alert alert-' + a.state;
+    li.innerHTML = '<span class="muted">' + esc(when(m.at)) + '</span> <b>' + esc(m.target_id) + '</b> <span class="sev-' +
+      esc(a.severity) + '">' + esc(a.state) + ' ' + esc(a.severity) + '</span> ' + esc(a.rule) +
+      (a.object ? ' <span class="muted">' + esc(a.object) + '</span>' : '') + '<div class="alert-message">' + esc(a.message || '') + '</div>';
+    list.insertBefore(li, list.firstChild);
+    while (list.children.length > 20) list.removeChild(list.lastChild);
+    clearTimeout(alertFleetTimer);
+    alertFleetTimer = setTimeout(refreshFleet, 500); // the tiles' open counts and worst severity
+    if (!openAnomalies) return;
+    openAnomalies = openAnomalies.filter(function (x) { return x.fingerprint !== a.fingerprint; });
+    if (a.state !== 'resolved') {
+      openAnomalies.unshift({ fingerprint: a.fingerprint, target_id: m.target_id, severity: a.severity, rule: a.rule,
+        object: a.object, opened_at: a.opened_at, suggested_action: a.suggested_action, summary: a.message });
+    }
+    renderAnomalies({ available: true, status: 200, body: openAnomalies });
+  }
+
+  // A pushed operation event: its progress bar moves at once; the timeline is re-read shortly after.
+  var operationsTimer = null;
+  function operationPushed(m) {
+    var o = m.data;
+    var row = document.querySelector('#operations tr[data-operation="' + CSS.escape(o.operation_id) + '"]');
+    var bar = row && row.querySelector('progress');
+    if (bar && o.progress != null) bar.value = o.progress;
+    clearTimeout(operationsTimer);
+    operationsTimer = setTimeout(function () { getJson('api/operations?limit=50').then(renderOperations); }, 500);
   }
 
   // The history of the shown targets is read when their card appears (updateDetail), not of the whole fleet.
   function start() {
     historyLoaded = {};
-    stream();
+    connect();
     updateDetail();
   }
 
@@ -597,7 +657,7 @@
     apiKey = document.getElementById('api-key').value.trim();
     sessionStorage.setItem('autopilot.apiKey', apiKey);
     document.getElementById('key-form').hidden = true;
-    if (streamAbort) { streamAbort.abort(); streamAbort = null; } // the old key's stream must not answer for the new one
+    closeSocket(); // the old key's connection must not answer for the new one
     start();
     refresh();
   });

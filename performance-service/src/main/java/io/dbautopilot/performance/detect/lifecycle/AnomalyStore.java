@@ -10,6 +10,8 @@ import io.dbautopilot.model.EventKind;
 import io.dbautopilot.model.EventValidator;
 import io.dbautopilot.model.Severity;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import org.jboss.logging.Logger;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,11 +29,13 @@ import java.util.UUID;
 
 /**
  * Anomaly state in {@code performance.anomaly}: applies a cycle's transitions and, in the same transaction, takes
- * the target's next sequence numbers and writes the events to {@code performance.anomaly_outbox}.
+ * the target's next sequence numbers and writes the events to {@code performance.anomaly_outbox}; after the commit it
+ * fires {@link AnomaliesApplied} for in-process listeners.
  */
 @ApplicationScoped
 public class AnomalyStore {
 
+    private static final Logger LOG = Logger.getLogger(AnomalyStore.class);
     private static final ObjectMapper JSON = EventJson.newMapper();
     private static final TypeReference<Map<String, Double>> EVIDENCE = new TypeReference<>() {
     };
@@ -58,10 +62,12 @@ public class AnomalyStore {
             + "(event_id, fingerprint, target_id, sequence, event_type, occurred_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
     private final AgroalDataSource dataSource;
+    private final Event<AnomaliesApplied> applied;
     private final EventValidator validator = EventValidator.shared();
 
-    public AnomalyStore(AgroalDataSource dataSource) {
+    public AnomalyStore(AgroalDataSource dataSource, Event<AnomaliesApplied> applied) {
         this.dataSource = dataSource;
+        this.applied = applied;
     }
 
     /** Every stored anomaly of a target (resolved ones too: they carry the cooldown), by fingerprint. */
@@ -193,6 +199,13 @@ public class AnomalyStore {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot store anomalies of " + targetId + ": " + e.getMessage(), e);
+        }
+        if (!events.isEmpty()) {
+            try {
+                applied.fire(new AnomaliesApplied(targetId, List.copyOf(events)));
+            } catch (RuntimeException e) { // committed already: a listener's failure is not the store's
+                LOG.warnf(e, "A listener of the anomaly changes of %s failed", targetId);
+            }
         }
         return events;
     }
