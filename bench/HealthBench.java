@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  * <pre>
  * java -cp "deploy/local-stack/target/classes:deploy/local-stack/target/lib/*" bench/HealthBench.java \
  *      [--perf-app DIR] [--auto-app DIR] [--jvm-opts "..."] [--idle-seconds 60] [--duration 20] [--rate 2000]
- *      [--connections 32] [--threads 2] [--out bench/results-health]
+ *      [--connections 32] [--threads 2] [--out bench/results-health] [--legacy]
+ * --legacy: packages from before issue 21 (no autopilot.peer.performance-url setting).
  * </pre>
  */
 public final class HealthBench {
@@ -54,6 +55,7 @@ public final class HealthBench {
         int connections = 32;
         int threads = 2;
         String outDir = "bench/results-health";
+        boolean legacy = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--perf-app" -> perfApp = args[++i];
@@ -65,6 +67,7 @@ public final class HealthBench {
                 case "--connections" -> connections = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--out" -> outDir = args[++i];
+                case "--legacy" -> legacy = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -102,7 +105,9 @@ public final class HealthBench {
         autoProps.put("autopilot.databases.demo.url", pg.uri("demo"));
         autoProps.put("autopilot.databases.demo.username", pg.user());
         autoProps.put("autopilot.databases.demo.password", pg.password());
-        autoProps.put("autopilot.peer.performance-url", "http://127.0.0.1:" + perfPort);
+        if (!legacy) { // packages from before issue 21 refuse the setting (unknown autopilot.* property)
+            autoProps.put("autopilot.peer.performance-url", "http://127.0.0.1:" + perfPort);
+        }
         autoProps.put("autopilot.api.viewer-keys", "bench:" + VIEWER_SECRET);
 
         Map<String, Object> perf = start("performance-service", root.resolve(perfApp), opts, perfProps, perfPort);
@@ -125,9 +130,9 @@ public final class HealthBench {
         Map<String, Object> wrkRuns = new LinkedHashMap<>();
         String perfBase = "http://127.0.0.1:" + perfPort;
         String autoBase = "http://127.0.0.1:" + autoPort;
-        wrk("warmup", perfBase + "/health", null, threads, connections, 5, wrkRuns, false);
-        wrk("warmup", perfBase + "/api/targets", VIEWER_SECRET, threads, connections, 5, wrkRuns, false);
-        wrk("warmup", autoBase + "/health", null, threads, connections, 5, wrkRuns, false);
+        wrk("warmup", perfBase + "/health", null, threads, connections, 5, null, false);
+        wrk("warmup", perfBase + "/api/targets", VIEWER_SECRET, threads, connections, 5, null, false);
+        wrk("warmup", autoBase + "/health", null, threads, connections, 5, null, false);
         wrkRuns.put("performance /health saturating", wrk("sat", perfBase + "/health", null, threads, connections, duration, null, false));
         wrkRuns.put("performance /api/targets saturating", wrk("sat", perfBase + "/api/targets", VIEWER_SECRET, threads, connections, duration, null, false));
         wrkRuns.put("performance /health at " + rate + "/s", wrk("paced", perfBase + "/health", null, threads, connections, duration, pace, true));
