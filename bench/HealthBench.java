@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java -cp "deploy/local-stack/target/classes:deploy/local-stack/target/lib/*" bench/HealthBench.java \
- *      [--perf-app DIR] [--auto-app DIR] [--jvm-opts "..."] [--idle-seconds 60] [--duration 20] [--rate 2000]
+ *      [--perf-app DIR] [--auto-app DIR] [--jvm-opts "..."] [--auto-jvm-opts "..." (default: --jvm-opts)] [--idle-seconds 60] [--duration 20] [--rate 2000]
  *      [--connections 32] [--threads 2] [--out bench/results-health] [--legacy]
  * --legacy: packages from before issue 21 (no autopilot.peer.performance-url setting).
  * </pre>
@@ -49,6 +49,7 @@ public final class HealthBench {
         String perfApp = "performance-service/target/quarkus-app";
         String autoApp = "database-automation-service/target/quarkus-app";
         String jvmOpts = "";
+        String autoJvmOpts = null;
         int idleSeconds = 60;
         int duration = 20;
         int rate = 2000;
@@ -61,6 +62,7 @@ public final class HealthBench {
                 case "--perf-app" -> perfApp = args[++i];
                 case "--auto-app" -> autoApp = args[++i];
                 case "--jvm-opts" -> jvmOpts = args[++i];
+                case "--auto-jvm-opts" -> autoJvmOpts = args[++i];
                 case "--idle-seconds" -> idleSeconds = Integer.parseInt(args[++i]);
                 case "--duration" -> duration = Integer.parseInt(args[++i]);
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
@@ -77,6 +79,8 @@ public final class HealthBench {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("started", LocalDateTime.now().toString());
         result.put("jvm_opts", jvmOpts);
+        autoJvmOpts = autoJvmOpts == null ? jvmOpts : autoJvmOpts;
+        result.put("auto_jvm_opts", autoJvmOpts);
         result.put("perf_app", perfApp);
         result.put("auto_app", autoApp);
         result.put("load_average_at_start", loadAverage());
@@ -111,7 +115,8 @@ public final class HealthBench {
         autoProps.put("autopilot.api.viewer-keys", "bench:" + VIEWER_SECRET);
 
         Map<String, Object> perf = start("performance-service", root.resolve(perfApp), opts, perfProps, perfPort);
-        Map<String, Object> auto = start("database-automation-service", root.resolve(autoApp), opts, autoProps, autoPort);
+        List<String> autoOpts = autoJvmOpts.isBlank() ? List.of() : List.of(autoJvmOpts.trim().split("\\s+"));
+        Map<String, Object> auto = start("database-automation-service", root.resolve(autoApp), autoOpts, autoProps, autoPort);
         result.put("performance_service", perf);
         result.put("database_automation_service", auto);
 

@@ -4,16 +4,20 @@
 # automation service's /health. Results: bench/results-health/health-bench.json (+ wrk outputs, service logs);
 # write-up: docs/benchmarks.md ("/health, start time and footprint").
 #
-# Usage: bench/health.sh [--jvm-opts "..."] [--perf-app DIR] [--auto-app DIR] [--idle-seconds 60] [--duration 20]
+# Usage: bench/health.sh [--jvm-opts "..."] [--auto-jvm-opts "..."] [--perf-app DIR] [--auto-app DIR] [--idle-seconds 60] [--duration 20]
 #                        [--rate 2000] [--connections 32] [--threads 2] [--out bench/results-health] [--build]
-#   --jvm-opts: JVM options of both services (default: the documented ones, HEALTH_BENCH_JVM_OPTS overrides).
+#   --jvm-opts: JVM options of performance-service (default: the documented ones, HEALTH_BENCH_JVM_OPTS overrides);
+#   --auto-jvm-opts: those of database-automation-service (default: the documented ones, HEALTH_BENCH_AUTO_JVM_OPTS).
 #   --perf-app / --auto-app: a quarkus-app directory (a copy of target/quarkus-app, so rebuilding cannot disturb a run).
 # Needs: Java 17, wrk (apt-get install -y wrk), PostgreSQL server binaries, a 'postgres' OS user when run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The JVM options docs/deployment.md documents (compose and Kubernetes set them in JAVA_OPTS).
-DOCUMENTED_JVM_OPTS="-XX:+UseSerialGC -Xms32m -Xmx640m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=160m -Xss512k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+ExitOnOutOfMemoryError"
+# The JVM options docs/deployment.md documents (compose and Kubernetes set them in JAVA_OPTS), and the setting that
+# keeps the fleet join off the start path (AUTOPILOT_FLEET_ASSIGNMENT_TIMEOUT=0s there).
+COMMON_JVM_OPTS="-XX:+UseSerialGC -Xms32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=160m -Xss512k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+ExitOnOutOfMemoryError"
+DOCUMENTED_JVM_OPTS="$COMMON_JVM_OPTS -Xmx640m -Dautopilot.fleet.assignment-timeout=0s"
+DOCUMENTED_AUTO_JVM_OPTS="$COMMON_JVM_OPTS -Xmx384m"
 
 missing=0
 command -v java >/dev/null 2>&1 || { echo "missing: java -> apt-get install -y openjdk-17-jdk-headless" >&2; missing=1; }
@@ -29,11 +33,13 @@ fi
 
 BUILD=0
 JVM_OPTS="${HEALTH_BENCH_JVM_OPTS:-$DOCUMENTED_JVM_OPTS}"
+AUTO_JVM_OPTS="${HEALTH_BENCH_AUTO_JVM_OPTS:-$DOCUMENTED_AUTO_JVM_OPTS}"
 ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) BUILD=1 ;;
     --jvm-opts) JVM_OPTS="$2"; shift ;;
+    --auto-jvm-opts) AUTO_JVM_OPTS="$2"; shift ;;
     *) ARGS+=("$1") ;;
   esac
   shift
@@ -46,4 +52,4 @@ if [ $BUILD = 1 ] || [ ! -f performance-service/target/quarkus-app/quarkus-run.j
 fi
 
 exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "deploy/local-stack/target/classes:deploy/local-stack/target/lib/*" \
-  bench/HealthBench.java --jvm-opts "$JVM_OPTS" "${ARGS[@]}"
+  bench/HealthBench.java --jvm-opts "$JVM_OPTS" --auto-jvm-opts "$AUTO_JVM_OPTS" "${ARGS[@]}"
