@@ -131,7 +131,8 @@ public final class HealthBench {
 
         Path pace = out.resolve("pace.lua");
         // each connection waits connections*1000/rate ms before its next request: about `rate` requests/s in all
-        Files.writeString(pace, "function delay()\n  return " + Math.max(1, connections * 1000 / rate) + "\nend\n");
+        // (one ms less than the exact share: the request's own time is added to each connection's cycle)
+        Files.writeString(pace, "function delay()\n  return " + Math.max(1, connections * 1000 / rate - 1) + "\nend\n");
         Map<String, Object> wrkRuns = new LinkedHashMap<>();
         String perfBase = "http://127.0.0.1:" + perfPort;
         String autoBase = "http://127.0.0.1:" + autoPort;
@@ -154,6 +155,7 @@ public final class HealthBench {
         String json = toJson(result, 0);
         Files.writeString(out.resolve("health-bench.json"), json + "\n");
         System.out.println(json);
+        System.exit(0); // the embedded broker's threads would keep the JVM alive: the shutdown hook cleans up
     }
 
     static Map<String, Object> start(String name, Path app, List<String> opts, Map<String, String> props, int port)

@@ -60,7 +60,8 @@ public class HealthRefresher {
     }
 
     @Scheduled(identity = "health-summary", every = "${autopilot.health-summary.refresh-interval:2s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class) // not on the start path
     void scheduled() {
         latest.set(compute());
     }
