@@ -55,7 +55,8 @@ public record HealthSummary(String status, String service, String version, long 
         Checks.notNegative(uptimeSeconds, "uptime_seconds");
         checks = Checks.list(checks, "checks");
         targets = targets == null ? null : List.copyOf(targets);
-        openAnomalies = openAnomalies == null ? null : Map.copyOf(openAnomalies);
+        openAnomalies = openAnomalies == null ? null
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(openAnomalies)); // keeps the order
         tasks = tasks == null ? null : List.copyOf(tasks);
     }
 
