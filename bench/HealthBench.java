@@ -324,7 +324,7 @@ public final class HealthBench {
         }
         for (Process p : children) {
             try {
-                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                if (!p.waitFor(60, TimeUnit.SECONDS)) { // a graceful stop leaves the fleet group and saves state
                     p.destroyForcibly();
                 }
             } catch (InterruptedException e) {
