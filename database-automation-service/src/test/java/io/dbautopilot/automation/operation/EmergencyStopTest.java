@@ -136,8 +136,10 @@ class EmergencyStopTest {
         given().header("X-API-Key", VIEWER).get("/api/emergency-stop").then().statusCode(200)
                 .body("active", equalTo(true)).body("stops[0].target", equalTo("patient"))
                 .body("stops[0].stopped_by", equalTo("operator"));
-        given().get("/health").then().body("checks.find { it.name == 'emergency-stop' }.data.active", equalTo(true))
-                .body("checks.find { it.name == 'emergency-stop' }.data.targets", equalTo("patient"));
+        // /health shows it from its next background refresh on
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/health").then()
+                .body("checks.find { it.name == 'emergency-stop' }.data.active", equalTo(true))
+                .body("checks.find { it.name == 'emergency-stop' }.data.targets", equalTo("patient")));
         assertEquals("incident 42: disk latency", support.stateValue(
                 "SELECT reason FROM automation.emergency_stop WHERE scope = 'patient'"));
         try (Connection state = support.state()) {
@@ -151,7 +153,8 @@ class EmergencyStopTest {
                 .body("target", equalTo("patient"));
         given().header("X-API-Key", OPERATOR).delete("/api/emergency-stop?target=patient").then().statusCode(404)
                 .contentType("application/problem+json");
-        given().get("/health").then().body("checks.find { it.name == 'emergency-stop' }.data.active", equalTo(false));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/health").then()
+                .body("checks.find { it.name == 'emergency-stop' }.data.active", equalTo(false)));
         UUID after = UUID.fromString(given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON)
                 .body("{\"database\":\"patient\",\"type\":\"vacuum\",\"object\":\"public." + table + "\"}")
                 .post("/api/operations").then().statusCode(201).extract().path("id"));
@@ -174,7 +177,8 @@ class EmergencyStopTest {
                 .body("{\"database\":\"demo\",\"type\":\"analyze\",\"object\":\"public.global_stop_t\"}")
                 .post("/api/operations").then().statusCode(409)
                 .body("detail", containsString("emergency stop (global) by operator: maintenance freeze"));
-        given().get("/health").then().body("checks.find { it.name == 'emergency-stop' }.data.global", equalTo(true));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/health").then()
+                .body("checks.find { it.name == 'emergency-stop' }.data.global", equalTo(true)));
         given().header("X-API-Key", OPERATOR).delete("/api/emergency-stop").then().statusCode(200);
         given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON)
                 .body("{\"database\":\"demo\",\"type\":\"analyze\",\"object\":\"public.global_stop_t\"}")

@@ -1,17 +1,9 @@
 package io.dbautopilot.performance.dashboard;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dbautopilot.model.EventJson;
 import io.dbautopilot.model.HealthSummary;
+import io.dbautopilot.support.health.PeerHealth;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -19,24 +11,23 @@ import java.util.Map;
 
 /**
  * Reads the automation service's emergency stop from its {@code /health} (the check {@code emergency-stop}, which
- * that service fills from its state database), at most once per {@code autopilot.dashboard.automation-cache};
+ * that service fills from its state database) through the shared REST client ({@link PeerHealth}, timeout
+ * {@code autopilot.health-summary.peer-timeout}), at most once per {@code autopilot.dashboard.automation-cache};
  * blocking, so called from worker threads only. An unreachable service or a missing check is {@code unknown}, never
  * "no stop".
  */
 @ApplicationScoped
 public class AutomationStopReader {
 
-    private static final Logger LOG = Logger.getLogger(AutomationStopReader.class);
-    private static final ObjectMapper JSON = EventJson.newMapper();
-    private static final Duration TIMEOUT = Duration.ofSeconds(3);
     private static final int MAX_TEXT = 2000;
 
     private final DashboardConfig config;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final PeerHealth peers;
     private AutomationStop cached;
 
-    public AutomationStopReader(DashboardConfig config) {
+    public AutomationStopReader(DashboardConfig config, PeerHealth peers) {
         this.config = config;
+        this.peers = peers;
     }
 
     /** The stop's state, read anew when the cached reading is older than the cache setting. */
@@ -47,27 +38,14 @@ public class AutomationStopReader {
         if (cached != null && cached.checkedAt().plus(config.automationCache()).isAfter(Instant.now())) {
             return cached;
         }
-        cached = fetch(config.automationUrl().get().resolve("/health"));
+        cached = fetch(peers.read(config.automationUrl().get()));
         return cached;
     }
 
-    private AutomationStop fetch(URI health) {
-        HealthSummary summary;
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(health).timeout(TIMEOUT)
-                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
-            // 503 still carries every check: a DOWN dependency does not hide the stop
-            if (r.statusCode() != 200 && r.statusCode() != 503) {
-                return AutomationStop.unknown("the automation service's /health answered " + r.statusCode());
-            }
-            summary = JSON.readValue(r.body(), HealthSummary.class);
-        } catch (IOException e) {
-            LOG.debugf("Automation service health at %s not readable: %s", health, e.getMessage());
-            return AutomationStop.unknown("the automation service's /health could not be read ("
-                    + e.getClass().getSimpleName() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return AutomationStop.unknown("interrupted");
+    private AutomationStop fetch(PeerHealth.Reading reading) {
+        HealthSummary summary = reading.summary();
+        if (summary == null) {
+            return AutomationStop.unknown("the automation service's " + reading.error());
         }
         HealthSummary.Check check = summary.checks().stream().filter(c -> "emergency-stop".equals(c.name()))
                 .findFirst().orElse(null);

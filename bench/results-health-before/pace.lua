@@ -1,0 +1,3 @@
+function delay()
+  return 16
+end
