@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs DB Autopilot on this machine: an embedded Kafka broker, a throwaway PostgreSQL cluster (state database
 # and a demo target) and both services. Builds what it needs first. Ctrl-C stops everything and cleans up.
-#   deploy/run-local.sh            run until Ctrl-C / SIGTERM
-#   deploy/run-local.sh --check    start, wait until both services are UP, stop, exit 0 (smoke test)
+# The demo target comes with migrations, a backup schedule, a partitioned table and a small built-in workload.
+#   deploy/run-local.sh                  run until Ctrl-C / SIGTERM
+#   deploy/run-local.sh --no-workload    the same without the demo workload (quiet charts)
+#   deploy/run-local.sh --check          start, wait until both services are UP, stop, exit 0 (smoke test; no workload)
 # Environment: PERFORMANCE_PORT (8085), AUTOMATION_PORT (8086), AUTOPILOT_TOOLS_DIRECTORY (dir with initdb/pg_ctl
 #              and the other PostgreSQL tools; PG_BIN is its deprecated alias),
 #              SKIP_BUILD=1 (use what is already built).
