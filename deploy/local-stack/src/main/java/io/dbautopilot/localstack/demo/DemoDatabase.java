@@ -38,8 +38,8 @@ public final class DemoDatabase {
 
     /**
      * Creates the demo tables in the (empty) database {@link #NAME}: {@code orders} (20,000 rows), {@code stock}
-     * (20,000 rows; autovacuum only far behind, so the workload's churn leaves dead tuples for the automation service
-     * to vacuum) and {@code events}, range-partitioned by day on {@code created_at} with one partition ten days old and
+     * (20,000 rows; autovacuum only after 60,000 dead tuples and never for inserts, so the workload's churn leaves dead
+     * tuples for the automation service to vacuum) and {@code events}, range-partitioned by day on {@code created_at} with one partition ten days old and
      * none for today: the partition upkeep creates today's and the days ahead, and detaches the old one.
      */
     public static void prepare(PostgresServer postgres) {
@@ -52,7 +52,8 @@ public final class DemoDatabase {
                 "INSERT INTO orders (customer, total) SELECT g % 500, (g % 97) * 1.5 FROM generate_series(1, 20000) g",
                 "CREATE TABLE IF NOT EXISTS stock (id bigserial PRIMARY KEY, item int NOT NULL, quantity int NOT NULL, "
                         + "updated_at timestamptz NOT NULL DEFAULT now()) "
-                        + "WITH (autovacuum_vacuum_threshold = 60000, autovacuum_vacuum_scale_factor = 0)",
+                        + "WITH (autovacuum_vacuum_threshold = 60000, autovacuum_vacuum_scale_factor = 0, "
+                        + "autovacuum_vacuum_insert_threshold = -1)",
                 "INSERT INTO stock (item, quantity) SELECT g % 2000, 100 FROM generate_series(1, 20000) g",
                 "CREATE TABLE IF NOT EXISTS events (id bigserial, kind text NOT NULL, detail jsonb, "
                         + "created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (id, created_at)) "
