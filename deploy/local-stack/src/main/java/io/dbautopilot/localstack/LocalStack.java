@@ -220,7 +220,7 @@ public final class LocalStack {
                 + "state database 'autopilot')");
         System.out.println("  MariaDB                      " + mariadb.jdbcUrl() + "   (target 'shop', watched as "
                 + "autopilot_monitor)");
-        System.out.println("  Demo target 'demo'           migrations " + root.relativize(root.resolve(DemoDatabase.MIGRATIONS))
+        System.out.println("  Demo target 'demo'           migrations " + DemoDatabase.MIGRATIONS
                 + " (applied by policy: GET /api/migrations), pg_basebackup every 30 min, partitioned table events "
                 + "(GET /api/partitions)");
         System.out.println("  Service logs                 " + logs);
