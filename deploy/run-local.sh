@@ -13,6 +13,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 missing() { echo "ERROR: $1" >&2; exit 2; }
 
+for arg in "$@"; do  # before the build: a typo should not cost one
+  case "$arg" in
+    --check|--no-workload) ;;
+    *) missing "unknown option $arg (known: --check, --no-workload)" ;;
+  esac
+done
+
 command -v java >/dev/null 2>&1 || missing "Java 17 or newer is required and 'java' is not on the PATH. Install it (Debian/Ubuntu: sudo apt-get install -y openjdk-17-jdk-headless) or set PATH to include \$JAVA_HOME/bin."
 java_major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1)"
 [ "${java_major:-0}" -ge 17 ] 2>/dev/null || missing "Java 17 or newer is required; 'java' is version ${java_major:-unknown}. Install openjdk-17-jdk-headless or point JAVA_HOME/PATH at a newer JDK."
