@@ -34,8 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The README's run command with its demo: {@code SKIP_BUILD=1 deploy/run-local.sh} started as a user starts it (on
  * free ports), then checked from outside: the demo migrations listed by the automation service and applied by its
  * policy, the partitioned {@code events} table kept ahead (and its old partition detached) by the partition upkeep, the
- * backup schedule and a first backup with the configured engine, and the built-in workload seen by {@code pg_stat_statements} and moving
- * {@code xact_commit}.
+ * backup schedule and a first backup with the configured engine, the built-in workload seen by
+ * {@code pg_stat_statements} and moving {@code xact_commit}, and the closed loop: the workload's churn opens
+ * {@code dead_tuples} and the policy vacuums the table (a few minutes).
  */
 class LocalStackDemoTest {
 
@@ -194,6 +195,23 @@ class LocalStackDemoTest {
                         + " for " + calls + " workload statements");
             }
         });
+    }
+
+    @Test
+    void theChurnOpensDeadTuplesAndThePolicyVacuumsStock() throws Exception {
+        // ~100 dead tuples/s: past dead_tuples' 10,000 in under two minutes, then its 'for: 2m', then the VACUUM
+        await().atMost(Duration.ofSeconds(480)).pollInterval(Duration.ofSeconds(5)).untilAsserted(() -> {
+            List<String> vacuums = new ArrayList<>();
+            for (JsonNode op : get("/api/operations?database=demo&type=vacuum&status=succeeded")) {
+                vacuums.add(op.path("object").asText() + " " + op.path("rule").asText());
+            }
+            assertTrue(vacuums.stream().anyMatch(v -> v.matches("demo\\.public\\.stock dead-tuples.*")),
+                    "a VACUUM of stock by a dead-tuples rule, from the anomaly the churn opened: " + vacuums);
+        });
+        try (Connection c = demo()) {
+            assertEquals(1, count(c, "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'stock' AND vacuum_count > 0"),
+                    "stock was vacuumed by the service (a VACUUM statement, not autovacuum)");
+        }
     }
 
     private static List<String> versions(JsonNode migrations) {
