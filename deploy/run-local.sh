@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs DB Autopilot on this machine: an embedded Kafka broker, a throwaway PostgreSQL cluster (state database
 # and a demo target) and both services. Builds what it needs first. Ctrl-C stops everything and cleans up.
-#   deploy/run-local.sh            run until Ctrl-C / SIGTERM
-#   deploy/run-local.sh --check    start, wait until both services are UP, stop, exit 0 (smoke test)
+# The demo target comes with migrations, a backup schedule, a partitioned table and a small built-in workload.
+#   deploy/run-local.sh                  run until Ctrl-C / SIGTERM
+#   deploy/run-local.sh --no-workload    the same without the demo workload (quiet charts)
+#   deploy/run-local.sh --check          start, wait until both services are UP, stop, exit 0 (smoke test; no workload)
 # Environment: PERFORMANCE_PORT (8085), AUTOMATION_PORT (8086), AUTOPILOT_TOOLS_DIRECTORY (dir with initdb/pg_ctl
 #              and the other PostgreSQL tools; PG_BIN is its deprecated alias),
 #              SKIP_BUILD=1 (use what is already built).
@@ -10,6 +12,13 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 missing() { echo "ERROR: $1" >&2; exit 2; }
+
+for arg in "$@"; do  # before the build: a typo should not cost one
+  case "$arg" in
+    --check|--no-workload) ;;
+    *) missing "unknown option $arg (known: --check, --no-workload)" ;;
+  esac
+done
 
 command -v java >/dev/null 2>&1 || missing "Java 17 or newer is required and 'java' is not on the PATH. Install it (Debian/Ubuntu: sudo apt-get install -y openjdk-17-jdk-headless) or set PATH to include \$JAVA_HOME/bin."
 java_major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1)"

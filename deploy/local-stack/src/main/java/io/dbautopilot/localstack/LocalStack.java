@@ -1,5 +1,7 @@
 package io.dbautopilot.localstack;
 
+import io.dbautopilot.localstack.demo.DemoDatabase;
+import io.dbautopilot.localstack.demo.DemoWorkload;
 import io.dbautopilot.localstack.kafka.EmbeddedKafka;
 import io.dbautopilot.localstack.mariadb.MariaDbBinaries;
 import io.dbautopilot.localstack.mariadb.ThrowawayMariaDb;
@@ -28,8 +30,13 @@ import java.util.concurrent.TimeUnit;
  * database {@code autopilot} and demo target {@code demo}), a throwaway MariaDB server (target {@code shop}, watched by
  * performance-service) and both services, until Ctrl-C or SIGTERM.
  *
- * <p>Started by {@code deploy/run-local.sh}, which builds the services first. {@code --check} starts everything,
- * waits until both services report UP on {@code /health}, then stops everything and exits 0 (used by CI).
+ * <p>The demo target is managed for real ({@link DemoDatabase}): four demo migrations applied by the automation
+ * service's policy, a backup schedule, a partitioned table kept ahead, and a built-in workload ({@link DemoWorkload},
+ * off with {@code --no-workload}) that moves the charts and opens anomalies the automation service acts on.
+ *
+ * <p>Started by {@code deploy/run-local.sh}, which builds the services first. {@code --check} starts everything
+ * (without the workload), waits until both services report UP on {@code /health}, then stops everything and exits 0
+ * (used by CI).
  */
 public final class LocalStack {
 
@@ -45,6 +52,7 @@ public final class LocalStack {
     private EmbeddedKafka kafka;
     private ThrowawayPostgres postgres;
     private ThrowawayMariaDb mariadb;
+    private DemoWorkload workload;
     private volatile boolean stopped;
 
     private LocalStack(Path root, int performancePort, int automationPort) {
@@ -56,11 +64,13 @@ public final class LocalStack {
     public static void main(String[] args) {
         Path root = Path.of(".").toAbsolutePath().normalize();
         boolean check = false;
+        boolean runWorkload = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--check" -> check = true;
-                default -> fail("unknown option " + args[i] + " (known: --root DIR, --check)");
+                case "--no-workload" -> runWorkload = false;
+                default -> fail("unknown option " + args[i] + " (known: --root DIR, --check, --no-workload)");
             }
         }
         int perf = Integer.parseInt(System.getenv().getOrDefault("PERFORMANCE_PORT", "8085"));
@@ -80,6 +90,12 @@ public final class LocalStack {
             System.out.println("Check passed: both services are UP. Stopping everything.");
             stack.stop();
             System.exit(0);
+        }
+        stack.firstBackup();
+        if (runWorkload) {
+            stack.startWorkload();
+        } else {
+            System.out.println("  Demo workload                off (--no-workload)");
         }
         System.out.println("Press Ctrl-C to stop everything.");
         try {
@@ -118,12 +134,8 @@ public final class LocalStack {
         step("Starting PostgreSQL (throwaway cluster from " + binaries.binDir() + ")");
         postgres = ThrowawayPostgres.launch(binaries);
         postgres.createDatabase("autopilot");
-        postgres.createDatabase("demo");
-        postgres.execute("demo",
-                "CREATE EXTENSION IF NOT EXISTS pg_stat_statements",
-                "CREATE TABLE IF NOT EXISTS orders (id bigserial PRIMARY KEY, customer int NOT NULL, total numeric(10,2), "
-                        + "created_at timestamptz NOT NULL DEFAULT now())",
-                "INSERT INTO orders (customer, total) SELECT g % 500, (g % 97) * 1.5 FROM generate_series(1, 20000) g");
+        postgres.createDatabase(DemoDatabase.NAME);
+        DemoDatabase.prepare(postgres);
         // performance-service watches demo as a pg_monitor role, as the docs ask of users: the index advisor refuses to
         // EXPLAIN workload statements as a superuser; SELECT lets it plan the demo's statements
         String monitorPassword = java.util.UUID.randomUUID().toString();
@@ -167,6 +179,8 @@ public final class LocalStack {
                 "-Dautopilot.targets.demo.username=autopilot_monitor",
                 "-Dautopilot.targets.demo.password=${DEMO_MONITOR_PASSWORD}", // from the environment, not the command line
                 "-Dautopilot.targets.demo.interval=15s",
+                // the workload's dead tuples seen sooner (default 60 s), so the loop acts within minutes
+                "-Dautopilot.targets.demo.family-intervals.tables=30s",
                 "-Dautopilot.targets.shop.url=" + mariadb.url(),
                 "-Dautopilot.targets.shop.username=autopilot_monitor",
                 "-Dautopilot.targets.shop.password=${SHOP_MONITOR_PASSWORD}",
@@ -175,14 +189,17 @@ public final class LocalStack {
                 "-Dautopilot.api.viewer-keys=" + LOCAL_VIEWER_KEY,
                 "-Dautopilot.api.operator-keys=" + LOCAL_OPERATOR_KEY);
         services.add(launch("performance-service", perfJar, perfProps, common, logs));
-        List<String> autoProps = List.of(
+        List<String> autoProps = new ArrayList<>(List.of(
                 "-Dquarkus.http.port=" + automationPort,
                 "-Dautopilot.databases.demo.url=" + postgres.uri("demo"),
                 "-Dautopilot.databases.demo.username=" + postgres.user(),
                 "-Dautopilot.databases.demo.password=" + postgres.password(),
                 "-Dautopilot.databases.demo.maintenance-windows=0 0 * * * 24h",
                 "-Dautopilot.api.viewer-keys=" + LOCAL_VIEWER_KEY,
-                "-Dautopilot.api.operator-keys=" + LOCAL_OPERATOR_KEY);
+                "-Dautopilot.api.operator-keys=" + LOCAL_OPERATOR_KEY));
+        // backups live in the cluster's throwaway directory: removed with it, even when this JVM is killed
+        String osUser = "root".equals(System.getProperty("user.name")) ? "postgres" : null; // the cluster's OS user
+        autoProps.addAll(DemoDatabase.automationSettings(root, postgres.directory().resolve("backups"), osUser));
         services.add(launch("database-automation-service", autoJar, autoProps, common, logs));
 
         awaitHealthy("performance-service", performancePort, services.get(0), logs);
@@ -205,7 +222,29 @@ public final class LocalStack {
                 + "state database 'autopilot')");
         System.out.println("  MariaDB                      " + mariadb.jdbcUrl() + "   (target 'shop', watched as "
                 + "autopilot_monitor)");
+        System.out.println("  Demo target 'demo'           migrations " + DemoDatabase.MIGRATIONS
+                + " (applied by policy: GET /api/migrations), pg_basebackup every 30 min, partitioned table events "
+                + "(GET /api/partitions)");
         System.out.println("  Service logs                 " + logs);
+    }
+
+    /** Requests the demo's first backup (later ones follow the schedule); a failure is reported, not fatal. */
+    private void firstBackup() {
+        try {
+            System.out.println("  First backup of 'demo'       " + DemoDatabase.requestFirstBackup(automationPort, secret(LOCAL_OPERATOR_KEY)));
+        } catch (RuntimeException e) {
+            System.err.println("The first backup of 'demo' could not be requested: " + e.getMessage());
+        }
+    }
+
+    /** Starts the demo workload on the demo target (stopped with the stack). */
+    private synchronized void startWorkload() {
+        if (stopped) {
+            return;
+        }
+        workload = DemoWorkload.start(postgres, DemoDatabase.NAME);
+        System.out.println("  Demo workload                ~5 transactions/s, churn on stock and a slow report on 'demo' "
+                + "(application_name " + DemoWorkload.APPLICATION + "; --no-workload turns it off)");
     }
 
     private static String secret(String nameAndSecret) {
@@ -296,6 +335,9 @@ public final class LocalStack {
         }
         System.out.println();
         System.out.println("Stopping DB Autopilot local stack...");
+        if (workload != null) {
+            workload.close();
+        }
         for (Process p : services) {
             p.destroy(); // SIGTERM: Quarkus shuts down gracefully
         }

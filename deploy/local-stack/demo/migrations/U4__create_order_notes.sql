@@ -1,0 +1,2 @@
+-- Undo of demo migration 4.
+DROP TABLE app.order_notes;
