@@ -20,6 +20,9 @@ for arg in "$@"; do  # before the build: a typo should not cost one
   esac
 done
 
+# the system tools the stack needs, installed when missing (apt-get as root or with sudo; else one line per package)
+"$ROOT/deploy/prerequisites.sh" run || missing "system packages are missing (see above)."
+
 command -v java >/dev/null 2>&1 || missing "Java 17 or newer is required and 'java' is not on the PATH. Install it (Debian/Ubuntu: sudo apt-get install -y openjdk-17-jdk-headless) or set PATH to include \$JAVA_HOME/bin."
 java_major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1)"
 [ "${java_major:-0}" -ge 17 ] 2>/dev/null || missing "Java 17 or newer is required; 'java' is version ${java_major:-unknown}. Install openjdk-17-jdk-headless or point JAVA_HOME/PATH at a newer JDK."

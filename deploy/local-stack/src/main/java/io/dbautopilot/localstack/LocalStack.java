@@ -186,11 +186,13 @@ public final class LocalStack {
                 "-Dautopilot.targets.shop.password=${SHOP_MONITOR_PASSWORD}",
                 "-Dautopilot.targets.shop.interval=15s",
                 "-Dautopilot.dashboard.automation-url=http://localhost:" + automationPort,
+                "-Dautopilot.fleet.assignment-timeout=0s",
                 "-Dautopilot.api.viewer-keys=" + LOCAL_VIEWER_KEY,
                 "-Dautopilot.api.operator-keys=" + LOCAL_OPERATOR_KEY);
         services.add(launch("performance-service", perfJar, perfProps, common, logs));
         List<String> autoProps = new ArrayList<>(List.of(
                 "-Dquarkus.http.port=" + automationPort,
+                "-Dautopilot.peer.performance-url=http://localhost:" + performancePort,
                 "-Dautopilot.databases.demo.url=" + postgres.uri("demo"),
                 "-Dautopilot.databases.demo.username=" + postgres.user(),
                 "-Dautopilot.databases.demo.password=" + postgres.password(),
@@ -273,7 +275,11 @@ public final class LocalStack {
     private Process launch(String name, Path jar, List<String> props, Map<String, String> env, Path logs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx512m");
+        // the footprint flags documented in docs/deployment.md (the same as compose and Kubernetes)
+        cmd.addAll(List.of("-XX:+UseSerialGC", "-Xms32m",
+                name.equals("performance-service") ? "-Xmx640m" : "-Xmx384m", "-XX:MinHeapFreeRatio=10",
+                "-XX:MaxHeapFreeRatio=30", "-XX:ReservedCodeCacheSize=48m", "-XX:MaxMetaspaceSize=160m", "-Xss512k",
+                "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+ExitOnOutOfMemoryError"));
         cmd.addAll(props);
         cmd.add("-jar");
         cmd.add(jar.toString());
