@@ -50,7 +50,8 @@ if [ "$mode" = test ]; then
   have docker-compose || need docker-compose "docker-compose config checks of deploy/compose"
   have chromium || need chromium "headless-browser tests of the dashboard"
   have mariadb-backup || need mariadb-backup "MariaDB physical backups"
-  have mariadb || need mariadb-client "MariaDB client tools (mariadb, mariadb-dump)"
+  # mariadb-client-core alone (a dependency of mariadb-server-core) has `mariadb` but not these two
+  { have mariadb-dump && have mariadb-slap; } || need mariadb-client "MariaDB client tools (mariadb-dump, mariadb-slap)"
   have redis-server || need redis-server "throwaway Redis servers"
   have redis-cli || need redis-tools "Redis client tools (redis-cli, redis-check-rdb)"
   have sqlite3 || need sqlite3 "SQLite command-line tool"
