@@ -2,6 +2,7 @@ package io.dbautopilot.performance.dashboard;
 
 import io.dbautopilot.testing.HeadlessChromium;
 import io.dbautopilot.localstack.quarkus.KafkaTestResource;
+import io.dbautopilot.localstack.ServerProcesses;
 import io.dbautopilot.localstack.quarkus.PostgresTestResource;
 import io.dbautopilot.testing.AccessProfiles;
 import io.quarkus.test.common.WithTestResource;
@@ -11,9 +12,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,14 +51,8 @@ class AutomationPanelsTest {
     public static class Unreachable implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
             Map<String, String> config = new HashMap<>(new AccessProfiles.KeysConfigured().getConfigOverrides());
-            config.put("autopilot.dashboard.automation-url", "http://127.0.0.1:" + port);
+            config.put("autopilot.dashboard.automation-url", "http://127.0.0.1:" + ServerProcesses.freePort());
             config.put("autopilot.dashboard.automation-key", AUTOMATION_KEY);
             config.put("autopilot.dashboard.automation-cache", "1s");
             return config;
