@@ -2,7 +2,8 @@
 // Live charts, alerts, operation progress and benchmark progress are pushed over the WebSocket /api/ws (typed JSON
 // messages: database_performance per target and collection cycle, performance_alert, operation, partition_status,
 // performance_benchmark);
-// targets, health, anomalies and operations are re-read every REFRESH_MS. An endpoint this service does not offer
+// targets, health, anomalies, operations and the automation service's backups and migrations are re-read every
+// REFRESH_MS. An endpoint this service does not offer
 // (404) is shown as "not available", never replaced by made-up numbers.
 (function () {
   'use strict';
@@ -507,8 +508,92 @@
     }
   }
 
+  // ---- backups and migrations of the automation service (GET api/automation/backups, api/automation/migrations) ----
+  // Both answer {available, items, reason, checked_at}; when the automation service cannot be read, reason says why.
+  dashboard.backups = null;
+  dashboard.migrations = null;
+  function ago(seconds) {
+    if (seconds == null) return '';
+    var s = Math.max(0, seconds);
+    if (s < 120) return Math.round(s) + ' s';
+    if (s < 7200) return Math.round(s / 60) + ' min';
+    if (s < 172800) return (+(s / 3600).toFixed(1)) + ' h';
+    return (+(s / 86400).toFixed(1)) + ' d';
+  }
+  function millis(ms) { return ms == null ? '' : (ms < 10000 ? ms + ' ms' : ago(ms / 1000)); }
+  function stamp(t) { return t ? new Date(t).toLocaleString() : ''; }
+  // A panel that could not be read: its reason, or the HTTP status of this service's own answer.
+  function panelUnavailable(box, name, res) {
+    var why = res.available ? res.body.reason : 'GET api/automation/' + name + ' answered ' + (res.status || 'no response');
+    box.innerHTML = '<div class="unavailable" data-role="reason">' + esc(name) + ': not available (' + esc(why) + ')</div>';
+  }
+  function renderBackups(res) {
+    var box = document.getElementById('backups');
+    dashboard.backups = res.available ? res.body : null;
+    if (!res.available || !res.body.available) { panelUnavailable(box, 'backups', res); return; }
+    var lines = res.body.items || [];
+    if (!lines.length) { box.innerHTML = '<p class="muted">no database managed by the automation service</p>'; return; }
+    box.innerHTML = '<table><thead><tr><th>database</th><th>last backup</th><th>age / RPO</th><th>next run</th>' +
+      '<th>last drill</th></tr></thead><tbody>' + lines.map(function (l) {
+        var b = l.last_backup, age = l.last_backup_age_seconds, rpo = l.rpo_seconds;
+        var stale = !b || (rpo != null && age != null && age > rpo);
+        var last = b ? esc(stamp(b.completed_at)) + ' <span class="badge">' + esc(b.engine) + '</span> ' + esc(b.backup_type || '') +
+          ' <span class="st-succeeded">completed</span>' : '<span class="muted">none</span>';
+        var ageText = (b ? esc(ago(age)) : '–') + (rpo != null ? ' / RPO ' + esc(ago(rpo)) : ' <span class="muted">(no RPO)</span>') +
+          (stale ? ' <span class="pill pill-bad stale" data-role="stale">' + (b ? 'stale: older than the RPO' : 'no backup') + '</span>' : '');
+        var d = l.last_drill;
+        var drill = d ? '<span class="st-' + esc(d.status === 'completed' ? 'succeeded' : d.status) + '">' + esc(d.status) + '</span>' +
+          (d.rto_ms != null ? ' RTO <b data-role="rto">' + esc(millis(d.rto_ms)) + '</b>' : '') +
+          ' <span class="muted">' + esc(stamp(d.finished_at)) + '</span>' : '<span class="muted">no drill</span>';
+        return '<tr data-database="' + esc(l.database) + '"' + (stale ? ' class="row-stale"' : '') + '><td>' + esc(l.database) +
+          '</td><td data-role="last-backup"' + (b ? ' data-backup="' + esc(b.backup_id) + '"' : '') + '>' + last + '</td><td>' + ageText +
+          '</td><td>' + (l.next_backup_at ? esc(stamp(l.next_backup_at)) : '<span class="muted">not scheduled</span>') +
+          '</td><td>' + drill + '</td></tr>';
+      }).join('') + '</tbody></table>';
+  }
+  function versionOrder(a, b) {
+    var x = String(a).split('.'), y = String(b).split('.');
+    for (var i = 0; i < Math.max(x.length, y.length); i++) {
+      var d = (+x[i] || 0) - (+y[i] || 0);
+      if (d) return d;
+    }
+    return 0;
+  }
+  function renderMigrations(res) {
+    var box = document.getElementById('migrations');
+    dashboard.migrations = res.available ? res.body : null;
+    if (!res.available || !res.body.available) { panelUnavailable(box, 'migrations', res); return; }
+    var byDb = {};
+    (res.body.items || []).forEach(function (m) {
+      if (m.version == null) return; // Flyway's schema-creation row
+      (byDb[m.database_name] = byDb[m.database_name] || []).push(m);
+    });
+    var dbs = Object.keys(byDb).sort();
+    if (!dbs.length) { box.innerHTML = '<p class="muted">no database with a migrations location</p>'; return; }
+    box.innerHTML = '<table><thead><tr><th>database</th><th>current version</th><th>pending</th><th>last applied</th>' +
+      '<th>failed</th></tr></thead><tbody>' + dbs.map(function (db) {
+        var ms = byDb[db];
+        var done = ms.filter(function (m) { return m.status === 'completed'; });
+        var current = done.map(function (m) { return m.version; }).sort(versionOrder).pop();
+        var pending = ms.filter(function (m) { return m.status === 'pending'; }).length;
+        var last = done.filter(function (m) { return m.applied_at; }).sort(function (a, b) {
+          return Date.parse(a.applied_at) - Date.parse(b.applied_at);
+        }).pop();
+        var failed = ms.filter(function (m) { return m.status === 'failed'; });
+        return '<tr data-database="' + esc(db) + '"' + (failed.length ? ' class="row-failed"' : '') + '><td>' + esc(db) +
+          '</td><td data-role="current">' + esc(current == null ? 'none' : current) + '</td><td data-role="pending"' +
+          (pending ? ' class="sev-warning"' : '') + '>' + pending + '</td><td>' + (last ? 'V' + esc(last.version) + ' ' +
+          esc(last.description || '') + ' <span class="muted">' + esc(stamp(last.applied_at)) + '</span>' : '<span class="muted">none</span>') +
+          '</td><td data-role="failed">' + (failed.length ? failed.map(function (m) {
+            return '<span class="st-failed" title="' + esc(m.error || '') + '">V' + esc(m.version) + ' failed</span>';
+          }).join(' ') : '<span class="muted">none</span>') + '</td></tr>';
+      }).join('') + '</tbody></table>';
+  }
+
   function refresh() {
     getJson('api/automation/emergency-stop').then(renderEmergencyStop);
+    getJson('api/automation/backups').then(renderBackups);
+    getJson('api/automation/migrations').then(renderMigrations);
     refreshFleet();
     refreshHealth();
     getJson('api/anomalies?state=open&limit=100').then(renderAnomalies);

@@ -173,6 +173,22 @@ class EmergencyStopRestartTest {
         assertTrue(liftedBanner.contains("hidden") && liftedBanner.contains("data-state=\"inactive\""), liftedBanner);
     }
 
+    @Test
+    void withoutAnAutomationKeyThePanelsNameTheSetting() throws Exception {
+        // performance-service has no autopilot.dashboard.automation-key; this automation service has keys: it answers 401
+        for (String panel : List.of("backups", "migrations")) {
+            await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                HttpResponse<String> r = get(performancePort, "/api/automation/" + panel);
+                assertEquals(200, r.statusCode(), r.body());
+                JsonNode shown = Repo.JSON.readTree(r.body());
+                assertEquals(false, shown.path("available").asBoolean(true), shown.toString());
+                assertEquals("the automation service needs a viewer key (it answered 401): set "
+                        + "autopilot.dashboard.automation-key (AUTOPILOT_DASHBOARD_AUTOMATION_KEY)",
+                        shown.path("reason").asText(), shown.toString());
+            });
+        }
+    }
+
     /** Publishes a table_not_analyzed anomaly (the shipped policy: ANALYZE at once) for the target; returns its id. */
     private static String publishAnomaly() throws Exception {
         String id = UUID.randomUUID().toString();

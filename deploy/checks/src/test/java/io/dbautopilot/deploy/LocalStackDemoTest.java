@@ -2,6 +2,7 @@ package io.dbautopilot.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dbautopilot.localstack.demo.DemoWorkload;
+import io.dbautopilot.testing.HeadlessChromium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The README's run command with its demo: {@code SKIP_BUILD=1 deploy/run-local.sh} started as a user starts it (on
  * free ports), then checked from outside: the demo migrations listed by the automation service and applied by its
  * policy, the partitioned {@code events} table kept ahead (and its old partition detached) by the partition upkeep, the
- * backup schedule and a first backup with the configured engine, the built-in workload seen by
+ * backup schedule and a first backup with the configured engine, the same backups and migrations on
+ * performance-service's dashboard panels (read with the viewer key the stack passes), the built-in workload seen by
  * {@code pg_stat_statements} and moving {@code xact_commit}, and the closed loop: the workload's churn opens
  * {@code dead_tuples} and the policy vacuums the table (a few minutes).
  */
@@ -48,6 +50,7 @@ class LocalStackDemoTest {
     static Process stack;
     static Path output;
     static int automationPort;
+    static int performancePort;
     static String demoUrl;
 
     @BeforeAll
@@ -59,7 +62,7 @@ class LocalStackDemoTest {
         Files.createDirectories(logs);
         output = logs.resolve("run-local.log");
         automationPort = ComposeLikeStack.freePort();
-        int performancePort = ComposeLikeStack.freePort();
+        performancePort = ComposeLikeStack.freePort();
         ProcessBuilder pb = new ProcessBuilder(Repo.path("deploy/run-local.sh").toString())
                 .directory(Repo.root().toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
         pb.environment().put("SKIP_BUILD", "1");
@@ -157,6 +160,57 @@ class LocalStackDemoTest {
     }
 
     @Test
+    void theDashboardPanelsShowTheAutomationServicesBackupsAndMigrations() throws Exception {
+        // the stack gives performance-service the automation service's viewer key (autopilot.dashboard.automation-key)
+        await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
+            JsonNode own = line(get("/api/backups/overview?database=demo"), "demo");
+            assertTrue(own.has("last_backup"), "the automation service has a completed backup of demo: " + own);
+            JsonNode panel = get(performancePort, "/api/automation/backups");
+            assertTrue(panel.path("available").asBoolean(), panel.toString());
+            JsonNode shown = line(panel.path("items"), "demo");
+            // (pg_basebackup first; the pre-migration pg_dump of each applied migration follows)
+            assertEquals(own.path("last_backup").path("backup_id"), shown.path("last_backup").path("backup_id"),
+                    "the same last backup: " + shown);
+            assertEquals(own.path("last_backup").path("engine"), shown.path("last_backup").path("engine"), shown.toString());
+            assertEquals(own.path("rpo_seconds"), shown.path("rpo_seconds"), shown.toString());
+            assertEquals(own.path("schedules"), shown.path("schedules"), shown.toString());
+        });
+        // the migrations are applied by policy meanwhile: equal once both read the same state
+        await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
+            JsonNode panel = get(performancePort, "/api/automation/migrations");
+            assertTrue(panel.path("available").asBoolean(), panel.toString());
+            JsonNode own = get("/api/migrations");
+            assertTrue(own.size() >= 4, own.toString());
+            assertEquals(own, panel.path("items"), "performance-service shows the automation service's answer");
+        });
+        // and the dashboard draws them, in a real headless Chromium with the viewer key the stack prints
+        try (HeadlessChromium browser = HeadlessChromium.launch()) {
+            browser.navigate("http://127.0.0.1:" + performancePort + "/");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> browser.evaluate(
+                    "!document.getElementById('key-form').hidden").asBoolean());
+            browser.evaluate("(() => { document.getElementById('api-key').value = '" + VIEWER_KEY + "';"
+                    + " document.getElementById('key-form').requestSubmit(); return true; })()");
+            String backup = "document.querySelector('#backups tr[data-database=\"demo\"] [data-role=\"last-backup\"]')";
+            String migration = "document.querySelector('#migrations tr[data-database=\"demo\"]')";
+            // (the page re-reads both every 15 s; while the policy applies the demo migrations, each with a backup
+            // before it, the last backup and the current version move: wait until the page shows where they end)
+            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                JsonNode last = line(get("/api/backups/overview?database=demo"), "demo").path("last_backup");
+                assertEquals(last.path("backup_id").asText(), browser.evaluate(backup + " && " + backup
+                        + ".dataset.backup").asText(), "the automation service's last backup of demo in the backups panel");
+                String text = browser.evaluate("(" + backup + " || {}).textContent").asText();
+                assertTrue(text.contains(last.path("engine").asText()) && text.contains("completed"), text);
+                assertEquals("4", browser.evaluate(migration + " && " + migration
+                        + ".querySelector('[data-role=\"current\"]').textContent").asText(), "demo's current version");
+            });
+            assertEquals("0", browser.evaluate(migration + ".querySelector('[data-role=\"pending\"]').textContent").asText());
+            assertEquals("none", browser.evaluate(migration + ".querySelector('[data-role=\"failed\"]').textContent").asText());
+            browser.screenshot(Repo.path("deploy/checks/target/dashboard-automation-panels.png"));
+            assertEquals(List.of(), browser.consoleErrors(), "no script errors in the page");
+        }
+    }
+
+    @Test
     void pgStatStatementsSeesTheWorkload() {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
             try (Connection c = demo()) {
@@ -224,8 +278,21 @@ class LocalStackDemoTest {
         return v;
     }
 
+    private static JsonNode line(JsonNode lines, String database) {
+        for (JsonNode l : lines) {
+            if (l.path("database").asText().equals(database)) {
+                return l;
+            }
+        }
+        throw new AssertionError("no line of " + database + ": " + lines);
+    }
+
     private static JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + automationPort + path))
+        return get(automationPort, path);
+    }
+
+    private static JsonNode get(int port, String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("X-API-Key", VIEWER_KEY).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), path + ": " + r.body());
         return Repo.JSON.readTree(r.body());

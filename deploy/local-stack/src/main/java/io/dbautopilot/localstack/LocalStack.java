@@ -186,6 +186,8 @@ public final class LocalStack {
                 "-Dautopilot.targets.shop.password=${SHOP_MONITOR_PASSWORD}",
                 "-Dautopilot.targets.shop.interval=15s",
                 "-Dautopilot.dashboard.automation-url=http://localhost:" + automationPort,
+                // the dashboard's backups and migrations panels read the automation service with its viewer key
+                "-Dautopilot.dashboard.automation-key=" + secret(LOCAL_VIEWER_KEY),
                 "-Dautopilot.fleet.assignment-timeout=0s",
                 "-Dautopilot.api.viewer-keys=" + LOCAL_VIEWER_KEY,
                 "-Dautopilot.api.operator-keys=" + LOCAL_OPERATOR_KEY);

@@ -1,5 +1,6 @@
 package io.dbautopilot.performance.dashboard;
 
+import io.dbautopilot.testing.HeadlessChromium;
 import io.dbautopilot.localstack.quarkus.KafkaTestResource;
 import io.dbautopilot.localstack.quarkus.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;

@@ -1,5 +1,6 @@
 package io.dbautopilot.performance.dashboard;
 
+import io.dbautopilot.testing.HeadlessChromium;
 import io.dbautopilot.localstack.postgres.PostgresServer;
 import io.dbautopilot.localstack.quarkus.InjectInfra;
 import io.dbautopilot.localstack.quarkus.KafkaTestResource;

@@ -1,5 +1,6 @@
 package io.dbautopilot.performance.dashboard;
 
+import io.dbautopilot.testing.HeadlessChromium;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dbautopilot.localstack.quarkus.KafkaTestResource;
 import io.dbautopilot.localstack.quarkus.PostgresTestResource;

@@ -3,33 +3,29 @@ package io.dbautopilot.support.health;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbautopilot.model.EventJson;
 import io.dbautopilot.model.HealthSummary;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.dbautopilot.support.peer.PeerClients;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.Response;
-import org.jboss.logging.Logger;
 
 import java.net.URI;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Reads another service's {@code /health} through {@link PeerHealthClient} with a short timeout
- * ({@code autopilot.health-summary.peer-timeout}); blocking, so called from worker threads only. A peer that does not
- * answer, or answers something other than a summary, is a {@link Reading} with an error, never an exception.
+ * Reads another service's {@code /health} through {@link PeerHealthClient} (built and called by {@link PeerClients})
+ * with a short timeout ({@code autopilot.health-summary.peer-timeout}); blocking, so called from worker threads only.
+ * A peer that does not answer, or answers something other than a summary, is a {@link Reading} with an error, never
+ * an exception.
  */
 @ApplicationScoped
 public class PeerHealth {
 
-    private static final Logger LOG = Logger.getLogger(PeerHealth.class);
     private static final ObjectMapper JSON = EventJson.newMapper();
 
     private final HealthSummaryConfig config;
-    private final Map<URI, PeerHealthClient> clients = new ConcurrentHashMap<>();
+    private final PeerClients clients;
 
-    public PeerHealth(HealthSummaryConfig config) {
+    public PeerHealth(HealthSummaryConfig config, PeerClients clients) {
         this.config = config;
+        this.clients = clients;
     }
 
     /**
@@ -45,26 +41,19 @@ public class PeerHealth {
     /** Reads the {@code /health} of the service at {@code base}. */
     public Reading read(URI base) {
         Instant now = Instant.now();
-        try (Response r = client(base).health()) {
-            // 503 still carries every check: a DOWN dependency does not hide the summary
-            if (r.getStatus() != 200 && r.getStatus() != 503) {
-                return new Reading(null, "/health answered " + r.getStatus(), now);
-            }
-            return new Reading(JSON.readValue(r.readEntity(String.class), HealthSummary.class), null, now);
-        } catch (RuntimeException | java.io.IOException e) {
-            LOG.debugf("Health of %s not readable: %s", base, e.getMessage());
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return new Reading(null, "/health could not be read (" + cause.getClass().getSimpleName() + ")", now);
+        PeerClients.Answer a = clients.call("Health of " + base,
+                () -> clients.client(PeerHealthClient.class, base, config.peerTimeout()).health());
+        if (a.error() != null) {
+            return new Reading(null, "/health " + a.error(), now);
         }
-    }
-
-    private PeerHealthClient client(URI base) {
-        return clients.computeIfAbsent(base, b -> QuarkusRestClientBuilder.newBuilder()
-                .baseUri(b)
-                .connectTimeout(config.peerTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(config.peerTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                // a 503 is an answer to read, not an exception
-                .property("microprofile.rest.client.disable.default.mapper", true)
-                .build(PeerHealthClient.class));
+        // 503 still carries every check: a DOWN dependency does not hide the summary
+        if (a.status() != 200 && a.status() != 503) {
+            return new Reading(null, "/health answered " + a.status(), now);
+        }
+        try {
+            return new Reading(JSON.readValue(a.body(), HealthSummary.class), null, now);
+        } catch (java.io.IOException e) {
+            return new Reading(null, "/health could not be read (" + e.getClass().getSimpleName() + ")", now);
+        }
     }
 }

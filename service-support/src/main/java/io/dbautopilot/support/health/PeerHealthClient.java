@@ -7,7 +7,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * MicroProfile REST client of the other service's {@code GET /health}; built per base URL by {@link PeerHealth}
+ * MicroProfile REST client of the other service's {@code GET /health}; built by {@code PeerClients} for {@link PeerHealth}
  * (blocking: called from worker threads only).
  */
 @Path("/health")

@@ -1,4 +1,4 @@
-package io.dbautopilot.performance.dashboard;
+package io.dbautopilot.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * A real headless Chromium (Debian package {@code chromium}) driven over the Chrome DevTools Protocol on a
  * WebSocket, for end-to-end tests of the dashboard: navigate, evaluate JavaScript in the page, take screenshots.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
     private static final Pattern DEVTOOLS = Pattern.compile("DevTools listening on (ws://\\S+)");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,7 +58,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Starts Chromium, or fails saying which package to install. */
-    static HeadlessChromium launch() throws Exception {
+    public static HeadlessChromium launch() throws Exception {
         String binary = findBinary();
         Path profile = Files.createTempDirectory("dbautopilot-chromium");
         List<String> cmd = List.of(binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -111,13 +111,13 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Opens a URL in the page and waits until it loaded. */
-    void navigate(String url) throws Exception {
+    public void navigate(String url) throws Exception {
         send(sessionId, "Page.enable", Map.of());
         send(sessionId, "Page.navigate", Map.of("url", url));
     }
 
     /** Evaluates a JavaScript expression in the page and returns its JSON value (awaiting promises). */
-    JsonNode evaluate(String expression) throws Exception {
+    public JsonNode evaluate(String expression) throws Exception {
         JsonNode result = send(sessionId, "Runtime.evaluate",
                 Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
         if (result.has("exceptionDetails")) {
@@ -128,7 +128,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Saves a PNG of the whole page. */
-    void screenshot(Path file) throws Exception {
+    public void screenshot(Path file) throws Exception {
         JsonNode shot = send(sessionId, "Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true));
         Files.createDirectories(file.getParent());
         Files.write(file, Base64.getDecoder().decode(shot.get("data").asText()));
@@ -138,7 +138,7 @@ final class HeadlessChromium implements AutoCloseable {
      * Makes the browser answer requests whose URL matches one of the patterns ({@code *} wildcards) with 404, as a
      * service without those endpoints would: for testing how the page degrades. Must precede {@link #navigate}.
      */
-    void answer404(String... urlPatterns) throws Exception {
+    public void answer404(String... urlPatterns) throws Exception {
         List<Map<String, Object>> patterns = new ArrayList<>();
         for (String p : urlPatterns) {
             patterns.add(Map.of("urlPattern", p, "requestStage", "Request"));
@@ -147,7 +147,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Console errors and uncaught exceptions the page reported so far. */
-    synchronized List<String> consoleErrors() {
+    public synchronized List<String> consoleErrors() {
         return List.copyOf(consoleErrors);
     }
 
