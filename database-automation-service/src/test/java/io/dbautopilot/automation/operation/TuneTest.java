@@ -246,38 +246,11 @@ class TuneTest {
         return table;
     }
 
-    /**
-     * A client looking rows up by id until the test ends (simple queries, planned each time): back to back when
-     * {@code pace} is null, else one every {@code pace} on a fixed schedule.
-     */
+    /** A client looking rows up by id (simple queries, planned each time) until the test ends; see startClient. */
     private AtomicInteger startLookups(String table, java.time.Duration pace) {
-        AtomicInteger runs = new AtomicInteger();
-        workload.set(true);
-        worker = new Thread(() -> {
-            java.util.Random random = new java.util.Random(17);
-            long next = System.nanoTime();
-            try (Connection c = support.target(); Statement st = c.createStatement()) {
-                while (workload.get()) {
-                    st.executeQuery("SELECT v FROM public." + table + " WHERE id = " + (1 + random.nextInt(300000)))
-                            .close();
-                    runs.incrementAndGet();
-                    if (pace != null) {
-                        next += pace.toNanos();
-                        long wait = next - System.nanoTime();
-                        if (wait > 0) {
-                            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                        }
-                    }
-                }
-            } catch (Exception e) {
-                if (workload.get()) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }, "lookup-workload");
-        worker.setDaemon(true);
-        worker.start();
-        return runs;
+        java.util.Random random = new java.util.Random(17);
+        return startClient("lookup-workload", pace, st -> st.executeQuery("SELECT v FROM public." + table
+                + " WHERE id = " + (1 + random.nextInt(300000))).close());
     }
 
     private io.restassured.response.ValidatableResponse request(String setting, String value) {
@@ -294,21 +267,43 @@ class TuneTest {
 
     /** A client sorting 20,000 rows without pause (fits the default work_mem, spills with 64kB) until the test ends. */
     private AtomicInteger startSorting(String table) {
+        return startClient("sorting-workload", null, st -> st.executeQuery("SELECT max(rn) FROM (SELECT row_number() "
+                + "OVER (ORDER BY r) rn FROM public." + table + ") s").close());
+    }
+
+    /** One statement of a test client. */
+    @FunctionalInterface
+    private interface Step {
+        void run(Statement st) throws Exception;
+    }
+
+    /**
+     * A client running {@code step} until the test ends: back to back when {@code pace} is null, else one every
+     * {@code pace} on a fixed schedule (the rate holds however long each takes); returns the count of runs.
+     */
+    private AtomicInteger startClient(String name, java.time.Duration pace, Step step) {
         AtomicInteger runs = new AtomicInteger();
         workload.set(true);
         worker = new Thread(() -> {
+            long next = System.nanoTime();
             try (Connection c = support.target(); Statement st = c.createStatement()) {
                 while (workload.get()) {
-                    st.executeQuery("SELECT max(rn) FROM (SELECT row_number() OVER (ORDER BY r) rn FROM public."
-                            + table + ") s").close();
+                    step.run(st);
                     runs.incrementAndGet();
+                    if (pace != null) {
+                        next += pace.toNanos();
+                        long wait = next - System.nanoTime();
+                        if (wait > 0) {
+                            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                        }
+                    }
                 }
             } catch (Exception e) {
                 if (workload.get()) {
                     throw new IllegalStateException(e);
                 }
             }
-        }, "sorting-workload");
+        }, name);
         worker.setDaemon(true);
         worker.start();
         return runs;
