@@ -72,7 +72,7 @@ public class BaseBackupEngine implements BackupEngine {
         String name = NAME.format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
         Path dir = t.home().resolve("basebackup").resolve(name);
         try {
-            StoredFiles.directory(t.home(), Optional.empty());
+            StoredFiles.directory(t.home(), t.osUser()); // pgBackRest and restores run as the cluster's OS user there
             StoredFiles.directory(dir.getParent(), Optional.empty());
         } catch (IOException e) {
             throw new BackupFailure("cannot create " + dir.getParent() + ": " + e.getMessage(), e);

@@ -65,7 +65,7 @@ public class PgDumpEngine implements BackupEngine {
         Path dir = t.home().resolve("pg_dump").resolve(name);
         Path file = dir.resolve(t.database() + ".pgdump");
         try {
-            StoredFiles.directory(t.home(), Optional.empty());
+            StoredFiles.directory(t.home(), t.osUser()); // pgBackRest and restores run as the cluster's OS user there
             StoredFiles.directory(dir.getParent(), Optional.empty());
             StoredFiles.directory(dir, Optional.empty());
         } catch (IOException e) {

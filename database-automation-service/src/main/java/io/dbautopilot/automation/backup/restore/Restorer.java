@@ -96,6 +96,7 @@ public class Restorer {
                 }
             }
             int port = r.port() != null ? r.port() : ScratchCluster.freePort();
+            StoredFiles.directory(home.getParent().getParent(), target.osUser()); // 0700: pg_ctl runs as that user
             StoredFiles.directory(home.getParent(), target.osUser());
             StoredFiles.directory(home, target.osUser());
             if (r.dataDirectory() == null) {
