@@ -14,7 +14,8 @@ import java.util.Map;
  * resolves it where it connects.
  *
  * <p>The constructor only normalises (null collections become empty, null sections become {@link Collection#DEFAULTS}
- * / {@link Automation#DEFAULTS}, null trust becomes {@link Trust#AUTO}); field-by-field validation with the offending
+ * / {@link Automation#DEFAULTS}; a null trust stays null: each service applies its own default, the automation
+ * service's {@code autopilot.trust.default}); field-by-field validation with the offending
  * field's name is the registry's job ({@code io.dbautopilot.support.fleet.TargetValidator}), so a bad definition can
  * be reported as a whole rather than failing at the first field. Durations are text as in the configuration
  * ({@code 15s}, {@code 2m}, {@code PT15S}); null means the service's default.
@@ -29,7 +30,7 @@ import java.util.Map;
  * @param labels         free-form labels, e.g. {@code env=prod}, {@code team=payments}
  * @param collection     how the performance service collects from it
  * @param automation     how the automation service may act on it
- * @param trust          how far automation may act on its own
+ * @param trust          how far automation may act on its own; null = the automation service's default trust
  * @param source         where the definition came from: {@code api}, {@code file} or {@code properties}
  * @param updatedAt      when it was last written; null before it is first written
  * @param updatedBy      who wrote it (API caller name, file path or {@code properties}); null before it is first written
@@ -48,7 +49,6 @@ public record TargetDefinition(String id, Engine engine, String url, String user
         labels = Checks.map(labels, "labels");
         collection = collection == null ? Collection.DEFAULTS : collection;
         automation = automation == null ? Automation.DEFAULTS : automation;
-        trust = trust == null ? Trust.AUTO : trust;
     }
 
     /**

@@ -21,7 +21,8 @@ class TargetDefinitionTest {
         TargetDefinition parsed = mapper.readValue(
                 "{\"id\":\"cache\",\"engine\":\"redis\",\"url\":\"redis://localhost:6379\"}", TargetDefinition.class);
         assertEquals(Engine.REDIS, parsed.engine());
-        assertEquals(Trust.AUTO, parsed.trust());
+        assertEquals(null, parsed.trust(), "no trust given: the automation service's default applies");
+        assertFalse(mapper.writeValueAsString(parsed).contains("trust"), "an absent trust is not written as null");
         assertEquals(TargetDefinition.Collection.DEFAULTS, parsed.collection());
         assertEquals(TargetDefinition.Automation.DEFAULTS, parsed.automation());
         assertEquals(List.of(), validator.validate(EventKind.TARGET_DEFINITION, mapper.writeValueAsString(parsed)));

@@ -107,13 +107,13 @@ public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Suppl
 
     /**
      * The effective settings of a database from its local properties (validated by {@link #validateLocal}) and its
-     * registry target, either of which may be null.
+     * registry target, either of which may be null; {@code defaultTrust} when neither sets a trust.
      *
      * @throws IllegalArgumentException naming the registry field (e.g. {@code automation.maintenance_windows[1]}) when
      *                                  the target cannot be managed here; the message never holds a secret
      */
     public static DatabaseSettings of(String id, ManagedDatabasesConfig.Local local, TargetDefinition target,
-                                      CredentialResolver credentials, Policy policy) {
+                                      CredentialResolver credentials, Policy policy, Trust defaultTrust) {
         Optional<ManagedDatabasesConfig.Local> l = Optional.ofNullable(local);
         TargetDefinition.Automation a = target == null ? TargetDefinition.Automation.DEFAULTS : target.automation();
         if (target != null && target.engine() != null && target.engine() != Engine.POSTGRESQL) {
@@ -143,7 +143,7 @@ public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Suppl
         });
         l.ifPresent(x -> policy0.putAll(x.policyOverrides()));
         Trust trust = l.flatMap(ManagedDatabasesConfig.Local::trust).map(t -> trust("trust", t))
-                .orElse(target == null ? Trust.AUTO : target.trust());
+                .orElse(target == null || target.trust() == null ? defaultTrust : target.trust());
         String source = target == null ? "properties" : local == null ? "registry" : "registry+properties";
         return new DatabaseSettings(url, username, secret,
                 l.flatMap(ManagedDatabasesConfig.Local::lockTimeout).orElseGet(() ->
@@ -242,7 +242,12 @@ public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Suppl
         }
     }
 
-    private static Trust trust(String field, String text) {
+    /**
+     * Parses a trust level, failing naming {@code field}.
+     *
+     * @throws IllegalArgumentException naming the field and the accepted values
+     */
+    public static Trust trust(String field, String text) {
         try {
             Trust t = Trust.fromWire(text.trim());
             if (t != null) {

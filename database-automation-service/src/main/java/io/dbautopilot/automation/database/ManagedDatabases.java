@@ -60,6 +60,7 @@ public class ManagedDatabases {
     private final Map<String, Managed> managed = new ConcurrentHashMap<>();
     private final Map<String, String> unavailable = new ConcurrentHashMap<>();
     private Policy policy;
+    private Trust defaultTrust = Trust.AUTO;
 
     @Inject
     public ManagedDatabases(ManagedDatabasesConfig config, PolicyConfig policyConfig, TargetStore store,
@@ -86,6 +87,7 @@ public class ManagedDatabases {
     @PostConstruct
     /** Validates the local settings (throws naming the first bad one), then follows the registry. */
     public void validate() {
+        defaultTrust = DatabaseSettings.trust("autopilot.trust.default", config.trust().level());
         policy = PolicyDecider.load(policyConfig);
         config.databases().forEach((id, local) -> DatabaseSettings.validateLocal(id, local, policy));
         config.databases().forEach((id, local) -> {
@@ -133,7 +135,7 @@ public class ManagedDatabases {
             }
         } else {
             try {
-                DatabaseSettings s = DatabaseSettings.of(id, local, target, credentials::resolve, policy);
+                DatabaseSettings s = DatabaseSettings.of(id, local, target, credentials::resolve, policy, defaultTrust);
                 managed.put(id, new Managed(s, new MaintenanceSchedule(s.parsedWindows(), ZoneId.of(s.timeZone())),
                         s.url().jdbcUrl()));
                 unavailable.remove(id);
@@ -179,10 +181,10 @@ public class ManagedDatabases {
         return Optional.of(reason == null ? "unknown target" : "unavailable: " + reason);
     }
 
-    /** The trust level of a managed database; {@link Trust#AUTO} when it is not managed. */
+    /** The trust level of a managed database; {@code autopilot.trust.default} when it is not managed. */
     public Trust trust(String id) {
         Managed m = managed.get(id);
-        return m == null ? Trust.AUTO : m.settings().trust();
+        return m == null ? defaultTrust : m.settings().trust();
     }
 
     /** The settings of a managed database. */

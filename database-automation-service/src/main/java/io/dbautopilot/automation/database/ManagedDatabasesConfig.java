@@ -21,6 +21,21 @@ public interface ManagedDatabasesConfig {
     /** Local settings by id ({@code autopilot.databases.<id>.*}); the id is the Kafka key of their events. */
     Map<String, Local> databases();
 
+    /** Trust of targets that set none ({@code autopilot.trust.*}). */
+    TrustDefault trust();
+
+    /** The trust a target gets when neither its local {@code trust} property nor its registry definition sets one. */
+    interface TrustDefault {
+
+        /**
+         * {@code observe}, {@code approve} or {@code auto} (default {@code auto}: policy modes apply); a bad value fails
+         * the start naming the setting (env: {@code AUTOPILOT_TRUST_DEFAULT}).
+         */
+        @WithName("default")
+        @WithDefault("auto")
+        String level();
+    }
+
     /**
      * The local properties of one database, each empty when unset (then the registry's value or the default applies,
      * see {@link DatabaseSettings}).
@@ -67,7 +82,7 @@ public interface ManagedDatabasesConfig {
         /** See {@link Database#slowQueryThreshold()} (default 5s). */
         Optional<Duration> slowQueryThreshold();
 
-        /** Trust level {@code observe|approve|auto}; wins over the registry's {@code trust} (default auto). */
+        /** Trust level {@code observe|approve|auto}; wins over the registry's {@code trust} (default {@code autopilot.trust.default}). */
         Optional<String> trust();
 
         /** Declaratively range-partitioned tables kept up by this service, by a name of your choice. */

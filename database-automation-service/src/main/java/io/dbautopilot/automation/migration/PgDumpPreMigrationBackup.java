@@ -1,5 +1,6 @@
 package io.dbautopilot.automation.migration;
 
+import io.dbautopilot.automation.backup.engine.StoredFiles;
 import io.dbautopilot.automation.database.ManagedDatabases;
 import io.dbautopilot.automation.database.ManagedDatabasesConfig;
 import io.dbautopilot.support.tool.ExternalTools;
@@ -31,7 +32,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The default pre-migration backup: {@code pg_dump --format=custom} of the database into
  * {@code autopilot.migrations.backup.directory}, verified by reading its table of contents with
- * {@code pg_restore --list}, within {@code autopilot.migrations.backup.timeout}. A dump that times out or is cancelled
+ * {@code pg_restore --list}, within {@code autopilot.migrations.backup.timeout}; the directory is 0700 and the dump
+ * 0600 whatever the umask. A dump that times out or is cancelled
  * is killed with its server session and its partial file removed. Restore it with
  * {@code pg_restore -d <new database> <file>}.
  */
@@ -70,7 +72,7 @@ public class PgDumpPreMigrationBackup implements PreMigrationBackup {
         Path dir = Path.of(config.backupDirectory(), databaseId.replaceAll("[^A-Za-z0-9_.-]", "_")).toAbsolutePath();
         Path file = dir.resolve(STAMP.format(Instant.now()) + "-" + label.replaceAll("[^A-Za-z0-9_.-]", "_") + ".dump");
         try {
-            Files.createDirectories(dir);
+            StoredFiles.directory(dir, java.util.Optional.empty()); // 0700 whatever the umask: the dump is all the data
         } catch (IOException e) {
             throw new BackupFailedException("cannot create " + dir + " (autopilot.migrations.backup.directory): " + e.getMessage());
         }
@@ -102,9 +104,10 @@ public class PgDumpPreMigrationBackup implements PreMigrationBackup {
         }
         long size;
         try {
+            Files.setPosixFilePermissions(file, StoredFiles.PRIVATE_FILE);
             size = Files.size(file);
         } catch (IOException e) {
-            throw new BackupFailedException("dump " + file + " vanished: " + e.getMessage());
+            throw new BackupFailedException("dump " + file + " cannot be made private (0600) or read: " + e.getMessage());
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("format", "custom");

@@ -18,7 +18,7 @@ import java.util.Optional;
 
 /**
  * Verifies a {@code tune} after the window: the workload since the change (TPS, statement mean time, temp bytes per
- * second) against the baseline measured before it; a regression past {@code autopilot.tune.*} thresholds is undone
+ * second), recorded as the named baseline {@code tune-<setting>-<id>-after}, against the baseline measured before it; a regression past {@code autopilot.tune.*} thresholds is undone
  * by a {@code tune_revert}. A setting changed by someone else since the tune is left alone.
  */
 @ApplicationScoped
@@ -26,10 +26,12 @@ public class TuneEffectCheck implements EffectCheck {
 
     private final TuneConfig config;
     private final VerificationConfig verification;
+    private final TuneBaselines baselines;
 
-    public TuneEffectCheck(TuneConfig config, VerificationConfig verification) {
+    public TuneEffectCheck(TuneConfig config, VerificationConfig verification, TuneBaselines baselines) {
         this.config = config;
         this.verification = verification;
+        this.baselines = baselines;
     }
 
     @Override
@@ -52,6 +54,10 @@ public class TuneEffectCheck implements EffectCheck {
         WorkloadSample.Rates after = WorkloadSample.of(baseline.get("after_start")).until(WorkloadSample.take(target));
         measured.put("before", before.json());
         measured.put("after", after.json());
+        if (baseline.get("before_name") != null) {
+            measured.put("baseline_before", baseline.get("before_name"));
+        }
+        measured.put("baseline_after", baselines.record(op, "after", after.json()).name());
         if (before.reset() || after.reset()) {
             return Verdict.inconclusive("statistics were reset during a window: before and after cannot be compared",
                     measured);

@@ -24,7 +24,8 @@ import static io.dbautopilot.automation.execute.Effects.verified;
 
 /**
  * Runs {@code tune} (a reload-only setting changed with {@code ALTER SYSTEM} + {@code pg_reload_conf()}, between a
- * workload baseline measured before and the start of the window measured after) and {@code tune_revert} (the setting
+ * workload baseline measured before, recorded as the named baseline {@code tune-<setting>-<id>-before}, and the start
+ * of the window measured after) and {@code tune_revert} (the setting
  * set back to its value before the tune, or reset when {@code postgresql.auto.conf} did not have it). Both re-check
  * the setting in pg_settings when they run and are verified by pg_settings showing the value after the reload.
  */
@@ -37,11 +38,14 @@ public class TuneExecutor implements OperationExecutor {
     private final GuardedStatements guarded;
     private final ManagedDatabases databases;
     private final TuneConfig config;
+    private final TuneBaselines baselines;
 
-    public TuneExecutor(GuardedStatements guarded, ManagedDatabases databases, TuneConfig config) {
+    public TuneExecutor(GuardedStatements guarded, ManagedDatabases databases, TuneConfig config,
+                        TuneBaselines baselines) {
         this.guarded = guarded;
         this.databases = databases;
         this.config = config;
+        this.baselines = baselines;
     }
 
     @Override
@@ -82,6 +86,13 @@ public class TuneExecutor implements OperationExecutor {
             return new Outcome.Cancelled("cancelled while measuring the baseline; " + setting.name() + " unchanged");
         }
         WorkloadSample.Rates before = start.until(WorkloadSample.take(c));
+        TuneBaseline named;
+        try {
+            named = baselines.record(op, "before", before.json());
+        } catch (RuntimeException e) {
+            return new Outcome.Failed("the named baseline before the change could not be recorded in the state "
+                    + "database (" + e.getMessage() + "); " + setting.name() + " unchanged", Map.of());
+        }
         String sql = SystemSettings.set(c, setting.name(), value.literal());
         s.run(sql, null, setting.name());
         s.run("SELECT pg_reload_conf()", null, setting.name());
@@ -91,6 +102,7 @@ public class TuneExecutor implements OperationExecutor {
         effect.put("previous_setting", setting.display());
         effect.put("previous_value", previous.orElse(null));
         effect.put("baseline_before", before.json());
+        effect.put("baseline_before_name", named.name());
         Optional<String> notShown = awaitShown(op, setting.name(), value.expected());
         if (notShown.isPresent()) {
             String undo = previous.isPresent() ? SystemSettings.set(c, setting.name(), previous.get())
@@ -109,6 +121,7 @@ public class TuneExecutor implements OperationExecutor {
         baseline.put("previous_value", previous.orElse(null));
         baseline.put("previous_setting", setting.setting());
         baseline.put("before", before.json());
+        baseline.put("before_name", named.name());
         baseline.put("after_start", WorkloadSample.take(c).json());
         effect.put("verification", baseline);
         LOG.infof("Operation %s: %s applied on %s (was %s); verified again after the verification window", op.id(), sql,

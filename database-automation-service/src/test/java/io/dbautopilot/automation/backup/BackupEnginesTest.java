@@ -88,6 +88,7 @@ public class BackupEnginesTest {
             assertNotNull(b.getString("completed_at"));
             Path dump = Files.list(Path.of(b.getString("location"))).findFirst().orElseThrow();
             assertTrue(Files.size(dump) > 1000, "the dump holds the data");
+            assertPrivate(Path.of(b.getString("location")));
             given().header("X-API-Key", VIEWER).when().get("/api/backups?database=demo&type=logical&status=completed")
                     .then().statusCode(200).body("backup_id", hasItems(backupId));
             given().header("X-API-Key", VIEWER).when().get("/api/databases").then().statusCode(200)
@@ -157,6 +158,7 @@ public class BackupEnginesTest {
             assertNotNull(b.getString("lsn_start"));
             assertTrue(seen.stream().anyMatch(e -> e.path("state").asText().equals("progress")), "progress from pg_basebackup");
 
+            assertPrivate(Path.of(b.getString("location")));
             // a clean re-verification succeeds
             UUID verify = verifyRequest(backupId);
             events.until(verify, "succeeded");
@@ -275,6 +277,26 @@ public class BackupEnginesTest {
         String id = given().header("X-API-Key", OPERATOR).when().post("/api/backups/" + backupId + "/verify").then()
                 .statusCode(202).body("type", equalTo("backup_verify")).extract().path("id");
         return UUID.fromString(id);
+    }
+
+    /**
+     * A backup directory, its parents up to the backup root and every file in it are private (0700 / 0600) whatever
+     * the JVM's umask (0022 in the test runs: the tools alone leave rw-r--r-- files and rwxr-xr-x directories).
+     */
+    static void assertPrivate(Path location) throws Exception {
+        List<Path> all;
+        try (var walk = Files.walk(location)) {
+            all = walk.toList();
+        }
+        assertTrue(all.stream().anyMatch(Files::isRegularFile), "files in " + location);
+        for (Path p : all) {
+            assertEquals(Files.isDirectory(p) ? "rwx------" : "rw-------",
+                    java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)), p.toString());
+        }
+        for (Path p : List.of(location.getParent(), location.getParent().getParent())) {
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(p)), p.toString());
+        }
     }
 
     static void flipByte(Path file, long position) throws Exception {

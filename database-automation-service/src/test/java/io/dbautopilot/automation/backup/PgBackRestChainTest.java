@@ -79,7 +79,7 @@ public class PgBackRestChainTest {
 
             for (Map.Entry<String, String> e : expected.entrySet()) {
                 String restoreId = given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON)
-                        .body("{\"backup_id\":\"" + e.getKey() + "\"}").when().post("/api/restores").then()
+                        .body("{\"backup_id\":\"" + e.getKey() + "\",\"keep_running\":true}").when().post("/api/restores").then()
                         .statusCode(202).body("restore.status", equalTo("pending")).extract().path("restore.restore_id");
                 JsonPath r = awaitRestore(restoreId);
                 assertEquals("succeeded", r.getString("status"), r.prettify());

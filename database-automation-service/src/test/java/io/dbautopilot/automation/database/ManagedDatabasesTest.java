@@ -78,7 +78,7 @@ class ManagedDatabasesTest {
                 new TargetDefinition.Automation(List.of("0 1 * * * 3h"), "Europe/Berlin", "5s", null,
                         Map.of("index-bloat", "approval", "stale-statistics", "off"), null, 1000L, null, null, null),
                 Trust.APPROVE);
-        DatabaseSettings only = DatabaseSettings.of("orders", null, target, ref -> "pw-from-" + ref, POLICY);
+        DatabaseSettings only = DatabaseSettings.of("orders", null, target, ref -> "pw-from-" + ref, POLICY, Trust.AUTO);
         assertEquals("registry", only.source());
         assertEquals("postgresql://db1:5432/orders", only.url().toString());
         assertEquals(Optional.of("app"), only.username());
@@ -95,7 +95,7 @@ class ManagedDatabasesTest {
                 "policy.index-bloat", "auto", "trust", "observe"));
         DatabaseSettings merged = DatabaseSettings.of("orders", local, target, ref -> {
             throw new AssertionError("the local password wins");
-        }, POLICY);
+        }, POLICY, Trust.AUTO);
         assertEquals("registry+properties", merged.source());
         assertEquals(Optional.of("local-pw"), merged.password());
         assertEquals(Optional.of("app"), merged.username(), "unset locally: the registry's");
@@ -124,12 +124,33 @@ class ManagedDatabasesTest {
                         null, null, null), Trust.AUTO)));
         assertEquals("url: autopilot.databases.orders.url is not set and the registry has no target 'orders'",
                 assertThrows(IllegalArgumentException.class, () -> DatabaseSettings.of("orders",
-                        local(Map.of("password", "x")), null, ref -> "", POLICY)).getMessage());
+                        local(Map.of("password", "x")), null, ref -> "", POLICY, Trust.AUTO)).getMessage());
     }
 
     private static String refused(TargetDefinition target) {
         return assertThrows(RuntimeException.class,
-                () -> DatabaseSettings.of("orders", null, target, ref -> "pw", POLICY)).getMessage();
+                () -> DatabaseSettings.of("orders", null, target, ref -> "pw", POLICY, Trust.AUTO)).getMessage();
+    }
+
+    @Test
+    void aTargetWithoutTrustTakesTheConfiguredDefaultAndABadDefaultFailsTheStartNamingTheSetting() {
+        TargetDefinition none = target(Engine.POSTGRESQL, "postgresql://db1:5432/orders",
+                TargetDefinition.Automation.DEFAULTS, null);
+        assertEquals(Trust.OBSERVE, DatabaseSettings.of("orders", null, none, ref -> "pw", POLICY, Trust.OBSERVE).trust());
+        assertEquals(Trust.AUTO, DatabaseSettings.of("orders", null, none, ref -> "pw", POLICY, Trust.AUTO).trust());
+        assertEquals(Trust.AUTO, DatabaseSettings.of("orders", null, target(Engine.POSTGRESQL,
+                "postgresql://db1:5432/orders", TargetDefinition.Automation.DEFAULTS, Trust.AUTO), ref -> "pw", POLICY,
+                Trust.OBSERVE).trust(), "an explicit trust wins over the default");
+        assertEquals(Trust.APPROVE, DatabaseSettings.of("orders", local(Map.of("url", "postgresql://h:5432/d")), null,
+                ref -> "pw", POLICY, Trust.APPROVE).trust(), "a property target without trust takes the default");
+
+        Map<String, String> settings = new HashMap<>(Map.of("autopilot.trust.default", "sometimes"));
+        ManagedDatabases databases = ManagedDatabases.localOnly(MappedSettings.of(settings, ManagedDatabasesConfig.class)
+                .getConfigMapping(ManagedDatabasesConfig.class), DEFAULTS);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, databases::validate);
+        assertEquals("autopilot.trust.default: 'sometimes' is not a trust level (observe, approve, auto)", e.getMessage());
+        assertEquals("auto", MappedSettings.of(new HashMap<>(), ManagedDatabasesConfig.class)
+                .getConfigMapping(ManagedDatabasesConfig.class).trust().level(), "default auto");
     }
 
     private static TargetDefinition target(Engine engine, String url, TargetDefinition.Automation automation, Trust trust) {

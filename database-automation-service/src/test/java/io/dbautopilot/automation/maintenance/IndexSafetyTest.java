@@ -36,12 +36,14 @@ class IndexSafetyTest {
     KafkaBroker kafka;
 
     @Test
-    void aForgedInvalidIndexAnomalyNamingAValidUniqueIndexDropsNothingAndSaysWhy() throws Exception {
+    void aForgedInvalidIndexAnomalyNamingAValidUniqueConstraintOrPlainIndexDropsNothingAndSaysWhy() throws Exception {
         postgres.execute("demo_target", "CREATE TABLE public.forged_t (id int, code text, ref int)",
                 "CREATE UNIQUE INDEX forged_t_code_idx ON public.forged_t (code)",
-                "ALTER TABLE public.forged_t ADD CONSTRAINT forged_t_ref_key UNIQUE (ref)");
+                "ALTER TABLE public.forged_t ADD CONSTRAINT forged_t_ref_key UNIQUE (ref)",
+                "CREATE INDEX forged_t_id_idx ON public.forged_t (id)");
         String unique = publish("public.forged_t_code_idx");
         String constraint = publish("public.forged_t_ref_key");
+        String plain = publish("public.forged_t_id_idx");
 
         String uniqueError = failedError(unique);
         assertTrue(uniqueError.contains("refused to drop index public.forged_t_code_idx: it is a valid UNIQUE index"),
@@ -49,8 +51,12 @@ class IndexSafetyTest {
         String constraintError = failedError(constraint);
         assertTrue(constraintError.contains("refused to drop index public.forged_t_ref_key: it backs constraint(s) "
                 + "forged_t_ref_key"), constraintError);
-        assertEquals(2L, count("SELECT count(*) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "
-                + "WHERE c.relname IN ('forged_t_code_idx', 'forged_t_ref_key') AND x.indisvalid"), "both indexes are still there");
+        String plainError = failedError(plain);
+        assertTrue(plainError.contains("refused to drop index public.forged_t_id_idx: it is valid now "
+                + "(pg_index.indisvalid), not INVALID"), plainError);
+        assertEquals(3L, count("SELECT count(*) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "
+                + "WHERE c.relname IN ('forged_t_code_idx', 'forged_t_ref_key', 'forged_t_id_idx') AND x.indisvalid"),
+                "the three indexes are still there");
     }
 
     @Test

@@ -107,6 +107,10 @@ class MigrationLifecycleTest {
         assertEquals("pg_restore --list", backup.get("verified_by"));
         Path dump = Path.of((String) backup.get("location"));
         assertTrue(Files.size(dump) > 0, "the dump exists: " + dump);
+        // private whatever the JVM's umask (0022 here: pg_dump alone leaves rw-r--r-- and rwxr-xr-x)
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dump)));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dump.getParent())));
 
         // restore the pre-V3 dump into a fresh database: the schema is the one before the migration (V2)
         postgres.createDatabase("mig_restored");

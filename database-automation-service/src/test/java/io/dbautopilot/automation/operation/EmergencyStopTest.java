@@ -136,10 +136,16 @@ class EmergencyStopTest {
         given().header("X-API-Key", VIEWER).get("/api/emergency-stop").then().statusCode(200)
                 .body("active", equalTo(true)).body("stops[0].target", equalTo("patient"))
                 .body("stops[0].stopped_by", equalTo("operator"));
-        // /health shows it from its next background refresh on
+        // /health shows it from its next background refresh on: that it is active and how many targets, no more
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/health").then()
                 .body("checks.find { it.name == 'emergency-stop' }.data.active", equalTo(true))
-                .body("checks.find { it.name == 'emergency-stop' }.data.targets", equalTo("patient")));
+                .body("checks.find { it.name == 'emergency-stop' }.data.target_count", equalTo(1)));
+        for (String path : List.of("/health", "/q/health/ready")) {
+            String open = given().get(path).then().extract().asString();
+            assertFalse(open.contains("incident 42"), "the stop's reason on the open " + path + ": " + open);
+            assertEquals(java.util.Set.of("active", "global", "target_count"), io.restassured.path.json.JsonPath.from(open)
+                    .getMap("checks.find { it.name == 'emergency-stop' }.data").keySet(), path + ": " + open);
+        }
         assertEquals("incident 42: disk latency", support.stateValue(
                 "SELECT reason FROM automation.emergency_stop WHERE scope = 'patient'"));
         try (Connection state = support.state()) {

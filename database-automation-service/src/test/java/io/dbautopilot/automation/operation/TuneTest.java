@@ -31,8 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The tune operation on a real cluster: requested through POST /api/operations it waits for approval, then applies
  * (ALTER SYSTEM + reload: pg_settings shows the value); a restart-only setting, a setting not allowed and a bad value
- * are refused with problem+json; a tune that makes a real workload spill to temp files is reverted automatically after
- * the verification window and the revert is on autopilot.operations.v1. Every ALTER SYSTEM is reset after each test.
+ * are refused with problem+json; a tune that makes a real workload spill to temp files, one that cuts a real
+ * workload's transaction rate and one that slows its statements at an unchanged rate are each reverted automatically
+ * after the verification window, the revert on autopilot.operations.v1 and the before/after windows kept as named
+ * baselines. Every ALTER SYSTEM is reset after each test.
  */
 @QuarkusTest
 @TestProfile(VerificationTestProfile.class)
@@ -170,6 +172,85 @@ class TuneTest {
         assertNull(support.targetValue("""
                 SELECT setting FROM pg_file_settings WHERE name = 'work_mem'
                    AND sourcefile LIKE '%postgresql.auto.conf'"""), "postgresql.auto.conf no longer sets it");
+        assertNamedBaselines(id, "work_mem", succeeded, details);
+    }
+
+    @Test
+    void aTuneThatCutsTheTransactionRateIsReverted() throws Exception {
+        String table = lookupTable();
+        AtomicInteger runs = startLookups(table, null);
+        await(() -> runs.get() > 200);
+        // random_page_cost 10000 prices every index scan out: each lookup becomes a sequential scan of 300,000 rows
+        UUID id = UUID.fromString(request("random_page_cost", "10000").statusCode(201).extract().jsonPath().getString("id"));
+        approve(id);
+        JsonNode succeeded = support.last(id, "succeeded");
+        JsonNode details = support.last(id, "verified").path("details");
+        assertEquals("regressed", details.path("verdict").asText(), details.toString());
+        String summary = details.path("summary").asText();
+        assertTrue(summary.matches("random_page_cost = 10000: TPS [0-9.]+ against [0-9.]+ before \\(down more than 20 %\\).*"),
+                summary);
+        UUID revert = UUID.fromString(details.path("rollback_operation_id").asText());
+        assertEquals("ALTER SYSTEM RESET random_page_cost; SELECT pg_reload_conf()",
+                support.last(revert, "succeeded").path("details").path("effect").path("statement").asText());
+        assertEquals("4", support.targetValue("SELECT setting FROM pg_settings WHERE name = 'random_page_cost'"));
+        assertNamedBaselines(id, "random_page_cost", succeeded, details);
+    }
+
+    @Test
+    void aTuneThatSlowsStatementsAtAnUnchangedRateIsReverted() throws Exception {
+        String table = lookupTable();
+        // paced: one lookup every 100 ms on a fixed schedule, so the rate stays the same however long each one takes
+        AtomicInteger runs = startLookups(table, java.time.Duration.ofMillis(100));
+        await(() -> runs.get() > 20);
+        UUID id = UUID.fromString(request("random_page_cost", "10000").statusCode(201).extract().jsonPath().getString("id"));
+        approve(id);
+        support.last(id, "succeeded");
+        JsonNode details = support.last(id, "verified").path("details");
+        assertEquals("regressed", details.path("verdict").asText(), details.toString());
+        String summary = details.path("summary").asText();
+        assertTrue(summary.matches("random_page_cost = 10000: statement mean time [0-9.]+ ms against [0-9.]+ ms before "
+                + "\\(up more than 50 %\\).*"), summary);
+        assertTrue(!summary.contains("down more than"), "the rate held: only the mean time regressed: " + summary);
+        UUID revert = UUID.fromString(details.path("rollback_operation_id").asText());
+        support.last(revert, "succeeded");
+        assertEquals("4", support.targetValue("SELECT setting FROM pg_settings WHERE name = 'random_page_cost'"));
+    }
+
+    /** The tune's before and after windows are named baselines, listed and served by name to viewers. */
+    private void assertNamedBaselines(UUID id, String setting, JsonNode succeeded, JsonNode verified) {
+        String before = "tune-" + setting + "-" + id + "-before";
+        String after = "tune-" + setting + "-" + id + "-after";
+        assertEquals(before, succeeded.path("details").path("effect").path("baseline_before_name").asText());
+        assertEquals(before, verified.path("measured").path("baseline_before").asText(), verified.toString());
+        assertEquals(after, verified.path("measured").path("baseline_after").asText(), verified.toString());
+        io.restassured.path.json.JsonPath listed = given().header("X-API-Key", OperationsTestSupport.VIEWER)
+                .get("/api/targets/demo/tune-baselines").then().statusCode(200).extract().jsonPath();
+        assertTrue(listed.getList("name").containsAll(java.util.List.of(before, after)), listed.prettify());
+        given().header("X-API-Key", OperationsTestSupport.VIEWER).get("/api/targets/demo/tune-baselines/" + after)
+                .then().statusCode(200).body("phase", equalTo("after")).body("operation_id", equalTo(id.toString()))
+                .body("figures.tps", equalTo((float) verified.path("measured").path("after").path("tps").asDouble()));
+        given().header("X-API-Key", OperationsTestSupport.VIEWER).get("/api/targets/demo/tune-baselines/" + before)
+                .then().statusCode(200).body("phase", equalTo("before"))
+                .body("figures.tps", equalTo((float) verified.path("measured").path("before").path("tps").asDouble()));
+        given().header("X-API-Key", OperationsTestSupport.VIEWER).get("/api/targets/demo/tune-baselines/nope")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    /** A table of 300,000 rows with a primary key: a lookup by id is an index scan unless the planner is steered away. */
+    private String lookupTable() throws Exception {
+        String table = "tune_lookups_" + UUID.randomUUID().toString().substring(0, 8);
+        postgres.execute(OperationsTestSupport.TARGET_DB, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements",
+                "CREATE TABLE public." + table + " (id int PRIMARY KEY, v int)",
+                "INSERT INTO public." + table + " SELECT g, g % 97 FROM generate_series(1, 300000) g",
+                "VACUUM ANALYZE public." + table);
+        return table;
+    }
+
+    /** A client looking rows up by id (simple queries, planned each time) until the test ends; see startClient. */
+    private AtomicInteger startLookups(String table, java.time.Duration pace) {
+        java.util.Random random = new java.util.Random(17);
+        return startClient("lookup-workload", pace, st -> st.executeQuery("SELECT v FROM public." + table
+                + " WHERE id = " + (1 + random.nextInt(300000))).close());
     }
 
     private io.restassured.response.ValidatableResponse request(String setting, String value) {
@@ -186,21 +267,43 @@ class TuneTest {
 
     /** A client sorting 20,000 rows without pause (fits the default work_mem, spills with 64kB) until the test ends. */
     private AtomicInteger startSorting(String table) {
+        return startClient("sorting-workload", null, st -> st.executeQuery("SELECT max(rn) FROM (SELECT row_number() "
+                + "OVER (ORDER BY r) rn FROM public." + table + ") s").close());
+    }
+
+    /** One statement of a test client. */
+    @FunctionalInterface
+    private interface Step {
+        void run(Statement st) throws Exception;
+    }
+
+    /**
+     * A client running {@code step} until the test ends: back to back when {@code pace} is null, else one every
+     * {@code pace} on a fixed schedule (the rate holds however long each takes); returns the count of runs.
+     */
+    private AtomicInteger startClient(String name, java.time.Duration pace, Step step) {
         AtomicInteger runs = new AtomicInteger();
         workload.set(true);
         worker = new Thread(() -> {
+            long next = System.nanoTime();
             try (Connection c = support.target(); Statement st = c.createStatement()) {
                 while (workload.get()) {
-                    st.executeQuery("SELECT max(rn) FROM (SELECT row_number() OVER (ORDER BY r) rn FROM public."
-                            + table + ") s").close();
+                    step.run(st);
                     runs.incrementAndGet();
+                    if (pace != null) {
+                        next += pace.toNanos();
+                        long wait = next - System.nanoTime();
+                        if (wait > 0) {
+                            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                        }
+                    }
                 }
             } catch (Exception e) {
                 if (workload.get()) {
                     throw new IllegalStateException(e);
                 }
             }
-        }, "sorting-workload");
+        }, name);
         worker.setDaemon(true);
         worker.start();
         return runs;

@@ -199,6 +199,7 @@ public final class LocalStack {
                 "-Dautopilot.databases.demo.username=" + postgres.user(),
                 "-Dautopilot.databases.demo.password=" + postgres.password(),
                 "-Dautopilot.databases.demo.maintenance-windows=0 0 * * * 24h",
+                "-Dautopilot.databases.demo.trust=auto", // the demo acts on its own whatever autopilot.trust.default says
                 "-Dautopilot.api.viewer-keys=" + LOCAL_VIEWER_KEY,
                 "-Dautopilot.api.operator-keys=" + LOCAL_OPERATOR_KEY));
         // backups live in the cluster's throwaway directory: removed with it, even when this JVM is killed

@@ -28,7 +28,8 @@ public interface AlertingConfig {
 
     /**
      * Generic webhook URL: every published anomaly event is POSTed to it in order as a binary-mode CloudEvent
-     * (JSON body, {@code ce-*} headers); unset = no webhook (env: {@code AUTOPILOT_ALERTING_WEBHOOK_URL}).
+     * (JSON body, {@code ce-*} headers); {@code user:password@} is refused at start, a token in the query string is
+     * sent but never logged; unset = no webhook (env: {@code AUTOPILOT_ALERTING_WEBHOOK_URL}).
      */
     Optional<String> webhookUrl();
 

@@ -56,7 +56,8 @@ public class AlertmanagerPusher {
         this.backoff = new RetrySchedule(config.initialBackoff(), config.maxBackoff());
         this.lastSuccess = Instant.now().minus(Duration.ofHours(1));
         if (endpoint != null) {
-            LOG.infof("Anomalies are pushed to Alertmanager at %s every %s", endpoint, config.alertmanagerInterval());
+            LOG.infof("Anomalies are pushed to Alertmanager at %s every %s", AlertingUris.loggable(endpoint),
+                    config.alertmanagerInterval());
         }
     }
 
@@ -98,7 +99,8 @@ public class AlertmanagerPusher {
     private void fail(String why, int alerts, Instant now) {
         Duration delay = backoff.failed(now);
         meters.counter("autopilot_alertmanager_pushes_total", "outcome", "failed").increment();
-        LOG.warnf("Alertmanager push of %d alerts to %s failed (%d in a row), retrying in %s: %s", alerts, endpoint,
+        LOG.warnf("Alertmanager push of %d alerts to %s failed (%d in a row), retrying in %s: %s", alerts,
+                AlertingUris.loggable(endpoint),
                 backoff.failures(), delay, why);
     }
 

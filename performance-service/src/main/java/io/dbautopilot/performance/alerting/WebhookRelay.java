@@ -38,6 +38,8 @@ public class WebhookRelay {
     private final AgroalDataSource dataSource;
     private final MeterRegistry meters;
     private final URI endpoint;
+    /** The endpoint as logs may show it: never the query (a token may live there). */
+    private final String shown;
     private final HttpClient http;
     private final RetrySchedule backoff;
 
@@ -54,8 +56,9 @@ public class WebhookRelay {
         }
         this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).build();
         this.backoff = new RetrySchedule(config.initialBackoff(), config.maxBackoff());
+        this.shown = endpoint == null ? null : AlertingUris.loggable(endpoint);
         if (endpoint != null) {
-            LOG.infof("Anomaly events are delivered to the webhook %s", endpoint);
+            LOG.infof("Anomaly events are delivered to the webhook %s", shown);
         }
     }
 
@@ -113,7 +116,7 @@ public class WebhookRelay {
                 Duration delay = backoff.failed(Instant.now());
                 meters.counter("autopilot_webhook_failures_total").increment();
                 LOG.warnf("Webhook delivery to %s failed after %d events (%d failures in a row), retrying in %s: %s",
-                        endpoint, sent, backoff.failures(), delay, e.getMessage());
+                        shown, sent, backoff.failures(), delay, e.getMessage());
             } catch (InterruptedException e) {
                 c.commit();
                 Thread.currentThread().interrupt();

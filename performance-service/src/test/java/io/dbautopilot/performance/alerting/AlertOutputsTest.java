@@ -22,6 +22,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,12 +31,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Alert outputs against real receivers: anomalies reach a real {@code prometheus-alertmanager} (read back through
  * its API) and leave it when resolved; the webhook gets every event in order as a CloudEvent, retried while the
- * receiver fails or is not listening yet.
+ * receiver fails or is not listening yet; the webhook URL's query token reaches the receiver but no log line.
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
@@ -88,10 +90,12 @@ class AlertOutputsTest {
         List<JsonNode> received = new CopyOnWriteArrayList<>();
         List<Map<String, String>> headers = new CopyOnWriteArrayList<>();
         AtomicInteger failuresLeft = new AtomicInteger(3);
+        List<String> tokens = new CopyOnWriteArrayList<>();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", receivers.webhookPort()), 0);
         server.createContext("/hook", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             int status = failuresLeft.getAndDecrement() > 0 ? 503 : 204;
+            tokens.add(exchange.getRequestURI().getQuery().replace("token=", ""));
             if (status == 204) {
                 received.add(JSON.readTree(body));
                 headers.add(Map.of("ce-id", exchange.getRequestHeaders().getFirst("ce-id"),
@@ -117,6 +121,16 @@ class AlertOutputsTest {
             Map<String, String> h = headers.stream().filter(x -> x.get("ce-subject").equals(target)).findFirst().orElseThrow();
             assertEquals("io.dbautopilot.anomaly.opened.v1", h.get("ce-type"));
             assertTrue(failuresLeft.get() < 0, "the receiver failed first and the deliveries were retried");
+            assertTrue(tokens.stream().allMatch(receivers.webhookToken()::equals), "the token reached the receiver");
+
+            // the start line and the failed deliveries name the webhook as scheme://host:port/path, never its query
+            String shown = "http://127.0.0.1:" + receivers.webhookPort() + "/hook";
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    Files.readString(receivers.serviceLog()).contains("Webhook delivery to " + shown + " failed"));
+            String log = Files.readString(receivers.serviceLog());
+            assertTrue(log.contains("Anomaly events are delivered to the webhook " + shown), "the start line names it");
+            assertFalse(log.contains(receivers.webhookToken()), "the webhook's query token is in the log");
+            assertFalse(log.contains("/hook?"), "the webhook's query string is in the log");
         } finally {
             server.stop(0);
         }

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 /**
  * Starts the real Debian {@code prometheus-alertmanager} on a free loopback port (config and storage in a temporary
  * directory, clustering off) and points the service's Alertmanager output at it; also reserves a loopback port for
- * the webhook output (the test itself listens there). Short intervals and backoff so a test sees retries quickly.
+ * the webhook output (the test itself listens there; its URL carries a token in the query string) and logs the
+ * service to a file. Short intervals and backoff so a test sees retries quickly.
  */
 public class AlertmanagerTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -50,11 +51,15 @@ public class AlertmanagerTestResource implements QuarkusTestResourceLifecycleMan
                     .redirectOutput(dir.resolve("alertmanager.log").toFile()).start();
             String url = "http://127.0.0.1:" + port;
             awaitReady(url);
-            receivers = new AlertReceivers(url, freePort());
+            receivers = new AlertReceivers(url, freePort(), "hook-token-" + java.util.UUID.randomUUID(),
+                    dir.resolve("service.log"));
             return Map.of(
                     "autopilot.alerting.alertmanager-url", url,
                     "autopilot.alerting.alertmanager-interval", "1s",
-                    "autopilot.alerting.webhook-url", "http://127.0.0.1:" + receivers.webhookPort() + "/hook",
+                    "autopilot.alerting.webhook-url", "http://127.0.0.1:" + receivers.webhookPort() + "/hook?token="
+                            + receivers.webhookToken(),
+                    "quarkus.log.file.enabled", "true",
+                    "quarkus.log.file.path", receivers.serviceLog().toString(),
                     "autopilot.alerting.webhook-interval", "500ms",
                     "autopilot.alerting.initial-backoff", "200ms",
                     "autopilot.alerting.max-backoff", "2s",

@@ -120,8 +120,14 @@ public final class ToolSupervision {
             boolean leaderReused = ProcessHandle.of(group).flatMap(h -> h.info().startInstant())
                     .map(s -> !s.toString().equals(v[3])).orElse(false);
             if (!leaderReused && groupAlive(group)) {
-                new ProcessBuilder("kill", "-9", "-" + group).redirectErrorStream(true)
+                // "--": procps-ng's kill reads "kill -9 -<pgid>" as two options, signals nothing and exits 0
+                Process kill = new ProcessBuilder("kill", "-s", "KILL", "--", "-" + group).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                try {
+                    kill.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 killed.add(group);
             }
             Files.deleteIfExists(f);

@@ -72,7 +72,8 @@ public class BaseBackupEngine implements BackupEngine {
         String name = NAME.format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
         Path dir = t.home().resolve("basebackup").resolve(name);
         try {
-            Files.createDirectories(dir.getParent());
+            StoredFiles.directory(t.home(), t.osUser()); // pgBackRest and restores run as the cluster's OS user there
+            StoredFiles.directory(dir.getParent(), Optional.empty());
         } catch (IOException e) {
             throw new BackupFailure("cannot create " + dir.getParent() + ": " + e.getMessage(), e);
         }
@@ -101,6 +102,7 @@ public class BaseBackupEngine implements BackupEngine {
                     : "pg_basebackup exited with " + r.exitCode() + ": " + r.output());
         }
         try {
+            StoredFiles.restrict(dir);
             JsonNode manifest = json.readTree(dir.resolve("backup_manifest").toFile());
             long dataBytes = 0;
             for (JsonNode f : manifest.path("Files")) {

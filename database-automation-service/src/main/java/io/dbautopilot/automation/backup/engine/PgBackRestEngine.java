@@ -228,6 +228,7 @@ public class PgBackRestEngine implements BackupEngine {
                         + t.user().map(u -> "pg1-user=" + u + "\n").orElse("");
                 Path file = configFile(t);
                 Files.writeString(file, conf, StandardCharsets.UTF_8);
+                Files.setPosixFilePermissions(file, StoredFiles.PRIVATE_FILE);
                 StoredFiles.own(file, t.osUser());
             }
         } catch (IOException e) {

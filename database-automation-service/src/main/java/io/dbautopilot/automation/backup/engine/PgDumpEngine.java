@@ -65,7 +65,9 @@ public class PgDumpEngine implements BackupEngine {
         Path dir = t.home().resolve("pg_dump").resolve(name);
         Path file = dir.resolve(t.database() + ".pgdump");
         try {
-            Files.createDirectories(dir);
+            StoredFiles.directory(t.home(), t.osUser()); // pgBackRest and restores run as the cluster's OS user there
+            StoredFiles.directory(dir.getParent(), Optional.empty());
+            StoredFiles.directory(dir, Optional.empty());
         } catch (IOException e) {
             throw new BackupFailure("cannot create " + dir + ": " + e.getMessage(), e);
         }
@@ -91,6 +93,7 @@ public class PgDumpEngine implements BackupEngine {
                     : "pg_dump exited with " + r.exitCode() + ": " + r.output());
         }
         try {
+            StoredFiles.restrict(dir);
             return new EngineResult(BackupType.LOGICAL, name, null, dir.toString(), databaseSize(t), Files.size(file),
                     null, null, null, null, StoredFiles.sha256(dir));
         } catch (IOException e) {

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,10 +15,19 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
-/** File helpers of the engines: SHA-256 over stored backup files, sizes, directories owned by the cluster's OS user. */
+/**
+ * File helpers of the engines: SHA-256 over stored backup files, sizes, private directories (0700) and files (0600)
+ * whatever the process umask, owned by the cluster's OS user.
+ */
 public final class StoredFiles {
+
+    /** rwx------: every directory the service creates for backups, restores and dumps. */
+    public static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    /** rw-------: every backup file once its tool finished. */
+    public static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
 
     private StoredFiles() {
     }
@@ -70,11 +82,28 @@ public final class StoredFiles {
         }
     }
 
-    /** Creates a directory (and parents) owned by {@code owner} when given and this JVM is root. */
+    /**
+     * Creates a directory (and missing parents, all 0700 whatever the umask), makes it 0700 if it existed, and gives
+     * it to {@code owner} when given and this JVM is root.
+     */
     public static Path directory(Path dir, Optional<String> owner) throws IOException {
-        Files.createDirectories(dir);
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIRECTORY));
+        Files.setPosixFilePermissions(dir, PRIVATE_DIRECTORY);
         own(dir, owner);
         return dir;
+    }
+
+    /** Makes a finished backup private: directories under {@code root} (and it) 0700, regular files 0600. */
+    public static void restrict(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.toList()) {
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.setPosixFilePermissions(p, PRIVATE_DIRECTORY);
+                } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.setPosixFilePermissions(p, PRIVATE_FILE);
+                }
+            }
+        }
     }
 
     /** Gives a path (not recursive) to {@code owner} when given and this JVM is root. */

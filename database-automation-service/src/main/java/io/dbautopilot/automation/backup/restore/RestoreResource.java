@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -41,10 +42,12 @@ public class RestoreResource {
     /**
      * Body of {@code POST /api/restores}: {@code backup_id} (or {@code database} = its newest physical backup), optional
      * {@code target_time} (ISO-8601, pgBackRest only), {@code port}, {@code data_directory}, {@code keep_running}
-     * (default true), {@code force} (restore into a non-empty directory), {@code reason}.
+     * (default false: the restored server is stopped after its checks), {@code force} (restore into a non-empty directory), {@code reason}.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record RestoreRequest(String backupId, String database, String targetTime, Integer port, String dataDirectory,
+                                 @Schema(description = "keep the restored server running after its checks; by default "
+                                         + "it is stopped and its directory kept", defaultValue = "false")
                                  Boolean keepRunning, Boolean force, String reason) {
     }
 
@@ -69,7 +72,8 @@ public class RestoreResource {
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Restore a backup into a new data directory and port",
             description = "Never over a running target: the directory must be new or empty (force: non-empty allowed, "
-                    + "never the managed database's own data directory while it is reachable). 202 with the restore; "
+                    + "never the managed database's own data directory while it is reachable). The restored server is "
+                    + "stopped after its checks unless keep_running is true. 202 with the restore; "
                     + "follow it at /api/restores/{id}.")
     public Response create(RestoreRequest request, @Context ContainerRequestContext context) {
         if (request == null || (request.backupId() == null && request.database() == null)) {
@@ -149,7 +153,7 @@ public class RestoreResource {
         }
         String caller = Callers.name(context);
         RestoreRequests.Requested r = requests.request(backup, "restore", dataDirectory, request.port(),
-                targetTime, request.keepRunning() == null || request.keepRunning(), caller,
+                targetTime, Boolean.TRUE.equals(request.keepRunning()), caller,
                 "restore of backup " + backup.backupId() + " requested by " + caller
                         + (request.reason() == null ? "" : ": " + request.reason()));
         Map<String, Object> body = new LinkedHashMap<>();

@@ -32,7 +32,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Restores a backup into a new data directory, starts it on its own port, measures the recovery time (start of the
  * restore → server out of recovery) and checks it (the database opens, row counts of configured tables, amcheck
- * on btree indexes when the extension is available); drills then stop and remove it, restores keep it running.
+ * on btree indexes when the extension is available); drills then stop and remove it, restores stop it and keep the
+ * restored directory (running only when {@code keep_running} was asked for).
  */
 @ApplicationScoped
 public class Restorer {
@@ -95,6 +96,7 @@ public class Restorer {
                 }
             }
             int port = r.port() != null ? r.port() : ScratchCluster.freePort();
+            StoredFiles.directory(home.getParent().getParent(), target.osUser()); // 0700: pg_ctl runs as that user
             StoredFiles.directory(home.getParent(), target.osUser());
             StoredFiles.directory(home, target.osUser());
             if (r.dataDirectory() == null) {
@@ -120,8 +122,11 @@ public class Restorer {
             LOG.infof("%s %s of backup %s (%s): RTO %d ms, checks %s", drill ? "Drill" : "Restore", restoreId,
                     backup.backupId(), r.databaseId(), rto, checks);
             Restore done = restores.finished(restoreId, "succeeded", rto, checks, null);
-            if (drill || !r.keepRunning()) {
+            if (drill) {
                 stopAndRemove(cluster, home, r.dataDirectory() == null ? null : dataDir);
+                cluster = null;
+            } else if (!r.keepRunning()) {
+                cluster.stop(); // the restored copy stays on disk, stopped: DELETE /api/restores/{id} removes it
                 cluster = null;
             }
             return done;

@@ -100,7 +100,7 @@ class RestoreWithoutSourceTest {
             assertThrows(SQLException.class, () -> pg.connect("vault").close());
 
             // point in time: only 'database' and 'target_time' → the newest pgBackRest backup completed before T1
-            JsonPath pitr = restore("{\"database\":\"vault\",\"target_time\":\"" + t1 + "\"}");
+            JsonPath pitr = restore("{\"database\":\"vault\",\"target_time\":\"" + t1 + "\",\"keep_running\":true}");
             assertEquals(pgbr, pitr.getString("backup_id"));
             assertEquals("succeeded", pitr.getString("status"), pitr.prettify());
             assertEquals(atT1, dump(pitr.getInt("port")), "restored to T1 " + t1 + ": exactly the data committed by then");
@@ -109,14 +109,26 @@ class RestoreWithoutSourceTest {
 
             // each backup restored by id, with the source down
             for (String id : List.of(pgbr, base)) {
-                JsonPath r = restore("{\"backup_id\":\"" + id + "\"}");
+                JsonPath r = restore("{\"backup_id\":\"" + id + "\",\"keep_running\":true}");
                 assertEquals("succeeded", r.getString("status"), r.prettify());
                 assertTrue(r.getLong("rto_millis") > 0);
                 assertNotEquals(pg.port(), r.getInt("port"));
                 assertEquals(15, r.getInt("checks.server_major"));
                 assertEquals(atBackups, dump(r.getInt("port")), "restored data of backup " + id);
+                assertTrue(serverOf(Path.of(r.getString("data_directory"))).isPresent(), "keep_running: still running");
                 remove(r);
             }
+
+            // without keep_running the restored copy is stopped once checked: no postmaster for its directory,
+            // its port free, its files kept until DELETE
+            JsonPath stoppedCopy = restore("{\"backup_id\":\"" + base + "\"}");
+            assertEquals("succeeded", stoppedCopy.getString("status"), stoppedCopy.prettify());
+            Path copy = Path.of(stoppedCopy.getString("data_directory"));
+            assertTrue(Files.exists(copy.resolve("PG_VERSION")), "the restored copy is kept on disk");
+            assertFalse(Files.exists(copy.resolve("postmaster.pid")), "no postmaster.pid in " + copy);
+            assertEquals(java.util.Optional.empty(), serverOf(copy), "no postgres process serves " + copy);
+            assertTrue(ScratchCluster.portFree(stoppedCopy.getInt("port")), "port " + stoppedCopy.getInt("port") + " free");
+            remove(stoppedCopy);
 
             // the configured data directory is known offline: a restore over it is refused while the source is down
             given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON)
@@ -175,6 +187,12 @@ class RestoreWithoutSourceTest {
             return "succeeded".equals(s) || "failed".equals(s);
         });
         return last[0];
+    }
+
+    /** A running postgres whose command line names {@code dataDir} ({@code postgres -D <dir>}), from /proc. */
+    static java.util.Optional<Long> serverOf(Path dataDir) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains("postgres")
+                && c.contains(" -D " + dataDir)).orElse(false)).map(ProcessHandle::pid).findFirst();
     }
 
     private static void remove(JsonPath r) {

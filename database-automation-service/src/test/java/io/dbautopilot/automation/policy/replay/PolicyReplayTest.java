@@ -9,6 +9,9 @@ import io.dbautopilot.localstack.quarkus.PostgresTestResource;
 import io.dbautopilot.model.AnomalyEvent;
 import io.dbautopilot.model.AnomalyState;
 import io.dbautopilot.model.Engine;
+import io.dbautopilot.model.RecommendationEvent;
+import io.dbautopilot.model.RecommendationState;
+import io.dbautopilot.model.Risk;
 import io.dbautopilot.model.EventJson;
 import io.dbautopilot.model.EventSources;
 import io.dbautopilot.model.EventTypes;
@@ -49,7 +52,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Policy replay end to end: real anomaly events go through the real broker and the real intake (target in trust
+ * Policy replay end to end: real anomaly events and a recommendation go through the real broker and the real intake (target in trust
  * observe, so the actual decisions are recorded as would_run), then the current, a stricter and a looser policy are
  * replayed over the period: the per-rule counts and the differing events are what each policy implies, no operation
  * or event is created by a replay, and no statement ran on the target for it.
@@ -147,47 +150,54 @@ class PolicyReplayTest {
         String runaway = publish("long_running_query", null, Severity.WARNING);
         String stale = publish("table_not_analyzed", "public.t3", Severity.WARNING);
         String scans = publish("seq_scan_heavy", "public.t5", Severity.WARNING);
+        // and a recommendation: missing-index (approval) in the test policy, no rule for it in the candidates
+        String index = recommend("missing_index", "public.t6", List.of("a"));
         await().atMost(Duration.ofSeconds(60)).until(() -> count(
-                "SELECT count(*) FROM automation.processed_event WHERE subject = ?", id) == 5);
-        assertEquals(4, count("SELECT count(*) FROM automation.operation WHERE target_id = ? AND status = 'would_run'", id));
+                "SELECT count(*) FROM automation.processed_event WHERE subject = ?", id) == 6);
+        assertEquals(5, count("SELECT count(*) FROM automation.operation WHERE target_id = ? AND status = 'would_run'", id));
         Instant to = Instant.now().plusSeconds(2);
         Map<String, Long> before = stateCounts();
         long statementsBefore = statementsByRole();
 
         JsonPath current = simulate("current", from, to).statusCode(200).extract().jsonPath();
-        assertEquals(5, current.getInt("events"));
+        assertEquals(6, current.getInt("events"));
         assertEquals(0, current.getInt("changed"), current.prettify());
         assertEquals(List.of(id), current.getList("targets.target"));
         assertEquals("observe", current.getString("targets[0].trust"));
         assertEquals(Map.of("dead-tuples-critical", List.of(1, 1), "dead-tuples", List.of(1, 1),
-                "stale-statistics", List.of(1, 1), "runaway-query", List.of(1, 1), "(none)", List.of(1, 1)),
-                counts(current));
+                "stale-statistics", List.of(1, 1), "runaway-query", List.of(1, 1), "(none)", List.of(1, 1),
+                "missing-index", List.of(1, 1)), counts(current));
+        assertEquals("create_index", rule(current, "missing-index").get("operation"));
+        assertEquals("approval", rule(current, "missing-index").get("mode"));
         assertEquals("window", rule(current, "dead-tuples").get("mode"));
         assertEquals("vacuum", rule(current, "dead-tuples").get("operation"));
 
         JsonPath stricter = simulate(STRICTER, from, to).statusCode(200).extract().jsonPath();
         assertEquals("candidate", stricter.getString("policy"));
-        assertEquals(4, stricter.getInt("changed"), stricter.prettify());
+        assertEquals(5, stricter.getInt("changed"), stricter.prettify());
         assertEquals(Map.of("dead-tuples-critical", List.of(1, 1), "stale-statistics", List.of(0, 1),
-                "(none)", List.of(4, 1), "dead-tuples", List.of(0, 1), "runaway-query", List.of(0, 1)),
-                counts(stricter));
+                "(none)", List.of(5, 1), "dead-tuples", List.of(0, 1), "runaway-query", List.of(0, 1),
+                "missing-index", List.of(0, 1)), counts(stricter));
         assertEquals("not_in_policy", rule(stricter, "dead-tuples").get("decision"));
         assertEquals("off", rule(stricter, "stale-statistics").get("mode"));
-        assertEquals(3, rule(stricter, "(none)").get("difference"));
+        assertEquals(4, rule(stricter, "(none)").get("difference"));
+        assertEquals(null, change(stricter, index).get("simulated"));
+        assertEquals("missing-index", ((Map<?, ?>) change(stricter, index).get("actual")).get("rule"));
+        assertEquals("would_run", ((Map<?, ?>) change(stricter, index).get("actual")).get("status"));
         Map<String, Object> criticalChange = change(stricter, critical);
         assertEquals("approval", ((Map<?, ?>) criticalChange.get("simulated")).get("mode"));
         assertEquals("auto", ((Map<?, ?>) criticalChange.get("actual")).get("mode"));
         assertEquals("would_run", ((Map<?, ?>) criticalChange.get("actual")).get("status"));
         assertEquals(null, change(stricter, warning).get("simulated"));
         assertEquals("dead-tuples", ((Map<?, ?>) change(stricter, warning).get("actual")).get("rule"));
-        assertEquals(List.of(warning, critical, runaway, stale), stricter.getList("targets[0].changes.event_id"));
+        assertEquals(List.of(warning, critical, runaway, stale, index), stricter.getList("targets[0].changes.event_id"));
 
         JsonPath looser = simulate(LOOSER, from, to).statusCode(200).extract().jsonPath();
-        assertEquals(4, looser.getInt("changed"), looser.prettify());
+        assertEquals(5, looser.getInt("changed"), looser.prettify());
         assertEquals(Map.of("dead-tuples", List.of(2, 1), "stale-statistics", List.of(1, 1),
-                "runaway-query", List.of(1, 1), "heavy-scans", List.of(1, 0), "(none)", List.of(0, 1),
-                "dead-tuples-critical", List.of(0, 1)), counts(looser));
-        assertEquals(List.of(warning, critical, runaway, scans), looser.getList("targets[0].changes.event_id"));
+                "runaway-query", List.of(1, 1), "heavy-scans", List.of(1, 0), "(none)", List.of(1, 1),
+                "dead-tuples-critical", List.of(0, 1), "missing-index", List.of(0, 1)), counts(looser));
+        assertEquals(List.of(warning, critical, runaway, scans, index), looser.getList("targets[0].changes.event_id"));
         assertEquals("auto", ((Map<?, ?>) change(looser, runaway).get("simulated")).get("mode"));
         assertEquals("approval", ((Map<?, ?>) change(looser, runaway).get("actual")).get("mode"));
         assertEquals(null, change(looser, scans).get("actual"));
@@ -246,11 +256,23 @@ class PolicyReplayTest {
         Instant now = Instant.now();
         AnomalyEvent event = new AnomalyEvent(rule + ":" + id + ":" + object + ":" + eventId, id, rule, object, severity,
                 AnomalyState.OPENED, 1, now, now, Map.of("value", 1.0), null, rule + " on " + object);
-        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.ANOMALIES, id,
+        return send(Topics.ANOMALIES, EventTypes.ANOMALY_OPENED, eventId, EventJson.newMapper().writeValueAsString(event));
+    }
+
+    private String recommend(String kind, String object, List<String> columns) throws Exception {
+        RecommendationEvent event = new RecommendationEvent(kind + ":" + id + ":" + object, id, TARGET_DB, object, kind,
+                RecommendationState.RAISED, Instant.now(), Map.of("columns", columns), null, "fewer sequential scans",
+                Risk.LOW, false, kind + " on " + object);
+        return send(Topics.RECOMMENDATIONS, EventTypes.RECOMMENDATION_RAISED, UUID.randomUUID().toString(),
                 EventJson.newMapper().writeValueAsString(event));
+    }
+
+    /** Publishes a binary-mode CloudEvent of the performance service for the target; returns its id. */
+    private String send(String topic, String type, String eventId, String json) throws Exception {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, id, json);
         record.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
         record.headers().add("ce_id", eventId.getBytes(StandardCharsets.UTF_8));
-        record.headers().add("ce_type", EventTypes.ANOMALY_OPENED.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_type", type.getBytes(StandardCharsets.UTF_8));
         record.headers().add("ce_source", EventSources.PERFORMANCE_SERVICE.getBytes(StandardCharsets.UTF_8));
         record.headers().add("ce_subject", id.getBytes(StandardCharsets.UTF_8));
         producer.send(record).get(10, TimeUnit.SECONDS);
