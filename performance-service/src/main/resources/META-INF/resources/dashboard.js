@@ -484,7 +484,7 @@
     getJson(fleetUrl()).then(function (res) { if (seq === fleetSeq) renderFleet(res); }); // only the latest filter's answer
   }
 
-  // ---- emergency stop of the automation service (GET api/automation/emergency-stop, read from its /health) ----
+  // ---- emergency stop of the automation service (GET api/automation/emergency-stop: its stops, or its /health) ----
   dashboard.emergencyStop = null;
   function renderEmergencyStop(res) {
     var banner = document.getElementById('emergency-stop');
@@ -492,9 +492,11 @@
     dashboard.emergencyStop = stop ? stop.state : 'unavailable';
     banner.classList.remove('banner-unknown');
     if (stop && stop.state === 'active') {
-      var scope = stop.global ? 'all targets' : 'targets ' + (stop.targets || []).join(', ');
+      var named = stop.targets || [];
+      var scope = stop.global ? 'all targets' : named.length ? 'targets ' + named.join(', ')
+        : stop.target_count + (stop.target_count === 1 ? ' target' : ' targets');
       banner.innerHTML = 'Emergency stop in force (' + esc(scope) + '): the automation runs nothing new. ' +
-        '<span data-role="reasons">' + esc(stop.reasons || '') + '</span>';
+        '<span data-role="reasons">' + esc(stop.reasons || stop.detail || '') + '</span>';
       banner.dataset.state = 'active';
       banner.hidden = false;
     } else if (stop && stop.state === 'unknown') {

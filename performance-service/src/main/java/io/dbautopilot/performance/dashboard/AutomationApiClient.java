@@ -8,8 +8,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * MicroProfile REST client of the automation service's read API the dashboard's panels show, built by
- * {@code PeerClients} for {@link AutomationPanels} (blocking: called from worker threads only); a null key sends none.
+ * MicroProfile REST client of the automation service's read API the dashboard's panels and stop banner show,
+ * built by {@code PeerClients} for {@link AutomationPanels} and {@link AutomationStopReader} (blocking: called from worker threads only); a null key sends none.
  */
 public interface AutomationApiClient {
 
@@ -18,6 +18,12 @@ public interface AutomationApiClient {
     @Path("/api/backups/overview")
     @Produces(MediaType.APPLICATION_JSON)
     Response backups(@HeaderParam("X-API-Key") String key);
+
+    /** The emergency stops in force, with their targets and reasons. */
+    @GET
+    @Path("/api/emergency-stop")
+    @Produces(MediaType.APPLICATION_JSON)
+    Response emergencyStops(@HeaderParam("X-API-Key") String key);
 
     /** Every migration of every database with a migrations location. */
     @GET
