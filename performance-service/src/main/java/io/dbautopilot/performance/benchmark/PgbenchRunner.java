@@ -123,7 +123,7 @@ public class PgbenchRunner {
             case INSERT_MULTI -> args.addAll(List.of("-f", script(workDir, "insert_multi.sql",
                     multiRowInsertScript(multiRowInsertRows))));
             case TPCB, SUSTAINED -> { }
-            case COPY, POOL_SCALING, SUSTAINED_VS_PEAK ->
+            case COPY, BULK_LOAD, POOL_SCALING, SUSTAINED_VS_PEAK ->
                     throw new IllegalArgumentException(step.kind() + " is not a pgbench step");
         }
         Instant began = Instant.now();

@@ -71,9 +71,14 @@ public class ScratchDatabase {
     }
 
     private static String quoted(String name) {
+        return '"' + checked(name) + '"';
+    }
+
+    /** The name, after checking it is a scratch database name (prefix + 32 hex digits) and nothing else. */
+    static String checked(String name) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("not a benchmark scratch database name: " + name);
         }
-        return '"' + name + '"';
+        return name;
     }
 }
