@@ -47,26 +47,15 @@ public class MariaDbScratchDatabase {
     /** Drops it if it exists, killing this user's sessions still in it first; true when it is gone afterwards. */
     boolean drop(BenchmarkTarget target, String name) {
         String checked = ScratchDatabase.checked(name);
-        for (int attempt = 1; attempt <= 3; attempt++) {
+        return ScratchDatabase.dropped(target, name, () -> {
             try (Connection c = MariaDbSessions.connect(target, target.url().database(), DDL_TIMEOUT_MS, false)) {
                 killSessionsIn(c, checked);
                 try (Statement st = c.createStatement()) {
                     st.execute("DROP DATABASE IF EXISTS " + quoted(checked));
                 }
-                if (!exists(c, checked)) {
-                    return true;
-                }
-            } catch (SQLException e) {
-                LOG.warnf("Dropping benchmark scratch database %s of target %s failed (attempt %d): %s", name,
-                        target.id(), attempt, e.getMessage());
+                return !exists(c, checked);
             }
-            try {
-                Thread.sleep(1000L * attempt);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return false;
+        });
     }
 
     /** Kills the sessions in the database that this user may see and kill (its own, or all with PROCESS / CONNECTION ADMIN). */

@@ -32,9 +32,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import static io.dbautopilot.performance.benchmark.BenchmarkApi.awaitEnd;
+import static io.dbautopilot.performance.benchmark.BenchmarkApi.awaitRun;
+import static io.dbautopilot.performance.benchmark.BenchmarkApi.metric;
+import static io.dbautopilot.performance.benchmark.BenchmarkApi.start;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -90,32 +93,6 @@ class BenchmarkTest {
         RestAssured.delete("/api/targets/" + id);
     }
 
-    private static String start(String target, String body) {
-        return RestAssured.given().contentType(ContentType.JSON).body(body)
-                .post("/api/targets/" + target + "/benchmarks").then().statusCode(202)
-                .body("status", org.hamcrest.Matchers.equalTo("running")).extract().path("id");
-    }
-
-    private static JsonPath awaitRun(String target, String run, Duration within, Predicate<JsonPath> wanted)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        JsonPath last = null;
-        while (System.nanoTime() < deadline) {
-            last = RestAssured.get("/api/targets/" + target + "/benchmarks/" + run).then().statusCode(200).extract()
-                    .jsonPath();
-            if (wanted.test(last)) {
-                return last;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("benchmark run " + run + " not as wanted within " + within + ": "
-                + (last == null ? "-" : last.prettify()));
-    }
-
-    private static JsonPath awaitEnd(String target, String run) throws InterruptedException {
-        return awaitRun(target, run, Duration.ofMinutes(3), j -> !"running".equals(j.getString("status")));
-    }
-
     private boolean databaseExists(String name) throws Exception {
         try (Connection c = postgres.connect("postgres");
              PreparedStatement st = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
@@ -124,12 +101,6 @@ class BenchmarkTest {
                 return rs.next();
             }
         }
-    }
-
-    private static double metric(JsonPath run, String step, String metric) {
-        Object v = run.get("steps.find { it.name == '" + step + "' }.metrics." + metric);
-        assertNotNull(v, step + "." + metric + " missing: " + run.prettify());
-        return ((Number) v).doubleValue();
     }
 
     @Test

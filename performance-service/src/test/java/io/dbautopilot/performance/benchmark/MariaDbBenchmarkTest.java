@@ -29,12 +29,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 
+import static io.dbautopilot.performance.benchmark.BenchmarkApi.awaitEnd;
+import static io.dbautopilot.performance.benchmark.BenchmarkApi.awaitRun;
+import static io.dbautopilot.performance.benchmark.BenchmarkApi.metric;
+import static io.dbautopilot.performance.benchmark.BenchmarkApi.start;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,32 +80,6 @@ class MariaDbBenchmarkTest {
                         org.hamcrest.Matchers.equalTo(201)));
     }
 
-    private static String start(String target, String body) {
-        return RestAssured.given().contentType(ContentType.JSON).body(body)
-                .post("/api/targets/" + target + "/benchmarks").then().statusCode(202)
-                .body("status", org.hamcrest.Matchers.equalTo("running")).extract().path("id");
-    }
-
-    private static JsonPath awaitRun(String target, String run, Duration within, Predicate<JsonPath> wanted)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        JsonPath last = null;
-        while (System.nanoTime() < deadline) {
-            last = RestAssured.get("/api/targets/" + target + "/benchmarks/" + run).then().statusCode(200).extract()
-                    .jsonPath();
-            if (wanted.test(last)) {
-                return last;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("benchmark run " + run + " not as wanted within " + within + ": "
-                + (last == null ? "-" : last.prettify()));
-    }
-
-    private static JsonPath awaitEnd(String target, String run) throws InterruptedException {
-        return awaitRun(target, run, Duration.ofMinutes(3), j -> !"running".equals(j.getString("status")));
-    }
-
     private Connection root() throws Exception {
         return DriverManager.getConnection(mariadb.jdbcUrl(), mariadb.user(), mariadb.password());
     }
@@ -128,12 +104,6 @@ class MariaDbBenchmarkTest {
                 return rs.getInt(1);
             }
         }
-    }
-
-    private static double metric(JsonPath run, String step, String metric) {
-        Object v = run.get("steps.find { it.name == '" + step + "' }.metrics." + metric);
-        assertNotNull(v, step + "." + metric + " missing: " + run.prettify());
-        return ((Number) v).doubleValue();
     }
 
     @Test
