@@ -94,6 +94,14 @@ class MariaDbBenchmarkTest {
         }
     }
 
+    /** The server's {@code Connections} counter: every connection attempt since it started. */
+    private static long connections(Connection c) throws Exception {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW GLOBAL STATUS LIKE 'Connections'")) {
+            rs.next();
+            return rs.getLong(2);
+        }
+    }
+
     /** Sessions of the server in a database (as the all-privileged user sees every session). */
     private int sessionsIn(String database) throws Exception {
         try (Connection c = root();
@@ -185,10 +193,19 @@ class MariaDbBenchmarkTest {
         try {
             String id = start("bench-maria-c", "{\"step_duration\": \"60s\"}");
             JsonPath running = awaitRun("bench-maria-c", id, Duration.ofMinutes(1),
-                    j -> "select_1".equals(j.getString("current_step")));
+                    j -> "connect".equals(j.getString("current_step")));
             String scratch = running.getString("scratch_database");
             assertTrue(databaseExists(scratch));
-            assertTrue(sessionsIn(scratch) >= 1, "the SELECT 1 client works in " + scratch);
+            // the connect step's client opens a session per SELECT 1: the server's connection count keeps growing
+            // (read on one session of the test's own, so the test adds no connection while it watches)
+            try (Connection watcher = root()) {
+                long before = connections(watcher);
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (connections(watcher) - before < 20 && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertTrue(connections(watcher) - before >= 20, "the connect step's client connects again and again");
+            }
 
             RestAssured.delete("/api/targets/bench-maria-c/benchmarks/" + id).then().statusCode(202);
             JsonPath ended = awaitRun("bench-maria-c", id, Duration.ofSeconds(40),
