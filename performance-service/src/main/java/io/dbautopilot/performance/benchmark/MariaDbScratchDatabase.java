@@ -44,11 +44,14 @@ public class MariaDbScratchDatabase {
         }
     }
 
-    /** Drops it if it exists, killing this user's sessions still in it first; true when it is gone afterwards. */
+    /** Drops it if it exists, killing this user's sessions still in it first; true when it is gone (or never was). */
     boolean drop(BenchmarkTarget target, String name) {
         String checked = ScratchDatabase.checked(name);
         return ScratchDatabase.dropped(target, name, () -> {
             try (Connection c = MariaDbSessions.connect(target, target.url().database(), DDL_TIMEOUT_MS, false)) {
+                if (!exists(c, checked)) {
+                    return true; // never created (e.g. no privilege to): nothing to drop, nor perhaps the right to
+                }
                 killSessionsIn(c, checked);
                 try (Statement st = c.createStatement()) {
                     st.execute("DROP DATABASE IF EXISTS " + quoted(checked));
