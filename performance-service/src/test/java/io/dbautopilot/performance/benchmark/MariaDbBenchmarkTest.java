@@ -236,6 +236,7 @@ class MariaDbBenchmarkTest {
             assertTrue(failed.getString("error").contains("GRANT CREATE, DROP"), failed.getString("error"));
             assertTrue(failed.getString("error").contains("bench_nogrant"), failed.getString("error"));
             assertFalse(failed.getString("error").contains("NoGrant42"), "no secret in the error");
+            assertFalse(failed.getString("error").contains("could not be dropped"), "nothing was created to drop");
 
             RestAssured.given().contentType(ContentType.JSON).body("{}").post("/api/targets/bench-redis/benchmarks")
                     .then().statusCode(409).contentType("application/problem+json")
