@@ -140,20 +140,8 @@ public class MariaDbBenchmark implements BenchmarkEngine {
             throw new java.io.IOException(step.name() + " completed no transaction in " + duration
                     + "; give the suite a longer step duration");
         }
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("tps", r.tps());
-        metrics.put("latency_p50_ms", PgbenchOutput.percentile(r.latenciesMs(), 0.50));
-        metrics.put("latency_p95_ms", PgbenchOutput.percentile(r.latenciesMs(), 0.95));
-        metrics.put("latency_p99_ms", PgbenchOutput.percentile(r.latenciesMs(), 0.99));
-        switch (step.kind()) {
-            case INSERT -> metrics.put("rows_per_second", r.tps());
-            case INSERT_MULTI -> {
-                metrics.put("rows_per_second", r.tps() * rows);
-                metrics.put("rows_per_statement", (double) rows);
-            }
-            case CONNECT -> metrics.put("connections_per_second", r.tps());
-            default -> { }
-        }
+        Map<String, Double> metrics = new LinkedHashMap<>(StepMeasurement.ofTransactions(step.kind(), r.tps(),
+                r.latenciesMs(), rows));
         if (r.failures() > 0) {
             metrics.put("retried_transactions", (double) r.failures());
         }
