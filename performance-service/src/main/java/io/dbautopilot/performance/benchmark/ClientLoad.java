@@ -30,7 +30,7 @@ final class ClientLoad {
     interface Client extends AutoCloseable {
         void transaction() throws SQLException;
 
-        /** Undoes a transaction that failed with a retryable error (deadlock, lock wait timeout). */
+        /** Undoes a transaction that failed with a deadlock or lock wait timeout (the client goes on with its next). */
         default void rollback() throws SQLException {
         }
 
@@ -50,7 +50,7 @@ final class ClientLoad {
      * @param transactions completed transactions
      * @param seconds      from the start until the last client's last transaction ended
      * @param latenciesMs  every completed transaction's time in ms, sorted ascending
-     * @param failures     transactions that failed with a retryable error and were rolled back
+     * @param failures     transactions that failed with a deadlock or lock wait timeout, rolled back and left out
      */
     record Result(long transactions, double seconds, double[] latenciesMs, long failures) {
 
@@ -164,7 +164,7 @@ final class ClientLoad {
         return new Result(count.get(), seconds, ms, failures.get());
     }
 
-    /** Whether a transaction failed in a way a client retries: a deadlock or a lock wait timeout. */
+    /** Whether a transaction failed in a way a client goes on after: a deadlock or a lock wait timeout. */
     static boolean retryable(SQLException e) {
         return e.getErrorCode() == 1213 || e.getErrorCode() == 1205 || "40001".equals(e.getSQLState());
     }

@@ -143,7 +143,7 @@ public class MariaDbBenchmark implements BenchmarkEngine {
         Map<String, Double> metrics = new LinkedHashMap<>(StepMeasurement.ofTransactions(step.kind(), r.tps(),
                 r.latenciesMs(), rows));
         if (r.failures() > 0) {
-            metrics.put("retried_transactions", (double) r.failures());
+            metrics.put("failed_transactions", (double) r.failures());
         }
         return StepMeasurement.measured(r.seconds(), metrics);
     }
