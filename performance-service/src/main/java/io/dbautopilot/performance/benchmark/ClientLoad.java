@@ -101,7 +101,7 @@ final class ClientLoad {
                         try {
                             client.transaction();
                         } catch (SQLException e) {
-                            if (!retryable(e)) {
+                            if (!lockConflict(e)) {
                                 throw e;
                             }
                             failures.incrementAndGet();
