@@ -165,7 +165,7 @@ final class ClientLoad {
     }
 
     /** Whether a transaction failed in a way a client goes on after: a deadlock or a lock wait timeout. */
-    static boolean retryable(SQLException e) {
+    static boolean lockConflict(SQLException e) {
         return e.getErrorCode() == 1213 || e.getErrorCode() == 1205 || "40001".equals(e.getSQLState());
     }
 
