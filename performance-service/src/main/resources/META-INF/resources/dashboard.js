@@ -368,13 +368,14 @@
   }
 
   // ---- benchmarks: the latest run's progress (live, from performance_benchmark events) and its comparison ----
-  // the value a step's bar shows, by category (every category of suite standard-v2)
+  // the value a step's bar shows, by category (every category of suites standard-v2 and mariadb-standard-v1)
   var MAIN_METRIC = {
     connection_latency: ['connections_per_second', 'conn/s'],
     simple_query_latency: ['latency_p95_ms', 'ms p95'],
     single_row_insert: ['rows_per_second', 'rows/s'],
     multi_row_insert: ['rows_per_second', 'rows/s'],
     copy: ['rows_per_second', 'rows/s'],
+    bulk_load: ['rows_per_second', 'rows/s'],
     pool_scaling: ['knee_clients', 'clients (knee)'],
     sustained_vs_peak: ['sustained_to_peak_ratio', 'sustained/peak']
   };

@@ -19,7 +19,7 @@ public interface BenchmarkConfig {
     @WithDefault("5m")
     Duration maxStepDuration();
 
-    /** pgbench scale factor of the scratch database (100,000 accounts per unit; env {@code AUTOPILOT_BENCHMARK_SCALE}). */
+    /** pgbench scale factor of the scratch database, MariaDB's too (100,000 accounts per unit; env {@code AUTOPILOT_BENCHMARK_SCALE}). */
     @WithDefault("1")
     int scale();
 
@@ -60,7 +60,10 @@ public interface BenchmarkConfig {
     @WithDefault("100")
     int multiRowInsertRows();
 
-    /** A whole run (init, steps, drop) is stopped after this, and its scratch database dropped (env {@code AUTOPILOT_BENCHMARK_TIMEOUT}). */
+    /**
+     * A whole run (init, steps, drop) is stopped after this, and its scratch database dropped; a request may ask for
+     * less (env {@code AUTOPILOT_BENCHMARK_TIMEOUT}).
+     */
     @WithDefault("15m")
     Duration timeout();
 

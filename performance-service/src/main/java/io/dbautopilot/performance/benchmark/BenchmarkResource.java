@@ -46,11 +46,16 @@ public class BenchmarkResource {
     @POST
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Start a benchmark run", description = "Runs the standard suite (pgbench TPC-B-like with 1 and "
-            + "16 clients, select-only with 16, single-row INSERT, COPY) in a scratch database created and dropped on the "
-            + "target. Body (optional): {\"step_duration\": \"10s\", \"baseline_run_id\": \"<run>\"}. 202 with the run; "
-            + "409 when the target is not labelled benchmark=allowed (checked before any connection) or a run is "
-            + "already running; 503 when pgbench is not installed.")
+    @Operation(summary = "Start a benchmark run", description = "Runs the target engine's suite in a scratch database "
+            + "(autopilot_bench_<hex>) created and dropped on the target: connection latency, SELECT 1 latency "
+            + "(p50/p95/p99), TPC-B-like TPS with 1 and 16 clients, select-only TPS at 1/4/16/64 clients (capped to the "
+            + "server's free connections) with the knee, sustained vs peak, single-row and multi-row INSERT and a bulk "
+            + "load. PostgreSQL (suite standard-v2): pgbench and COPY; MariaDB (suite mariadb-standard-v1): client "
+            + "threads over JDBC and LOAD DATA LOCAL INFILE. Body (optional): {\"step_duration\": \"10s\", "
+            + "\"baseline_run_id\": \"<run>\"}. 202 with the run; 409 when the target is not labelled "
+            + "benchmark=allowed (checked before any connection), its engine has no benchmarks (e.g. redis), its "
+            + "credentials cannot be resolved here or a run is already running; 503 when pgbench is not installed "
+            + "(PostgreSQL).")
     public Response start(@PathParam("id") String id, String body, @Context ContainerRequestContext context)
             throws JsonProcessingException {
         BenchmarkRequest request = body == null || body.isBlank() ? BenchmarkRequest.DEFAULTS

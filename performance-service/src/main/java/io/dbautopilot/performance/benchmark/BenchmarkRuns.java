@@ -9,6 +9,7 @@ import io.dbautopilot.support.fleet.TargetStore;
 import io.dbautopilot.support.problem.ProblemException;
 import io.dbautopilot.support.tool.ToolProcess;
 import io.dbautopilot.support.url.DatabaseUrl;
+import io.quarkus.arc.All;
 import io.quarkus.runtime.configuration.DurationConverter;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,10 +35,10 @@ import java.util.stream.Stream;
 
 /**
  * Starts, runs and cancels benchmark runs: checks the target's {@value #LABEL}={@value #ALLOWED} label before anything
- * touches it, then on a thread of its own creates the scratch database, initialises pgbench's tables, measures the
- * suite's steps, drops the scratch database whatever happens (success, failure, cancel, time limit), compares the
- * result with the baseline, records it with its completion event, raises or resolves the regression anomaly and
- * tells the live stream.
+ * touches it, then on a thread of its own, through the {@link BenchmarkEngine} of the target's engine, creates the
+ * scratch database, loads its initial data, measures the suite's steps, drops the scratch database whatever happens
+ * (success, failure, cancel, time limit), compares the result with the baseline, records it with its completion event,
+ * raises or resolves the regression anomaly and tells the live stream.
  */
 @ApplicationScoped
 public class BenchmarkRuns {
@@ -55,9 +56,7 @@ public class BenchmarkRuns {
     private final Ownership ownership;
     private final BenchmarkConfig config;
     private final BenchmarkStore store;
-    private final PgbenchRunner pgbench;
-    private final CopyStep copy;
-    private final ScratchDatabase scratch;
+    private final List<BenchmarkEngine> engines;
     private final BenchmarkComparator comparator;
     private final BenchmarkAnomalies anomalies;
     private final BenchmarkFeed feed;
@@ -69,15 +68,13 @@ public class BenchmarkRuns {
     });
 
     public BenchmarkRuns(TargetStore targets, Ownership ownership, BenchmarkConfig config, BenchmarkStore store,
-                         PgbenchRunner pgbench, CopyStep copy, ScratchDatabase scratch, BenchmarkComparator comparator,
+                         @All List<BenchmarkEngine> engines, BenchmarkComparator comparator,
                          BenchmarkAnomalies anomalies, BenchmarkFeed feed) {
         this.targets = targets;
         this.ownership = ownership;
         this.config = config;
         this.store = store;
-        this.pgbench = pgbench;
-        this.copy = copy;
-        this.scratch = scratch;
+        this.engines = engines;
         this.comparator = comparator;
         this.anomalies = anomalies;
         this.feed = feed;
@@ -85,8 +82,8 @@ public class BenchmarkRuns {
 
     /**
      * Starts a run of the target and returns it (running). Answers with a problem, before any connection to the
-     * target: 404 unknown target, 409 without the label / not PostgreSQL / credentials not resolvable here / a run
-     * already running, 400 a bad request, 503 pgbench not installed.
+     * target: 404 unknown target, 409 without the label / an engine without benchmarks / credentials not resolvable
+     * here / a run already running, 400 a bad request, 503 the engine's tool (pgbench) not installed.
      */
     public BenchmarkRun start(String targetId, BenchmarkRequest request, String caller) {
         TargetDefinition definition = targets.get(targetId).map(RegisteredTarget::definition)
@@ -97,25 +94,22 @@ public class BenchmarkRuns {
                     + "labelled so (PUT /api/targets/" + targetId + " with \"labels\": {\"" + LABEL + "\": \"" + ALLOWED
                     + "\"}); nothing was connected to");
         }
-        if (definition.engine() != Engine.POSTGRESQL) {
-            throw ProblemException.conflict("target '" + targetId + "' is " + (definition.engine() == null ? "of no engine"
-                    : definition.engine().wire()) + "; benchmarks run on PostgreSQL targets only");
-        }
+        BenchmarkEngine engine = engineOf(targetId, definition.engine());
         Duration step = stepDuration(request.stepDuration());
+        Duration timeout = timeout(request.timeout());
         if (request.baselineRunId() != null
                 && store.baselineFor(targetId, request.baselineRunId(), request.baselineRunId()).isEmpty()) {
             throw ProblemException.badRequest("baseline_run_id " + request.baselineRunId()
                     + " is not a succeeded benchmark run of target '" + targetId + "'");
         }
-        pgbench.missing().ifPresent(problem -> {
-            throw new ProblemException(503, "Service Unavailable", "benchmarks need pgbench, which this instance "
-                    + "cannot find: " + problem);
+        engine.missing().ifPresent(problem -> {
+            throw new ProblemException(503, "Service Unavailable", problem);
         });
         BenchmarkTarget target = resolve(targets.get(targetId).orElseThrow(), definition);
         List<BenchmarkStore.Abandoned> abandoned = store.abandon(targetId, config.staleAfter());
         UUID id = UUID.randomUUID();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        BenchmarkRun run = new BenchmarkRun(id, targetId, BenchmarkSuite.NAME, BenchmarkRun.RUNNING, caller,
+        BenchmarkRun run = new BenchmarkRun(id, targetId, engine.suite(), BenchmarkRun.RUNNING, caller,
                 step.toMillis(), ScratchDatabase.nameOf(id), null, 0, false, false, request.baselineRunId(), null, false,
                 List.of(), List.of(), null, now, now, null);
         if (!store.insert(run)) {
@@ -127,7 +121,7 @@ public class BenchmarkRuns {
         AtomicBoolean cancel = new AtomicBoolean();
         cancels.put(id, cancel);
         LOG.infof("Benchmark %s of target %s started by %s (steps of %s)", id, targetId, caller, step);
-        executor.execute(() -> execute(run, target, abandoned, cancel));
+        executor.execute(() -> execute(engine, run, timeout, target, abandoned, cancel));
         return run;
     }
 
@@ -149,19 +143,39 @@ public class BenchmarkRuns {
         }
     }
 
+    /** The benchmark engine of a target's engine; a 409 naming the engine and the engines benchmarks run on if none. */
+    private BenchmarkEngine engineOf(String targetId, Engine engine) {
+        return engines.stream().filter(e -> engine != null && e.engines().contains(engine)).findFirst()
+                .orElseThrow(() -> ProblemException.conflict("target '" + targetId + "' is "
+                        + (engine == null ? "of no engine" : "a " + engine.wire() + " target")
+                        + "; benchmarks run on " + engines.stream().flatMap(e -> e.engines().stream())
+                        .map(Engine::wire).sorted().collect(java.util.stream.Collectors.joining(" and "))
+                        + " targets only (nothing was connected to)"));
+    }
+
     private Duration stepDuration(String text) {
+        return duration("step_duration", text, config.stepDuration(), config.maxStepDuration(),
+                "autopilot.benchmark.max-step-duration");
+    }
+
+    private Duration timeout(String text) {
+        return duration("timeout", text, config.timeout(), config.timeout(), "autopilot.benchmark.timeout");
+    }
+
+    /** A duration field of the request between 1 s and {@code max}; {@code fallback} when absent. */
+    private static Duration duration(String field, String text, Duration fallback, Duration max, String maxSetting) {
         if (text == null || text.isBlank()) {
-            return config.stepDuration();
+            return fallback;
         }
         Duration d;
         try {
             d = DurationConverter.parseDuration(text.trim());
         } catch (RuntimeException e) {
-            throw ProblemException.badRequest("step_duration: '" + text + "' is not a duration (e.g. 10s, 2m, PT30S)");
+            throw ProblemException.badRequest(field + ": '" + text + "' is not a duration (e.g. 10s, 2m, PT30S)");
         }
-        if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(config.maxStepDuration()) > 0) {
-            throw ProblemException.badRequest("step_duration must be between 1s and " + config.maxStepDuration()
-                    + " (autopilot.benchmark.max-step-duration) but was " + text);
+        if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(max) > 0) {
+            throw ProblemException.badRequest(field + " must be between 1s and " + max + " (" + maxSetting
+                    + ") but was " + text);
         }
         return d;
     }
@@ -192,9 +206,11 @@ public class BenchmarkRuns {
         }
     }
 
-    private void execute(BenchmarkRun run, BenchmarkTarget target, List<BenchmarkStore.Abandoned> abandoned,
-                         AtomicBoolean cancel) {
-        Instant deadline = run.startedAt().plus(config.timeout());
+    private void execute(BenchmarkEngine engine, BenchmarkRun run, Duration timeout, BenchmarkTarget target,
+                         List<BenchmarkStore.Abandoned> abandoned, AtomicBoolean cancel) {
+        Instant deadline = run.startedAt().plus(timeout);
+        String timedOut = "timed out after " + timeout + " (the run's time budget: the request's timeout, else "
+                + "autopilot.benchmark.timeout)";
         Watch watch = new Watch(run.id(), cancel);
         Duration stepDuration = Duration.ofMillis(run.stepDurationMs());
         List<BenchmarkEvent.Step> measured = new ArrayList<>();
@@ -204,18 +220,21 @@ public class BenchmarkRuns {
         String database = run.scratchDatabase();
         try {
             for (BenchmarkStore.Abandoned a : abandoned) {
-                scratch.drop(target, a.scratchDatabase());
+                engine.dropScratch(target, a.scratchDatabase());
             }
             work = Files.createTempDirectory("autopilot-benchmark-");
             progress(run, "create_scratch_database", 0, null, null, null);
-            scratch.create(target, database);
+            engine.createScratch(target, database);
             check(watch, deadline);
-            ConnectionRoom room = connectionRoom(target, database);
-            List<BenchmarkSuite.Step> suite = BenchmarkSuite.standard(config.clients(), config.poolClients(), room.limit());
+            ConnectionRoom room = engine.room(target, database);
+            List<BenchmarkSuite.Step> suite = engine.steps(room);
             int total = (int) suite.stream().filter(s -> !s.computed()).count() + 1;
             int done = 0;
             progress(run, "initialise", 0, null, null, null);
-            ended(pgbench.initialise(target, database, config.scale(), work, watch, deadline).result(), watch);
+            StepMeasurement initialised = engine.initialise(target, database, work, watch, deadline);
+            if (!initialised.completed()) {
+                ended(initialised.ended(), watch);
+            }
             for (int i = 0; i < suite.size(); i++) {
                 BenchmarkSuite.Step step = suite.get(i);
                 if (step.computed()) {
@@ -226,21 +245,13 @@ public class BenchmarkRuns {
                 check(watch, deadline);
                 double share = ++done / (double) total;
                 progress(run, step.name(), share, 0.0, null, null);
-                StepMeasurement m;
                 Duration duration = step.kind() == BenchmarkSuite.Kind.SUSTAINED ? config.sustainedDuration()
                         : stepDuration;
-                if (step.pgbench()) {
-                    long seconds = Math.max(1, (duration.toMillis() + 999) / 1000);
-                    if (step.kind() == BenchmarkSuite.Kind.INSERT || step.kind() == BenchmarkSuite.Kind.INSERT_MULTI) {
-                        createInsertTable(target, database);
-                    }
-                    m = pgbench.step(target, database, step, duration, config.multiRowInsertRows(), work,
-                            p -> feed.publish(BenchmarkMessage.progress(run.id(), run.targetId(), step.name(),
-                                    share + Math.min(1, p.elapsedSeconds() / seconds) / total, p.elapsedSeconds(),
-                                    p.tps(), p.latencyMs())), watch, deadline);
-                } else {
-                    m = copy.run(target, database, stepDuration, watch, deadline);
-                }
+                long seconds = Math.max(1, (duration.toMillis() + 999) / 1000);
+                StepMeasurement m = engine.measure(target, database, step, duration, work,
+                        p -> feed.publish(BenchmarkMessage.progress(run.id(), run.targetId(), step.name(),
+                                share + Math.min(1, p.elapsedSeconds() / seconds) / total, p.elapsedSeconds(),
+                                p.tps(), p.latencyMs())), watch, deadline);
                 if (!m.completed()) {
                     ended(m.ended(), watch);
                 }
@@ -249,19 +260,19 @@ public class BenchmarkRuns {
             }
         } catch (Ended e) {
             status = e.status;
-            error = e.getMessage();
+            error = e.status.equals("timed_out") ? timedOut : e.getMessage();
         } catch (Exception e) {
             status = watch.stopped() ? "cancelled" : !Instant.now().isBefore(deadline) ? "timed_out" : "failed";
             error = switch (status) {
                 case "cancelled" -> "cancelled";
-                case "timed_out" -> "timed out after " + config.timeout() + " (autopilot.benchmark.timeout)";
+                case "timed_out" -> timedOut;
                 default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             };
             if (status.equals("failed")) {
                 LOG.warnf("Benchmark %s of target %s failed: %s", run.id(), run.targetId(), error);
             }
         } finally {
-            if (!scratch.drop(target, database)) {
+            if (!engine.dropScratch(target, database)) {
                 error = (error == null ? "" : error + "; ") + "the scratch database " + database
                         + " could not be dropped: drop it by hand";
                 status = status.equals("succeeded") ? "failed" : status;
@@ -306,28 +317,6 @@ public class BenchmarkRuns {
         feed.publish(BenchmarkMessage.progress(run.id(), run.targetId(), step, done, elapsed, tps, latency));
     }
 
-    /**
-     * Room for client connections on the target's server: {@code max_connections} less the superuser-reserved (and
-     * PostgreSQL 16's {@code reserved_connections}), the connections in use now and the configured headroom.
-     *
-     * @param limit the most client connections a step may open (at least 1)
-     */
-    record ConnectionRoom(int maxConnections, int limit) {
-    }
-
-    private ConnectionRoom connectionRoom(BenchmarkTarget target, String database) throws java.sql.SQLException {
-        try (var c = target.connect(database, 60_000); var st = c.createStatement();
-             var rs = st.executeQuery("SELECT current_setting('max_connections')::int, "
-                     + "current_setting('superuser_reserved_connections')::int, "
-                     + "coalesce(current_setting('reserved_connections', true), '0')::int, "
-                     + "(SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int")) {
-            rs.next();
-            int max = rs.getInt(1);
-            int limit = max - rs.getInt(2) - rs.getInt(3) - rs.getInt(4) - config.connectionHeadroom();
-            return new ConnectionRoom(max, Math.max(1, limit));
-        }
-    }
-
     /** The metrics of a computed step from the steps measured before it. */
     private java.util.Map<String, Double> computed(BenchmarkSuite.Step step, List<BenchmarkEvent.Step> measured,
                                                     ConnectionRoom room) {
@@ -365,18 +354,12 @@ public class BenchmarkRuns {
                 .findFirst().orElseThrow();
     }
 
-    private static void createInsertTable(BenchmarkTarget target, String database) throws java.sql.SQLException {
-        try (var c = target.connect(database, 60_000); var st = c.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS autopilot_bench_insert (id bigint NOT NULL, payload text NOT NULL)");
-        }
-    }
-
     private static void check(Watch watch, Instant deadline) throws Ended {
         if (watch.stopped()) {
             throw new Ended("cancelled", "cancelled");
         }
         if (!Instant.now().isBefore(deadline)) {
-            throw new Ended("timed_out", "timed out (autopilot.benchmark.timeout)");
+            throw new Ended("timed_out", "timed out");
         }
     }
 
@@ -388,7 +371,7 @@ public class BenchmarkRuns {
             throw new Ended("cancelled", "cancelled");
         }
         if (result.timedOut()) {
-            throw new Ended("timed_out", "timed out after " + config.timeout() + " (autopilot.benchmark.timeout)");
+            throw new Ended("timed_out", "timed out");
         }
         throw new Ended("failed", result.failure());
     }

@@ -12,11 +12,16 @@ import java.util.TreeSet;
  * one and with {@code clients} connections (the latter is the <em>peak</em>), select-only reads at every pool-scaling
  * client count with the computed knee, a <em>sustained</em> TPC-B-like step with {@code clients} and its ratio to the
  * peak, single-row and multi-row INSERTs with one connection (all pgbench) and one COPY of generated rows (JDBC).
+ * MariaDB's suite has the same steps, measured by client threads over JDBC, with LOAD DATA LOCAL INFILE as the bulk
+ * load instead of COPY.
  */
 public final class BenchmarkSuite {
 
     /** Name and version of the suite, carried by every run and event. */
     public static final String NAME = "standard-v2";
+
+    /** Name and version of the MariaDB suite. */
+    public static final String MARIADB_NAME = "mariadb-standard-v1";
 
     /** Steps of the suite: the ones pgbench runs, the one that runs over JDBC and the two computed from others. */
     public enum Kind {
@@ -36,6 +41,8 @@ public final class BenchmarkSuite {
         INSERT_MULTI,
         /** COPY FROM STDIN of generated rows through the JDBC driver. */
         COPY,
+        /** LOAD DATA LOCAL INFILE of generated rows through the JDBC driver (MariaDB). */
+        BULK_LOAD,
         /** Computed from the select-only steps: the knee of pool scaling. */
         POOL_SCALING,
         /** Computed from the peak and the sustained step: their TPS ratio. */
@@ -54,7 +61,7 @@ public final class BenchmarkSuite {
 
         /** Whether pgbench runs it. */
         public boolean pgbench() {
-            return kind != Kind.COPY && !computed();
+            return kind != Kind.COPY && kind != Kind.BULK_LOAD && !computed();
         }
 
         /** Whether it is computed from other steps' metrics rather than measured. */
@@ -74,6 +81,18 @@ public final class BenchmarkSuite {
      * @param limit       the most client connections the server leaves room for: larger counts are capped to it
      */
     public static List<Step> standard(int clients, List<Integer> poolClients, int limit) {
+        return steps(clients, poolClients, limit, new Step("copy", "copy", Kind.COPY, 1));
+    }
+
+    /**
+     * The MariaDB suite: the standard suite's steps with LOAD DATA LOCAL INFILE ({@code load_data}, category
+     * {@code bulk_load}) as the bulk load instead of COPY.
+     */
+    public static List<Step> mariadb(int clients, List<Integer> poolClients, int limit) {
+        return steps(clients, poolClients, limit, new Step("load_data", "bulk_load", Kind.BULK_LOAD, 1));
+    }
+
+    private static List<Step> steps(int clients, List<Integer> poolClients, int limit, Step bulk) {
         int peak = Math.max(1, Math.min(clients, limit));
         List<Step> steps = new ArrayList<>();
         steps.add(new Step("connect", "connection_latency", Kind.CONNECT, 1));
@@ -88,7 +107,7 @@ public final class BenchmarkSuite {
         steps.add(new Step("sustained_vs_peak", "sustained_vs_peak", Kind.SUSTAINED_VS_PEAK, 0));
         steps.add(new Step("insert_single_row", "single_row_insert", Kind.INSERT, 1));
         steps.add(new Step("insert_multi_row", "multi_row_insert", Kind.INSERT_MULTI, 1));
-        steps.add(new Step("copy", "copy", Kind.COPY, 1));
+        steps.add(bulk);
         return List.copyOf(steps);
     }
 

@@ -4,8 +4,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.postgresql.PGConnection;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,16 +23,6 @@ import java.util.function.BooleanSupplier;
 @ApplicationScoped
 public class CopyStep {
 
-    /** Rows are generated in chunks of this many before the clock and the stop signal are looked at again. */
-    static final int CHUNK = 1000;
-
-    /** Thrown out of the row generator when the run is stopped, so the COPY is aborted. */
-    static final class Stopped extends InterruptedIOException {
-        Stopped() {
-            super("benchmark stopped during COPY");
-        }
-    }
-
     /** Copies rows for {@code duration} into {@code autopilot_bench_copy} in {@code database}. */
     StepMeasurement run(BenchmarkTarget target, String database, Duration duration, BooleanSupplier stop,
                         Instant deadline) throws SQLException, IOException {
@@ -40,7 +31,8 @@ public class CopyStep {
             try (Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE autopilot_bench_copy (id bigint NOT NULL, payload text NOT NULL)");
             }
-            Rows rows = new Rows(Instant.now().plus(duration), stop, deadline);
+            Reader rows = new InputStreamReader(new GeneratedRows(Instant.now().plus(duration), stop, deadline),
+                    StandardCharsets.US_ASCII);
             Instant began = Instant.now();
             long copied = c.unwrap(PGConnection.class).getCopyAPI()
                     .copyIn("COPY autopilot_bench_copy (id, payload) FROM STDIN", rows);
@@ -49,65 +41,6 @@ public class CopyStep {
             metrics.put("rows_per_second", copied / seconds);
             metrics.put("rows", (double) copied);
             return StepMeasurement.measured(seconds, metrics);
-        }
-    }
-
-    /** Generates {@code id<TAB>payload} lines until its end time, and fails when stopped or past the deadline. */
-    private static final class Rows extends Reader {
-        private final Instant end;
-        private final BooleanSupplier stop;
-        private final Instant deadline;
-        private final StringBuilder buffer = new StringBuilder();
-        private int position;
-        private long next;
-        private long lastStopCheck = System.nanoTime();
-        private boolean finished;
-
-        Rows(Instant end, BooleanSupplier stop, Instant deadline) {
-            this.end = end;
-            this.stop = stop;
-            this.deadline = deadline;
-        }
-
-        @Override
-        public int read(char[] cbuf, int off, int len) throws IOException {
-            if (position >= buffer.length()) {
-                if (finished || !fill()) {
-                    return -1;
-                }
-            }
-            int n = Math.min(len, buffer.length() - position);
-            buffer.getChars(position, position + n, cbuf, off);
-            position += n;
-            return n;
-        }
-
-        private boolean fill() throws IOException {
-            Instant now = Instant.now();
-            if (!now.isBefore(deadline)) {
-                throw new InterruptedIOException("benchmark timed out during COPY");
-            }
-            if (System.nanoTime() - lastStopCheck > 500_000_000L) {
-                lastStopCheck = System.nanoTime();
-                if (stop.getAsBoolean()) {
-                    throw new Stopped();
-                }
-            }
-            if (!now.isBefore(end)) {
-                finished = true;
-                return false;
-            }
-            buffer.setLength(0);
-            position = 0;
-            for (int i = 0; i < CHUNK; i++) {
-                buffer.append(next++).append("\tdb autopilot benchmark row 0123456789\n");
-            }
-            return true;
-        }
-
-        @Override
-        public void close() {
-            finished = true;
         }
     }
 }

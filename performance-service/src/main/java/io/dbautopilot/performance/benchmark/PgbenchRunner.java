@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -123,7 +122,7 @@ public class PgbenchRunner {
             case INSERT_MULTI -> args.addAll(List.of("-f", script(workDir, "insert_multi.sql",
                     multiRowInsertScript(multiRowInsertRows))));
             case TPCB, SUSTAINED -> { }
-            case COPY, POOL_SCALING, SUSTAINED_VS_PEAK ->
+            case COPY, BULK_LOAD, POOL_SCALING, SUSTAINED_VS_PEAK ->
                     throw new IllegalArgumentException(step.kind() + " is not a pgbench step");
         }
         Instant began = Instant.now();
@@ -138,20 +137,8 @@ public class PgbenchRunner {
         if (latencies.length == 0) {
             return Optional.empty();
         }
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("tps", outcome.tps().orElse(latencies.length / (double) seconds));
-        metrics.put("latency_p50_ms", PgbenchOutput.percentile(latencies, 0.50));
-        metrics.put("latency_p95_ms", PgbenchOutput.percentile(latencies, 0.95));
-        metrics.put("latency_p99_ms", PgbenchOutput.percentile(latencies, 0.99));
-        switch (step.kind()) {
-            case INSERT -> metrics.put("rows_per_second", metrics.get("tps"));
-            case INSERT_MULTI -> {
-                metrics.put("rows_per_second", metrics.get("tps") * multiRowInsertRows);
-                metrics.put("rows_per_statement", (double) multiRowInsertRows);
-            }
-            case CONNECT -> metrics.put("connections_per_second", metrics.get("tps"));
-            default -> { }
-        }
+        Map<String, Double> metrics = StepMeasurement.ofTransactions(step.kind(),
+                outcome.tps().orElse(latencies.length / (double) seconds), latencies, multiRowInsertRows);
         return Optional.of(StepMeasurement.measured(Math.min(elapsed, seconds), metrics));
     }
 

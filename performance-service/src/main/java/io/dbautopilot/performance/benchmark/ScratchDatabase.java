@@ -40,22 +40,39 @@ public class ScratchDatabase {
 
     /** Drops it if it exists, ending the sessions still in it; true when it is gone afterwards. */
     boolean drop(BenchmarkTarget target, String name) {
-        for (int attempt = 1; attempt <= 3; attempt++) {
+        return dropped(target, name, () -> {
             try (Connection c = target.connect(target.url().database(), DDL_TIMEOUT_MS)) {
                 try (Statement st = c.createStatement()) {
                     st.execute("DROP DATABASE IF EXISTS " + quoted(name) + " WITH (FORCE)");
                 }
-                if (!exists(c, name)) {
+                return !exists(c, name);
+            }
+        });
+    }
+
+    /** One attempt at dropping a scratch database: true when it is gone afterwards. */
+    @FunctionalInterface
+    interface DropAttempt {
+        boolean gone() throws SQLException;
+    }
+
+    /** Up to three attempts, 1 s and 2 s apart, each failure logged; true when one saw the database gone. */
+    static boolean dropped(BenchmarkTarget target, String name, DropAttempt attempt) {
+        for (int i = 1; i <= 3; i++) {
+            try {
+                if (attempt.gone()) {
                     return true;
                 }
             } catch (SQLException e) {
                 LOG.warnf("Dropping benchmark scratch database %s of target %s failed (attempt %d): %s", name,
-                        target.id(), attempt, e.getMessage());
+                        target.id(), i, e.getMessage());
             }
-            try {
-                Thread.sleep(1000L * attempt);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (i < 3) {
+                try {
+                    Thread.sleep(1000L * i);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         return false;
@@ -71,9 +88,14 @@ public class ScratchDatabase {
     }
 
     private static String quoted(String name) {
+        return '"' + checked(name) + '"';
+    }
+
+    /** The name, after checking it is a scratch database name (prefix + 32 hex digits) and nothing else. */
+    static String checked(String name) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("not a benchmark scratch database name: " + name);
         }
-        return '"' + name + '"';
+        return name;
     }
 }

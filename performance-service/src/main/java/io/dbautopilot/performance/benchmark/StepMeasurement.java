@@ -21,6 +21,32 @@ record StepMeasurement(double durationSeconds, Map<String, Double> metrics, Tool
         return new StepMeasurement(0, Map.of(), result);
     }
 
+    /**
+     * The metrics of a step of transactions, whatever ran them: {@code tps}, the p50 / p95 / p99 of the transactions'
+     * times, and per kind {@code rows_per_second} (INSERTs, {@code rows_per_statement} for the multi-row one) or
+     * {@code connections_per_second} (connect).
+     *
+     * @param latenciesMs every transaction's time in ms, sorted ascending
+     */
+    static Map<String, Double> ofTransactions(BenchmarkSuite.Kind kind, double tps, double[] latenciesMs,
+                                             int multiRowInsertRows) {
+        Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+        metrics.put("tps", tps);
+        metrics.put("latency_p50_ms", PgbenchOutput.percentile(latenciesMs, 0.50));
+        metrics.put("latency_p95_ms", PgbenchOutput.percentile(latenciesMs, 0.95));
+        metrics.put("latency_p99_ms", PgbenchOutput.percentile(latenciesMs, 0.99));
+        switch (kind) {
+            case INSERT -> metrics.put("rows_per_second", tps);
+            case INSERT_MULTI -> {
+                metrics.put("rows_per_second", tps * multiRowInsertRows);
+                metrics.put("rows_per_statement", (double) multiRowInsertRows);
+            }
+            case CONNECT -> metrics.put("connections_per_second", tps);
+            default -> { }
+        }
+        return metrics;
+    }
+
     boolean completed() {
         return ended == null;
     }

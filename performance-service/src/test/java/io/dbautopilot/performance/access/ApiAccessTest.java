@@ -66,6 +66,13 @@ class ApiAccessTest {
                 .contentType("application/problem+json");
         viewer().contentType(ContentType.JSON).body(target).put("/api/targets/viewer-db").then().statusCode(403);
         viewer().delete("/api/targets/demo").then().statusCode(403);
+        viewer().contentType(ContentType.JSON).body("{}").post("/api/targets/{id}/benchmarks", "demo").then()
+                .statusCode(403).contentType("application/problem+json");
+        viewer().delete("/api/targets/{id}/benchmarks/{run}", "demo", "00000000-0000-0000-0000-000000000000").then()
+                .statusCode(403).contentType("application/problem+json");
+        viewer().post("/api/targets/{id}/benchmarks/{run}/baseline", "demo", "00000000-0000-0000-0000-000000000000")
+                .then().statusCode(403);
+        viewer().get("/api/targets/{id}/benchmarks", "demo").then().statusCode(200);
         RestAssured.given().contentType(ContentType.JSON).body(target).post("/api/targets").then().statusCode(401)
                 .contentType("application/problem+json");
         viewer().get("/api/targets").then().statusCode(200);

@@ -47,4 +47,16 @@ class BenchmarkSuiteTest {
                 "insert_single_row", "insert_multi_row", "copy"), suite.stream().map(BenchmarkSuite.Step::name).toList());
         assertEquals("tpcb_10", BenchmarkSuite.standard(16, asked, 10).get(3).name(), "the peak is capped too");
     }
+
+    @Test
+    void theMariaDbSuiteHasTheSameStepsWithLoadDataAsItsBulkLoad() {
+        List<Integer> asked = List.of(1, 4, 16, 64);
+        List<BenchmarkSuite.Step> standard = BenchmarkSuite.standard(16, asked, 40);
+        List<BenchmarkSuite.Step> mariadb = BenchmarkSuite.mariadb(16, asked, 40);
+        assertEquals(standard.subList(0, standard.size() - 1), mariadb.subList(0, mariadb.size() - 1));
+        BenchmarkSuite.Step bulk = mariadb.get(mariadb.size() - 1);
+        assertEquals(new BenchmarkSuite.Step("load_data", "bulk_load", BenchmarkSuite.Kind.BULK_LOAD, 1), bulk);
+        assertEquals(false, bulk.pgbench());
+        assertEquals(false, bulk.computed());
+    }
 }

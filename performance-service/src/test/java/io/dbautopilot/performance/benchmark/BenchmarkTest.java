@@ -32,9 +32,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import static io.dbautopilot.performance.benchmark.BenchmarkApi.awaitEnd;
+import static io.dbautopilot.performance.benchmark.BenchmarkApi.awaitRun;
+import static io.dbautopilot.performance.benchmark.BenchmarkApi.metric;
+import static io.dbautopilot.performance.benchmark.BenchmarkApi.start;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,7 +48,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Benchmarks against the real throwaway cluster with 1-second steps: a full run measures every category plausibly,
  * publishes a schema-valid event and streams its progress; an artificially slowed second run is a regression with an
- * anomaly; an unlabelled target is refused before any connection; a cancel kills pgbench and drops the scratch database.
+ * anomaly, and a later clean run compared with the named baseline resolves it; an unlabelled target is refused before
+ * any connection; a cancel and the run's time budget kill pgbench and drop the scratch database.
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
@@ -89,32 +93,6 @@ class BenchmarkTest {
         RestAssured.delete("/api/targets/" + id);
     }
 
-    private static String start(String target, String body) {
-        return RestAssured.given().contentType(ContentType.JSON).body(body)
-                .post("/api/targets/" + target + "/benchmarks").then().statusCode(202)
-                .body("status", org.hamcrest.Matchers.equalTo("running")).extract().path("id");
-    }
-
-    private static JsonPath awaitRun(String target, String run, Duration within, Predicate<JsonPath> wanted)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        JsonPath last = null;
-        while (System.nanoTime() < deadline) {
-            last = RestAssured.get("/api/targets/" + target + "/benchmarks/" + run).then().statusCode(200).extract()
-                    .jsonPath();
-            if (wanted.test(last)) {
-                return last;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("benchmark run " + run + " not as wanted within " + within + ": "
-                + (last == null ? "-" : last.prettify()));
-    }
-
-    private static JsonPath awaitEnd(String target, String run) throws InterruptedException {
-        return awaitRun(target, run, Duration.ofMinutes(3), j -> !"running".equals(j.getString("status")));
-    }
-
     private boolean databaseExists(String name) throws Exception {
         try (Connection c = postgres.connect("postgres");
              PreparedStatement st = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
@@ -123,12 +101,6 @@ class BenchmarkTest {
                 return rs.next();
             }
         }
-    }
-
-    private static double metric(JsonPath run, String step, String metric) {
-        Object v = run.get("steps.find { it.name == '" + step + "' }.metrics." + metric);
-        assertNotNull(v, step + "." + metric + " missing: " + run.prettify());
-        return ((Number) v).doubleValue();
     }
 
     @Test
@@ -251,16 +223,43 @@ class BenchmarkTest {
                             && s.value().contains("\"detector\":\"" + BenchmarkAnomalies.RULE + "\""));
             assertEquals(List.of(), EventValidator.shared().validate(EventKind.ANOMALY, opened.value()));
             assertTrue(opened.value().contains(second), "the summary names the run: " + opened.value());
+
+            // a later clean run naming no baseline is compared with the named baseline (not the previous, slowed run),
+            // shows no regression and resolves the anomaly
+            String third = start("bench-a", "{\"step_duration\": \"1s\"}");
+            JsonPath clean = awaitEnd("bench-a", third);
+            assertEquals("succeeded", clean.getString("status"), clean.prettify());
+            assertEquals(first, clean.getString("compared_with"), "the named baseline, not the previous run " + second);
+            assertFalse(clean.getBoolean("regression"), clean.prettify());
+            assertEquals(List.of(), clean.getList("regressions"));
+            TopicReader.Seen resolved = anomalies.await(30, "benchmark_regression resolved for bench-a",
+                    s -> "bench-a".equals(s.key()) && EventTypes.ANOMALY_RESOLVED.equals(s.type())
+                            && s.value().contains("\"detector\":\"" + BenchmarkAnomalies.RULE + "\""));
+            assertEquals(List.of(), EventValidator.shared().validate(EventKind.ANOMALY, resolved.value()));
+            RestAssured.given().queryParam("target", "bench-a").queryParam("state", "open").get("/api/anomalies")
+                    .then().statusCode(200).body("findAll { it.rule == 'benchmark_regression' }.size()",
+                            org.hamcrest.Matchers.equalTo(0));
+
+            // the list: every run, newest first, the named baseline marked
+            RestAssured.get("/api/targets/bench-a/benchmarks").then().statusCode(200)
+                    .body("id", org.hamcrest.Matchers.contains(third, second, first))
+                    .body("status", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.equalTo("succeeded")))
+                    .body("baseline", org.hamcrest.Matchers.contains(false, false, true))
+                    .body("[1].regression", org.hamcrest.Matchers.equalTo(true))
+                    .body("[0].compared_with", org.hamcrest.Matchers.equalTo(first));
         } finally {
             unregister("bench-a");
         }
     }
 
-    /** A trigger sleeping 2 ms per pgbench_history row in every database created from template1 from now on. */
+    /**
+     * A trigger sleeping 50 ms per pgbench_history row (one per TPC-B-like transaction) in every database created from
+     * template1 from now on: far past the test profile's 80 % TPS threshold, whatever the machine's noise.
+     */
     private void slowDownNewPgbenchDatabases() {
         postgres.execute("template1",
                 "CREATE OR REPLACE FUNCTION autopilot_test_slow_row() RETURNS trigger LANGUAGE plpgsql AS "
-                        + "$$ BEGIN PERFORM pg_sleep(0.002); RETURN NEW; END $$",
+                        + "$$ BEGIN PERFORM pg_sleep(0.05); RETURN NEW; END $$",
                 "CREATE OR REPLACE FUNCTION autopilot_test_slow_tables() RETURNS event_trigger LANGUAGE plpgsql AS $$ "
                         + "DECLARE r record; BEGIN FOR r IN SELECT * FROM pg_event_trigger_ddl_commands() "
                         + "WHERE command_tag = 'CREATE TABLE' AND object_identity = 'public.pgbench_history' LOOP "
@@ -336,8 +335,45 @@ class BenchmarkTest {
             assertEquals(List.of(), pgbenchProcesses(scratch), "no pgbench left");
             assertFalse(databaseExists(scratch), "scratch database dropped");
             RestAssured.delete("/api/targets/bench-c/benchmarks/" + run).then().statusCode(409);
+            RestAssured.post("/api/targets/bench-c/benchmarks/" + run + "/baseline").then().statusCode(409)
+                    .contentType("application/problem+json").body("detail", containsString("only a succeeded run"));
         } finally {
             unregister("bench-c");
+        }
+    }
+
+    @Test
+    void aRunPastItsTimeBudgetTimesOutKillsPgbenchAndDropsTheScratchDatabase() throws Exception {
+        register("bench-t", postgres.uri("demo_target"), Map.of("benchmark", "allowed"));
+        try {
+            RestAssured.given().contentType(ContentType.JSON).body("{\"timeout\": \"1h\"}")
+                    .post("/api/targets/bench-t/benchmarks").then().statusCode(400).contentType("application/problem+json")
+                    .body("detail", containsString("autopilot.benchmark.timeout"));
+            String run = start("bench-t", "{\"step_duration\": \"60s\", \"timeout\": \"10s\"}");
+            String scratch = null;
+            boolean pgbenchSeen = false;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            JsonPath last = null;
+            while (System.nanoTime() < deadline) {
+                last = RestAssured.get("/api/targets/bench-t/benchmarks/" + run).then().statusCode(200).extract().jsonPath();
+                scratch = last.getString("scratch_database");
+                pgbenchSeen |= !pgbenchProcesses(scratch).isEmpty();
+                if (!"running".equals(last.getString("status"))) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertNotNull(last);
+            assertEquals("timed_out", last.getString("status"), last.prettify());
+            assertTrue(last.getString("error").contains("timed out after PT10S"), last.getString("error"));
+            assertTrue(pgbenchSeen, "pgbench ran before the time budget ended the run");
+            double took = Duration.between(java.time.Instant.parse(last.getString("started_at")),
+                    java.time.Instant.parse(last.getString("finished_at"))).toMillis() / 1000.0;
+            assertTrue(took >= 10 && took < 40, "ended at its 10 s budget (plus the drop), not after the 60 s step: " + took);
+            assertEquals(List.of(), pgbenchProcesses(scratch), "no pgbench left");
+            assertFalse(databaseExists(scratch), "scratch database dropped");
+        } finally {
+            unregister("bench-t");
         }
     }
 

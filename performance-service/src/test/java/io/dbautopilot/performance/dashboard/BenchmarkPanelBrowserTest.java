@@ -24,12 +24,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * In a real headless Chromium: the target detail follows a benchmark run live (performance_benchmark events of the
- * stream) and, once two runs ended, shows every step as bars against the compared run with the change.
+ * stream: the progress bar and the running step with its live tps and latency) and, once two runs ended, shows every step as bars against the compared run with the change.
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
 class BenchmarkPanelBrowserTest {
+
+    /** The running step's text: a measured step of the suite, pgbench's tps and latency of the last second. */
+    private static final java.util.regex.Pattern STEP = java.util.regex.Pattern.compile(
+            "(connect|select_1|tpcb_\\d+|select_only_\\d+|sustained_\\d+|insert_single_row|insert_multi_row) · "
+                    + "[^·]+ tps · [^·]+ ms");
 
     @TestHTTPResource("/")
     URL root;
@@ -62,6 +67,18 @@ class BenchmarkPanelBrowserTest {
                         .post("/api/targets/bench-ui/benchmarks").then().statusCode(202).extract().path("id");
                 await().atMost(wait).pollInterval(Duration.ofMillis(200)).until(() -> browser.evaluate(
                         "window.dashboard.benchmarks || 0").asInt() > seen);
+                if (run == 1) {
+                    // while it runs, the panel shows the progress bar and the running step with pgbench's live figures
+                    String progress = "document.querySelector('.target[data-target=\"bench-ui\"] [data-role=bench-progress]')";
+                    await().atMost(wait).pollInterval(Duration.ofMillis(100)).until(() -> browser.evaluate(
+                            "(() => { const p = " + progress + "; return !!p && / tps · .* ms$/.test("
+                                    + "p.querySelector('[data-role=bench-step]').textContent); })()").asBoolean());
+                    String step = browser.evaluate(progress + ".querySelector('[data-role=bench-step]').textContent")
+                            .asText();
+                    assertTrue(STEP.matcher(step).matches(), "a suite step with its tps and latency: " + step);
+                    double value = browser.evaluate(progress + ".querySelector('progress').value").asDouble();
+                    assertTrue(value > 0 && value < 1, "the bar shows the share done: " + value);
+                }
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> !"running".equals(
                         RestAssured.get("/api/targets/bench-ui/benchmarks/" + id).then().extract().path("status")));
             }
