@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
  * live catalog: {@code CREATE INDEX} without {@code CONCURRENTLY} on a large table (pg_class reltuples / size, limits
  * in {@code autopilot.migrations.lint.*}), {@code ALTER COLUMN ... TYPE} (may rewrite the table under an ACCESS
  * EXCLUSIVE lock), {@code ADD COLUMN} with a volatile default (a function pg_proc marks volatile, or a serial type:
- * rewrites the table) and {@code SET NOT NULL} without a validated {@code CHECK (col IS NOT NULL)} (scans the table
- * under the lock). Only tables that exist now count (a table the same migrations create is empty). The dry run lists
+ * rewrites the table), {@code SET NOT NULL} without a validated {@code CHECK (col IS NOT NULL)} (scans the table
+ * under the lock) and the other table rewrites ({@code SET TABLESPACE}, {@code SET LOGGED / UNLOGGED},
+ * {@code CLUSTER}, {@code VACUUM FULL}). Only tables that exist now count (a table the same migrations create is empty). The dry run lists
  * the findings, and an apply with findings waits for an operator's approval.
  */
 @ApplicationScoped
@@ -51,6 +52,11 @@ public class MigrationLint {
     private static final Pattern GENERATED_STORED = Pattern.compile(".*\\bgenerated\\s+always\\s+as\\s*\\(.*\\)\\s*stored\\b.*", FLAGS);
     private static final Pattern DEFAULT = Pattern.compile(".*?\\bdefault\\s+(.*)$", FLAGS);
     private static final Pattern CALL = Pattern.compile("(" + IDENT + ")\\s*\\(", FLAGS);
+    private static final Pattern CLUSTER = Pattern.compile("^cluster\\s+(?:\\([^)]*\\)\\s*)?(?:verbose\\s+)?" + NAME
+            + "(?:\\s+using\\s+.*)?$", FLAGS);
+    private static final Pattern VACUUM_FULL = Pattern.compile("^vacuum\\s+(?:\\([^)]*\\bfull\\b[^)]*\\)|full\\b"
+            + "(?:\\s+(?:freeze|verbose|analyze))*)\\s*" + NAME + ".*$", FLAGS);
+    private static final Pattern SET_REWRITE = Pattern.compile("^set\\s+(tablespace\\s+\\S+|logged|unlogged)\\s*$", FLAGS);
     private static final int MAX_STATEMENT = 200;
 
     /** A script to lint: a pending migration's version, script name and SQL. */
@@ -118,6 +124,20 @@ public class MigrationLint {
             }
             return;
         }
+        Matcher rewrite = CLUSTER.matcher(statement);
+        if (!rewrite.matches()) {
+            rewrite = VACUUM_FULL.matcher(statement);
+        }
+        if (rewrite.matches()) {
+            String table = rewrite.group(1);
+            Optional<Size> size = size(c, schema, table);
+            if (size.isPresent()) {
+                out.add(finding(script, "table_rewrite", table, statement, statement.split("\\s+")[0].toUpperCase(Locale.ROOT)
+                        + " rewrites all of " + table + " and its indexes under an ACCESS EXCLUSIVE lock (" + size.get()
+                        + "): reads and writes wait until it ends. Run it in a maintenance window, or use pg_repack"));
+            }
+            return;
+        }
         Matcher alter = ALTER_TABLE.matcher(statement);
         if (!alter.matches()) {
             return;
@@ -144,6 +164,13 @@ public class MigrationLint {
             }
             if (size.isEmpty()) {
                 continue; // created by these migrations (or not there at all): nothing to lock or rewrite yet
+            }
+            Matcher set = SET_REWRITE.matcher(action);
+            if (set.matches()) {
+                out.add(finding(script, "table_rewrite", table, statement, "SET " + set.group(1).toUpperCase(Locale.ROOT)
+                        + " rewrites all of " + table + " (and its indexes) under an ACCESS EXCLUSIVE lock (" + size.get()
+                        + "): reads and writes wait until it ends. Run it in a maintenance window"));
+                continue;
             }
             Matcher type = ALTER_TYPE.matcher(action);
             if (type.matches()) {

@@ -103,6 +103,8 @@ class MigrationLintTest {
                 ALTER TABLE public.small ADD CONSTRAINT small_id_nn CHECK (id IS NOT NULL) NOT VALID;
                 ALTER TABLE public.small VALIDATE CONSTRAINT small_id_nn;
                 ALTER TABLE public.small ALTER COLUMN id SET NOT NULL;
+                ALTER TABLE public.names SET UNLOGGED;
+                CLUSTER public.big USING big_pkey;
                 """);
         script("V3__concurrent.sql", "CREATE INDEX CONCURRENTLY big_name ON public.big (name);\n");
         JsonPath dry = operator().body("{}").post("/api/migrations/lint/dry-run").then().statusCode(200)
@@ -110,8 +112,9 @@ class MigrationLintTest {
         assertEquals(List.of("2", "3"), dry.getList("migrations.version"));
         List<Map<String, Object>> lint = dry.getList("lint");
         assertEquals(List.of("create_index_not_concurrently", "alter_column_type", "add_column_volatile_default",
-                "set_not_null_without_check"), lint.stream().map(f -> f.get("rule")).toList(), dry.prettify());
-        assertEquals(List.of("public.big", "public.names", "public.big", "public.names"),
+                "set_not_null_without_check", "table_rewrite", "table_rewrite"), lint.stream().map(f -> f.get("rule")).toList(),
+                dry.prettify());
+        assertEquals(List.of("public.big", "public.names", "public.big", "public.names", "public.names", "public.big"),
                 lint.stream().map(f -> f.get("table")).toList());
         assertTrue(lint.stream().allMatch(f -> "2".equals(f.get("version")) && "V2__risky.sql".equals(f.get("script"))));
         assertTrue(((String) lint.get(0).get("detail")).contains("~20000 rows"), lint.get(0).toString());
@@ -124,8 +127,9 @@ class MigrationLintTest {
         assertEquals("awaiting_approval", requested.getString("status"), requested.prettify());
         assertEquals("approval", requested.getString("mode"));
         assertTrue(requested.getString("reason").contains("held for approval (requested mode auto): migration lint "
-                + "found 4 lock-taking statement(s)"), requested.getString("reason"));
-        assertEquals(4, requested.getList("parameters.lint").size());
+                + "found 6 lock-taking statement(s)"), requested.getString("reason"));
+        assertEquals(6, requested.getList("parameters.lint").size());
+        assertTrue(((String) lint.get(5).get("detail")).startsWith("CLUSTER rewrites all of public.big"), lint.get(5).toString());
         // waiting for approval, it is never claimed: nothing of version 2 exists
         assertNull(value(postgres, DB, "SELECT to_regclass('public.big_v')::text"));
         assertEquals(0L, value(postgres, DB, "SELECT count(*) FROM app.flyway_schema_history WHERE version = '2'"));
