@@ -1,0 +1,186 @@
+package io.dbautopilot.performance.publish;
+
+import io.dbautopilot.model.MetricSnapshot;
+import io.dbautopilot.performance.collect.TargetsConfig;
+import io.dbautopilot.performance.state.TargetStatusStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Takes each cycle's snapshot off the cycle: sends it and records the cycle at once, never waiting for Kafka's
+ * acknowledgement; at most one snapshot per target awaits its acknowledgement (a newer one meanwhile is skipped),
+ * outcomes are counted ({@code autopilot_snapshot_deliveries_total{target, outcome=published|failed|skipped}}) and
+ * recorded, and a broker outage is logged once when it begins and once when it ends.
+ */
+@ApplicationScoped
+public class SnapshotDelivery {
+
+    private static final Logger LOG = Logger.getLogger(SnapshotDelivery.class);
+    static final String METER = "autopilot.snapshot.deliveries";
+
+    private final SnapshotPublisher publisher;
+    private final TargetStatusStore status;
+    private final MeterRegistry meters;
+    private final Duration timeout;
+    /** Target to the time its snapshot awaiting an acknowledgement was sent. */
+    private final Map<String, Instant> awaiting = new ConcurrentHashMap<>();
+    /** Target to the time its first snapshot that went unacknowledged in the current outage was sent. */
+    private final Map<String, Instant> unacknowledged = new ConcurrentHashMap<>();
+    /** Targets whose last snapshot the broker refused (not a timeout), with the reason already logged. */
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    private final AtomicLong skippedTotal = new AtomicLong();
+    private final AtomicLong failedTotal = new AtomicLong();
+    private Outage outage; // guarded by this
+
+    private record Outage(Instant since, long skippedBefore, long failedBefore) {
+    }
+
+    public SnapshotDelivery(SnapshotPublisher publisher, TargetStatusStore status, MeterRegistry meters,
+                            TargetsConfig config) {
+        this.publisher = publisher;
+        this.status = status;
+        this.meters = meters;
+        this.timeout = config.collection().publishTimeout();
+    }
+
+    /**
+     * Sends a cycle's snapshot (or skips it while the target's previous one still awaits its acknowledgement) and
+     * records the cycle; completes once the cycle is recorded, not when Kafka acknowledged. Call it off the event
+     * loop: the snapshot is serialized here.
+     */
+    public Uni<Void> deliver(MetricSnapshot snapshot) {
+        String target = snapshot.targetId();
+        Instant now = Instant.now();
+        Instant earlier = awaiting.putIfAbsent(target, now);
+        if (earlier != null) {
+            count(target, "skipped");
+            skippedTotal.incrementAndGet();
+            Instant down = unacknowledged.get(target);
+            return status.record(snapshot, null, down != null
+                    ? "skipped: Kafka has not acknowledged this target's snapshots since " + seconds(down)
+                    : "skipped: the snapshot sent at " + seconds(earlier) + " still awaits Kafka's acknowledgement");
+        }
+        Uni<String> acknowledged;
+        try {
+            acknowledged = publisher.publish(snapshot).ifNoItem().after(timeout).fail();
+        } catch (RuntimeException e) {
+            acknowledged = Uni.createFrom().failure(e);
+        }
+        Instant down = unacknowledged.get(target);
+        Uni<Void> recorded = status.record(snapshot, null, down == null ? null
+                        : "awaiting acknowledgement; Kafka has not acknowledged this target's snapshots since " + seconds(down))
+                .memoize().indefinitely();
+        // the outcome is written after the cycle's own record, so it never lands on an older row
+        acknowledged.subscribe().with(
+                eventId -> settled(snapshot, eventId, null, recorded),
+                failure -> settled(snapshot, null, failure, recorded));
+        return recorded;
+    }
+
+    private void settled(MetricSnapshot snapshot, String eventId, Throwable failure, Uni<Void> recorded) {
+        String target = snapshot.targetId();
+        Instant sent = awaiting.remove(target);
+        String error = null;
+        if (failure == null) {
+            count(target, "published");
+            acknowledged(target);
+        } else {
+            count(target, "failed");
+            failedTotal.incrementAndGet();
+            error = timedOut(failure) ? "not acknowledged by Kafka within " + timeout.toSeconds() + " s"
+                    : describe(failure);
+            if (timedOut(failure)) {
+                unacknowledged.putIfAbsent(target, sent != null ? sent : Instant.now());
+                announceOutage();
+            } else if (refused.add(target)) {
+                LOG.warnf("Snapshot of %s not published: %s (logged once until one is published again)", target,
+                        error);
+            }
+        }
+        String outcome = error;
+        recorded.onFailure().recoverWithNull()
+                .chain(() -> status.recordDelivery(snapshot, eventId, outcome))
+                .subscribe().with(ok -> { }, e -> LOG.debugf("Delivery outcome of %s not recorded: %s", target,
+                        e.getMessage()));
+    }
+
+    private void acknowledged(String target) {
+        if (refused.remove(target)) {
+            LOG.infof("Snapshots of %s are published again", target);
+        }
+        if (unacknowledged.remove(target) == null) {
+            return;
+        }
+        synchronized (this) {
+            if (outage != null && unacknowledged.isEmpty()) {
+                Instant now = Instant.now();
+                LOG.infof("Kafka acknowledges snapshots again: the outage that began at %s is over after %d s; "
+                                + "%d snapshots were skipped and %d not acknowledged meanwhile", seconds(outage.since()),
+                        Duration.between(outage.since(), now).toSeconds(), skippedTotal.get() - outage.skippedBefore(),
+                        failedTotal.get() - outage.failedBefore());
+                outage = null;
+            }
+        }
+    }
+
+    private void announceOutage() {
+        synchronized (this) {
+            if (outage != null) {
+                return;
+            }
+            Instant now = Instant.now();
+            Instant since = unacknowledged.values().stream().min(Instant::compareTo).orElse(now);
+            // targets already timed out, and those whose snapshot has waited long enough to be caught by it too
+            Set<String> affected = new TreeSet<>(unacknowledged.keySet());
+            Instant lagging = now.minus(timeout.dividedBy(2));
+            awaiting.forEach((t, sent) -> {
+                if (sent.isBefore(lagging)) {
+                    affected.add(t);
+                }
+            });
+            outage = new Outage(since, skippedTotal.get(), failedTotal.get() - 1);
+            LOG.warnf("Kafka did not acknowledge snapshots of %d target%s within %d s (%s), waiting since %s; "
+                            + "collection and detection go on, snapshots are skipped until the broker is back "
+                            + "(anomaly events wait in the outbox)", affected.size(), affected.size() == 1 ? "" : "s",
+                    timeout.toSeconds(), String.join(", ", affected), seconds(since));
+        }
+    }
+
+    private void count(String target, String outcome) {
+        Counter.builder(METER).tag("target", target).tag("outcome", outcome)
+                .description("Snapshots by outcome: published (acknowledged by Kafka), failed (not acknowledged in "
+                        + "time or refused), skipped (the previous one still awaited its acknowledgement)")
+                .register(meters).increment();
+    }
+
+    private static boolean timedOut(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof org.apache.kafka.common.errors.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private static Instant seconds(Instant at) {
+        return at.truncatedTo(ChronoUnit.SECONDS);
+    }
+}

@@ -1,0 +1,248 @@
+package io.dbautopilot.performance.collect;
+
+import io.agroal.api.AgroalDataSource;
+import io.dbautopilot.localstack.kafka.KafkaBroker;
+import io.dbautopilot.localstack.quarkus.InjectInfra;
+import io.dbautopilot.localstack.quarkus.KafkaTestResource;
+import io.dbautopilot.localstack.quarkus.PostgresTestResource;
+import io.dbautopilot.model.AnomalyState;
+import io.dbautopilot.model.MetricSnapshot;
+import io.dbautopilot.performance.detect.AnomalyEvents;
+import io.dbautopilot.performance.detect.lifecycle.AnomalyLifecycle;
+import io.dbautopilot.performance.detect.lifecycle.AnomalyRecord;
+import io.dbautopilot.performance.detect.lifecycle.AnomalyStatus;
+import io.dbautopilot.performance.detect.lifecycle.AnomalyStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.dbautopilot.performance.collect.Snapshots.await;
+import static io.dbautopilot.performance.collect.Snapshots.value;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Outages on real servers: a target that goes down (the flaky cluster, collected every second, {@code target_down}
+ * held for 2 cycles as shipped) is reported within 2 intervals, collected again without a restart and resolved,
+ * leaving no connection behind; a broker that goes down holds neither collection nor detection, and what was
+ * detected meanwhile reaches the topic once it is back.
+ */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(FlakyTargetResource.class)
+class OutageTest {
+
+    private static final Logger LOG = Logger.getLogger(OutageTest.class);
+    private static final Duration INTERVAL = Duration.ofSeconds(1); // FlakyTargetResource
+    /** A cycle's own time plus detection's, on a loaded 2-core machine. */
+    private static final Duration SLACK = Duration.ofSeconds(4);
+    private static final String DOWN = AnomalyLifecycle.fingerprint("target_down", "flaky", null);
+
+    @InjectInfra
+    KafkaBroker kafka;
+
+    @Inject
+    AgroalDataSource state;
+
+    @Inject
+    AnomalyStore anomalies;
+
+    @Inject
+    MeterRegistry meters;
+
+    @Test
+    void aTargetThatGoesDownIsReportedWithinTwoIntervalsAndRecoversWithoutRestartOrLeakedConnections()
+            throws Exception {
+        MetricSnapshot up = awaitUp();
+        assertTrue(up.errors().isEmpty(), up.errors().toString());
+        int connectionsBefore = awaitSteadyCollectorConnections();
+
+        Instant stopping = Instant.now();
+        FlakyTargetResource.server.stop();
+        MetricSnapshot down = await("flaky", stopping, s -> value(s, "pg_up").orElse(1) == 0);
+        assertTrue(down.errors().containsKey("connection"), down.errors().toString());
+        assertTrue(value(down, "pg_stat_database_xact_commit").isEmpty(), "no numbers from a server that is down");
+        MetricSnapshot demo = await("demo", Instant.now(), s -> true);
+        assertEquals(1, value(demo, "pg_up").orElseThrow(), "the other targets carry on");
+        AnomalyRecord opened = awaitDown(AnomalyStatus.OPEN, stopping);
+        Duration took = Duration.between(stopping, opened.openedAt());
+        LOG.infof("target_down opened %d ms after the target was stopped (interval %s)", took.toMillis(), INTERVAL);
+        assertTrue(took.compareTo(INTERVAL.multipliedBy(2).plus(SLACK)) <= 0,
+                "target_down opened within 2 intervals (+ slack), took " + took);
+        assertTrue(opened.openedAt().isAfter(down.collectedAt()), "not on the first breach: held for 2 cycles");
+
+        Instant starting = Instant.now();
+        FlakyTargetResource.server.start();
+        MetricSnapshot back = awaitUp();
+        assertTrue(back.errors().isEmpty(), back.errors().toString());
+        AnomalyRecord resolved = awaitDown(AnomalyStatus.RESOLVED, starting);
+        assertEquals(opened.openedAt(), resolved.openedAt());
+        assertEquals(connectionsBefore, awaitSteadyCollectorConnections(),
+                "the collector holds as many connections to the target as before the outage");
+    }
+
+    @Test
+    void aBrokerOutageHoldsNeitherCollectionNorDetectionAndNothingDetectedMeanwhileIsLost() throws Exception {
+        awaitUp();
+        double publishedBefore = deliveries("demo", "published");
+        try (AnomalyEvents events = new AnomalyEvents(kafka.bootstrapServers())) {
+            kafka.stop();
+            try {
+                // a 1 s target keeps its interval: today's figure is logged, the bound leaves room for a loaded machine
+                long cycles0 = cycles("demo");
+                Instant t0 = Instant.now();
+                try {
+                    Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                            .until(() -> cycles("demo") >= cycles0 + 10);
+                } catch (ConditionTimeoutException e) {
+                    throw new AssertionError("only " + (cycles("demo") - cycles0) + " cycles of demo (interval 1 s) in "
+                            + Duration.between(t0, Instant.now()).toSeconds() + " s with the broker down", e);
+                }
+                double seconds = Duration.between(t0, Instant.now()).toMillis() / 1000.0;
+                LOG.infof("Broker down: 10 cycles of demo (interval 1 s) in %.1f s = %.0f cycles per minute", seconds,
+                        600 / seconds);
+                Awaitility.await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(250))
+                        .until(() -> deliveries("demo", "skipped") > 0 && deliveries("demo", "failed") > 0);
+
+                // a condition created during the outage is detected and waits in the outbox
+                Instant stopping = Instant.now();
+                FlakyTargetResource.server.stop();
+                AnomalyRecord opened = awaitDown(AnomalyStatus.OPEN, stopping);
+                assertEquals(List.of(false), outbox(opened.lastSequence()), "recorded in the outbox, not sent yet");
+                Instant starting = Instant.now();
+                FlakyTargetResource.server.start();
+                AnomalyRecord resolved = awaitDown(AnomalyStatus.RESOLVED, starting);
+                assertNotNull(resolved.lastSequence());
+            } finally {
+                kafka.start();
+            }
+            Awaitility.await("snapshots published again").atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> deliveries("demo", "published") > publishedBefore + 1);
+            AnomalyRecord resolved = anomalies.get(DOWN).orElseThrow();
+            List<Long> sent = new ArrayList<>();
+            events.await(90, "resolving flaky's target_down", r -> {
+                if (r.event().targetId().equals("flaky")) {
+                    sent.add(r.event().sequence());
+                }
+                return r.event().targetId().equals("flaky") && r.event().sequence() == resolved.lastSequence()
+                        && r.event().state() == AnomalyState.RESOLVED;
+            });
+            List<Long> recorded = sequences("flaky");
+            assertEquals(recorded, sent.stream().distinct().sorted().toList(),
+                    "every anomaly event of flaky reached the topic, in order, without a gap");
+            Awaitility.await("a cycle recorded with its published snapshot").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(250)).until(() -> lastCyclePublished("demo"));
+        }
+    }
+
+    private static MetricSnapshot awaitUp() {
+        return await("flaky", Instant.now(), s -> value(s, "pg_up").orElse(0) == 1
+                && value(s, "pg_stat_database_xact_commit", "datname", "postgres").isPresent());
+    }
+
+    private AnomalyRecord awaitDown(AnomalyStatus status, Instant since) {
+        return Awaitility.await("target_down of flaky " + status).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> anomalies.get(DOWN), a -> a.isPresent() && a.get().status() == status
+                        && a.get().updatedAt().isAfter(since)).orElseThrow();
+    }
+
+    /** The collector's sessions on the flaky cluster once the count held over 3 cycles. */
+    private static int awaitSteadyCollectorConnections() {
+        List<Integer> seen = new ArrayList<>();
+        Awaitility.await("a steady number of collector connections").atMost(Duration.ofSeconds(30))
+                .pollInterval(INTERVAL).until(() -> {
+                    seen.add(collectorConnections());
+                    int n = seen.size();
+                    return n >= 3 && seen.get(n - 1) > 0 && seen.get(n - 1).equals(seen.get(n - 2))
+                            && seen.get(n - 2).equals(seen.get(n - 3));
+                });
+        return seen.get(seen.size() - 1);
+    }
+
+    private static int collectorConnections() throws SQLException {
+        try (Connection c = FlakyTargetResource.server.connect("postgres");
+             PreparedStatement st = c.prepareStatement(
+                     "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+            st.setString(1, TargetConnections.APPLICATION_NAME);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private double deliveries(String target, String outcome) {
+        Counter c = meters.find("autopilot.snapshot.deliveries").tags("target", target, "outcome", outcome).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private long cycles(String target) throws SQLException {
+        try (Connection c = state.getConnection(); PreparedStatement st = c.prepareStatement(
+                "SELECT cycles FROM performance.target_status WHERE target_id = ?")) {
+            st.setString(1, target);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    /** Whether the target's last recorded cycle carries the id of its published snapshot. */
+    private boolean lastCyclePublished(String target) throws SQLException {
+        try (Connection c = state.getConnection(); PreparedStatement st = c.prepareStatement(
+                "SELECT last_event_id IS NOT NULL AND coalesce(last_error, '') NOT LIKE 'publish:%' "
+                        + "FROM performance.target_status WHERE target_id = ?")) {
+            st.setString(1, target);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** Whether the outbox row of flaky's event {@code sequence} was sent (one element per row). */
+    private List<Boolean> outbox(Long sequence) throws SQLException {
+        List<Boolean> out = new ArrayList<>();
+        try (Connection c = state.getConnection(); PreparedStatement st = c.prepareStatement(
+                "SELECT sent_at IS NOT NULL FROM performance.anomaly_outbox WHERE target_id = 'flaky' AND sequence = ?")) {
+            st.setLong(1, sequence);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getBoolean(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<Long> sequences(String target) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        try (Connection c = state.getConnection(); PreparedStatement st = c.prepareStatement(
+                "SELECT sequence FROM performance.anomaly_outbox WHERE target_id = ? ORDER BY sequence")) {
+            st.setString(1, target);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+        }
+        return out;
+    }
+}
