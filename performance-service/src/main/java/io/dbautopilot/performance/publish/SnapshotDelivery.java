@@ -168,7 +168,8 @@ public class SnapshotDelivery {
 
     private static boolean timedOut(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof TimeoutException || t instanceof org.apache.kafka.common.errors.TimeoutException) {
+            if (t instanceof io.smallrye.mutiny.TimeoutException || t instanceof TimeoutException
+                    || t instanceof org.apache.kafka.common.errors.TimeoutException) {
                 return true;
             }
         }
