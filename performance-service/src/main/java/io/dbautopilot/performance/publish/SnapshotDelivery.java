@@ -6,7 +6,9 @@ import io.dbautopilot.performance.state.TargetStatusStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.dbautopilot.performance.collect.TargetRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -90,6 +92,15 @@ public class SnapshotDelivery {
         return recorded;
     }
 
+    /** Forgets a target this instance gave up, so an outage it was part of can end without it. */
+    void onReleased(@Observes TargetRegistry.Released released) {
+        refused.remove(released.id());
+        if (unacknowledged.containsKey(released.id())) {
+            unacknowledged.remove(released.id());
+            endOutageIfOver();
+        }
+    }
+
     private void settled(MetricSnapshot snapshot, String eventId, Throwable failure, Uni<Void> recorded) {
         String target = snapshot.targetId();
         Instant sent = awaiting.remove(target);
@@ -121,9 +132,12 @@ public class SnapshotDelivery {
         if (refused.remove(target)) {
             LOG.infof("Snapshots of %s are published again", target);
         }
-        if (unacknowledged.remove(target) == null) {
-            return;
+        if (unacknowledged.remove(target) != null) {
+            endOutageIfOver();
         }
+    }
+
+    private void endOutageIfOver() {
         synchronized (this) {
             if (outage != null && unacknowledged.isEmpty()) {
                 Instant now = Instant.now();
