@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Takes each cycle's snapshot off the cycle: sends it and records the cycle at once, never waiting for Kafka's
@@ -45,6 +46,8 @@ public class SnapshotDelivery {
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final AtomicLong skippedTotal = new AtomicLong();
     private final AtomicLong failedTotal = new AtomicLong();
+    /** When recording cycles in the state database began to fail; null while it works. */
+    private final AtomicReference<Instant> stateDownSince = new AtomicReference<>();
     private Outage outage; // guarded by this
 
     private record Outage(Instant since, long skippedBefore, long failedBefore) {
@@ -71,7 +74,7 @@ public class SnapshotDelivery {
             count(target, "skipped");
             skippedTotal.incrementAndGet();
             Instant down = unacknowledged.get(target);
-            return status.record(snapshot, null, down != null
+            return recordCycle(snapshot, down != null
                     ? "skipped: Kafka has not acknowledged this target's snapshots since " + seconds(down)
                     : "skipped: the snapshot sent at " + seconds(earlier) + " still awaits Kafka's acknowledgement");
         }
@@ -82,7 +85,7 @@ public class SnapshotDelivery {
             acknowledged = Uni.createFrom().failure(e);
         }
         Instant down = unacknowledged.get(target);
-        Uni<Void> recorded = status.record(snapshot, null, down == null ? null
+        Uni<Void> recorded = recordCycle(snapshot, down == null ? null
                         : "awaiting acknowledgement; Kafka has not acknowledged this target's snapshots since " + seconds(down))
                 .memoize().indefinitely();
         // the outcome is written after the cycle's own record, so it never lands on an older row
@@ -90,6 +93,28 @@ public class SnapshotDelivery {
                 eventId -> settled(snapshot, eventId, null, recorded),
                 failure -> settled(snapshot, null, failure, recorded));
         return recorded;
+    }
+
+    /**
+     * Records the cycle in the state database; while that is unreachable the cycle still completes (collection goes
+     * on), and the outage is logged once when it begins and once when it ends instead of once per cycle.
+     */
+    private Uni<Void> recordCycle(MetricSnapshot snapshot, String publishError) {
+        return status.record(snapshot, null, publishError)
+                .invoke(() -> {
+                    Instant since = stateDownSince.getAndSet(null);
+                    if (since != null) {
+                        LOG.infof("The state database records cycles again (unreachable since %s, for %d s)",
+                                seconds(since), Duration.between(since, Instant.now()).toSeconds());
+                    }
+                })
+                .onFailure().invoke(e -> {
+                    if (stateDownSince.compareAndSet(null, Instant.now())) {
+                        LOG.warnf("The state database does not record cycles (%s): collection goes on, detection "
+                                + "waits for it (its state lives there); logged again when it is back", e.getMessage());
+                    }
+                })
+                .onFailure().recoverWithNull();
     }
 
     /** Forgets a target this instance gave up, so an outage it was part of can end without it. */

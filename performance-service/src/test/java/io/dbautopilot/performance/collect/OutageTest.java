@@ -113,25 +113,7 @@ class OutageTest {
         awaitUp();
         Map<String, Double> up = cyclesPerMinute(WINDOW);
         double publishedBefore = deliveries("demo", "published");
-        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler log = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                told.add(r instanceof org.jboss.logmanager.ExtLogRecord e ? e.getFormattedMessage() : r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger delivery = java.util.logging.Logger.getLogger(
-                "io.dbautopilot.performance.publish.SnapshotDelivery");
-        delivery.addHandler(log);
-        try (AnomalyEvents events = new AnomalyEvents(kafka.bootstrapServers())) {
+        try (Told told = new Told(); AnomalyEvents events = new AnomalyEvents(kafka.bootstrapServers())) {
             kafka.stop();
             try {
                 // every target keeps the pace it had with the broker up (a cycle of demo collects every family)
@@ -175,26 +157,23 @@ class OutageTest {
                     "every anomaly event of flaky reached the topic, in order, without a gap");
             Awaitility.await("a cycle recorded with its published snapshot").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(250)).until(() -> lastCyclePublished("demo"));
-            Awaitility.await("the outage's end logged").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(250))
-                    .until(() -> told.stream().anyMatch(m -> m.startsWith("Kafka acknowledges snapshots again")));
-        } finally {
-            delivery.removeHandler(log);
+            told.await("Kafka acknowledges snapshots again");
+            List<String> outage = told.starting("Kafka did not acknowledge snapshots of");
+            assertEquals(1, outage.size(), "the outage is logged once: " + told.messages);
+            assertTrue(outage.get(0).contains("collection and detection go on, snapshots are skipped until the broker "
+                    + "is back") && outage.get(0).contains("demo"), outage.get(0));
+            assertEquals(1, told.starting("Kafka acknowledges snapshots again").size(),
+                    "its end is logged once: " + told.messages);
+            assertTrue(told.messages.stream().noneMatch(m -> m.contains("not published: null")),
+                    told.messages.toString());
         }
-        List<String> outage = told.stream().filter(m -> m.startsWith("Kafka did not acknowledge snapshots of")).toList();
-        assertEquals(1, outage.size(), "the outage is logged once: " + told);
-        assertTrue(outage.get(0).contains("collection and detection go on, snapshots are skipped until the broker is "
-                + "back") && outage.get(0).contains("demo"), outage.get(0));
-        assertEquals(1, told.stream().filter(m -> m.startsWith("Kafka acknowledges snapshots again")).count(),
-                "its end is logged once: " + told);
-        assertTrue(told.stream().noneMatch(m -> m.contains("not published: null")), told.toString());
     }
 
     @Test
     void aStateDatabaseRestartIsSurvivedAndNothingDetectedMeanwhileIsLost() throws Exception {
         awaitUp();
         awaitReady();
-        try (AnomalyEvents events = new AnomalyEvents(kafka.bootstrapServers())) {
+        try (Told told = new Told(); AnomalyEvents events = new AnomalyEvents(kafka.bootstrapServers())) {
             long demoCycles = cycles().getOrDefault("demo", 0L);
             Instant stopping = Instant.now();
             postgres.stop(); // the state database (and the demo target) go down
@@ -215,6 +194,9 @@ class OutageTest {
             Awaitility.await("cycles recorded again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .ignoreExceptions().until(() -> cycles().get("demo") > demoCycles + 2);
             awaitReady();
+            told.await("The state database records cycles again");
+            assertEquals(1, told.starting("The state database does not record cycles").size(),
+                    "logged once, not per cycle: " + told.messages);
             AnomalyRecord opened = awaitDown(AnomalyStatus.OPEN, stopping);
             Instant starting = Instant.now();
             FlakyTargetResource.server.start();
@@ -229,6 +211,41 @@ class OutageTest {
             });
             assertEquals(sequences("flaky"), sent.stream().distinct().sorted().toList(),
                     "every anomaly event of flaky reached the topic, in order, without a gap");
+        }
+    }
+
+    /** What {@code SnapshotDelivery} logs while open. */
+    private static final class Told extends java.util.logging.Handler implements AutoCloseable {
+
+        final List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(
+                "io.dbautopilot.performance.publish.SnapshotDelivery");
+
+        Told() {
+            logger.addHandler(this);
+        }
+
+        @Override
+        public void publish(java.util.logging.LogRecord r) {
+            messages.add(r instanceof org.jboss.logmanager.ExtLogRecord e ? e.getFormattedMessage() : r.getMessage());
+        }
+
+        List<String> starting(String prefix) {
+            return messages.stream().filter(m -> m.startsWith(prefix)).toList();
+        }
+
+        void await(String prefix) {
+            Awaitility.await("logged: " + prefix).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> !starting(prefix).isEmpty());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+            logger.removeHandler(this);
         }
     }
 
