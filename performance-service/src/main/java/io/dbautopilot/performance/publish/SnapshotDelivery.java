@@ -48,6 +48,8 @@ public class SnapshotDelivery {
     private final AtomicLong failedTotal = new AtomicLong();
     /** When recording cycles in the state database began to fail; null while it works. */
     private final AtomicReference<Instant> stateDownSince = new AtomicReference<>();
+    private final AtomicLong lastProbe = new AtomicLong(System.nanoTime());
+    private static final long PROBE_EVERY_NANOS = 1_000_000_000L;
     private Outage outage; // guarded by this
 
     private record Outage(Instant since, long skippedBefore, long failedBefore) {
@@ -100,6 +102,9 @@ public class SnapshotDelivery {
      * on), and the outage is logged once when it begins and once when it ends instead of once per cycle.
      */
     private Uni<Void> recordCycle(MetricSnapshot snapshot, String publishError) {
+        if (stateDownSince.get() != null && !probeDue()) {
+            return Uni.createFrom().voidItem();
+        }
         return status.record(snapshot, null, publishError)
                 .invoke(() -> {
                     Instant since = stateDownSince.getAndSet(null);
@@ -115,6 +120,16 @@ public class SnapshotDelivery {
                     }
                 })
                 .onFailure().recoverWithNull();
+    }
+
+    /**
+     * While the state database is down, one cycle a second tries to record (the others are not recorded): a failed
+     * reactive-pool acquisition costs a timer that later logs an error of its own (vertx-sql-client issue 1706).
+     */
+    private boolean probeDue() {
+        long now = System.nanoTime();
+        long last = lastProbe.get();
+        return now - last >= PROBE_EVERY_NANOS && lastProbe.compareAndSet(last, now);
     }
 
     /** Forgets a target this instance gave up, so an outage it was part of can end without it. */
@@ -147,6 +162,9 @@ public class SnapshotDelivery {
             }
         }
         String outcome = error;
+        if (stateDownSince.get() != null) {
+            return; // the cycle was not recorded either
+        }
         recorded.onFailure().recoverWithNull()
                 .chain(() -> status.recordDelivery(snapshot, eventId, outcome))
                 .subscribe().with(ok -> { }, e -> LOG.debugf("Delivery outcome of %s not recorded: %s", target,

@@ -57,7 +57,7 @@ class OutageTest {
     private static final Logger LOG = Logger.getLogger(OutageTest.class);
     private static final Duration INTERVAL = Duration.ofSeconds(1); // FlakyTargetResource
     /** A cycle's own time plus detection's, on a loaded 2-core machine. */
-    private static final Duration SLACK = Duration.ofSeconds(4);
+    private static final Duration SLACK = Duration.ofSeconds(5);
     /** How long cycles are counted with the broker up, then down. */
     private static final Duration WINDOW = Duration.ofSeconds(12);
     private static final String DOWN = AnomalyLifecycle.fingerprint("target_down", "flaky", null);
@@ -86,14 +86,16 @@ class OutageTest {
 
         Instant stopping = Instant.now();
         FlakyTargetResource.server.stop();
+        Instant stopped = Instant.now(); // pg_ctl returns once the server is down
         MetricSnapshot down = await("flaky", stopping, s -> value(s, "pg_up").orElse(1) == 0);
         assertTrue(down.errors().containsKey("connection"), down.errors().toString());
         assertTrue(value(down, "pg_stat_database_xact_commit").isEmpty(), "no numbers from a server that is down");
         MetricSnapshot demo = await("demo", Instant.now(), s -> true);
         assertEquals(1, value(demo, "pg_up").orElseThrow(), "the other targets carry on");
         AnomalyRecord opened = awaitDown(AnomalyStatus.OPEN, stopping);
-        Duration took = Duration.between(stopping, opened.openedAt());
-        LOG.infof("target_down opened %d ms after the target was stopped (interval %s)", took.toMillis(), INTERVAL);
+        Duration took = Duration.between(stopped, opened.openedAt());
+        LOG.infof("target_down opened %d ms after the target was down (stopping it took %d ms; interval %s)",
+                took.toMillis(), Duration.between(stopping, stopped).toMillis(), INTERVAL);
         assertTrue(took.compareTo(INTERVAL.multipliedBy(2).plus(SLACK)) <= 0,
                 "target_down opened within 2 intervals (+ slack), took " + took);
         assertTrue(opened.openedAt().isAfter(down.collectedAt()), "not on the first breach: held for 2 cycles");
