@@ -70,6 +70,11 @@ public class CollectionScheduler {
             }
         });
         catalog.validate();
+        java.time.Duration publishTimeout = config.collection().publishTimeout();
+        if (publishTimeout.isNegative() || publishTimeout.isZero()) {
+            throw new IllegalArgumentException("autopilot.collection.publish-timeout: must be positive, was "
+                    + publishTimeout);
+        }
     }
 
     /** Starts collecting a target this instance now owns. */
