@@ -178,7 +178,7 @@ public class CanaryScheduler {
         CanaryRun r = run;
         if (r.plantedAt() != null) {
             List<CanaryStages.AnomalySeen> seen = transactions.withConnection(tx ->
-                    stages.anomalies(tx, r.targetId(), tableName, r.startedAt()));
+                    stages.anomalies(tx, run.targetId(), tableName, run.startedAt()));
             Optional<CanaryStages.AnomalySeen> opened = seen.stream().filter(a -> !"resolved".equals(a.state())).findFirst();
             Instant detected = opened.map(a -> a.openedAt() != null ? a.openedAt() : a.occurredAt()).orElse(null);
             List<String> ids = seen.stream().filter(a -> !"resolved".equals(a.state()))
@@ -194,11 +194,9 @@ public class CanaryScheduler {
                     effect.put("n_dead_tup_after", o.result().path("n_dead_tup_after").asDouble());
                 }
             });
-            Instant verified = null;
-            if (executed != null) {
-                verified = seen.stream().filter(a -> "resolved".equals(a.state())).map(CanaryStages.AnomalySeen::occurredAt)
-                        .filter(at -> !at.isBefore(executed.minusSeconds(1))).findFirst().orElse(null);
-            }
+            Instant verified = executed == null ? null : seen.stream().filter(a -> "resolved".equals(a.state()))
+                    .map(CanaryStages.AnomalySeen::occurredAt)
+                    .filter(at -> !at.isBefore(executed.minusSeconds(1))).findFirst().orElse(null);
             r = withStages(r, null, detected, opened.map(CanaryStages.AnomalySeen::eventId).orElse(null), decided,
                     op.map(CanaryStages.OperationSeen::id).orElse(null), executed, verified, effect);
             if (op.isPresent()) {

@@ -34,6 +34,7 @@ public class CollectionScheduler {
     private final FamilyCatalog catalog;
     private final Engines engines;
     private final BackupRecency backups;
+    private final io.dbautopilot.performance.canary.CanaryRecency canary;
     private final LatestSnapshots latest;
     private final SnapshotPublisher publisher;
     private final TargetStatusStore status;
@@ -42,7 +43,8 @@ public class CollectionScheduler {
     private final Event<CycleResult> cycles;
 
     public CollectionScheduler(TargetsConfig config, TargetRegistry targets, FamilyCatalog catalog,
-                               Engines engines, BackupRecency backups, LatestSnapshots latest,
+                               Engines engines, BackupRecency backups,
+                               io.dbautopilot.performance.canary.CanaryRecency canary, LatestSnapshots latest,
                                SnapshotPublisher publisher, TargetStatusStore status, HostCollector host,
                                Scheduler scheduler, Event<CycleResult> cycles) {
         this.config = config;
@@ -50,6 +52,7 @@ public class CollectionScheduler {
         this.catalog = catalog;
         this.engines = engines;
         this.backups = backups;
+        this.canary = canary;
         this.latest = latest;
         this.publisher = publisher;
         this.status = status;
@@ -119,6 +122,7 @@ public class CollectionScheduler {
                 // merging tens of thousands of series is CPU work: keep it off the event loop
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(backups::enrich)
+                .map(canary::enrich)
                 .invoke(result -> {
                     latest.accept(result);
                     // detection and advice observe finished cycles asynchronously, on worker threads; the target
