@@ -218,7 +218,17 @@ public class CanaryScheduler {
                                 + " waited for an operator's approval; the canary withdrew it");
                         return;
                     }
-                    case "failed", "cancelled" -> {
+                    case "cancelled" -> {
+                        Optional<EmergencyStop> stop = transactions.withConnection(tx -> stops.activeFor(tx, run.targetId()));
+                        if (stop.isPresent()) {
+                            end(r, "skipped", null, "operation " + o.id() + " refused: " + stop.get().refusal());
+                        } else {
+                            end(r, "failed", "executed", "operation " + o.id() + " cancelled: "
+                                    + (o.error() != null ? o.error() : o.reason()));
+                        }
+                        return;
+                    }
+                    case "failed" -> {
                         end(r, "failed", "executed", "operation " + o.id() + " " + o.status() + ": "
                                 + (o.error() != null ? o.error() : o.reason()));
                         return;
