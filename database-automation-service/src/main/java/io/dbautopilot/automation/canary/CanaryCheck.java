@@ -43,7 +43,7 @@ public class CanaryCheck implements HealthCheck {
                     .withData("last_completed_at", r.completedAt().toString())
                     .withData("last_target", r.targetId())
                     .withData("last_status", r.status()));
-            String failed = latest.stream().filter(r -> "failed".equals(r.status())).map(CanaryRun::targetId)
+            String failed = completed.stream().filter(r -> "failed".equals(r.status())).map(CanaryRun::targetId)
                     .collect(Collectors.joining(","));
             String overdue = latest.stream().filter(r -> r.running() ? now.isAfter(r.deadlineAt())
                             : r.nextDueAt() != null && now.isAfter(r.nextDueAt()))

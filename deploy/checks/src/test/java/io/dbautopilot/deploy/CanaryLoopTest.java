@@ -173,6 +173,17 @@ class CanaryLoopTest {
             return relations.contains(table) ? Optional.empty() : Optional.of(true);
         });
 
+        // the dashboard's canary panel reads GET /api/canary (viewer)
+        within("GET /api/canary listing " + AUTO + " with its stage times", () -> {
+            for (JsonNode t : viewerGet("perf", "/api/canary")) {
+                if (AUTO.equals(t.path("target").asText()) && t.at("/latest/stages").size() == 5
+                        && !t.path("overdue").asBoolean() && !t.path("recent").isEmpty()) {
+                    return Optional.of(t);
+                }
+            }
+            return Optional.empty();
+        });
+
         // --- 2. observe: completes at would_run, no VACUUM executed
         TopicRecorder.Seen observed = within("a would_run canary run of " + OBSERVE, () -> canaryRuns(OBSERVE).stream()
                 .filter(s -> "would_run".equals(s.data().path("status").asText())).findFirst());
@@ -233,6 +244,14 @@ class CanaryLoopTest {
             return Optional.empty();
         });
         assertNotNull(perfCheck);
+        within("GET /api/canary marking " + AUTO + " overdue", () -> {
+            for (JsonNode t : viewerGet("perf", "/api/canary")) {
+                if (AUTO.equals(t.path("target").asText()) && t.path("overdue").asBoolean()) {
+                    return Optional.of(t);
+                }
+            }
+            return Optional.empty();
+        });
         stack.signal("automation", "CONT");
     }
 
@@ -252,6 +271,12 @@ class CanaryLoopTest {
                 PASSWORD_ENV, database, trust);
         HttpResponse<String> created = stack.send("perf", "POST", "/api/targets", PerformanceInstances.OPERATOR_KEY, body);
         assertEquals(201, created.statusCode(), created.body());
+    }
+
+    private static JsonNode viewerGet(String instance, String path) throws Exception {
+        HttpResponse<String> r = stack.send(instance, "GET", path, PerformanceInstances.VIEWER_KEY, null);
+        assertEquals(200, r.statusCode(), instance + " GET " + path + ": " + r.body());
+        return Repo.JSON.readTree(r.body());
     }
 
     private static JsonNode health(String instance) throws Exception {
