@@ -154,7 +154,7 @@ public class CanaryScheduler {
         if (!started) {
             return;
         }
-        table.dropAllBut(target, null); // leftovers of runs whose clean-up could not reach the target
+        table.dropAllBut(target, runningRuns()); // leftovers of runs whose clean-up could not reach the target
         try {
             table.plant(target, id);
         } catch (RuntimeException e) {
@@ -319,7 +319,7 @@ public class CanaryScheduler {
             return null;
         });
         if (databases.exists(run.targetId())) {
-            table.dropAllBut(run.targetId(), null);
+            table.dropAllBut(run.targetId(), runningRuns());
         }
         if ("failed".equals(status)) {
             LOG.warnf("Canary run %s on %s FAILED at %s: %s", run.id(), run.targetId(), failedStage, reason);
@@ -327,6 +327,11 @@ public class CanaryScheduler {
             LOG.infof("Canary run %s on %s ended %s%s", run.id(), run.targetId(), status,
                     reason == null ? "" : ": " + reason);
         }
+    }
+
+    /** Ids of every running run (their tables are kept when another run cleans up the same database). */
+    private List<UUID> runningRuns() {
+        return transactions.withConnection(runs::running).stream().map(CanaryRun::id).toList();
     }
 
     /** When the target's next canary event is due at the latest: its next start, its deadline and two checks. */

@@ -139,12 +139,14 @@ public class CanaryTable {
     }
 
     /**
-     * Drops the canary tables of the schema ({@code canary_*}, owned by the connecting role) except {@code keep}'s;
-     * returns the names dropped. Never fails: a target that cannot be reached keeps its tables for the next run.
+     * Drops the canary tables of the schema ({@code canary_*}, owned by the connecting role) except those of the runs
+     * in {@code keep} (running runs, maybe of another target id on the same database); returns the names dropped.
+     * Never fails: a target that cannot be reached keeps its tables for the next run.
      */
-    public List<String> dropAllBut(String target, UUID keep) {
+    public List<String> dropAllBut(String target, java.util.Collection<UUID> keep) {
         List<String> dropped = new ArrayList<>();
-        String kept = keep == null ? null : tableOf(keep);
+        java.util.Set<String> kept = new java.util.HashSet<>();
+        keep.forEach(run -> kept.add(tableOf(run)));
         try (Connection c = databases.connect(target, PURPOSE)) {
             List<String> statements = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("""
@@ -155,7 +157,7 @@ public class CanaryTable {
                 ps.setString(1, config.schema());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        if (!rs.getString(1).equals(kept)) {
+                        if (!kept.contains(rs.getString(1))) {
                             dropped.add(rs.getString(1));
                             statements.add(rs.getString(2));
                         }

@@ -53,8 +53,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the planted table exceeds the shipped dead_tuples rule in the canary's schema; the dead_tuples anomaly about it (sent
  * here as performance-service sends it) becomes a VACUUM operation that never runs, so the run ends {@code failed} at
  * {@code executed} once its deadline passed, with the stages it reached timed, the table dropped and the failure on
- * {@code /health}; and a target whose role may not create the schema fails at {@code planted} saying which privilege
- * is missing.
+ * {@code /health}; a target whose role may not create the schema fails at {@code planted} saying which privilege
+ * is missing; and a target whose VACUUM would wait for a closed maintenance window plants nothing ({@code skipped},
+ * naming the window's next opening).
  */
 @QuarkusTest
 @TestProfile(CanaryExecutorPausedProfile.class)
@@ -76,6 +77,7 @@ class CanaryDeadlineTest {
             st.execute("DO $$ BEGIN CREATE ROLE " + CanaryExecutorPausedProfile.WEAK_USER + " LOGIN PASSWORD '"
                     + CanaryExecutorPausedProfile.WEAK_PASSWORD + "'; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
         }
+        postgres.createDatabase(CanaryExecutorPausedProfile.WEAK_DB); // owned by the test's superuser: no CREATE for weak
         try (KafkaConsumer<String, String> consumer = consumer();
              KafkaProducer<String, String> producer = producer()) {
             List<ConsumerRecord<String, String>> seen = new ArrayList<>();
@@ -129,6 +131,19 @@ class CanaryDeadlineTest {
             assertEquals("planted", weak.path("failed_stage").asText(), weak.toString());
             assertTrue(weak.path("reason").asText().contains("GRANT CREATE ON DATABASE"), weak.toString());
             assertTrue(weak.path("stages").isEmpty(), weak.toString());
+            try (Connection c = postgres.connect(CanaryExecutorPausedProfile.WEAK_DB);
+                 PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_namespace WHERE nspname = 'autopilot_canary'");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals(0, rs.getInt(1), "nothing created where the role may not");
+            }
+
+            // the VACUUM would wait for a closed window: nothing planted, and the event says why
+            JsonNode windowed = awaitCanary(consumer, seen, e -> "windowed".equals(e.path("target_id").asText()));
+            assertEquals("skipped", windowed.path("status").asText(), windowed.toString());
+            assertTrue(windowed.path("reason").asText().contains("outside the maintenance window"), windowed.toString());
+            assertTrue(windowed.path("reason").asText().contains("next opens"), windowed.toString());
+            assertTrue(windowed.path("table").isMissingNode() && windowed.path("stages").isEmpty(), windowed.toString());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.dbautopilot.performance.collect;
 
+import io.dbautopilot.performance.canary.CanaryRecency;
 import io.dbautopilot.performance.engine.Engines;
 
 import io.dbautopilot.model.MetricSnapshot;
@@ -34,7 +35,7 @@ public class CollectionScheduler {
     private final FamilyCatalog catalog;
     private final Engines engines;
     private final BackupRecency backups;
-    private final io.dbautopilot.performance.canary.CanaryRecency canary;
+    private final CanaryRecency canary;
     private final LatestSnapshots latest;
     private final SnapshotPublisher publisher;
     private final TargetStatusStore status;
@@ -44,7 +45,7 @@ public class CollectionScheduler {
 
     public CollectionScheduler(TargetsConfig config, TargetRegistry targets, FamilyCatalog catalog,
                                Engines engines, BackupRecency backups,
-                               io.dbautopilot.performance.canary.CanaryRecency canary, LatestSnapshots latest,
+                               CanaryRecency canary, LatestSnapshots latest,
                                SnapshotPublisher publisher, TargetStatusStore status, HostCollector host,
                                Scheduler scheduler, Event<CycleResult> cycles) {
         this.config = config;
