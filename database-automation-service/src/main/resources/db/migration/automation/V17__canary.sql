@@ -1,5 +1,6 @@
 -- Canary runs (docs/canary.md): one row per run of the autopilot's canary on a target, with the time each stage
--- was reached. status: running, succeeded, would_run, awaiting_approval, skipped, failed.
+-- was reached. status: running, succeeded, would_run, awaiting_approval, skipped, failed; off marks that the canary
+-- was switched off for the target (published once, so watchers stop expecting runs).
 CREATE TABLE canary_run (
     id               uuid PRIMARY KEY,
     target_id        text        NOT NULL,
@@ -21,7 +22,7 @@ CREATE TABLE canary_run (
     next_due_at      timestamptz,
     effect           jsonb       NOT NULL DEFAULT '{}'::jsonb,
     CONSTRAINT canary_run_status_valid CHECK (status IN
-        ('running', 'succeeded', 'would_run', 'awaiting_approval', 'skipped', 'failed'))
+        ('running', 'succeeded', 'would_run', 'awaiting_approval', 'skipped', 'failed', 'off'))
 );
 -- One run at a time per target, enforced by the database (two instances cannot both start one).
 CREATE UNIQUE INDEX canary_run_one_running ON canary_run (target_id) WHERE status = 'running';

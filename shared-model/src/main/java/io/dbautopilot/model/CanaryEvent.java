@@ -20,7 +20,8 @@ import java.util.UUID;
  * @param status      how it ended: {@code succeeded} (every stage reached), {@code would_run} (trust observe: decided,
  *                    not executed), {@code awaiting_approval} (decided, waits for an operator: the canary withdrew its
  *                    operation), {@code skipped} (nothing planted: emergency stop, maintenance window, policy, ...) or
- *                    {@code failed} (a stage was not reached within the deadline, or an error)
+ *                    {@code failed} (a stage was not reached within the deadline, or an error); {@code off} is not a
+ *                    run but the notice that the canary was switched off for the target: watchers stop expecting runs
  * @param trust       the target's trust level when the run started
  * @param reason      why it did not succeed, or what it would have run; null on success
  * @param table       the planted table ({@code schema.table}); null when nothing was planted
@@ -42,7 +43,8 @@ public record CanaryEvent(UUID runId, String targetId, String status, String tru
                           List<Stage> stages, String failedStage, UUID operationId, Map<String, Double> effect) {
 
     /** The values {@link #status()} takes. */
-    public static final Set<String> STATUSES = Set.of("succeeded", "would_run", "awaiting_approval", "skipped", "failed");
+    public static final Set<String> STATUSES = Set.of("succeeded", "would_run", "awaiting_approval", "skipped", "failed",
+            "off");
     /** The stages of a run, in order. */
     public static final List<String> STAGES = List.of("planted", "detected", "decided", "executed", "verified");
 
@@ -59,6 +61,12 @@ public record CanaryEvent(UUID runId, String targetId, String status, String tru
         Checks.notNegative(deadlineSeconds, "deadline_seconds");
         stages = Checks.list(stages, "stages");
         effect = Checks.mapNoNullValues(effect, "effect");
+    }
+
+    /** Whether this is the notice that the canary was switched off for the target (no more runs are due). */
+    @JsonIgnore
+    public boolean off() {
+        return "off".equals(status);
     }
 
     /** Whether the run says the autopilot did not work on the target ({@code failed}). */

@@ -38,14 +38,15 @@ public class CanaryCheck implements HealthCheck {
             List<CanaryRun> latest = transactions.withConnection(runs::latestPerTarget);
             List<CanaryRun> completed = transactions.withConnection(runs::latestCompletedPerTarget);
             Instant now = Instant.now();
-            b.withData("targets", latest.size());
+            b.withData("targets", latest.stream().filter(r -> !"off".equals(r.status())).count());
             completed.stream().max(java.util.Comparator.comparing(CanaryRun::completedAt)).ifPresent(r -> b
                     .withData("last_completed_at", r.completedAt().toString())
                     .withData("last_target", r.targetId())
                     .withData("last_status", r.status()));
             String failed = completed.stream().filter(r -> "failed".equals(r.status())).map(CanaryRun::targetId)
                     .collect(Collectors.joining(","));
-            String overdue = latest.stream().filter(r -> r.running() ? now.isAfter(r.deadlineAt())
+            String overdue = latest.stream().filter(r -> !"off".equals(r.status()))
+                    .filter(r -> r.running() ? now.isAfter(r.deadlineAt())
                             : r.nextDueAt() != null && now.isAfter(r.nextDueAt()))
                     .map(CanaryRun::targetId).collect(Collectors.joining(","));
             b.withData("failed", failed).withData("overdue", overdue);

@@ -75,9 +75,6 @@ public class CanaryScheduler {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
-        if (!config.enabled()) {
-            return;
-        }
         try (Connection lock = dataSource.getConnection()) {
             lock.setAutoCommit(true);
             if (!advisory(lock, "SELECT pg_try_advisory_lock(?)")) {
@@ -94,6 +91,10 @@ public class CanaryScheduler {
     }
 
     private void tickLocked() {
+        switchedOff();
+        if (!config.enabled()) {
+            return;
+        }
         for (CanaryRun run : transactions.withConnection(runs::running)) {
             try {
                 follow(run);
@@ -103,17 +104,11 @@ public class CanaryScheduler {
         }
         Instant now = Instant.now();
         for (String id : databases.ids()) {
-            boolean optedIn;
-            try {
-                optedIn = databases.settings(id).canary();
-            } catch (IllegalArgumentException removedMeanwhile) {
-                continue;
-            }
-            if (!optedIn) {
+            if (!optedIn(id)) {
                 continue;
             }
             Optional<CanaryRun> last = transactions.withConnection(tx -> runs.latest(tx, id));
-            if (last.isPresent() && (last.get().running()
+            if (last.isPresent() && !"off".equals(last.get().status()) && (last.get().running()
                     || last.get().startedAt().plus(config.interval()).isAfter(now))) {
                 continue;
             }
@@ -122,6 +117,39 @@ public class CanaryScheduler {
             } catch (RuntimeException e) {
                 LOG.warnf("Canary on %s not started: %s", id, e.getMessage());
             }
+        }
+    }
+
+    /** Whether a managed target runs the canary now. */
+    private boolean optedIn(String id) {
+        try {
+            return config.enabled() && databases.exists(id) && databases.settings(id).canary();
+        } catch (IllegalArgumentException removedMeanwhile) {
+            return false;
+        }
+    }
+
+    /**
+     * Publishes {@code off} once for every target whose canary was switched off (or that is no longer managed) after
+     * its last run ended, so the watchdog stops expecting runs instead of reporting them overdue.
+     */
+    private void switchedOff() {
+        for (CanaryRun last : transactions.withConnection(runs::latestPerTarget)) {
+            if (last.running() || "off".equals(last.status()) || optedIn(last.targetId())) {
+                continue;
+            }
+            Instant now = Instant.now();
+            String why = !config.enabled() ? "autopilot.canary.enabled=false"
+                    : !databases.exists(last.targetId()) ? "the target is no longer managed" : "canary=off on the target";
+            CanaryRun off = new CanaryRun(UUID.randomUUID(), last.targetId(), "off", last.trust(), null,
+                    "the canary was switched off (" + why + "): no more runs are due", now, now, null, null, null, null,
+                    null, null, null, now, null, now, Map.of());
+            transactions.inTransaction(tx -> {
+                runs.insertCompleted(tx, off);
+                outbox.append(tx, off, config.deadline());
+                return null;
+            });
+            LOG.infof("Canary on %s switched off (%s)", last.targetId(), why);
         }
     }
 

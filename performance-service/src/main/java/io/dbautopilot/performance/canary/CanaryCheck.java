@@ -30,7 +30,8 @@ public class CanaryCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        Map<String, CanaryEvent> latest = watch.latestByTarget();
+        Map<String, CanaryEvent> latest = new java.util.TreeMap<>(watch.latestByTarget());
+        latest.values().removeIf(CanaryEvent::off);
         Instant now = Instant.now();
         HealthCheckResponseBuilder b = HealthCheckResponse.named("canary").up().withData("targets", latest.size());
         latest.values().stream().max(Comparator.comparing(CanaryEvent::completedAt)).ifPresent(e -> b

@@ -19,7 +19,8 @@ import java.util.Optional;
  * Adds what {@code autopilot.canary.v1} says about a target's canary to each of its cycles (family {@code canary}), so
  * the shipped rules {@code canary_overdue} and {@code canary_failed} see it like any collected metric. This is the
  * watchdog of the autopilot: it lives in performance-service, so it still fires when the automation service is
- * stopped, stuck or cut off. A target that never had a canary run gets no points.
+ * stopped, stuck or cut off. A target that never had a canary run gets no points; one whose canary was switched off
+ * gets the family without points, so an open canary anomaly resolves.
  */
 @ApplicationScoped
 public class CanaryRecency {
@@ -49,12 +50,15 @@ public class CanaryRecency {
             return cycle;
         }
         CanaryEvent e = latest.get();
-        List<MetricPoint> canary = new ArrayList<>(List.of(
-                MetricPoint.of(NEXT_DUE, epochSeconds(e.nextDueAt())),
-                MetricPoint.of(LAST_COMPLETED, epochSeconds(e.completedAt())),
-                MetricPoint.of(LAST_FAILED, e.failed() ? 1 : 0)));
-        if (!e.stages().isEmpty()) {
-            canary.add(MetricPoint.of(LAST_DURATION, e.stages().get(e.stages().size() - 1).seconds()));
+        List<MetricPoint> canary = new ArrayList<>();
+        // switched off: the family still ran, without points, so the rules see the condition gone and resolve
+        if (!e.off()) {
+            canary.add(MetricPoint.of(NEXT_DUE, epochSeconds(e.nextDueAt())));
+            canary.add(MetricPoint.of(LAST_COMPLETED, epochSeconds(e.completedAt())));
+            canary.add(MetricPoint.of(LAST_FAILED, e.failed() ? 1 : 0));
+            if (!e.stages().isEmpty()) {
+                canary.add(MetricPoint.of(LAST_DURATION, e.stages().get(e.stages().size() - 1).seconds()));
+            }
         }
         MetricSnapshot s = cycle.snapshot();
         List<MetricPoint> points = new ArrayList<>(s.points());

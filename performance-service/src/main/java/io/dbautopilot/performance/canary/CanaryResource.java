@@ -45,6 +45,7 @@ public class CanaryResource {
     public List<TargetCanary> list() {
         Instant now = Instant.now();
         return watch.latestByTarget().entrySet().stream().map(e -> new TargetCanary(e.getKey(),
-                now.isAfter(e.getValue().nextDueAt()), e.getValue(), watch.history(e.getKey()))).toList();
+                !e.getValue().off() && now.isAfter(e.getValue().nextDueAt()), e.getValue(), watch.history(e.getKey())))
+                .toList();
     }
 }

@@ -98,13 +98,30 @@ class CanaryWatchdogTest {
             // a good run resolves it
             publish(producer, run(target, "succeeded", Instant.now(), Instant.now().plusSeconds(600)));
             awaitAnomaly(target, "canary_failed", "resolved");
+
+            // overdue again, then the canary is switched off on the target: nothing is due any more, it resolves
+            publish(producer, run(target, "succeeded", Instant.now().minusSeconds(300), Instant.now().minusSeconds(60)));
+            await().atMost(Duration.ofSeconds(60)).until(() -> anomalies(target, "canary_overdue", "open") == 1);
+            publish(producer, run(target, "off", Instant.now(), Instant.now()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> anomalies(target, "canary_overdue", "open") == 0);
+            JsonPath after = RestAssured.get("/api/canary").then().statusCode(200).extract().jsonPath();
+            assertEquals(Boolean.FALSE, after.get("find { it.target == '" + target + "' }.overdue"), after.prettify());
         } finally {
             RestAssured.delete("/api/targets/{id}", target);
         }
     }
 
+    private static int anomalies(String target, String rule, String state) {
+        return RestAssured.given().queryParam("target", target).queryParam("state", state).get("/api/anomalies").then()
+                .statusCode(200).extract().jsonPath().getList("findAll { it.rule == '" + rule + "' }").size();
+    }
+
     private static CanaryEvent run(String target, String status, Instant completed, Instant nextDue) {
         Instant planted = completed.minusSeconds(150);
+        if ("off".equals(status)) {
+            return new CanaryEvent(UUID.randomUUID(), target, "off", "auto", "the canary was switched off", null, null,
+                    completed, 600, nextDue, List.of(), null, null, Map.of());
+        }
         List<CanaryEvent.Stage> stages = "failed".equals(status)
                 ? List.of(new CanaryEvent.Stage("planted", planted, 0))
                 : List.of(new CanaryEvent.Stage("planted", planted, 0), new CanaryEvent.Stage("detected", planted.plusSeconds(120), 120),
