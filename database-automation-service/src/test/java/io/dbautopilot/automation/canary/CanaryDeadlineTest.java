@@ -54,7 +54,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * here as performance-service sends it) becomes a VACUUM operation that never runs, so the run ends {@code failed} at
  * {@code executed} once its deadline passed, with the stages it reached timed, the table dropped and the failure on
  * {@code /health}; a target whose role may not create the schema fails at {@code planted} saying which privilege
- * is missing; and a target whose VACUUM would wait for a closed maintenance window plants nothing ({@code skipped},
+ * is missing; a target in trust approve ends at {@code awaiting_approval} with its operation withdrawn (cancelled by
+ * the canary); and a target whose VACUUM would wait for a closed maintenance window plants nothing ({@code skipped},
  * naming the window's next opening).
  */
 @QuarkusTest
@@ -78,35 +79,19 @@ class CanaryDeadlineTest {
                     + CanaryExecutorPausedProfile.WEAK_PASSWORD + "'; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
         }
         postgres.createDatabase(CanaryExecutorPausedProfile.WEAK_DB); // owned by the test's superuser: no CREATE for weak
+        postgres.createDatabase(CanaryExecutorPausedProfile.APPROVE_DB);
         try (KafkaConsumer<String, String> consumer = consumer();
              KafkaProducer<String, String> producer = producer()) {
             List<ConsumerRecord<String, String>> seen = new ArrayList<>();
 
             // the planted table: only in the canary's schema, beyond the shipped rule (more than 10,000 dead, ratio 0.75)
-            String[] planted = new String[1];
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                planted[0] = plantedTable();
-                return planted[0] != null;
-            });
-            String table = planted[0];
+            String table = awaitPlanted(TARGET_DB);
             await().atMost(Duration.ofSeconds(30)).until(() -> deadTuples(table) >= 15_000);
             assertEquals(0L, ((Number) value("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                     + "WHERE c.relname = ? AND n.nspname <> 'autopilot_canary'", table)).longValue());
 
             // performance-service's dead_tuples anomaly about it → the policy's VACUUM, which the paused executor never runs
-            Instant now = Instant.now();
-            String object = TARGET_DB + ".autopilot_canary." + table;
-            AnomalyEvent anomaly = new AnomalyEvent("dead_tuples:demo:" + object, "demo", "dead_tuples", object,
-                    Severity.CRITICAL, AnomalyState.OPENED, 1, now, now, Map.of("value", 0.75), "vacuum",
-                    "many dead tuples on demo/" + object);
-            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.ANOMALIES, "demo",
-                    EventJson.newMapper().writeValueAsString(anomaly));
-            record.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
-            record.headers().add("ce_id", UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
-            record.headers().add("ce_type", EventTypes.ANOMALY_OPENED.getBytes(StandardCharsets.UTF_8));
-            record.headers().add("ce_source", EventSources.PERFORMANCE_SERVICE.getBytes(StandardCharsets.UTF_8));
-            record.headers().add("ce_subject", "demo".getBytes(StandardCharsets.UTF_8));
-            producer.send(record).get(10, TimeUnit.SECONDS);
+            publishDeadTuples(producer, "demo", TARGET_DB + ".autopilot_canary." + table);
 
             JsonNode failed = awaitCanary(consumer, seen, e -> ("autopilot_canary." + table).equals(e.path("table").asText())
                     && !"running".equals(e.path("status").asText()));
@@ -138,6 +123,24 @@ class CanaryDeadlineTest {
                 assertEquals(0, rs.getInt(1), "nothing created where the role may not");
             }
 
+            // trust approve: decided, waits for an operator; the canary withdraws its operation instead of leaving it
+            String approvable = awaitPlanted(CanaryExecutorPausedProfile.APPROVE_DB);
+            publishDeadTuples(producer, "approving", CanaryExecutorPausedProfile.APPROVE_DB + ".autopilot_canary."
+                    + approvable);
+            JsonNode approval = awaitCanary(consumer, seen, e -> "approving".equals(e.path("target_id").asText())
+                    && ("autopilot_canary." + approvable).equals(e.path("table").asText()));
+            assertEquals("awaiting_approval", approval.path("status").asText(), approval.toString());
+            assertTrue(approval.path("reason").asText().contains("the canary withdrew it"), approval.toString());
+            try (Connection c = postgres.connect("autopilot_state"); PreparedStatement ps = c.prepareStatement(
+                    "SELECT status, reason FROM automation.operation WHERE id = ?")) {
+                ps.setObject(1, UUID.fromString(approval.path("operation_id").asText()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertTrue(rs.next(), approval.toString());
+                    assertEquals("cancelled", rs.getString(1), rs.getString(2));
+                    assertTrue(rs.getString(2).contains("cancelled by canary"), rs.getString(2));
+                }
+            }
+
             // the VACUUM would wait for a closed window: nothing planted, and the event says why
             JsonNode windowed = awaitCanary(consumer, seen, e -> "windowed".equals(e.path("target_id").asText()));
             assertEquals("skipped", windowed.path("status").asText(), windowed.toString());
@@ -167,9 +170,36 @@ class CanaryDeadlineTest {
         return found[0];
     }
 
-    private String plantedTable() throws Exception {
-        return (String) value("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                + "WHERE n.nspname = 'autopilot_canary' AND c.relkind = 'r' ORDER BY c.oid DESC LIMIT 1", null);
+    /** The name of the canary table planted in a database (the newest), once there is one. */
+    private String awaitPlanted(String database) {
+        String[] planted = new String[1];
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            try (Connection c = postgres.connect(database); PreparedStatement ps = c.prepareStatement(
+                    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                            + "WHERE n.nspname = 'autopilot_canary' AND c.relkind = 'r' ORDER BY c.oid DESC LIMIT 1");
+                 ResultSet rs = ps.executeQuery()) {
+                planted[0] = rs.next() ? rs.getString(1) : null;
+            }
+            return planted[0] != null;
+        });
+        return planted[0];
+    }
+
+    /** A critical dead_tuples anomaly about {@code object}, as performance-service publishes it. */
+    private static void publishDeadTuples(KafkaProducer<String, String> producer, String target, String object)
+            throws Exception {
+        Instant now = Instant.now();
+        AnomalyEvent anomaly = new AnomalyEvent("dead_tuples:" + target + ":" + object, target, "dead_tuples", object,
+                Severity.CRITICAL, AnomalyState.OPENED, 1, now, now, Map.of("value", 0.75), "vacuum",
+                "many dead tuples on " + target + "/" + object);
+        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.ANOMALIES, target,
+                EventJson.newMapper().writeValueAsString(anomaly));
+        record.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_id", UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_type", EventTypes.ANOMALY_OPENED.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_source", EventSources.PERFORMANCE_SERVICE.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_subject", target.getBytes(StandardCharsets.UTF_8));
+        producer.send(record).get(10, TimeUnit.SECONDS);
     }
 
     private boolean tableExists(String table) throws Exception {

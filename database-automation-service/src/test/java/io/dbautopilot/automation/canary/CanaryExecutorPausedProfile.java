@@ -7,13 +7,15 @@ import java.util.Map;
 /**
  * The canary on {@code demo} with this instance's operation executor paused ({@code autopilot.operations.enabled=false}),
  * a short deadline, a second target {@code weak} whose login role may not create the canary's schema, and a third,
- * {@code windowed}, whose VACUUM for a critical dead_tuples anomaly waits for a maintenance window that is closed.
+ * {@code windowed}, whose VACUUM for a critical dead_tuples anomaly waits for a maintenance window that is closed, and
+ * a fourth, {@code approving}, in trust approve.
  */
 public class CanaryExecutorPausedProfile implements QuarkusTestProfile {
 
     static final String WEAK_USER = "canary_weak";
     static final String WEAK_PASSWORD = "canary-weak-pw-1";
     static final String WEAK_DB = "canary_weak";
+    static final String APPROVE_DB = "canary_approve";
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -36,6 +38,13 @@ public class CanaryExecutorPausedProfile implements QuarkusTestProfile {
                 Map.entry("autopilot.databases.windowed.policy.dead-tuples-critical", "window"),
                 // one minute on January 1st: closed while the test runs (unless it runs at that minute)
                 Map.entry("autopilot.databases.windowed.maintenance-windows", "0 0 1 1 * 1m"),
-                Map.entry("autopilot.databases.windowed.canary", "on"));
+                Map.entry("autopilot.databases.windowed.canary", "on"),
+                // trust approve, on its own database (created by the test)
+                Map.entry("autopilot.databases.approving.url",
+                        "postgresql://${dbautopilot.test.postgres.host}:${dbautopilot.test.postgres.port}/" + APPROVE_DB),
+                Map.entry("autopilot.databases.approving.username", "${dbautopilot.test.postgres.user}"),
+                Map.entry("autopilot.databases.approving.password", "${dbautopilot.test.postgres.password}"),
+                Map.entry("autopilot.databases.approving.trust", "approve"),
+                Map.entry("autopilot.databases.approving.canary", "on"));
     }
 }
