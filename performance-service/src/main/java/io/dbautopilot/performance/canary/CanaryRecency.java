@@ -20,7 +20,7 @@ import java.util.Optional;
  * the shipped rules {@code canary_overdue} and {@code canary_failed} see it like any collected metric. This is the
  * watchdog of the autopilot: it lives in performance-service, so it still fires when the automation service is
  * stopped, stuck or cut off. A target that never had a canary run gets no points; one whose canary was switched off
- * gets the family without points, so an open canary anomaly resolves.
+ * gets only {@code autopilot_canary_enabled = 0}, so an open canary anomaly resolves.
  */
 @ApplicationScoped
 public class CanaryRecency {
@@ -33,6 +33,8 @@ public class CanaryRecency {
     public static final String LAST_COMPLETED = "autopilot_canary_last_completed_timestamp_seconds";
     /** 1 when the latest run failed. */
     public static final String LAST_FAILED = "autopilot_canary_last_failed";
+    /** 1 while the target's canary runs, 0 once it was switched off (then the other points are left out). */
+    public static final String ENABLED = "autopilot_canary_enabled";
     /** Seconds from planting to the last stage the latest run reached. */
     public static final String LAST_DURATION = "autopilot_canary_last_duration_seconds";
 
@@ -51,7 +53,8 @@ public class CanaryRecency {
         }
         CanaryEvent e = latest.get();
         List<MetricPoint> canary = new ArrayList<>();
-        // switched off: the family still ran, without points, so the rules see the condition gone and resolve
+        // switched off: only the family's enabled = 0, so the rules see their metrics gone (not unknown) and resolve
+        canary.add(MetricPoint.of(ENABLED, e.off() ? 0 : 1));
         if (!e.off()) {
             canary.add(MetricPoint.of(NEXT_DUE, epochSeconds(e.nextDueAt())));
             canary.add(MetricPoint.of(LAST_COMPLETED, epochSeconds(e.completedAt())));
