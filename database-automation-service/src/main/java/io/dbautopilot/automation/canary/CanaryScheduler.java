@@ -91,10 +91,15 @@ public class CanaryScheduler {
     }
 
     private void tickLocked() {
-        switchedOff();
         if (!config.enabled()) {
+            for (CanaryRun run : transactions.withConnection(runs::running)) {
+                end(run, "skipped", null, "the canary was switched off while the run was going on "
+                        + "(autopilot.canary.enabled=false)");
+            }
+            switchedOff();
             return;
         }
+        switchedOff();
         for (CanaryRun run : transactions.withConnection(runs::running)) {
             try {
                 follow(run);
@@ -182,18 +187,17 @@ public class CanaryScheduler {
         if (!started) {
             return;
         }
+        CanaryRun run = transactions.withConnection(tx -> runs.latest(tx, target)).orElseThrow();
         table.dropAllBut(target, runningRuns()); // leftovers of runs whose clean-up could not reach the target
         try {
             table.plant(target, id);
         } catch (RuntimeException e) {
-            CanaryRun run = transactions.withConnection(tx -> runs.latest(tx, target)).orElseThrow();
             end(run, "failed", "planted", e.getMessage());
             return;
         }
-        Instant planted = Instant.now();
+        CanaryRun planted = withStages(run, Instant.now(), null, null, null, null, null, null, null);
         transactions.inTransaction(tx -> {
-            runs.progress(tx, withStages(transactions.withConnection(c -> runs.latest(c, target)).orElseThrow(),
-                    planted, null, null, null, null, null, null, null));
+            runs.progress(tx, planted);
             return null;
         });
         LOG.infof("Canary run %s on %s: planted %s (trust %s, deadline %s)", id, target, qualified, trust.wire(),
