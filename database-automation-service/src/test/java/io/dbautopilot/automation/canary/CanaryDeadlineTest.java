@@ -85,7 +85,7 @@ class CanaryDeadlineTest {
             List<ConsumerRecord<String, String>> seen = new ArrayList<>();
 
             // the planted table: only in the canary's schema, beyond the shipped rule (more than 10,000 dead, ratio 0.75)
-            String table = awaitPlanted(TARGET_DB);
+            String table = awaitPlanted(TARGET_DB, null);
             await().atMost(Duration.ofSeconds(30)).until(() -> deadTuples(table) >= 15_000);
             assertEquals(0L, ((Number) value("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                     + "WHERE c.relname = ? AND n.nspname <> 'autopilot_canary'", table)).longValue());
@@ -124,7 +124,9 @@ class CanaryDeadlineTest {
             }
 
             // trust approve: decided, waits for an operator; the canary withdraws its operation instead of leaving it
-            String approvable = awaitPlanted(CanaryExecutorPausedProfile.APPROVE_DB);
+            // a run that has just planted (an older one may be about to reach its deadline)
+            String approvable = awaitPlanted(CanaryExecutorPausedProfile.APPROVE_DB,
+                    newestTable(CanaryExecutorPausedProfile.APPROVE_DB));
             publishDeadTuples(producer, "approving", CanaryExecutorPausedProfile.APPROVE_DB + ".autopilot_canary."
                     + approvable);
             JsonNode approval = awaitCanary(consumer, seen, e -> "approving".equals(e.path("target_id").asText())
@@ -170,19 +172,23 @@ class CanaryDeadlineTest {
         return found[0];
     }
 
-    /** The name of the canary table planted in a database (the newest), once there is one. */
-    private String awaitPlanted(String database) {
+    /** The name of the newest canary table planted in a database other than {@code stale}, once there is one. */
+    private String awaitPlanted(String database, String stale) {
         String[] planted = new String[1];
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            try (Connection c = postgres.connect(database); PreparedStatement ps = c.prepareStatement(
-                    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                            + "WHERE n.nspname = 'autopilot_canary' AND c.relkind = 'r' ORDER BY c.oid DESC LIMIT 1");
-                 ResultSet rs = ps.executeQuery()) {
-                planted[0] = rs.next() ? rs.getString(1) : null;
-            }
-            return planted[0] != null;
+            planted[0] = newestTable(database);
+            return planted[0] != null && !planted[0].equals(stale);
         });
         return planted[0];
+    }
+
+    private String newestTable(String database) throws Exception {
+        try (Connection c = postgres.connect(database); PreparedStatement ps = c.prepareStatement(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "WHERE n.nspname = 'autopilot_canary' AND c.relkind = 'r' ORDER BY c.oid DESC LIMIT 1");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
     }
 
     /** A critical dead_tuples anomaly about {@code object}, as performance-service publishes it. */
