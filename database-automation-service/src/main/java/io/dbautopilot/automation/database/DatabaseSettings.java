@@ -39,6 +39,7 @@ import java.util.function.Supplier;
  * @param slowQueryThreshold       see {@link ManagedDatabasesConfig.Database#slowQueryThreshold()}
  * @param partitions               partition sets (local properties only)
  * @param trust                    how far this service may act on its own
+ * @param canary                   whether the canary runs on this database (docs/canary.md)
  * @param source                   {@code properties}, {@code registry} or {@code registry+properties}
  */
 public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Supplier<Optional<String>> secret,
@@ -46,7 +47,7 @@ public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Suppl
                                String timeZone, Map<String, String> policyOverrides, Duration longTransactionLimit,
                                long replicationLagLimitBytes, long minFreeDiskBytes, Optional<Long> diskCapacityBytes,
                                Duration slowQueryThreshold, Map<String, ManagedDatabasesConfig.PartitionedTable> partitions,
-                               Trust trust, String source) implements ManagedDatabasesConfig.Database {
+                               Trust trust, boolean canary, String source) implements ManagedDatabasesConfig.Database {
 
     static final Duration LOCK_TIMEOUT = Duration.ofSeconds(2);
     static final Duration STATEMENT_TIMEOUT = Duration.ofMinutes(30);
@@ -91,6 +92,7 @@ public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Suppl
         local.minFreeDiskBytes().ifPresent(b -> notNegative(prefix + "min-free-disk-bytes", b));
         local.diskCapacityBytes().ifPresent(b -> notNegative(prefix + "disk-capacity-bytes", b));
         local.trust().ifPresent(t -> trust(prefix + "trust", t));
+        local.canary().ifPresent(c -> canary(prefix + "canary", c));
         local.partitions().forEach((name, set) -> {
             String at = prefix + "partitions." + name + ".";
             io.dbautopilot.automation.partition.PartitionInspector.checkInterval(at + "interval", set.interval());
@@ -144,6 +146,8 @@ public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Suppl
         l.ifPresent(x -> policy0.putAll(x.policyOverrides()));
         Trust trust = l.flatMap(ManagedDatabasesConfig.Local::trust).map(t -> trust("trust", t))
                 .orElse(target == null || target.trust() == null ? defaultTrust : target.trust());
+        boolean canary = l.flatMap(ManagedDatabasesConfig.Local::canary).map(c -> canary("canary", c))
+                .orElseGet(() -> a.canary() != null && canary("automation.canary", a.canary()));
         String source = target == null ? "properties" : local == null ? "registry" : "registry+properties";
         return new DatabaseSettings(url, username, secret,
                 l.flatMap(ManagedDatabasesConfig.Local::lockTimeout).orElseGet(() ->
@@ -161,7 +165,7 @@ public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Suppl
                         Optional.ofNullable(a.diskCapacityBytes()).map(b -> bytes("automation.disk_capacity_bytes", b, 0))),
                 l.flatMap(ManagedDatabasesConfig.Local::slowQueryThreshold).orElseGet(() ->
                         duration("automation.slow_query_threshold", a.slowQueryThreshold(), SLOW_QUERY_THRESHOLD)),
-                l.map(ManagedDatabasesConfig.Local::partitions).map(Map::copyOf).orElse(Map.of()), trust, source);
+                l.map(ManagedDatabasesConfig.Local::partitions).map(Map::copyOf).orElse(Map.of()), trust, canary, source);
     }
 
     /** The maintenance windows of these settings, parsed. */
@@ -257,6 +261,19 @@ public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Suppl
             // reported below
         }
         throw new IllegalArgumentException(field + ": '" + text + "' is not a trust level (observe, approve, auto)");
+    }
+
+    /**
+     * Parses a canary switch ({@code on}/{@code off}; {@code true}/{@code false} as YAML reads a bare on/off).
+     *
+     * @throws IllegalArgumentException naming the field
+     */
+    static boolean canary(String field, String text) {
+        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> throw new IllegalArgumentException(field + ": '" + text + "' is not on or off");
+        };
     }
 
     private static void checkOverride(String field, String rule, String mode, Policy policy) {

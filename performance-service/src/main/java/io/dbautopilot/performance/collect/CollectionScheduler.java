@@ -1,5 +1,6 @@
 package io.dbautopilot.performance.collect;
 
+import io.dbautopilot.performance.canary.CanaryRecency;
 import io.dbautopilot.performance.engine.Engines;
 
 import io.dbautopilot.performance.collect.host.HostCollector;
@@ -31,6 +32,7 @@ public class CollectionScheduler {
     private final FamilyCatalog catalog;
     private final Engines engines;
     private final BackupRecency backups;
+    private final CanaryRecency canary;
     private final LatestSnapshots latest;
     private final SnapshotDelivery delivery;
     private final HostCollector host;
@@ -38,7 +40,8 @@ public class CollectionScheduler {
     private final Event<CycleResult> cycles;
 
     public CollectionScheduler(TargetsConfig config, TargetRegistry targets, FamilyCatalog catalog,
-                               Engines engines, BackupRecency backups, LatestSnapshots latest,
+                               Engines engines, BackupRecency backups,
+                               CanaryRecency canary, LatestSnapshots latest,
                                SnapshotDelivery delivery, HostCollector host,
                                Scheduler scheduler, Event<CycleResult> cycles) {
         this.config = config;
@@ -46,6 +49,7 @@ public class CollectionScheduler {
         this.catalog = catalog;
         this.engines = engines;
         this.backups = backups;
+        this.canary = canary;
         this.latest = latest;
         this.delivery = delivery;
         this.host = host;
@@ -119,6 +123,7 @@ public class CollectionScheduler {
                 // merging tens of thousands of series is CPU work: keep it off the event loop
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(backups::enrich)
+                .map(canary::enrich)
                 .invoke(result -> {
                     latest.accept(result);
                     // detection and advice observe finished cycles asynchronously, on worker threads; the target
