@@ -114,6 +114,9 @@ public class BackupResource {
             throw ProblemException.badRequest("field 'database': '" + request.database() + "' is not a managed database "
                     + "(one of " + databases.ids() + ")");
         }
+        requests.unavailable(request.database()).ifPresent(why -> {
+            throw ProblemException.conflict("backups of '" + request.database() + "' are unavailable: " + why);
+        });
         BackupType type = null;
         if (request.type() != null) {
             type = BackupType.parse(request.type()).orElseThrow(() -> ProblemException.badRequest("field 'type': '"

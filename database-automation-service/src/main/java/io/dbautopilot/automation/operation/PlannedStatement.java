@@ -43,6 +43,8 @@ public final class PlannedStatement {
             case VACUUM -> "VACUUM (ANALYZE) " + qualified(object);
             case VACUUM_FREEZE -> object == null ? "VACUUM (FREEZE)" : "VACUUM (FREEZE, ANALYZE) " + qualified(object);
             case ANALYZE -> "ANALYZE " + qualified(object);
+            case OPTIMIZE -> "OPTIMIZE TABLE " + io.dbautopilot.automation.mysql.MySqlNames.table(object)
+                    .map(io.dbautopilot.automation.mysql.MySqlNames.TableName::quoted).orElse("<refused name>");
             case REINDEX -> "REINDEX INDEX CONCURRENTLY " + qualified(object);
             case DROP_INDEX -> "DROP INDEX CONCURRENTLY " + qualified(object);
             case CREATE_INDEX -> createIndex(n);
