@@ -49,7 +49,7 @@ public class MySqlSessionExecutor implements OperationExecutor {
     private static final String SLEEPING = """
             SELECT p.ID, p.USER, DATE_FORMAT(t.trx_started, '%Y-%m-%dT%H:%i:%s') AS started, p.TIME
               FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
-             WHERE p.COMMAND = 'Sleep' AND p.TIME >= ? AND """ + CLIENTS;
+             WHERE p.COMMAND = 'Sleep' AND p.TIME >= ? AND\s""" + CLIENTS;
 
     private static final String SLEEPING_SAME = SLEEPING
             + " AND p.ID = ? AND p.USER = ? AND DATE_FORMAT(t.trx_started, '%Y-%m-%dT%H:%i:%s') = ?";
@@ -57,7 +57,7 @@ public class MySqlSessionExecutor implements OperationExecutor {
     private static final String RUNNING = """
             SELECT p.ID, p.USER, MD5(p.INFO) AS started, p.TIME, LEFT(p.INFO, 200) AS query
               FROM information_schema.PROCESSLIST p
-             WHERE p.COMMAND IN ('Query', 'Execute') AND p.INFO IS NOT NULL AND p.TIME >= ? AND """ + CLIENTS;
+             WHERE p.COMMAND IN ('Query', 'Execute') AND p.INFO IS NOT NULL AND p.TIME >= ? AND\s""" + CLIENTS;
 
     private static final String RUNNING_SAME = RUNNING + " AND p.ID = ? AND p.USER = ? AND MD5(p.INFO) = ?";
 

@@ -166,7 +166,7 @@ class MySqlClosedLoopTest {
                 id = rs.getLong(1);
             }
             CompletableFuture<Long> runaway = CompletableFuture.supplyAsync(() -> {
-                try (Statement st = runner.createStatement(); ResultSet rs = st.executeQuery("SELECT SLEEP(300)")) {
+                try (Statement st = runner.createStatement(); ResultSet rs = st.executeQuery("SELECT SLEEP(120)")) {
                     rs.next();
                     return rs.getLong(1);
                 } catch (SQLException e) {
@@ -180,19 +180,20 @@ class MySqlClosedLoopTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> "awaiting_approval".equals(status(op)));
             // waiting for approval: the operation engine polled (its claim loop skips it) and the query still runs
             assertFalse(runaway.isDone(), "nothing is killed before the approval");
-            assertEquals(List.of("requested"), states(op));
+            last(op, "requested");
+            assertEquals(List.of("requested"), states(op), "requested and waiting, nothing started");
 
             given().header("X-API-Key", OPERATOR).post("/api/operations/" + op + "/approve").then().statusCode(200);
             JsonNode effect = last(op, "succeeded").path("details").path("effect");
             boolean killed = false;
             for (JsonNode s : effect.path("sessions")) {
                 killed |= s.path("id").asLong() == id && s.path("query_killed").asBoolean()
-                        && s.path("query").asText().contains("SLEEP(300)");
+                        && s.path("query").asText().contains("SLEEP(120)");
             }
             assertTrue(killed, "query of session " + id + " killed and recorded: " + effect);
             // an interrupted SLEEP() returns 1 or fails with 1317 (interrupted); either way it ended, the session stays
             long ended = runaway.get(30, TimeUnit.SECONDS);
-            assertTrue(ended == 1L || ended == -1317L, "SLEEP(300) interrupted: " + ended);
+            assertTrue(ended == 1L || ended == -1317L, "SLEEP(120) interrupted: " + ended);
             try (Statement st = runner.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
                 assertTrue(rs.next(), "KILL QUERY leaves the session usable");
             }
@@ -268,7 +269,7 @@ class MySqlClosedLoopTest {
         return eventId;
     }
 
-    private UUID operationFor(String eventId) {
+    private UUID operationFor(String eventId) throws SQLException {
         await().atMost(Duration.ofSeconds(60)).until(() -> stateValue(
                 "SELECT id FROM automation.operation WHERE triggering_event_id = ?", eventId) != null);
         return (UUID) stateValue("SELECT id FROM automation.operation WHERE triggering_event_id = ?", eventId);
