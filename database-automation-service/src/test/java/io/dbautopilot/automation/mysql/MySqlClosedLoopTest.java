@@ -123,6 +123,32 @@ class MySqlClosedLoopTest {
     }
 
     @Test
+    void anOptimizeIsDeferredWhileATransactionIsOpenPastTheLongTransactionLimit() throws Exception {
+        mariaExecute("CREATE TABLE careful (id int PRIMARY KEY, pad varchar(200)) ENGINE=InnoDB",
+                "CREATE TABLE careful_held (id int PRIMARY KEY) ENGINE=InnoDB",
+                "INSERT INTO careful SELECT seq, REPEAT('y', 100) FROM seq_1_to_1000");
+        try (Connection holder = mariaConnection()) {
+            holder.setAutoCommit(false);
+            try (Statement st = holder.createStatement()) {
+                st.execute("INSERT INTO careful_held VALUES (1)");
+            }
+            // maria-careful's long-transaction-limit is 1 s
+            await().atMost(Duration.ofSeconds(30)).until(() -> mariaValue("SELECT 1 FROM information_schema.INNODB_TRX "
+                    + "WHERE trx_started < NOW() - INTERVAL 2 SECOND") != null);
+            String eventId = publish("maria-careful", "mysql_table_fragmentation", maria.database() + ".careful",
+                    Severity.WARNING);
+            UUID op = operationFor(eventId);
+            await().atMost(Duration.ofSeconds(60)).until(() -> "deferred".equals(status(op)));
+            String reason = (String) stateValue("SELECT reason FROM automation.operation WHERE id = ?", op);
+            assertTrue(reason.contains("precondition long_running_transaction"), reason);
+            assertTrue(last(op, "deferred").path("reason").asText().contains("long_running_transaction"),
+                    "the deferral is published with its reason");
+            given().header("X-API-Key", OPERATOR).post("/api/operations/" + op + "/cancel").then().statusCode(200);
+            holder.rollback();
+        }
+    }
+
+    @Test
     void aSessionSleepingInATransactionPastTheLimitIsKilledAndRecorded() throws Exception {
         mariaExecute("CREATE TABLE held (id int PRIMARY KEY) ENGINE=InnoDB");
         try (Connection sleeper = mariaConnection()) {
