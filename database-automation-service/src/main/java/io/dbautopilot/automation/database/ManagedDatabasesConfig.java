@@ -96,7 +96,7 @@ public interface ManagedDatabasesConfig {
     interface Database {
 
         /**
-         * Where the database is, {@code postgresql://host:port/database[?sslmode=…]} (a {@code jdbc:} prefix is
+         * Where the database is, {@code postgresql://host:port/database[?sslmode=…]} or {@code mysql://} / {@code mariadb://host:port/database[?ssl-mode=…]} (a {@code jdbc:} prefix is
          * accepted; credentials inside are refused: they go in {@code username} / {@code password}).
          */
         DatabaseUrl url();
