@@ -147,16 +147,16 @@ class TargetRegistrationTest {
     @Test
     void anEngineWithoutACollectorIsRegisteredButShownAsUnavailable() {
         json("""
-                {"id": "shop-cache", "engine": "redis", "url": "redis://127.0.0.1:6379"}""")
+                {"id": "app-file", "engine": "sqlite", "url": "sqlite:///var/lib/app/app.db"}""")
                 .post("/api/targets").then().statusCode(201);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.get("/api/targets/shop-cache").then()
-                .statusCode(200).body("engine", equalTo("redis"))
-                .body("unavailable", equalTo("engine redis has no collector yet"))
-                .body("capabilities.collection", equalTo("unavailable: engine redis has no collector yet"))
-                .body("capabilities.detection", equalTo("unavailable: engine redis has no rule set yet")));
-        assertTrue(registry.get("shop-cache").isEmpty());
-        assertFalse(scheduler.scheduled("shop-cache"));
-        RestAssured.delete("/api/targets/shop-cache").then().statusCode(204);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.get("/api/targets/app-file").then()
+                .statusCode(200).body("engine", equalTo("sqlite"))
+                .body("unavailable", equalTo("engine sqlite has no collector yet"))
+                .body("capabilities.collection", equalTo("unavailable: engine sqlite has no collector yet"))
+                .body("capabilities.detection", equalTo("unavailable: engine sqlite has no rule set yet")));
+        assertTrue(registry.get("app-file").isEmpty());
+        assertFalse(scheduler.scheduled("app-file"));
+        RestAssured.delete("/api/targets/app-file").then().statusCode(204);
     }
 
     @Test
