@@ -145,18 +145,20 @@ class TargetRegistrationTest {
     }
 
     @Test
-    void anEngineWithoutACollectorIsRegisteredButShownAsUnavailable() {
+    void everyEngineIsCollectedAndWhatItLacksIsShownAsUnavailable() {
         json("""
-                {"id": "app-file", "engine": "sqlite", "url": "sqlite:///var/lib/app/app.db"}""")
+                {"id": "shop-cache", "engine": "redis", "url": "redis://127.0.0.1:1/0"}""")
                 .post("/api/targets").then().statusCode(201);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.get("/api/targets/app-file").then()
-                .statusCode(200).body("engine", equalTo("sqlite"))
-                .body("unavailable", equalTo("engine sqlite has no collector yet"))
-                .body("capabilities.collection", equalTo("unavailable: engine sqlite has no collector yet"))
-                .body("capabilities.detection", equalTo("unavailable: engine sqlite has no rule set yet")));
-        assertTrue(registry.get("app-file").isEmpty());
-        assertFalse(scheduler.scheduled("app-file"));
-        RestAssured.delete("/api/targets/app-file").then().statusCode(204);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.get("/api/targets/shop-cache").then()
+                .statusCode(200).body("engine", equalTo("redis"))
+                .body("capabilities.collection", equalTo("available"))
+                .body("capabilities.detection", equalTo("available"))
+                .body("capabilities.advice", equalTo("unavailable: engine redis has no advisors yet")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> scheduler.scheduled("shop-cache"));
+        // nothing listens on port 1: collected as down, not refused
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.get("/api/targets/shop-cache/snapshot")
+                .then().statusCode(200).body("points.find { it.name == 'redis_up' }.value", equalTo(0.0f)));
+        RestAssured.delete("/api/targets/shop-cache").then().statusCode(204);
     }
 
     @Test

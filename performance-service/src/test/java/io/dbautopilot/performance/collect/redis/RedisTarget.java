@@ -30,8 +30,8 @@ public final class RedisTarget {
     private RedisTarget() {
     }
 
-    /** Registers (or replaces) the server as target {@code id}; returns the answer of {@code PUT ?check=true}. */
-    public static ValidatableResponse register(String id, RedisServer server) throws Exception {
+    /** Registers (or replaces) the server as target {@code id}; returns the answer of {@code PUT} (with {@code ?check}). */
+    public static ValidatableResponse register(String id, RedisServer server, boolean check) throws Exception {
         Path file = PASSWORD_FILES.get(server.password());
         if (file == null) {
             file = Files.createTempFile("redis-password", ".txt");
@@ -42,7 +42,7 @@ public final class RedisTarget {
         String body = """
                 {"engine": "redis", "url": "redis://%s:%d/0", "credentials_ref": "file:%s",
                  "labels": {"env": "test"}, "collection": %s}""".formatted(server.host(), server.port(), file, COLLECTION);
-        return RestAssured.given().contentType(ContentType.JSON).body(body).queryParam("check", true)
+        return RestAssured.given().contentType(ContentType.JSON).body(body).queryParam("check", check)
                 .put("/api/targets/" + id).then();
     }
 

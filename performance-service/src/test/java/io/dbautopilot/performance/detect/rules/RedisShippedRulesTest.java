@@ -78,7 +78,7 @@ class RedisShippedRulesTest {
 
     @BeforeEach
     void registered() throws Exception {
-        RedisTarget.register(TARGET, redis).statusCode(anyOf(equalTo(200), equalTo(201)));
+        RedisTarget.register(TARGET, redis, false).statusCode(anyOf(equalTo(200), equalTo(201)));
     }
 
     static String shippedText() throws Exception {
@@ -174,7 +174,7 @@ class RedisShippedRulesTest {
     @Test
     @Order(1)
     void aRedisTargetIsCheckedCollectedAndScored() throws Exception {
-        RedisTarget.register(TARGET, redis).statusCode(anyOf(equalTo(200), equalTo(201)))
+        RedisTarget.register(TARGET, redis, true).statusCode(anyOf(equalTo(200), equalTo(201)))
                 .body("check.server_version", startsWith("Redis 7"));
         RedisConnection c = admin();
         try {
@@ -268,23 +268,24 @@ class RedisShippedRulesTest {
     }
 
     /**
-     * Shipped thresholds (100 MiB of fragmentation, ratio 1.5): 400,000 values of 500 bytes written, then three of
-     * every four deleted - the allocator keeps the pages the survivors sit in.
+     * Shipped ratio (1.5), the guard scaled 1/12.5 (100 MiB of fragmentation to 8 MiB, so the test writes 20 MB, not
+     * 250): 40,000 values of 500 bytes written, then three of every four deleted - the allocator keeps the pages the
+     * survivors sit in.
      */
     @Test
     @Order(4)
     void fragmentationAfterMassDeletes() throws Exception {
-        LifecycleDriver d = driver(TARGET, shipped("redis_fragmentation"));
+        LifecycleDriver d = driver(TARGET, scaled("redis_fragmentation", 1, 0.08));
         RedisConnection c = admin();
         try {
             RedisTarget.send(c, "CONFIG", "SET", "activedefrag", "no");
             RedisTarget.send(c, "EVAL", "for i=1,ARGV[1] do redis.call('SET','frag:'..i,string.rep('z',ARGV[2])) end",
-                    "0", "400000", "500");
+                    "0", "40000", "500");
             RedisTarget.send(c, "EVAL", "for i=1,ARGV[1] do if i % 4 ~= 0 then redis.call('DEL','frag:'..i) end end",
-                    "0", "400000");
+                    "0", "40000");
             LifecycleDriver.Published p = awaitOpened(d, "redis_fragmentation");
             assertTrue(p.record().value() > 1.5, p.record().evidence().toString());
-            assertTrue(p.record().evidence().getOrDefault("redis_mem_fragmentation_bytes", 0.0) > 100 * 1024 * 1024,
+            assertTrue(p.record().evidence().getOrDefault("redis_mem_fragmentation_bytes", 0.0) > 8 * 1024 * 1024,
                     p.record().evidence().toString());
         } finally {
             RedisTarget.send(c, "FLUSHALL");
@@ -441,7 +442,7 @@ class RedisShippedRulesTest {
         ThrowawayRedis replica = ThrowawayRedis.launch(RedisBinaries.locate(), List.of("masterauth " + redis.password()));
         String replicaTarget = "cache-replica";
         try {
-            RedisTarget.register(replicaTarget, replica).statusCode(anyOf(equalTo(200), equalTo(201)));
+            RedisTarget.register(replicaTarget, replica, true).statusCode(anyOf(equalTo(200), equalTo(201)));
             LifecycleDriver r = driver(replicaTarget, shipped("redis_replication_broken"));
             RedisConnection rc = RedisTarget.connect(vertx, replica);
             try {

@@ -269,8 +269,12 @@ class SqliteShippedRulesTest {
     void aLargeWriteAheadLog() throws Exception {
         Path file = DIR.resolve("app.db");
         LifecycleDriver d = driver(shipped("sqlite_wal_large"));
-        try (Connection c = open(file); Statement st = c.createStatement()) {
-            st.execute("PRAGMA journal_mode = WAL");
+        try (Connection c = open(file); Statement st = c.createStatement();
+             java.sql.ResultSet mode = st.executeQuery("PRAGMA journal_mode = WAL")) {
+            mode.next();
+            assertEquals("wal", mode.getString(1));
+        }
+        try (Connection c = open(file)) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO items (body) VALUES (randomblob(1024))")) {
                 for (int i = 0; i < 80_000; i++) {
