@@ -1,8 +1,6 @@
 package io.dbautopilot.performance.score;
 
 import io.dbautopilot.model.Engine;
-import io.dbautopilot.model.FamilyResult;
-import io.dbautopilot.model.FamilyStatus;
 import io.dbautopilot.model.MetricPoint;
 import io.dbautopilot.model.MetricSnapshot;
 import io.dbautopilot.performance.engine.EngineHealthChecks;
@@ -16,6 +14,10 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 
+import static io.dbautopilot.performance.score.CommonChecks.d;
+import static io.dbautopilot.performance.score.CommonChecks.failedFamilies;
+import static io.dbautopilot.performance.score.CommonChecks.first;
+import static io.dbautopilot.performance.score.CommonChecks.p;
 import static io.dbautopilot.performance.score.Category.CONNECTION_POOL;
 import static io.dbautopilot.performance.score.Category.CONNECTIVITY;
 import static io.dbautopilot.performance.score.Category.QUERY_PERFORMANCE;
@@ -84,7 +86,7 @@ public class RedisChecks implements EngineHealthChecks {
         current.forEach(p -> byName.computeIfAbsent(p.name(), n -> new ArrayList<>()).add(p));
         derive(byName);
         List<CheckResult> out = new ArrayList<>();
-        out.add(targetUp(byName));
+        out.add(CommonChecks.targetUp(byName, "redis_up"));
         out.add(restarted(byName));
         out.add(failedFamilies(snapshot));
         for (MetricCheck c : CHECKS) {
@@ -112,49 +114,10 @@ public class RedisChecks implements EngineHealthChecks {
         }
     }
 
-    private static CheckResult targetUp(Map<String, List<MetricPoint>> byName) {
-        OptionalDouble up = first(byName, "redis_up");
-        if (up.isEmpty()) {
-            return CheckResult.notEvaluated("target_up", CONNECTIVITY, "no collection cycle yet");
-        }
-        return up.getAsDouble() == 1 ? CheckResult.ok("target_up", CONNECTIVITY, 1, "= 1", null, null)
-                : CheckResult.lost("target_up", CONNECTIVITY, 100, up.getAsDouble(), "= 1", null,
-                "the target cannot be reached: the last collection cycle failed to connect");
-    }
-
     private CheckResult restarted(Map<String, List<MetricPoint>> byName) {
-        OptionalDouble uptime = first(byName, "redis_uptime_in_seconds");
-        if (uptime.isEmpty()) {
-            return CheckResult.notEvaluated("recently_restarted", CONNECTIVITY, "no redis_uptime_in_seconds");
-        }
-        String bound = "uptime < " + config.restartGrace().toSeconds() + " s";
-        return uptime.getAsDouble() < config.restartGrace().toSeconds()
-                ? CheckResult.lost("recently_restarted", CONNECTIVITY, 10, uptime.getAsDouble(), bound, null,
-                "the server restarted recently (uptime in seconds; a cache starts cold, unsaved keys are gone)")
-                : CheckResult.ok("recently_restarted", CONNECTIVITY, uptime.getAsDouble(), bound, null, null);
+        return CommonChecks.restarted(first(byName, "redis_uptime_in_seconds"), "no redis_uptime_in_seconds",
+                config.restartGrace().toSeconds(),
+                "the server restarted recently (uptime in seconds; a cache starts cold, unsaved keys are gone)");
     }
 
-    private static CheckResult failedFamilies(MetricSnapshot snapshot) {
-        List<String> failed = snapshot.families().stream().filter(f -> f.status() == FamilyStatus.FAILED)
-                .map(FamilyResult::family).toList();
-        if (failed.isEmpty()) {
-            return CheckResult.ok("failed_families", CONNECTIVITY, 0, "> 0", null, null);
-        }
-        return CheckResult.lost("failed_families", CONNECTIVITY, Math.min(15, 5 * failed.size()), failed.size(),
-                "> 0 (5 per family, at most 15)", String.join(", ", failed),
-                "metric families failed in the last cycle: see the snapshot's errors");
-    }
-
-    private static OptionalDouble first(Map<String, List<MetricPoint>> byName, String name) {
-        List<MetricPoint> ps = byName.getOrDefault(name, List.of());
-        return ps.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(ps.get(0).value());
-    }
-
-    private static double[] d(double... v) {
-        return v;
-    }
-
-    private static int[] p(int... v) {
-        return v;
-    }
 }

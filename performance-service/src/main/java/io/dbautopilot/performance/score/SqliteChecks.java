@@ -1,8 +1,6 @@
 package io.dbautopilot.performance.score;
 
 import io.dbautopilot.model.Engine;
-import io.dbautopilot.model.FamilyResult;
-import io.dbautopilot.model.FamilyStatus;
 import io.dbautopilot.model.MetricPoint;
 import io.dbautopilot.model.MetricSnapshot;
 import io.dbautopilot.performance.engine.EngineHealthChecks;
@@ -16,6 +14,10 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 
+import static io.dbautopilot.performance.score.CommonChecks.d;
+import static io.dbautopilot.performance.score.CommonChecks.failedFamilies;
+import static io.dbautopilot.performance.score.CommonChecks.first;
+import static io.dbautopilot.performance.score.CommonChecks.p;
 import static io.dbautopilot.performance.score.Category.CONNECTION_POOL;
 import static io.dbautopilot.performance.score.Category.CONNECTIVITY;
 import static io.dbautopilot.performance.score.Category.QUERY_PERFORMANCE;
@@ -65,21 +67,8 @@ public class SqliteChecks implements EngineHealthChecks {
             byName.put(FS_USED, List.of(MetricPoint.of(FS_USED, 1 - free.getAsDouble() / size.getAsDouble())));
         }
         List<CheckResult> out = new ArrayList<>();
-        OptionalDouble up = first(byName, "sqlite_up");
-        if (up.isEmpty()) {
-            out.add(CheckResult.notEvaluated("target_up", CONNECTIVITY, "no collection cycle yet"));
-        } else if (up.getAsDouble() == 1) {
-            out.add(CheckResult.ok("target_up", CONNECTIVITY, 1, "= 1", null, null));
-        } else {
-            out.add(CheckResult.lost("target_up", CONNECTIVITY, 100, up.getAsDouble(), "= 1", null,
-                    "the file is missing, unreadable or not a SQLite database"));
-        }
-        List<String> failed = snapshot.families().stream().filter(f -> f.status() == FamilyStatus.FAILED)
-                .map(FamilyResult::family).toList();
-        out.add(failed.isEmpty() ? CheckResult.ok("failed_families", CONNECTIVITY, 0, "> 0", null, null)
-                : CheckResult.lost("failed_families", CONNECTIVITY, Math.min(15, 5 * failed.size()), failed.size(),
-                "> 0 (5 per family, at most 15)", String.join(", ", failed),
-                "metric families failed in the last cycle: see the snapshot's errors"));
+        out.add(CommonChecks.targetUp(byName, "sqlite_up", "the file is missing, unreadable or not a SQLite database"));
+        out.add(failedFamilies(snapshot));
         for (MetricCheck c : CHECKS) {
             out.add(c.evaluate(byName));
         }
@@ -91,16 +80,4 @@ public class SqliteChecks implements EngineHealthChecks {
         return out;
     }
 
-    private static OptionalDouble first(Map<String, List<MetricPoint>> byName, String name) {
-        List<MetricPoint> ps = byName.getOrDefault(name, List.of());
-        return ps.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(ps.get(0).value());
-    }
-
-    private static double[] d(double... v) {
-        return v;
-    }
-
-    private static int[] p(int... v) {
-        return v;
-    }
 }
