@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks for the system tools the README's commands need and installs what is missing (Debian/Ubuntu packages).
-#   deploy/prerequisites.sh run    what deploy/run-local.sh needs (JDK, PostgreSQL server, MariaDB server)
+#   deploy/prerequisites.sh run    what deploy/run-local.sh needs (JDK, PostgreSQL server, MariaDB server, Redis server)
 #   deploy/prerequisites.sh test   what deploy/test.sh needs: the above plus every tool the tests drive
 # Installs with apt-get as root, else with sudo; when neither is possible it prints one line per missing package
 # with the command to install it, and exits 2. AUTOPILOT_INSTALL=no only checks (and fails the same way).
@@ -19,7 +19,7 @@ need() {      # need <package> <why>: adds a package once
 have() { command -v "$1" >/dev/null 2>&1; }
 is_root() { [ "$(id -u)" = 0 ]; }
 
-# --- both commands: the JDK, PostgreSQL (state database, demo target) and MariaDB (target 'shop', engine tests) ---
+# --- both commands: the JDK, PostgreSQL (state database, demo target), MariaDB (target 'shop') and Redis ('cache') ---
 if ! have java; then
   need openjdk-17-jdk-headless "Java 17+ runs the build and the services"
 fi
@@ -35,6 +35,7 @@ fi
 if is_root && ! id -u mysql >/dev/null 2>&1; then
   need mariadb-server "the 'mysql' OS user mariadbd runs as under root"
 fi
+have redis-server || need redis-server "a throwaway Redis server (target 'cache')"
 have curl || have wget || need curl "the Maven wrapper downloads Maven with curl or wget"
 have unzip || need unzip "the Maven wrapper unpacks Maven"
 have setsid || need util-linux "setsid: throwaway servers run in their own process group"

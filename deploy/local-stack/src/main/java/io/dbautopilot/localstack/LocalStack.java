@@ -5,6 +5,8 @@ import io.dbautopilot.localstack.demo.DemoWorkload;
 import io.dbautopilot.localstack.kafka.EmbeddedKafka;
 import io.dbautopilot.localstack.mariadb.MariaDbBinaries;
 import io.dbautopilot.localstack.mariadb.ThrowawayMariaDb;
+import io.dbautopilot.localstack.redis.RedisBinaries;
+import io.dbautopilot.localstack.redis.ThrowawayRedis;
 import io.dbautopilot.localstack.postgres.PostgresBinaries;
 import io.dbautopilot.localstack.postgres.ThrowawayPostgres;
 
@@ -27,8 +29,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The whole of DB Autopilot on one machine: an embedded Kafka broker, a throwaway PostgreSQL cluster (state
- * database {@code autopilot} and demo target {@code demo}), a throwaway MariaDB server (target {@code shop}, watched by
- * performance-service) and both services, until Ctrl-C or SIGTERM.
+ * database {@code autopilot} and demo target {@code demo}), a throwaway MariaDB server (target {@code shop}) and a
+ * throwaway Redis server (target {@code cache}), both watched by performance-service, and both services, until
+ * Ctrl-C or SIGTERM.
  *
  * <p>The demo target is managed for real ({@link DemoDatabase}): four demo migrations applied by the automation
  * service's policy, a backup schedule, a partitioned table kept ahead, and a built-in workload ({@link DemoWorkload},
@@ -52,6 +55,7 @@ public final class LocalStack {
     private EmbeddedKafka kafka;
     private ThrowawayPostgres postgres;
     private ThrowawayMariaDb mariadb;
+    private ThrowawayRedis redis;
     private DemoWorkload workload;
     private volatile boolean stopped;
 
@@ -159,6 +163,11 @@ public final class LocalStack {
                 "GRANT SELECT ON shop.* TO 'autopilot_monitor'@'%'");
         done(t0, mariadb.host() + ":" + mariadb.port());
 
+        t0 = System.nanoTime();
+        step("Starting Redis (throwaway server, target 'cache')");
+        redis = ThrowawayRedis.launch(RedisBinaries.locate(), List.of("maxmemory 64mb", "maxmemory-policy allkeys-lru"));
+        done(t0, redis.host() + ":" + redis.port());
+
         Path logs = root.resolve("deploy/local-stack/target/logs");
         try {
             Files.createDirectories(logs);
@@ -172,6 +181,7 @@ public final class LocalStack {
         common.put("AUTOPILOT_STATE_PASSWORD", postgres.password());
         common.put("DEMO_MONITOR_PASSWORD", monitorPassword);
         common.put("SHOP_MONITOR_PASSWORD", shopMonitorPassword);
+        common.put("CACHE_PASSWORD", redis.password());
 
         List<String> perfProps = List.of(
                 "-Dquarkus.http.port=" + performancePort,
@@ -185,6 +195,9 @@ public final class LocalStack {
                 "-Dautopilot.targets.shop.username=autopilot_monitor",
                 "-Dautopilot.targets.shop.password=${SHOP_MONITOR_PASSWORD}",
                 "-Dautopilot.targets.shop.interval=15s",
+                "-Dautopilot.targets.cache.url=redis://" + redis.host() + ":" + redis.port() + "/0",
+                "-Dautopilot.targets.cache.password=${CACHE_PASSWORD}",
+                "-Dautopilot.targets.cache.interval=15s",
                 "-Dautopilot.dashboard.automation-url=http://localhost:" + automationPort,
                 // the dashboard's backups and migrations panels read the automation service with its viewer key
                 "-Dautopilot.dashboard.automation-key=" + secret(LOCAL_VIEWER_KEY),
@@ -227,6 +240,8 @@ public final class LocalStack {
                 + "state database 'autopilot')");
         System.out.println("  MariaDB                      " + mariadb.jdbcUrl() + "   (target 'shop', watched as "
                 + "autopilot_monitor)");
+        System.out.println("  Redis                        redis://" + redis.host() + ":" + redis.port()
+                + "/0   (target 'cache', maxmemory 64 MB, allkeys-lru)");
         System.out.println("  Demo target 'demo'           migrations " + DemoDatabase.MIGRATIONS
                 + " (applied by policy: GET /api/migrations), pg_basebackup every 30 min, partitioned table events "
                 + "(GET /api/partitions)");
@@ -340,7 +355,7 @@ public final class LocalStack {
             return;
         }
         stopped = true;
-        if (services.isEmpty() && kafka == null && postgres == null && mariadb == null) {
+        if (services.isEmpty() && kafka == null && postgres == null && mariadb == null && redis == null) {
             return; // nothing was started
         }
         System.out.println();
@@ -365,6 +380,9 @@ public final class LocalStack {
         }
         if (mariadb != null) {
             mariadb.close();
+        }
+        if (redis != null) {
+            redis.close();
         }
         if (kafka != null) {
             kafka.close();

@@ -28,6 +28,20 @@ public interface DetectionConfig {
     @WithDefault("classpath:rules/mysql-rules.yaml")
     String mysqlRulesFile();
 
+    /**
+     * Rules file of Redis targets: a filesystem path (watched and reloaded on change) or {@code classpath:...}
+     * (env: {@code AUTOPILOT_DETECTION_REDIS_RULES_FILE}).
+     */
+    @WithDefault("classpath:rules/redis-rules.yaml")
+    String redisRulesFile();
+
+    /**
+     * Rules file of SQLite targets: a filesystem path (watched and reloaded on change) or {@code classpath:...}
+     * (env: {@code AUTOPILOT_DETECTION_SQLITE_RULES_FILE}).
+     */
+    @WithDefault("classpath:rules/sqlite-rules.yaml")
+    String sqliteRulesFile();
+
     /** How often the rules file's modification time is checked (env: {@code AUTOPILOT_DETECTION_RELOAD_INTERVAL}). */
     @WithDefault("10s")
     Duration reloadInterval();

@@ -33,6 +33,14 @@ public interface EngineCollector {
     ServerCheck check(String targetId, TargetsConfig.Target target);
 
     /**
+     * Why a registration's URL cannot be watched by this engine although it is well-formed (e.g. a SQLite file that
+     * does not exist here): a 400 naming {@code url}. Empty by default (servers are checked with {@code ?check=true}).
+     */
+    default java.util.Optional<String> urlProblem(io.dbautopilot.support.url.DatabaseUrl url) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * The metric saying whether the last cycle reached the server ({@code pg_up}, {@code mysql_up}).
      */
     String upMetric();

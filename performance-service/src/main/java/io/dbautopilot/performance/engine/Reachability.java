@@ -9,7 +9,7 @@ import java.util.List;
 public final class Reachability {
 
     /** The up metric of every engine with a collector. */
-    public static final List<String> UP_METRICS = List.of("pg_up", "mysql_up");
+    public static final List<String> UP_METRICS = List.of("pg_up", "mysql_up", "redis_up", "sqlite_up");
 
     private Reachability() {
     }

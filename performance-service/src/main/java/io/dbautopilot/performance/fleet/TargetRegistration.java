@@ -15,6 +15,7 @@ import io.dbautopilot.support.fleet.FieldError;
 import io.dbautopilot.support.fleet.RegisteredTarget;
 import io.dbautopilot.support.fleet.TargetValidator;
 import io.dbautopilot.support.fleet.TargetWriter;
+import io.dbautopilot.support.url.DatabaseUrl;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -158,6 +159,14 @@ public class TargetRegistration {
         Set<String> known = definition.engine() == null ? Set.of()
                 : engines.collector(definition.engine()).map(EngineCollector::familyNames).orElse(Set.of());
         boolean checkNames = !known.isEmpty();
+        if (definition.engine() != null && definition.url() != null) {
+            try {
+                engines.collector(definition.engine()).flatMap(e -> e.urlProblem(DatabaseUrl.parse(definition.url())))
+                        .ifPresent(problem -> errors.add(new FieldError("url", problem)));
+            } catch (IllegalArgumentException malformed) {
+                // the registry's own rules report a malformed URL
+            }
+        }
         for (int i = 0; i < c.disabledFamilies().size(); i++) {
             String f = c.disabledFamilies().get(i);
             if (checkNames && !known.contains(f)) {

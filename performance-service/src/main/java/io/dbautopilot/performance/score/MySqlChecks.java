@@ -1,8 +1,6 @@
 package io.dbautopilot.performance.score;
 
 import io.dbautopilot.model.Engine;
-import io.dbautopilot.model.FamilyResult;
-import io.dbautopilot.model.FamilyStatus;
 import io.dbautopilot.model.MetricPoint;
 import io.dbautopilot.model.MetricSnapshot;
 import io.dbautopilot.performance.engine.EngineHealthChecks;
@@ -16,6 +14,10 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 
+import static io.dbautopilot.performance.score.CommonChecks.d;
+import static io.dbautopilot.performance.score.CommonChecks.failedFamilies;
+import static io.dbautopilot.performance.score.CommonChecks.first;
+import static io.dbautopilot.performance.score.CommonChecks.p;
 import static io.dbautopilot.performance.score.Category.CONNECTION_POOL;
 import static io.dbautopilot.performance.score.Category.CONNECTIVITY;
 import static io.dbautopilot.performance.score.Category.QUERY_PERFORMANCE;
@@ -104,7 +106,7 @@ public class MySqlChecks implements EngineHealthChecks {
         current.forEach(p -> byName.computeIfAbsent(p.name(), n -> new ArrayList<>()).add(p));
         derive(byName);
         List<CheckResult> out = new ArrayList<>();
-        out.add(targetUp(byName));
+        out.add(CommonChecks.targetUp(byName, "mysql_up"));
         out.add(restarted(byName));
         out.add(failedFamilies(snapshot));
         out.add(diskUsed(byName));
@@ -136,37 +138,10 @@ public class MySqlChecks implements EngineHealthChecks {
         byName.put(DATA_FREE, free);
     }
 
-    private static CheckResult targetUp(Map<String, List<MetricPoint>> byName) {
-        OptionalDouble up = first(byName, "mysql_up");
-        if (up.isEmpty()) {
-            return CheckResult.notEvaluated("target_up", CONNECTIVITY, "no collection cycle yet");
-        }
-        return up.getAsDouble() == 1 ? CheckResult.ok("target_up", CONNECTIVITY, 1, "= 1", null, null)
-                : CheckResult.lost("target_up", CONNECTIVITY, 100, up.getAsDouble(), "= 1", null,
-                "the target cannot be reached: the last collection cycle failed to connect");
-    }
-
     private CheckResult restarted(Map<String, List<MetricPoint>> byName) {
-        OptionalDouble uptime = first(byName, "mysql_global_status_uptime");
-        if (uptime.isEmpty()) {
-            return CheckResult.notEvaluated("recently_restarted", CONNECTIVITY, "no mysql_global_status_uptime");
-        }
-        String bound = "uptime < " + config.restartGrace().toSeconds() + " s";
-        return uptime.getAsDouble() < config.restartGrace().toSeconds()
-                ? CheckResult.lost("recently_restarted", CONNECTIVITY, 10, uptime.getAsDouble(), bound, null,
-                "the server restarted recently (uptime in seconds; the buffer pool is cold, sessions were dropped)")
-                : CheckResult.ok("recently_restarted", CONNECTIVITY, uptime.getAsDouble(), bound, null, null);
-    }
-
-    private static CheckResult failedFamilies(MetricSnapshot snapshot) {
-        List<String> failed = snapshot.families().stream().filter(f -> f.status() == FamilyStatus.FAILED)
-                .map(FamilyResult::family).toList();
-        if (failed.isEmpty()) {
-            return CheckResult.ok("failed_families", CONNECTIVITY, 0, "> 0", null, null);
-        }
-        return CheckResult.lost("failed_families", CONNECTIVITY, Math.min(15, 5 * failed.size()), failed.size(),
-                "> 0 (5 per family, at most 15)", String.join(", ", failed),
-                "metric families failed in the last cycle: see the snapshot's errors");
+        return CommonChecks.restarted(first(byName, "mysql_global_status_uptime"), "no mysql_global_status_uptime",
+                config.restartGrace().toSeconds(),
+                "the server restarted recently (uptime in seconds; the buffer pool is cold, sessions were dropped)");
     }
 
     private static CheckResult diskUsed(Map<String, List<MetricPoint>> byName) {
@@ -179,16 +154,4 @@ public class MySqlChecks implements EngineHealthChecks {
                 "the data directory's filesystem is filling up").evaluate(byName);
     }
 
-    private static OptionalDouble first(Map<String, List<MetricPoint>> byName, String name) {
-        List<MetricPoint> ps = byName.getOrDefault(name, List.of());
-        return ps.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(ps.get(0).value());
-    }
-
-    private static double[] d(double... v) {
-        return v;
-    }
-
-    private static int[] p(int... v) {
-        return v;
-    }
 }

@@ -1,7 +1,5 @@
 package io.dbautopilot.performance.score;
 
-import io.dbautopilot.model.FamilyResult;
-import io.dbautopilot.model.FamilyStatus;
 import io.dbautopilot.model.MetricPoint;
 import io.dbautopilot.model.MetricSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 
+import static io.dbautopilot.performance.score.CommonChecks.d;
+import static io.dbautopilot.performance.score.CommonChecks.failedFamilies;
+import static io.dbautopilot.performance.score.CommonChecks.first;
+import static io.dbautopilot.performance.score.CommonChecks.p;
 import static io.dbautopilot.performance.score.Category.CONNECTION_POOL;
 import static io.dbautopilot.performance.score.Category.CONNECTIVITY;
 import static io.dbautopilot.performance.score.Category.QUERY_PERFORMANCE;
@@ -131,7 +133,7 @@ public class SnapshotChecks implements io.dbautopilot.performance.engine.EngineH
         Map<String, List<MetricPoint>> byName = new java.util.HashMap<>();
         current.forEach(p -> byName.computeIfAbsent(p.name(), n -> new ArrayList<>()).add(p));
         List<CheckResult> out = new ArrayList<>();
-        out.add(targetUp(byName));
+        out.add(CommonChecks.targetUp(byName, "pg_up"));
         out.add(restarted(byName, now));
         out.add(failedFamilies(snapshot));
         out.add(diskUsed(byName));
@@ -147,39 +149,11 @@ public class SnapshotChecks implements io.dbautopilot.performance.engine.EngineH
         return io.dbautopilot.performance.engine.Reachability.reached(current);
     }
 
-    private static CheckResult targetUp(Map<String, List<MetricPoint>> byName) {
-        OptionalDouble up = first(byName, "pg_up");
-        if (up.isEmpty()) {
-            return CheckResult.notEvaluated("target_up", CONNECTIVITY, "no collection cycle yet");
-        }
-        return up.getAsDouble() == 1 ? CheckResult.ok("target_up", CONNECTIVITY, 1, "= 1", null, null)
-                : CheckResult.lost("target_up", CONNECTIVITY, 100, up.getAsDouble(), "= 1", null,
-                "the target cannot be reached: the last collection cycle failed to connect");
-    }
-
     private CheckResult restarted(Map<String, List<MetricPoint>> byName, Instant now) {
         OptionalDouble start = first(byName, "pg_postmaster_start_time_seconds");
-        if (start.isEmpty()) {
-            return CheckResult.notEvaluated("recently_restarted", CONNECTIVITY, "no pg_postmaster_start_time_seconds");
-        }
-        double uptime = now.getEpochSecond() - start.getAsDouble();
-        String bound = "uptime < " + config.restartGrace().toSeconds() + " s";
-        return uptime < config.restartGrace().toSeconds()
-                ? CheckResult.lost("recently_restarted", CONNECTIVITY, 10, uptime, bound, null,
-                "the server restarted recently (uptime in seconds; caches are cold, sessions were dropped)")
-                : CheckResult.ok("recently_restarted", CONNECTIVITY, uptime, bound, null, null);
-    }
-
-    private static CheckResult failedFamilies(MetricSnapshot snapshot) {
-        List<String> failed = snapshot.families().stream()
-                .filter(f -> !f.perDatabase() && f.status() == FamilyStatus.FAILED)
-                .map(FamilyResult::family).toList();
-        if (failed.isEmpty()) {
-            return CheckResult.ok("failed_families", CONNECTIVITY, 0, "> 0", null, null);
-        }
-        return CheckResult.lost("failed_families", CONNECTIVITY, Math.min(15, 5 * failed.size()), failed.size(),
-                "> 0 (5 per family, at most 15)", String.join(", ", failed),
-                "metric families failed in the last cycle: see the snapshot's errors");
+        return CommonChecks.restarted(start.isEmpty() ? start : OptionalDouble.of(now.getEpochSecond() - start.getAsDouble()),
+                "no pg_postmaster_start_time_seconds", config.restartGrace().toSeconds(),
+                "the server restarted recently (uptime in seconds; caches are cold, sessions were dropped)");
     }
 
     private static CheckResult diskUsed(Map<String, List<MetricPoint>> byName) {
@@ -209,16 +183,4 @@ public class SnapshotChecks implements io.dbautopilot.performance.engine.EngineH
                 null, null);
     }
 
-    private static OptionalDouble first(Map<String, List<MetricPoint>> byName, String name) {
-        List<MetricPoint> ps = byName.getOrDefault(name, List.of());
-        return ps.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(ps.get(0).value());
-    }
-
-    private static double[] d(double... v) {
-        return v;
-    }
-
-    private static int[] p(int... v) {
-        return v;
-    }
 }

@@ -145,17 +145,19 @@ class TargetRegistrationTest {
     }
 
     @Test
-    void anEngineWithoutACollectorIsRegisteredButShownAsUnavailable() {
+    void everyEngineIsCollectedAndWhatItLacksIsShownAsUnavailable() {
         json("""
-                {"id": "shop-cache", "engine": "redis", "url": "redis://127.0.0.1:6379"}""")
+                {"id": "shop-cache", "engine": "redis", "url": "redis://127.0.0.1:1/0"}""")
                 .post("/api/targets").then().statusCode(201);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.get("/api/targets/shop-cache").then()
                 .statusCode(200).body("engine", equalTo("redis"))
-                .body("unavailable", equalTo("engine redis has no collector yet"))
-                .body("capabilities.collection", equalTo("unavailable: engine redis has no collector yet"))
-                .body("capabilities.detection", equalTo("unavailable: engine redis has no rule set yet")));
-        assertTrue(registry.get("shop-cache").isEmpty());
-        assertFalse(scheduler.scheduled("shop-cache"));
+                .body("capabilities.collection", equalTo("available"))
+                .body("capabilities.detection", equalTo("available"))
+                .body("capabilities.advice", equalTo("unavailable: engine redis has no advisors yet")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> scheduler.scheduled("shop-cache"));
+        // nothing listens on port 1: collected as down, not refused
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.get("/api/targets/shop-cache/snapshot")
+                .then().statusCode(200).body("points.find { it.name == 'redis_up' }.value", equalTo(0.0f)));
         RestAssured.delete("/api/targets/shop-cache").then().statusCode(204);
     }
 

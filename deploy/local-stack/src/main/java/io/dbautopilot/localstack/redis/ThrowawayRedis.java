@@ -165,6 +165,25 @@ public final class ThrowawayRedis implements RedisServer {
         return ServerProcesses.attempt(cmd, baseDir, Duration.ofSeconds(10), Map.of("REDISCLI_AUTH", password));
     }
 
+    /** Stops the server, keeping its directory; {@link #restart()} starts it again on the same port. */
+    public synchronized void stop() {
+        if (server != null) {
+            ServerProcesses.stop(server, STOP_GRACE);
+            ServerProcesses.stopWatchdog(watchdog);
+            server = null;
+        }
+    }
+
+    /** Starts a stopped server again (same port, password and settings); waits until it answers PING. */
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("the throwaway Redis server was closed");
+        }
+        if (!running()) {
+            start();
+        }
+    }
+
     @Override
     public boolean running() {
         Process p = server;
@@ -221,6 +240,10 @@ public final class ThrowawayRedis implements RedisServer {
 
     /** The {@code redis-server} process id (for tests that check it is gone). */
     public long pid() {
-        return server.pid();
+        Process p = server;
+        if (p == null) {
+            throw new IllegalStateException("the throwaway Redis server is stopped");
+        }
+        return p.pid();
     }
 }

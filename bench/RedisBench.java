@@ -1,0 +1,344 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dbautopilot.localstack.kafka.EmbeddedKafka;
+import io.dbautopilot.localstack.postgres.PostgresBinaries;
+import io.dbautopilot.localstack.postgres.ThrowawayPostgres;
+import io.dbautopilot.localstack.redis.RedisBinaries;
+import io.dbautopilot.localstack.redis.ThrowawayRedis;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Issue 16 benchmark: one collection cycle of a Redis server by performance-service vs one scrape of
+ * prometheus-redis-exporter (Debian), on the same throwaway redis-server in the same run. The two never run at the
+ * same time: first the exporter alone (scraped every {@code --interval}), then the service's Redis target alone
+ * (registered through the API, collected at the same interval), so the server-side deltas ({@code INFO}
+ * {@code total_commands_processed} and the server's CPU) belong to one client. Client CPU: the exporter's process, and
+ * the service's process minus its own idle CPU measured over the exporter window (the service runs then, without a
+ * target). Wall time: the exporter's HTTP scrape, the service snapshot's {@code duration_ms}.
+ *
+ * <pre>
+ * java -cp "deploy/local-stack/target/classes:deploy/local-stack/target/lib/*" bench/RedisBench.java \
+ *      [--app performance-service/target/quarkus-app] [--rounds 12] [--interval 5] [--keys 100000]
+ *      [--exporter /usr/bin/prometheus-redis-exporter] [--out bench/results-redis]
+ * </pre>
+ */
+public final class RedisBench {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    static final List<Process> children = new ArrayList<>();
+    static EmbeddedKafka kafka;
+    static ThrowawayPostgres pg;
+    static ThrowawayRedis redis;
+    static Path out;
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        String app = "performance-service/target/quarkus-app";
+        String exporter = "/usr/bin/prometheus-redis-exporter";
+        int rounds = 12;
+        int interval = 5;
+        int keys = 100_000;
+        String outDir = "bench/results-redis";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--app" -> app = args[++i];
+                case "--exporter" -> exporter = args[++i];
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--interval" -> interval = Integer.parseInt(args[++i]);
+                case "--keys" -> keys = Integer.parseInt(args[++i]);
+                case "--out" -> outDir = args[++i];
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        out = root.resolve(outDir);
+        Files.createDirectories(out);
+        Runtime.getRuntime().addShutdownHook(new Thread(RedisBench::cleanup));
+        ObjectNode result = JSON.createObjectNode();
+        result.put("started", LocalDateTime.now().toString());
+        result.put("load_average_at_start", loadAverage());
+        result.put("rounds", rounds);
+        result.put("interval_s", interval);
+
+        progress("starting Kafka, PostgreSQL (state) and redis-server");
+        kafka = EmbeddedKafka.launch();
+        pg = ThrowawayPostgres.launch(PostgresBinaries.locate());
+        pg.createDatabase("autopilot");
+        redis = ThrowawayRedis.launch(RedisBinaries.locate());
+        // a realistic cache: keys in four databases, a third with a TTL
+        for (int db = 0; db < 4; db++) {
+            int n = db == 0 ? keys : keys / 10;
+            redis.cli("-n", String.valueOf(db), "EVAL", "for i=1,ARGV[1] do redis.call('SET','k:'..i,string.rep('v',64)) "
+                    + "if i % 3 == 0 then redis.call('EXPIRE','k:'..i,86400) end end", "0", String.valueOf(n));
+        }
+        result.put("redis_version", redis.cli("INFO", "server").lines().filter(l -> l.startsWith("redis_version:"))
+                .findFirst().orElse("?").strip());
+        result.put("keys", keys + 3 * (keys / 10));
+
+        int perfPort = freePort();
+        Process svc = startService(root.resolve(app), perfPort);
+        int expPort = freePort();
+        ProcessBuilder eb = new ProcessBuilder(exporter, "--redis.addr=redis://" + redis.host() + ":" + redis.port(),
+                "--web.listen-address=127.0.0.1:" + expPort).redirectErrorStream(true)
+                .redirectOutput(out.resolve("exporter.log").toFile());
+        eb.environment().put("REDIS_PASSWORD", redis.password());
+        Process exp = eb.start();
+        children.add(exp);
+        result.put("exporter", version(exporter));
+        String metricsUrl = "http://127.0.0.1:" + expPort + "/metrics";
+        waitFor(() -> get(metricsUrl).contains("redis_up 1"), "the exporter to reach redis-server");
+
+        // --- the exporter alone (the service runs without a target: its idle CPU is the baseline) ---
+        progress("exporter alone: " + rounds + " scrapes, one every " + interval + " s");
+        get(metricsUrl); // warm-up scrape
+        Thread.sleep(interval * 1000L);
+        double[] s0 = server();
+        double e0 = cpuSeconds(exp.pid());
+        double v0 = cpuSeconds(svc.pid());
+        long t0 = System.nanoTime();
+        List<Double> scrapes = new ArrayList<>();
+        String body = "";
+        for (int i = 0; i < rounds; i++) {
+            long a = System.nanoTime();
+            body = get(metricsUrl);
+            scrapes.add((System.nanoTime() - a) / 1e6);
+            Thread.sleep(interval * 1000L);
+        }
+        double[] s1 = server();
+        double window = (System.nanoTime() - t0) / 1e9;
+        double svcIdlePerSecond = (cpuSeconds(svc.pid()) - v0) / window;
+        ObjectNode e = result.putObject("exporter_per_scrape");
+        e.put("wall_ms_median", median(scrapes));
+        e.put("wall_ms_max", scrapes.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+        e.put("client_cpu_ms", (cpuSeconds(exp.pid()) - e0) * 1000 / rounds);
+        e.put("server_commands", (s1[0] - s0[0] - 1) / rounds); // minus the bench's own INFO
+        e.put("server_cpu_ms", (s1[1] - s0[1]) * 1000 / rounds);
+        e.put("series", body.lines().filter(l -> l.startsWith("redis_")).count());
+        exp.destroy();
+        exp.waitFor(10, TimeUnit.SECONDS);
+
+        // --- the service's Redis target alone ---
+        Path password = Files.createTempFile(out, "redis-password", ".txt");
+        Files.writeString(password, redis.password() + "\n");
+        String base = "http://127.0.0.1:" + perfPort;
+        String target = """
+                {"id": "cache", "engine": "redis", "url": "redis://%s:%d/0", "credentials_ref": "file:%s",
+                 "collection": {"interval": "%ds"}}""".formatted(redis.host(), redis.port(), password, interval);
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/targets"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(target)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("registering the Redis target failed: " + created.statusCode() + " " + created.body());
+        }
+        progress("service alone: waiting for the first cycle, then " + rounds + " cycles");
+        Instant last = awaitCycle(base, null);
+        last = awaitCycle(base, last); // warm-up cycle
+        double[] r0 = server();
+        double c0 = cpuSeconds(svc.pid());
+        long u0 = System.nanoTime();
+        List<Double> cycles = new ArrayList<>();
+        long points = 0;
+        for (int i = 0; i < rounds; i++) {
+            last = awaitCycle(base, last);
+            JsonNode snap = JSON.readTree(get(base + "/api/targets/cache/snapshot"));
+            cycles.add(snap.path("duration_ms").asDouble(snap.path("durationMs").asDouble()));
+            points = snap.path("points").size();
+        }
+        double[] r1 = server();
+        double serviceWindow = (System.nanoTime() - u0) / 1e9;
+        ObjectNode o = result.putObject("ours_per_cycle");
+        o.put("wall_ms_median", median(cycles));
+        o.put("wall_ms_max", cycles.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+        double svcCpu = cpuSeconds(svc.pid()) - c0;
+        o.put("service_cpu_ms_whole_process", svcCpu * 1000 / rounds);
+        o.put("service_cpu_ms_minus_idle", (svcCpu - svcIdlePerSecond * serviceWindow) * 1000 / rounds);
+        o.put("server_commands", (r1[0] - r0[0] - 1) / rounds);
+        o.put("server_cpu_ms", (r1[1] - r0[1]) * 1000 / rounds);
+        o.put("points", points);
+        o.put("service_idle_cpu_ms_per_s", svcIdlePerSecond * 1000);
+
+        ObjectNode ratio = result.putObject("ratio_ours_to_exporter");
+        ratio.put("wall", o.get("wall_ms_median").asDouble() / e.get("wall_ms_median").asDouble());
+        ratio.put("client_cpu", o.get("service_cpu_ms_minus_idle").asDouble() / e.get("client_cpu_ms").asDouble());
+        ratio.put("server_commands", o.get("server_commands").asDouble() / e.get("server_commands").asDouble());
+        ratio.put("server_cpu", o.get("server_cpu_ms").asDouble() / Math.max(1e-9, e.get("server_cpu_ms").asDouble()));
+        result.put("load_average_at_end", loadAverage());
+        String json = JSON.writeValueAsString(result);
+        Files.writeString(out.resolve("redis-bench.json"), json + "\n");
+        System.out.println(json);
+        System.exit(0);
+    }
+
+    /** {total_commands_processed, used_cpu_sys + used_cpu_user} of the server, read with one INFO. */
+    static double[] server() {
+        String info = redis.cli("INFO");
+        double commands = 0;
+        double cpu = 0;
+        for (String line : info.lines().toList()) {
+            if (line.startsWith("total_commands_processed:")) {
+                commands = Double.parseDouble(line.substring(line.indexOf(':') + 1).strip());
+            } else if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+                cpu += Double.parseDouble(line.substring(line.indexOf(':') + 1).strip());
+            }
+        }
+        return new double[] {commands, cpu};
+    }
+
+    /** Waits for a snapshot of the target collected after {@code after}; returns its time. */
+    static Instant awaitCycle(String base, Instant after) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/targets/cache/snapshot"))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                JsonNode snap = JSON.readTree(r.body());
+                String at = snap.path("collected_at").asText(snap.path("collectedAt").asText());
+                if (!at.isEmpty()) {
+                    Instant t = Instant.parse(at);
+                    if (after == null || t.isAfter(after)) {
+                        return t;
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("no new snapshot of the Redis target within 120 s");
+    }
+
+    static Process startService(Path app, int port) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dquarkus.http.port=" + port, "-Dautopilot.api.open=true", "-Dautopilot.fleet.assignment-timeout=0s",
+                "-jar", app.resolve("quarkus-run.jar").toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(out.resolve("performance-service.log").toFile());
+        pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        pb.environment().put("AUTOPILOT_STATE_URL", pg.uri("autopilot"));
+        pb.environment().put("AUTOPILOT_STATE_USERNAME", pg.user());
+        pb.environment().put("AUTOPILOT_STATE_PASSWORD", pg.password());
+        progress("starting performance-service");
+        Process p = pb.start();
+        children.add(p);
+        waitFor(() -> {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("performance-service exited: see " + out.resolve("performance-service.log"));
+            }
+            return status("http://127.0.0.1:" + port + "/q/health/ready") == 200;
+        }, "performance-service to be ready");
+        return p;
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    static void waitFor(Check check, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (check.ok()) {
+                    return;
+                }
+            } catch (IOException ignored) {
+                // not answering yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("timed out waiting for " + what);
+    }
+
+    static String get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    static int status(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMillis(500)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** CPU seconds (user + system) of a process, from /proc/PID/stat. */
+    static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks (100 Hz)
+    }
+
+    static double median(List<Double> xs) {
+        List<Double> s = xs.stream().sorted().toList();
+        return s.isEmpty() ? Double.NaN : s.get(s.size() / 2);
+    }
+
+    static String version(String exporter) {
+        try {
+            Process p = new ProcessBuilder(exporter, "--version").redirectErrorStream(true).start();
+            String v = new String(p.getInputStream().readAllBytes()).lines().findFirst().orElse("?");
+            p.waitFor();
+            return v.strip();
+        } catch (IOException | InterruptedException e) {
+            return "?";
+        }
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void progress(String s) {
+        System.err.println("[redis-bench " + LocalDateTime.now().toLocalTime().withNano(0) + "] " + s);
+    }
+
+    static void cleanup() {
+        for (Process p : children) {
+            p.destroy();
+        }
+        for (Process p : children) {
+            try {
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (AutoCloseable c : new AutoCloseable[] {redis, pg, kafka}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // best effort
+            }
+        }
+    }
+}
