@@ -9,6 +9,8 @@ import io.dbautopilot.localstack.quarkus.PostgresTestResource;
 import io.dbautopilot.model.EventKind;
 import io.dbautopilot.model.EventValidator;
 import io.dbautopilot.model.Topics;
+import io.dbautopilot.performance.collect.mysql.MariaDbTarget;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -49,7 +51,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
-@WithTestResource(MariaDbTestResource.class)
+// the same server options as MariaDbCollectionTest and MySqlShippedRulesTest: the three share one application start
+@WithTestResource(value = MariaDbTestResource.class, initArgs = @ResourceArg(name = "options",
+        value = MariaDbTarget.SERVER_OPTIONS))
 class MariaDbBenchmarkTest {
 
     @InjectInfra
