@@ -9,8 +9,6 @@ import io.dbautopilot.localstack.quarkus.PostgresTestResource;
 import io.dbautopilot.model.EventKind;
 import io.dbautopilot.model.EventValidator;
 import io.dbautopilot.model.Topics;
-import io.dbautopilot.performance.collect.mysql.MariaDbTarget;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -51,9 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
-// the same server options as MariaDbCollectionTest and MySqlShippedRulesTest: the three share one application start
-@WithTestResource(value = MariaDbTestResource.class, initArgs = @ResourceArg(name = "options",
-        value = MariaDbTarget.SERVER_OPTIONS))
+@WithTestResource(MariaDbTestResource.class)
 class MariaDbBenchmarkTest {
 
     @InjectInfra
