@@ -5,6 +5,7 @@ import io.dbautopilot.localstack.postgres.PostgresServer;
 import io.dbautopilot.localstack.quarkus.InjectInfra;
 import io.dbautopilot.localstack.quarkus.KafkaTestResource;
 import io.dbautopilot.localstack.quarkus.PostgresTestResource;
+import io.dbautopilot.performance.detect.rules.ShippedRulesProfile;
 import io.dbautopilot.model.CanaryEvent;
 import io.dbautopilot.model.EventJson;
 import io.dbautopilot.model.EventSources;
@@ -12,7 +13,6 @@ import io.dbautopilot.model.EventTypes;
 import io.dbautopilot.model.Topics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -45,18 +45,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * are published as the automation service publishes them on {@code autopilot.canary.v1}.
  */
 @QuarkusTest
-@TestProfile(CanaryWatchdogTest.ShippedRules.class)
+@TestProfile(ShippedRulesProfile.class)
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
 class CanaryWatchdogTest {
 
-    /** The shipped rules file as it is (the test profile's rules are scaled for other tests). */
-    public static class ShippedRules implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("autopilot.detection.rules-file", "classpath:rules/default-rules.yaml");
-        }
-    }
 
     @InjectInfra
     PostgresServer postgres;

@@ -5,12 +5,12 @@ import io.dbautopilot.localstack.postgres.PostgresServer;
 import io.dbautopilot.localstack.quarkus.InjectInfra;
 import io.dbautopilot.localstack.quarkus.KafkaTestResource;
 import io.dbautopilot.localstack.quarkus.PostgresTestResource;
+import io.dbautopilot.performance.detect.rules.ShippedRulesProfile;
 import io.dbautopilot.model.OperationEvent;
 import io.dbautopilot.model.OperationState;
 import io.dbautopilot.performance.operations.OperationEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -39,18 +39,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * fresh successful backup resolves both; a target none of whose backups finished gets no backup points.
  */
 @QuarkusTest
-@TestProfile(BackupStaleTest.ShippedRules.class)
+@TestProfile(ShippedRulesProfile.class)
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
 class BackupStaleTest {
 
-    /** The shipped rules file as it is (the test profile's rules are scaled for other tests). */
-    public static class ShippedRules implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("autopilot.detection.rules-file", "classpath:rules/default-rules.yaml");
-        }
-    }
 
     @InjectInfra
     PostgresServer postgres;

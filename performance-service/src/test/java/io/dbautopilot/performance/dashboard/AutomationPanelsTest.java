@@ -35,8 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The dashboard's backups and migrations panels when the automation service cannot be read (nothing listens at the
  * configured URL): {@code GET /api/automation/backups} and {@code /migrations} answer a viewer 200 with
  * {@code available: false} and the reason, refuse an anonymous caller with 401 problem+json, never show the
- * configured key, and the dashboard in a real headless Chromium shows the reason in both panels. Rows from the real
- * automation service: {@code LocalStackDemoTest} (deploy/checks).
+ * configured key, and the dashboard in a real headless Chromium shows the reason in both panels. The emergency-stop
+ * banner on the same setup: the endpoint says {@code unknown} with the reason, and the dashboard shows the grey "state
+ * unknown" banner, never "no stop". Rows from the real automation service: {@code LocalStackDemoTest}; the active
+ * banner against the packaged automation service: {@code EmergencyStopRestartTest} (both deploy/checks).
  */
 @QuarkusTest
 @TestProfile(AutomationPanelsTest.Unreachable.class)
@@ -111,6 +113,28 @@ class AutomationPanelsTest {
             assertTrue(browser.evaluate("window.dashboard.backups.available === false"
                     + " && window.dashboard.migrations.available === false").asBoolean());
             browser.screenshot(Path.of("target", "dashboard-automation-panels-unreachable.png"));
+            assertEquals(List.of(), browser.consoleErrors(), "no script errors in the page");
+        }
+    }
+
+    @Test
+    void anUnreadableAutomationServiceIsShownAsUnknownNotAsNoStop() throws Exception {
+        given().header("X-API-Key", "viewer-secret-7").get("/api/automation/emergency-stop").then().statusCode(200)
+                .body("state", equalTo("unknown"))
+                .body("detail", containsString("could not be read"))
+                .body("global", equalTo(false));
+        try (HeadlessChromium browser = HeadlessChromium.launch()) {
+            browser.navigate(root.toString());
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> browser.evaluate(
+                    "!document.getElementById('key-form').hidden").asBoolean());
+            browser.evaluate("(() => { document.getElementById('api-key').value = 'viewer-secret-7';"
+                    + " document.getElementById('key-form').requestSubmit(); return true; })()");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    "unknown".equals(browser.evaluate("window.dashboard.emergencyStop").asText()));
+            assertEquals("unknown", browser.evaluate("document.getElementById('emergency-stop').dataset.state").asText());
+            assertTrue(browser.evaluate("!document.getElementById('emergency-stop').hidden").asBoolean());
+            assertTrue(browser.evaluate("document.getElementById('emergency-stop').textContent").asText()
+                    .startsWith("Emergency stop: state unknown"));
             assertEquals(List.of(), browser.consoleErrors(), "no script errors in the page");
         }
     }
