@@ -1,6 +1,7 @@
 package io.dbautopilot.deploy;
 
 import io.dbautopilot.localstack.kafka.EmbeddedKafka;
+import io.dbautopilot.localstack.kafka.KafkaBroker;
 import io.dbautopilot.localstack.postgres.PostgresBinaries;
 import io.dbautopilot.localstack.postgres.ThrowawayPostgres;
 
@@ -30,7 +31,7 @@ final class PerformanceInstances implements AutoCloseable {
     static final String OPERATOR_KEY = "fleet-operator-key-1";
     static final String VIEWER_KEY = "fleet-viewer-key-1";
 
-    final EmbeddedKafka kafka;
+    final KafkaBroker kafka;
     final ThrowawayPostgres postgres;
     final Path work;
     private final Map<String, Process> processes = new LinkedHashMap<>();
@@ -38,8 +39,13 @@ final class PerformanceInstances implements AutoCloseable {
     private final Map<String, Path> logs = new LinkedHashMap<>();
 
     PerformanceInstances() throws IOException {
+        this(EmbeddedKafka.launch());
+    }
+
+    /** Over a broker the caller started (e.g. one in its own process, to kill it); closed with this harness. */
+    PerformanceInstances(KafkaBroker kafka) throws IOException {
         work = Files.createTempDirectory("dbautopilot-fleet-");
-        kafka = EmbeddedKafka.launch();
+        this.kafka = kafka;
         postgres = ThrowawayPostgres.launch(PostgresBinaries.locate());
         postgres.createDatabase("autopilot_state");
         Runtime.getRuntime().addShutdownHook(new Thread(this::close));
@@ -124,6 +130,11 @@ final class PerformanceInstances implements AutoCloseable {
             b.header("X-API-Key", key);
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The HTTP port of an instance. */
+    int port(String instance) {
+        return ports.get(instance);
     }
 
     /** Kills an instance with SIGKILL (no shutdown hook, no clean leave from the group). */
