@@ -5,19 +5,22 @@
 #
 #   reliability/run.sh           every scenario at full size (< 30 min on 2 cores)
 #   reliability/run.sh --quick   the CI subset (shorter outages, fewer records and requests; <= 5 min)
+#   reliability/run.sh --build   package the services first (else only when their quarkus-run.jar is missing)
 #
-# The services must be packaged (./mvnw -B -DskipTests package, or deploy/test.sh); the script packages them when
-# their quarkus-run.jar is missing. Exit status: 0 when every criterion held, 1 when one did not (the table says
+# The suite runs the services' packaged jars as they are: after a source change, package them (--build, or
+# deploy/test.sh, which CI runs first). Exit status: 0 when every criterion held, 1 when one did not (the table says
 # which), 2 when the suite could not run. Maven runs through mvn-slot when it exists (at most two builds at once).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 mode=full
+build=0
 for arg in "$@"; do
   case "$arg" in
     --quick) mode=quick ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-    *) echo "unknown option $arg (known: --quick)" >&2; exit 2 ;;
+    --build) build=1 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "unknown option $arg (known: --quick, --build)" >&2; exit 2 ;;
   esac
 done
 
@@ -26,7 +29,7 @@ command -v mvn-slot >/dev/null 2>&1 && slot=(mvn-slot)
 offline=()
 [[ "${RELIABILITY_OFFLINE:-1}" == 1 ]] && offline=(-o)
 
-if [[ ! -f performance-service/target/quarkus-app/quarkus-run.jar \
+if [[ $build == 1 || ! -f performance-service/target/quarkus-app/quarkus-run.jar \
    || ! -f database-automation-service/target/quarkus-app/quarkus-run.jar ]]; then
   echo "==> packaging the services"
   "${slot[@]}" ./mvnw -B "${offline[@]}" -q -DskipTests package -pl performance-service,database-automation-service -am \
