@@ -54,10 +54,10 @@ class ReliabilityDstWindowTest {
         List<String> intervals = new ArrayList<>();
         Instant openedAt = null;
         for (Instant t = from; t.isBefore(to); t = t.plus(Duration.ofMinutes(1))) {
-            boolean open = w.isOpen(t);
-            if (open && openedAt == null) {
+            boolean isOpen = w.isOpen(t);
+            if (isOpen && openedAt == null) {
                 openedAt = t;
-            } else if (!open && openedAt != null) {
+            } else if (!isOpen && openedAt != null) {
                 intervals.add(local(openedAt) + " - " + local(t));
                 openedAt = null;
             }

@@ -719,7 +719,7 @@ class ReliabilitySuiteTest {
     @Order(5)
     void automationKilledDuringOperations() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeFalse(ReliabilityReport.quick(), "full run only (reliability/run.sh)");
-        int loops = ReliabilityReport.size(3, 1);
+        int loops = ReliabilityReport.size(2, 1);
         ReliabilityReport report = new ReliabilityReport("5. automation service SIGKILLed during operations ("
                 + loops + " loops each)");
         try {
@@ -733,11 +733,11 @@ class ReliabilitySuiteTest {
                 long before = vacuumCalls();
                 vacuumStates.add(killDuring("vacuum", "/api/operations", "{\"database\": \"" + TARGET
                         + "\", \"type\": \"vacuum\", \"object\": \"public.victim\", \"reason\": \"reliability kill " + i + "\"}",
-                        "SHARE UPDATE EXCLUSIVE", "vacuum"));
+                        "SHARE UPDATE EXCLUSIVE", "vacuum", Duration.ofSeconds(90)));
                 vacuumRuns.add(vacuumCalls() - before);
                 backupStates.add(killDuring("backup", "/api/backups", "{\"database\": \"" + TARGET
                         + "\", \"engine\": \"pg_dump\", \"reason\": \"reliability kill " + i + "\"}",
-                        "ACCESS EXCLUSIVE", "pg_dump"));
+                        "ACCESS EXCLUSIVE", "pg_dump", Duration.ofSeconds(45)));
             }
             List<String> finals = List.of("succeeded", "failed", "cancelled");
             report.check("every VACUUM operation ends in a final state after the restart", vacuumStates.toString(),
@@ -756,10 +756,10 @@ class ReliabilitySuiteTest {
     /**
      * Holds a lock the operation's statement waits for, requests the operation, SIGKILLs the automation service once
      * its statement waits on the target, restarts it, releases the lock once the dead instance's session is gone (or
-     * after {@link #PATIENCE}) and waits for the operation's final state; returns it with its attempts.
+     * after {@code sessionPatience}) and waits for the operation's final state; returns it with its attempts.
      */
-    private String killDuring(String what, String path, String body, String lockMode, String statementLike)
-            throws Exception {
+    private String killDuring(String what, String path, String body, String lockMode, String statementLike,
+                              Duration sessionPatience) throws Exception {
         try (Connection lock = target.connect(TARGET_DB)) {
             lock.setAutoCommit(false);
             try (Statement st = lock.createStatement()) {
@@ -783,7 +783,7 @@ class ReliabilitySuiteTest {
             });
             // the restarted service finds the interrupted operation (its lease expires) and ends the dead one's session
             String gone = "SELECT count(*) FROM pg_stat_activity WHERE pid::text IN ('" + String.join("','", pids) + "')";
-            Boolean ended = awaitOrNull("the killed instance's session on the target gone", Duration.ofSeconds(90),
+            Boolean ended = awaitOrNull("the killed instance's session on the target gone", sessionPatience,
                     () -> scalar("postgres", target, gone) == 0 ? true : null);
             lock.rollback();
             JsonNode op = await(what + " operation " + operationId + " in a final state", () -> {
