@@ -309,7 +309,7 @@ class ReliabilitySuiteTest {
                                     && s.data().hasNonNull("finished_at"))
                             .findFirst().orElse(null));
             outcome = end == null ? "anomaly " + anomaly.id() + ", no operation ended" : end.data().path("type").asText()
-                    + " " + end.type().split("\\.")[2] + String.format(" %.1f s after the broker was back",
+                    + " " + end.type().split("\\.")[3] + String.format(" %.1f s after the broker was back",
                     Duration.between(backAt, Instant.parse(end.data().path("finished_at").asText())).toMillis() / 1000.0);
             vacuumed = end != null && EventTypes.OPERATION_SUCCEEDED.equals(end.type())
                     && deadTuples("orders") < 1000;
@@ -494,7 +494,7 @@ class ReliabilitySuiteTest {
     // 3. malformed records on each input topic
 
     @Test
-    @Order(7) // last: a record the service cannot dead-letter would stop its intake for the scenarios after it
+    @Order(8) // last: a record the service cannot dead-letter would stop its intake for the scenarios after it
     void malformedRecordsGoToTheDlq() throws Exception {
         int perTopic = ReliabilityReport.size(10_000, 200);
         ReliabilityReport report = new ReliabilityReport("3. " + perTopic + " malformed records per input topic");
@@ -980,6 +980,70 @@ class ReliabilitySuiteTest {
             }
         }
         return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // 7. state database restarted under load
+
+    @Test
+    @Order(7)
+    void stateDatabaseRestartedUnderLoad() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(ReliabilityReport.quick(), "full run only (reliability/run.sh)");
+        int downSeconds = 30;
+        ReliabilityReport report = new ReliabilityReport("7. state database down " + downSeconds + " s under load");
+        try {
+            stateOutage(report, downSeconds);
+        } catch (Throwable e) {
+            report.aborted(e);
+        }
+        report.assertAllHeld();
+    }
+
+    private void stateOutage(ReliabilityReport report, int downSeconds) throws Exception {
+        // load: a new dead-tuple condition just before the stop, so detection, intake and the operation engine all
+        // have work in flight while the state database is away
+        target.execute(TARGET_DB,
+                "CREATE TABLE public.state_load (id int PRIMARY KEY, pad text) WITH (autovacuum_enabled = off)",
+                "INSERT INTO public.state_load SELECT g, repeat('s', 50) FROM generate_series(1, 40000) g",
+                "DELETE FROM public.state_load WHERE id % 4 <> 0");
+        Instant loaded = Instant.now();
+        stack.postgres.stop();
+        long stoppedNanos = System.nanoTime();
+        Map<String, Set<Integer>> healthDuring = new TreeMap<>();
+        while (System.nanoTime() - stoppedNanos < Duration.ofSeconds(downSeconds).toNanos()) {
+            for (String s : List.of(PERF, AUTOMATION)) {
+                healthDuring.computeIfAbsent(s, k -> new TreeSet<>()).add(health(s));
+            }
+            Thread.sleep(1000);
+        }
+        boolean aliveDuring = stack.alive(PERF) && stack.alive(AUTOMATION);
+        stack.postgres.start();
+        long startedNanos = System.nanoTime();
+        report.check("both services degrade, not crash", "processes alive through the outage: " + aliveDuring
+                + "; /health during it: " + healthDuring, aliveDuring);
+        Map<String, Long> recovered = new LinkedHashMap<>();
+        for (String s : List.of(PERF, AUTOMATION)) {
+            Long ms = awaitOrNull(s + " /health 200 again", () -> health(s) == 200
+                    ? (System.nanoTime() - startedNanos) / 1_000_000 : null);
+            recovered.put(s, ms == null ? -1 : ms);
+        }
+        report.check("both recover by themselves (no restart)", recovered.entrySet().stream()
+                        .map(e -> e.getKey() + " " + (e.getValue() < 0 ? "not within " + PATIENCE : e.getValue() + " ms"))
+                        .toList() + " after the state database was back; same processes: "
+                        + (stack.alive(PERF) && stack.alive(AUTOMATION)),
+                recovered.values().stream().allMatch(v -> v >= 0) && stack.alive(PERF) && stack.alive(AUTOMATION));
+        TopicRecorder.Seen done = awaitOrNull("the VACUUM of public.state_load succeeded", () ->
+                topics.seen(Topics.OPERATIONS, TARGET).stream()
+                        .filter(x -> EventTypes.OPERATION_SUCCEEDED.equals(x.type())
+                                && x.data().path("details").toString().contains("state_load")
+                                || EventTypes.OPERATION_SUCCEEDED.equals(x.type())
+                                && x.data().path("object").asText("").contains("state_load"))
+                        .findFirst().orElse(null));
+        report.check("the work in flight completes", done == null ? "no VACUUM of state_load succeeded within " + PATIENCE
+                : String.format("VACUUM of state_load succeeded %.1f s after the condition was made",
+                Duration.between(loaded, Instant.parse(done.data().path("occurred_at").asText())).toMillis() / 1000.0),
+                done != null);
+        checkNothingLost(report);
     }
 
     // ------------------------------------------------------------------------------------------------------------
