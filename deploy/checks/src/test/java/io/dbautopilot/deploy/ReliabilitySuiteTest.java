@@ -558,6 +558,7 @@ class ReliabilitySuiteTest {
                         ceHeaders(r.headers(), topic, UUID.randomUUID().toString());
                     }
                     r.headers().add("reliability-kind", kind.getBytes(StandardCharsets.UTF_8));
+                    r.headers().add("reliability-seq", (topic + "#" + i).getBytes(StandardCharsets.UTF_8));
                     bytes.send(r);
                 }
                 sent.put(topic, kinds);
@@ -595,7 +596,9 @@ class ReliabilitySuiteTest {
             Map<String, Integer> kinds = sent.get(e.getKey());
             Map<String, Integer> dead = new TreeMap<>();
             Map<String, Integer> reasons = new TreeMap<>();
-            int withoutReason = readDlq(e.getValue(), dlqStart.get(e.getValue()), dead, reasons);
+            Map<String, Integer> copies = new HashMap<>();
+            int withoutReason = readDlq(e.getValue(), dlqStart.get(e.getValue()), dead, reasons, copies);
+            long twice = copies.values().stream().filter(n -> n > 1).count();
             StringBuilder figures = new StringBuilder();
             boolean all = consumed && withoutReason == 0;
             for (Map.Entry<String, Integer> k : kinds.entrySet()) {
@@ -604,7 +607,8 @@ class ReliabilitySuiteTest {
                 all &= got == k.getValue();
             }
             report.check("every malformed record of " + e.getKey() + " in " + e.getValue() + " with a reason",
-                    figures + "without a reason header " + withoutReason + "; group lag 0: " + consumed
+                    figures + "without a reason header " + withoutReason + "; dead-lettered more than once " + twice
+                            + "; group lag 0: " + consumed
                             + "; reasons (first words): " + reasons, all);
         }
     }
@@ -633,8 +637,12 @@ class ReliabilitySuiteTest {
         h.add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Counts a DLQ's records from {@code start} by the kind header they carry and their reasons; returns those without one. */
-    private static int readDlq(String dlq, long start, Map<String, Integer> kinds, Map<String, Integer> reasons) {
+    /**
+     * Counts a DLQ's records of this scenario: distinct records per kind (by the sequence header the suite sets), copies
+     * per record, and reasons; returns how many carry no reason.
+     */
+    private static int readDlq(String dlq, long start, Map<String, Integer> kinds, Map<String, Integer> reasons,
+                               Map<String, Integer> copies) {
         int withoutReason = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -653,7 +661,11 @@ class ReliabilitySuiteTest {
                     if (kind == null) {
                         continue; // dead-lettered before this scenario
                     }
-                    kinds.merge(new String(kind.value(), StandardCharsets.UTF_8), 1, Integer::sum);
+                    Header seq = r.headers().lastHeader("reliability-seq");
+                    String id = seq == null ? "?" + r.offset() : new String(seq.value(), StandardCharsets.UTF_8);
+                    if (copies.merge(id, 1, Integer::sum) == 1) {
+                        kinds.merge(new String(kind.value(), StandardCharsets.UTF_8), 1, Integer::sum);
+                    }
                     Header reason = r.headers().lastHeader("dead-letter-reason");
                     if (reason == null || reason.value().length == 0) {
                         withoutReason++;
