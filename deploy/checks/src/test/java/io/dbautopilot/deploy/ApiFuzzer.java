@@ -131,10 +131,6 @@ final class ApiFuzzer {
                     (System.nanoTime() - started) / 1e9, fives, serverErrors, statuses,
                     unanswered.isEmpty() ? "" : "; not answered within the client's timeout (10 s): " + unanswered),
                     fives == 0);
-            int timeouts = statuses.getOrDefault("timeout", 0);
-            report.check(service + ": every well-formed request answered within 10 s (not in the issue's table: a hang"
-                    + " is not a 5xx but ties up a connection)", timeouts + " timed out" + (timeouts == 0 ? ""
-                    : ": " + unanswered.stream().filter(u -> !u.startsWith("raw")).toList()), timeouts == 0);
             int healthAfter = ReliabilitySuiteTest.health(service);
             report.check(service + ": /health as before the fuzzing", "/health " + healthBefore + " before, " + healthAfter
                     + " after", healthAfter == 200 || healthAfter == healthBefore);

@@ -29,7 +29,6 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,9 +39,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,16 +66,16 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
- * Issue 19's reliability suite, scenarios 1-4, on one set of real pieces: the Kafka broker in its own JVM
+ * Issue 19's reliability suite, scenarios 1-7 (8 and 9 are classes of their own), on one set of real pieces: the Kafka broker in its own JVM
  * ({@link ProcessKafka}, so it can be SIGKILLed and restarted with its data), a throwaway PostgreSQL cluster for the
  * state database and another one for the target, and both packaged services ({@link PerformanceInstances}). Each
  * scenario injects its fault, measures what the issue's table asks and records PASS / FAIL with the figure
  * ({@link ReliabilityReport}); a scenario fails at its end when a criterion did not hold. Run by
  * {@code reliability/run.sh} (Maven profile {@code reliability}); {@code -Dreliability.mode=quick} is the CI form
- * (shorter outages, fewer records and requests).
+ * (shorter outages, fewer records and requests, scenarios 5-7 left out). Scenario 3 runs last: a record the service
+ * cannot dead-letter stops its intake, which would otherwise spill into the scenarios after it.
  */
 @Tag("reliability")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -523,10 +519,6 @@ class ReliabilitySuiteTest {
         }
         Random random = new Random(19);
         Map<String, Map<String, Integer>> sent = new LinkedHashMap<>();
-        Map<String, Long> dlqStart = new HashMap<>();
-        for (String dlq : dlqOf.values()) {
-            dlqStart.put(dlq, endOffsets(dlq).values().stream().mapToLong(Long::longValue).sum());
-        }
         try (KafkaProducer<String, byte[]> bytes = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
@@ -584,7 +576,8 @@ class ReliabilitySuiteTest {
                 validMs != null && validMs <= 60_000);
 
         // the automation service's group has consumed both topics to their end: every record was handled
-        boolean consumed = awaitOrNull("the automation group consumed both input topics to the end", Duration.ofSeconds(30), () -> {
+        // (behind an unprocessed valid event the partition cannot have been consumed to its end: no wait then)
+        boolean consumed = validMs != null && awaitOrNull("the automation group consumed both input topics to the end", Duration.ofSeconds(30), () -> {
             for (String topic : dlqOf.keySet()) {
                 if (lag("database-automation-service", topic) > 0) {
                     return null;
@@ -597,7 +590,7 @@ class ReliabilitySuiteTest {
             Map<String, Integer> dead = new TreeMap<>();
             Map<String, Integer> reasons = new TreeMap<>();
             Map<String, Integer> copies = new HashMap<>();
-            int withoutReason = readDlq(e.getValue(), dlqStart.get(e.getValue()), dead, reasons, copies);
+            int withoutReason = readDlq(e.getValue(), dead, reasons, copies);
             long twice = copies.values().stream().filter(n -> n > 1).count();
             StringBuilder figures = new StringBuilder();
             boolean all = consumed && withoutReason == 0;
@@ -641,7 +634,7 @@ class ReliabilitySuiteTest {
      * Counts a DLQ's records of this scenario: distinct records per kind (by the sequence header the suite sets), copies
      * per record, and reasons; returns how many carry no reason.
      */
-    private static int readDlq(String dlq, long start, Map<String, Integer> kinds, Map<String, Integer> reasons,
+    private static int readDlq(String dlq, Map<String, Integer> kinds, Map<String, Integer> reasons,
                                Map<String, Integer> copies) {
         int withoutReason = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
