@@ -479,6 +479,32 @@
       events.map(function (o) { return row(o, false); }).join('') + '</tbody></table>';
   }
 
+  // ---- the autopilot's canary per target (GET api/canary) ----
+  function renderCanary(res) {
+    var box = document.getElementById('canary');
+    if (!res.available) {
+      box.innerHTML = '<div class="unavailable">canary: not available (GET api/canary answered ' + esc(res.status || 'no response') + ')</div>';
+      return;
+    }
+    var rows = res.body || [];
+    if (!rows.length) { box.innerHTML = '<p class="muted">no canary run seen on autopilot.canary.v1 (targets opt in with canary=on)</p>'; return; }
+    var stages = ['detected', 'decided', 'executed', 'verified'];
+    box.innerHTML = '<table><thead><tr><th>target</th><th>last run</th><th>status</th>' +
+      stages.map(function (s) { return '<th>' + s + '</th>'; }).join('') + '<th>reason</th></tr></thead><tbody>' +
+      rows.map(function (t) {
+        var run = t.latest || {};
+        var at = {};
+        (run.stages || []).forEach(function (s) { at[s.name] = s.seconds; });
+        var status = t.overdue ? 'overdue' : run.status;
+        return '<tr data-target="' + esc(t.target) + '"><td>' + esc(t.target) + '</td><td>' + esc(when(run.completed_at)) +
+          '</td><td data-role="status" class="st-' + esc(status === 'overdue' ? 'failed' : status) + '">' + esc(status) + '</td>' +
+          stages.map(function (s) {
+            return '<td data-stage="' + s + '">' + (at[s] != null ? esc(at[s].toFixed(1)) + ' s' : '<span class="muted">–</span>') + '</td>';
+          }).join('') + '<td>' + esc(t.overdue ? 'no run completed by ' + run.next_due_at + ': the autopilot is not working on ' + t.target
+            : (run.reason || '')) + '</td></tr>';
+      }).join('') + '</tbody></table>';
+  }
+
   var fleetSeq = 0;
   function refreshFleet() {
     var seq = ++fleetSeq;
@@ -601,6 +627,7 @@
     refreshHealth();
     getJson('api/anomalies?state=open&limit=100').then(renderAnomalies);
     getJson('api/operations?limit=50').then(renderOperations);
+    getJson('api/canary').then(renderCanary);
     document.getElementById('clock').textContent = 'refreshed ' + new Date().toLocaleTimeString();
   }
 

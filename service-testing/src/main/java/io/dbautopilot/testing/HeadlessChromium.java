@@ -13,6 +13,7 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -34,6 +35,8 @@ public final class HeadlessChromium implements AutoCloseable {
 
     private static final Pattern DEVTOOLS = Pattern.compile("DevTools listening on (ws://\\S+)");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long {@link #navigate} waits for the new document to finish loading (a loaded machine is slow). */
+    private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(60);
 
     private final Process process;
     private final Path profile;
@@ -113,7 +116,24 @@ public final class HeadlessChromium implements AutoCloseable {
     /** Opens a URL in the page and waits until it loaded. */
     public void navigate(String url) throws Exception {
         send(sessionId, "Page.enable", Map.of());
+        // Page.navigate answers once the navigation is committed, before the new document's scripts ran: mark the
+        // current document, then wait for a document without the mark that finished loading
+        evaluate("window.__leaving = true");
         send(sessionId, "Page.navigate", Map.of("url", url));
+        long deadline = System.nanoTime() + LOAD_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                if (evaluate("!window.__leaving && document.readyState === 'complete'").asBoolean()) {
+                    return;
+                }
+            } catch (IllegalStateException e) {
+                // the context was replaced while evaluating: the new document is on its way
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(url + " did not finish loading within " + LOAD_TIMEOUT.toSeconds() + " s");
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** Evaluates a JavaScript expression in the page and returns its JSON value (awaiting promises). */

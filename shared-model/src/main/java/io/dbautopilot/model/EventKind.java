@@ -14,6 +14,8 @@ public enum EventKind {
     OPERATION("schemas/operation-event.v1.json", OperationEvent.class),
     /** {@link BenchmarkEvent} on {@link Topics#BENCHMARKS}. */
     BENCHMARK("schemas/benchmark-event.v1.json", BenchmarkEvent.class),
+    /** {@link CanaryEvent} on {@link Topics#CANARY}. */
+    CANARY("schemas/canary-event.v1.json", CanaryEvent.class),
     /** {@link HealthSummary}, the body of each service's {@code /health} endpoint. */
     HEALTH_SUMMARY("schemas/health-summary.v1.json", HealthSummary.class),
     /** {@link TargetDefinition}, the value of a record on {@link Topics#TARGETS} (not a CloudEvent). */
@@ -81,6 +83,9 @@ public enum EventKind {
         }
         if (ceType.startsWith("io.dbautopilot.benchmark.")) {
             return Optional.of(BENCHMARK);
+        }
+        if (ceType.startsWith("io.dbautopilot.canary.")) {
+            return Optional.of(CANARY);
         }
         return Optional.empty();
     }

@@ -45,6 +45,12 @@ public final class EventTypes {
     /** A benchmark run of a target ended (succeeded, failed, cancelled or timed out); the result is in the event. */
     public static final String BENCHMARK_COMPLETED = "io.dbautopilot.benchmark.completed.v1";
 
+    /**
+     * A canary run of the autopilot on a target ended (succeeded, would_run, awaiting_approval, skipped or failed), with
+     * the time of each stage from planted to verified.
+     */
+    public static final String CANARY_COMPLETED = "io.dbautopilot.canary.completed.v1";
+
     /** Every event type defined here. */
     public static final Set<String> ALL = Set.of(
             SNAPSHOT_COLLECTED,
@@ -52,7 +58,7 @@ public final class EventTypes {
             RECOMMENDATION_RAISED, RECOMMENDATION_UPDATED, RECOMMENDATION_WITHDRAWN,
             OPERATION_REQUESTED, OPERATION_STARTED, OPERATION_PROGRESS, OPERATION_SUCCEEDED,
             OPERATION_FAILED, OPERATION_CANCELLED, OPERATION_DEFERRED, OPERATION_WOULD_RUN, OPERATION_VERIFIED,
-            BENCHMARK_COMPLETED);
+            BENCHMARK_COMPLETED, CANARY_COMPLETED);
 
     private EventTypes() {
     }

@@ -123,17 +123,27 @@ public record TargetDefinition(String id, Engine engine, String url, String user
      * @param minFreeDiskBytes          minimum free bytes on the data volume (with {@code diskCapacityBytes})
      * @param diskCapacityBytes         size of the server's data volume; null = the low-disk check is off
      * @param slowQueryThreshold        a query active longer than this counts as slow
+     * @param canary                    {@code on} to let the automation service run its canary on the target
+     *                                  (docs/canary.md); null or {@code off}: no canary
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record Automation(List<String> maintenanceWindows, String timeZone, String lockTimeout,
                              String statementTimeout, Map<String, String> policy, String longTransactionLimit,
                              Long replicationLagLimitBytes, Long minFreeDiskBytes, Long diskCapacityBytes,
-                             String slowQueryThreshold) {
+                             String slowQueryThreshold, String canary) {
 
         /** Every setting at the service's default. */
         public static final Automation DEFAULTS = new Automation(null, null, null, null, null, null, null, null, null,
-                null);
+                null, null);
+
+        /** The settings without a canary setting (the service's default: off). */
+        public Automation(List<String> maintenanceWindows, String timeZone, String lockTimeout, String statementTimeout,
+                          Map<String, String> policy, String longTransactionLimit, Long replicationLagLimitBytes,
+                          Long minFreeDiskBytes, Long diskCapacityBytes, String slowQueryThreshold) {
+            this(maintenanceWindows, timeZone, lockTimeout, statementTimeout, policy, longTransactionLimit,
+                    replicationLagLimitBytes, minFreeDiskBytes, diskCapacityBytes, slowQueryThreshold, null);
+        }
 
         /** Copies the list and map; null becomes empty. */
         public Automation {

@@ -27,6 +27,13 @@ public final class Topics {
      */
     public static final String BENCHMARKS = "autopilot.benchmarks.v1";
 
+    /**
+     * Canary runs of the autopilot itself ({@code io.dbautopilot.canary.completed.v1}), produced by the automation
+     * service from its canary outbox when a run on a target with {@code canary=on} ends; read by performance-service,
+     * whose rules open a critical anomaly when a target's next run is overdue or the last one failed.
+     */
+    public static final String CANARY = "autopilot.canary.v1";
+
     /** Anomaly records the automation service could not process, with the reason in headers. */
     public static final String ANOMALIES_DLQ = "autopilot.anomalies.v1.dlq";
 

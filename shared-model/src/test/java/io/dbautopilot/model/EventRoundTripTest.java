@@ -24,6 +24,7 @@ class EventRoundTripTest {
                 Arguments.of(EventKind.RECOMMENDATION, Examples.recommendation()),
                 Arguments.of(EventKind.OPERATION, Examples.operation()),
                 Arguments.of(EventKind.BENCHMARK, Examples.benchmark()),
+                Arguments.of(EventKind.CANARY, Examples.canary()),
                 Arguments.of(EventKind.HEALTH_SUMMARY, Examples.health()),
                 Arguments.of(EventKind.TARGET_DEFINITION, Examples.target()));
     }

@@ -32,7 +32,7 @@ class EventTypesTest {
             }
         }
         assertEquals(constants, EventTypes.ALL);
-        assertEquals(17, EventTypes.ALL.size());
+        assertEquals(18, EventTypes.ALL.size());
     }
 
     @Test
@@ -70,6 +70,7 @@ class EventTypesTest {
         assertEquals("autopilot.recommendations.v1", Topics.RECOMMENDATIONS);
         assertEquals("autopilot.operations.v1", Topics.OPERATIONS);
         assertEquals("autopilot.benchmarks.v1", Topics.BENCHMARKS);
+        assertEquals("autopilot.canary.v1", Topics.CANARY);
         assertEquals(Topics.ANOMALIES + ".dlq", Topics.ANOMALIES_DLQ);
         assertEquals(Topics.RECOMMENDATIONS + ".dlq", Topics.RECOMMENDATIONS_DLQ);
         assertEquals("/db-autopilot/performance-service", EventSources.PERFORMANCE_SERVICE);

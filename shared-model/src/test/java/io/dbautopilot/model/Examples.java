@@ -136,6 +136,17 @@ final class Examples {
                 null);
     }
 
+    static CanaryEvent canary() {
+        return new CanaryEvent(UUID.fromString("5e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b"), "orders-db", "succeeded", "auto",
+                null, "autopilot_canary.canary_5e1f2a3b", T0, T0.plusSeconds(151), 600, T0.plusSeconds(1500),
+                List.of(new CanaryEvent.Stage("planted", T0, 0), new CanaryEvent.Stage("detected", T0.plusSeconds(124), 124),
+                        new CanaryEvent.Stage("decided", T0.plusSeconds(125), 125.2),
+                        new CanaryEvent.Stage("executed", T0.plusSeconds(127), 127.9),
+                        new CanaryEvent.Stage("verified", T0.plusSeconds(151), 151.0)),
+                null, UUID.fromString("9b2e4f10-7c3d-4a5e-8f61-0d2c3b4a5e6f"),
+                Map.of("n_dead_tup_before", 15000.0, "n_dead_tup_after", 0.0));
+    }
+
     static TargetDefinition target() {
         return new TargetDefinition("orders-db", Engine.POSTGRESQL, "postgresql://db1:5432/orders", "autopilot",
                 "env:ORDERS_DB_PASSWORD", Map.of("env", "prod", "team", "payments"),

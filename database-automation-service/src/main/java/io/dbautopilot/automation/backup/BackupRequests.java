@@ -24,9 +24,12 @@ public class BackupRequests {
     private final StateTransactions transactions;
     private final OperationsConfig operations;
     private final ManagedDatabases databases;
+    private final io.dbautopilot.automation.engine.Engines engines;
+    private final java.util.Set<String> unavailableLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public BackupRequests(OperationStore store, StateTransactions transactions, OperationsConfig operations,
-                          ManagedDatabases databases) {
+                          ManagedDatabases databases, io.dbautopilot.automation.engine.Engines engines) {
+        this.engines = engines;
         this.store = store;
         this.transactions = transactions;
         this.operations = operations;
@@ -69,6 +72,14 @@ public class BackupRequests {
     /** {@link #backupUnlessPending(String, BackupType, EngineKind, String, String)} with trigger parameters. */
     public Optional<Operation> backupUnlessPending(String databaseId, BackupType type, EngineKind engine,
                                                    String requestedBy, String reason, Map<String, Object> trigger) {
+        Optional<String> unavailable = unavailable(databaseId);
+        if (unavailable.isPresent()) {
+            if (unavailableLogged.add(databaseId)) {
+                org.jboss.logging.Logger.getLogger(BackupRequests.class).infof("Backups of %s (%s) are not taken: "
+                        + "unavailable: %s (logged once)", databaseId, requestedBy, unavailable.get());
+            }
+            return Optional.empty();
+        }
         boolean pending = transactions.inTransaction(tx -> {
             try (PreparedStatement ps = tx.prepareStatement("""
                     SELECT 1 FROM automation.operation WHERE target_id = ? AND type = 'backup'
@@ -88,6 +99,12 @@ public class BackupRequests {
                 "auto", null, null, null, requestedBy, Map.of("backup_id", backup.backupId().toString()),
                 "verification of backup " + backup.backupId() + " requested by " + requestedBy);
         return transactions.inTransaction(tx -> store.insert(tx, n, operations.maxAttempts()).orElseThrow());
+    }
+
+    /** Why a managed database's engine gets no backups here; empty when a backup engine serves it (or unmanaged). */
+    public Optional<String> unavailable(String databaseId) {
+        return databases.engineOf(databaseId).filter(e -> !engines.backsUp(e))
+                .map(e -> "engine " + e.wire() + " has no backup engine yet");
     }
 
     /** Whether a database id is managed. */

@@ -88,9 +88,38 @@ public class BackupResource {
     @GET
     @Path("/engines")
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Backup engines",
-            description = "Whether each engine's tools are installed, their version, and how to install missing ones.")
-    public List<BackupTools.EngineAvailability> engines() {
-        return tools.engines();
+            description = "Whether each engine's tools are installed, their version, how to install missing ones and "
+                    + "which database engines it backs up; a database engine no backup engine serves is listed with "
+                    + "unavailable and the reason.")
+    public List<EngineView> engines() {
+        List<EngineView> out = new java.util.ArrayList<>();
+        java.util.Set<io.dbautopilot.model.Engine> served = java.util.EnumSet.noneOf(io.dbautopilot.model.Engine.class);
+        for (BackupTools.EngineAvailability a : tools.engines()) {
+            List<io.dbautopilot.model.Engine> dbs = engines.get(a.engine()) == null ? List.of()
+                    : List.copyOf(new java.util.TreeSet<>(engines.get(a.engine()).databaseEngines()));
+            served.addAll(dbs);
+            out.add(new EngineView(a.engine(), dbs, a.available(), a.tools(), a.missing(), a.version(), a.install(),
+                    null));
+        }
+        for (io.dbautopilot.model.Engine db : List.of(io.dbautopilot.model.Engine.MYSQL,
+                io.dbautopilot.model.Engine.MARIADB)) {
+            if (!served.contains(db)) {
+                out.add(new EngineView(null, List.of(db), false, java.util.Map.of(), List.of(), null, null,
+                        "unavailable: engine " + db.wire() + " has no backup engine yet (mariadb-dump / mariadb-backup "
+                                + "are not built)"));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One entry of {@code GET /api/backups/engines}: a backup engine with its tools, or (engine null) a database
+     * engine no backup engine serves, with why.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record EngineView(EngineKind engine, List<io.dbautopilot.model.Engine> databaseEngines, boolean available,
+                             java.util.Map<String, String> tools, List<String> missing, String version, String install,
+                             String unavailable) {
     }
 
     @GET
@@ -114,6 +143,9 @@ public class BackupResource {
             throw ProblemException.badRequest("field 'database': '" + request.database() + "' is not a managed database "
                     + "(one of " + databases.ids() + ")");
         }
+        requests.unavailable(request.database()).ifPresent(why -> {
+            throw ProblemException.conflict("backups of '" + request.database() + "' are unavailable: " + why);
+        });
         BackupType type = null;
         if (request.type() != null) {
             type = BackupType.parse(request.type()).orElseThrow(() -> ProblemException.badRequest("field 'type': '"

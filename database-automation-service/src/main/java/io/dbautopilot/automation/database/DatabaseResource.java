@@ -36,15 +36,31 @@ public class DatabaseResource {
                    pg_database_size(current_database()) / 1e9,
                    (SELECT max(greatest(last_vacuum, last_analyze)) FROM pg_stat_user_tables)""";
 
+    /** The same columns for MySQL / MariaDB (no cache hit ratio and last maintenance: see the notes). */
+    private static final String MYSQL_PROBE = """
+            SELECT DATABASE(), VERSION(),
+                   (SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = DATABASE()),
+                   (SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND COMMAND = 'Query'
+                       AND ID <> CONNECTION_ID()),
+                   (SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND COMMAND = 'Query'
+                       AND ID <> CONNECTION_ID() AND TIME * 1000 > ?),
+                   NULL,
+                   (SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) FROM information_schema.TABLES
+                     WHERE TABLE_SCHEMA = DATABASE()) / 1e9,
+                   NULL""";
+
     private final ManagedDatabases databases;
+    private final io.dbautopilot.automation.engine.Engines engines;
     private final StateTransactions transactions;
     private final io.dbautopilot.automation.migration.MigrationCatalog migrations;
     private final io.dbautopilot.automation.migration.MigrationFlyway flyways;
 
     public DatabaseResource(ManagedDatabases databases, StateTransactions transactions,
                             io.dbautopilot.automation.migration.MigrationCatalog migrations,
-                            io.dbautopilot.automation.migration.MigrationFlyway flyways) {
+                            io.dbautopilot.automation.migration.MigrationFlyway flyways,
+                            io.dbautopilot.automation.engine.Engines engines) {
         this.databases = databases;
+        this.engines = engines;
         this.transactions = transactions;
         this.migrations = migrations;
         this.flyways = flyways;
@@ -65,7 +81,8 @@ public class DatabaseResource {
         }
         databases.unavailable().forEach((id, reason) -> out.putIfAbsent(id, new DatabaseStatus(id, null,
                 "unavailable", "unavailable: " + reason, null, null, null, null, null, null, null, null, null, null,
-                List.of(), false, List.of("not managed by this service until the target is fixed"), null, null)));
+                List.of(), false, List.of("not managed by this service until the target is fixed"), null, null, null,
+                java.util.Map.of())));
         return new ArrayList<>(out.values());
     }
 
@@ -112,9 +129,20 @@ public class DatabaseResource {
                 notes.add("schema_version: unknown, Flyway could not read it: " + e.getMessage());
             }
         }
+        io.dbautopilot.model.Engine engine = databases.engine(id);
+        boolean postgres = engine == io.dbautopilot.model.Engine.POSTGRESQL;
+        java.util.Map<String, String> capabilities = engines.capabilities(engine);
+        if (!postgres) {
+            notes.add("cache_hit_ratio and last_maintenance: null for " + engine.wire() + " (the performance service "
+                    + "reports mysql_innodb_buffer_pool_hit_ratio)");
+        }
         try (Connection c = databases.connect(id, "status");
-             PreparedStatement ps = c.prepareStatement(PROBE)) {
-            ps.setString(1, settings.slowQueryThreshold().toMillis() + " milliseconds");
+             PreparedStatement ps = c.prepareStatement(postgres ? PROBE : MYSQL_PROBE)) {
+            if (postgres) {
+                ps.setString(1, settings.slowQueryThreshold().toMillis() + " milliseconds");
+            } else {
+                ps.setLong(1, settings.slowQueryThreshold().toMillis());
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 Timestamp lastMaintenance = rs.getTimestamp(8);
@@ -123,11 +151,12 @@ public class DatabaseResource {
                         rs.getInt(4), rs.getInt(5), ratio == null ? null : ((Number) ratio).doubleValue(),
                         Math.round(rs.getDouble(7) * 1000.0) / 1000.0, lastBackup, lastOptimization,
                         lastMaintenance == null ? null : lastMaintenance.toInstant(), schemaVersion, windows, open, notes,
-                        settings.trust().wire(), source(settings));
+                        settings.trust().wire(), source(settings), engine.wire(), capabilities);
             }
         } catch (SQLException e) {
             return new DatabaseStatus(id, null, "unreachable", e.getMessage(), null, null, null, null, null, null, lastBackup,
-                    lastOptimization, null, schemaVersion, windows, open, notes, settings.trust().wire(), source(settings));
+                    lastOptimization, null, schemaVersion, windows, open, notes, settings.trust().wire(), source(settings),
+                    engine.wire(), capabilities);
         }
     }
 }

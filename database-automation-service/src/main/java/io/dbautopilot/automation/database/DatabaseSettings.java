@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * One managed database's effective settings: each local property ({@code autopilot.databases.<id>.*}) that is set,
  * else the registry target's field, else the default; the password is resolved when a connection is opened.
  *
- * @param url                      where it is (PostgreSQL)
+ * @param url                      where it is (PostgreSQL, MySQL or MariaDB)
  * @param username                 user to connect as
  * @param secret                   resolves the password (local property, else the target's {@code credentials_ref})
  * @param lockTimeout              see {@link ManagedDatabasesConfig.Database#lockTimeout()}
@@ -39,14 +39,18 @@ import java.util.function.Supplier;
  * @param slowQueryThreshold       see {@link ManagedDatabasesConfig.Database#slowQueryThreshold()}
  * @param partitions               partition sets (local properties only)
  * @param trust                    how far this service may act on its own
+ * @param canary                   whether the canary runs on this database (docs/canary.md)
  * @param source                   {@code properties}, {@code registry} or {@code registry+properties}
+ * @param engine                   the registry target's engine, else the URL's ({@code mysql://} MySQL,
+ *                                 {@code mariadb://} MariaDB); capabilities are looked up by it
  */
 public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Supplier<Optional<String>> secret,
                                Duration lockTimeout, Duration statementTimeout, Optional<List<String>> maintenanceWindows,
                                String timeZone, Map<String, String> policyOverrides, Duration longTransactionLimit,
                                long replicationLagLimitBytes, long minFreeDiskBytes, Optional<Long> diskCapacityBytes,
                                Duration slowQueryThreshold, Map<String, ManagedDatabasesConfig.PartitionedTable> partitions,
-                               Trust trust, String source) implements ManagedDatabasesConfig.Database {
+                               Trust trust, boolean canary, String source, Engine engine)
+        implements ManagedDatabasesConfig.Database {
 
     static final Duration LOCK_TIMEOUT = Duration.ofSeconds(2);
     static final Duration STATEMENT_TIMEOUT = Duration.ofMinutes(30);
@@ -81,6 +85,10 @@ public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Suppl
     public static void validateLocal(String id, ManagedDatabasesConfig.Local local, Policy policy) {
         String prefix = "autopilot.databases." + id + ".";
         local.url().ifPresent(u -> ManagedDatabases.jdbcUrl(prefix + "url", u));
+        if (local.url().filter(u -> !u.isPostgres()).isPresent() && !local.partitions().isEmpty()) {
+            throw new IllegalArgumentException(prefix + "partitions: partition upkeep is PostgreSQL only, not for "
+                    + local.url().get().engine());
+        }
         ZoneId zone = local.timeZone().map(z -> zone(prefix + "time-zone", z)).orElse(ZoneId.of("UTC"));
         windows(prefix + "maintenance-windows", local.maintenanceWindows().orElse(List.of()), zone);
         local.lockTimeout().ifPresent(d -> positive(prefix + "lock-timeout", d));
@@ -91,6 +99,7 @@ public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Suppl
         local.minFreeDiskBytes().ifPresent(b -> notNegative(prefix + "min-free-disk-bytes", b));
         local.diskCapacityBytes().ifPresent(b -> notNegative(prefix + "disk-capacity-bytes", b));
         local.trust().ifPresent(t -> trust(prefix + "trust", t));
+        local.canary().ifPresent(c -> canary(prefix + "canary", c));
         local.partitions().forEach((name, set) -> {
             String at = prefix + "partitions." + name + ".";
             io.dbautopilot.automation.partition.PartitionInspector.checkInterval(at + "interval", set.interval());
@@ -116,11 +125,16 @@ public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Suppl
                                       CredentialResolver credentials, Policy policy, Trust defaultTrust) {
         Optional<ManagedDatabasesConfig.Local> l = Optional.ofNullable(local);
         TargetDefinition.Automation a = target == null ? TargetDefinition.Automation.DEFAULTS : target.automation();
-        if (target != null && target.engine() != null && target.engine() != Engine.POSTGRESQL) {
+        if (target != null && target.engine() != null && !MANAGED_ENGINES.contains(target.engine())) {
             throw new IllegalArgumentException("engine " + target.engine().wire() + " is not managed yet");
         }
         DatabaseUrl url = l.flatMap(ManagedDatabasesConfig.Local::url).orElseGet(() -> registryUrl(id, target));
         ManagedDatabases.jdbcUrl("url", url);
+        Engine engine = engine(target, url);
+        if (engine != Engine.POSTGRESQL && l.map(x -> !x.partitions().isEmpty()).orElse(false)) {
+            throw new IllegalArgumentException("partitions: partition upkeep is PostgreSQL only, not for engine "
+                    + engine.wire());
+        }
         Optional<String> username = l.flatMap(ManagedDatabasesConfig.Local::username)
                 .or(() -> Optional.ofNullable(target == null ? null : target.username()).filter(u -> !u.isBlank()));
         Optional<String> localPassword = l.flatMap(ManagedDatabasesConfig.Local::password);
@@ -144,6 +158,8 @@ public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Suppl
         l.ifPresent(x -> policy0.putAll(x.policyOverrides()));
         Trust trust = l.flatMap(ManagedDatabasesConfig.Local::trust).map(t -> trust("trust", t))
                 .orElse(target == null || target.trust() == null ? defaultTrust : target.trust());
+        boolean canary = l.flatMap(ManagedDatabasesConfig.Local::canary).map(c -> canary("canary", c))
+                .orElseGet(() -> a.canary() != null && canary("automation.canary", a.canary()));
         String source = target == null ? "properties" : local == null ? "registry" : "registry+properties";
         return new DatabaseSettings(url, username, secret,
                 l.flatMap(ManagedDatabasesConfig.Local::lockTimeout).orElseGet(() ->
@@ -161,7 +177,26 @@ public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Suppl
                         Optional.ofNullable(a.diskCapacityBytes()).map(b -> bytes("automation.disk_capacity_bytes", b, 0))),
                 l.flatMap(ManagedDatabasesConfig.Local::slowQueryThreshold).orElseGet(() ->
                         duration("automation.slow_query_threshold", a.slowQueryThreshold(), SLOW_QUERY_THRESHOLD)),
-                l.map(ManagedDatabasesConfig.Local::partitions).map(Map::copyOf).orElse(Map.of()), trust, source);
+                l.map(ManagedDatabasesConfig.Local::partitions).map(Map::copyOf).orElse(Map.of()), trust, canary, source,
+                engine);
+    }
+
+    /** Engines this service manages. */
+    static final java.util.Set<Engine> MANAGED_ENGINES = java.util.EnumSet.of(Engine.POSTGRESQL, Engine.MYSQL,
+            Engine.MARIADB);
+
+    /** The target's engine when it names one (its URL must speak it), else the URL's. */
+    private static Engine engine(TargetDefinition target, DatabaseUrl url) {
+        Engine named = Engine.fromWire(url.engine());
+        if (target == null || target.engine() == null || target.engine() == named) {
+            return named;
+        }
+        boolean mysqlFamily = named != Engine.POSTGRESQL && target.engine() != Engine.POSTGRESQL;
+        if (!mysqlFamily) {
+            throw new IllegalArgumentException("url: a " + url.engine() + ":// URL cannot reach a target of engine "
+                    + target.engine().wire());
+        }
+        return target.engine();
     }
 
     /** The maintenance windows of these settings, parsed. */
@@ -257,6 +292,19 @@ public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Suppl
             // reported below
         }
         throw new IllegalArgumentException(field + ": '" + text + "' is not a trust level (observe, approve, auto)");
+    }
+
+    /**
+     * Parses a canary switch ({@code on}/{@code off}; {@code true}/{@code false} as YAML reads a bare on/off).
+     *
+     * @throws IllegalArgumentException naming the field
+     */
+    static boolean canary(String field, String text) {
+        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> throw new IllegalArgumentException(field + ": '" + text + "' is not on or off");
+        };
     }
 
     private static void checkOverride(String field, String rule, String mode, Policy policy) {

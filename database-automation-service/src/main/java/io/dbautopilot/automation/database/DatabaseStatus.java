@@ -29,6 +29,9 @@ import java.util.List;
  * @param notes             what could not be reported and why
  * @param trust             {@code observe}, {@code approve} or {@code auto}; null when unavailable
  * @param source            {@code properties}, {@code registry} or {@code registry+properties}; null when unavailable
+ * @param engine            {@code postgresql}, {@code mysql} or {@code mariadb}; null when unavailable
+ * @param capabilities      per capability (maintenance, sessions, index_changes, partitions, backups, migrations,
+ *                          tuning): {@code available} or {@code unavailable: <reason>}; empty when unavailable
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -36,5 +39,5 @@ public record DatabaseStatus(String id, String databaseName, String status, Stri
                              Integer connectionCount, Integer activeQueries, Integer slowQueries, Double cacheHitRatio,
                              Double diskUsageGb, Instant lastBackup, Instant lastOptimization, Instant lastMaintenance,
                              String schemaVersion, List<String> maintenanceWindows, boolean windowOpen, List<String> notes,
-                             String trust, String source) {
+                             String trust, String source, String engine, java.util.Map<String, String> capabilities) {
 }

@@ -1,9 +1,11 @@
 package io.dbautopilot.automation.database;
 
 import io.dbautopilot.automation.maintenance.MaintenanceSchedule;
+import io.dbautopilot.automation.mysql.MySqlConnections;
 import io.dbautopilot.automation.policy.Policy;
 import io.dbautopilot.automation.policy.PolicyConfig;
 import io.dbautopilot.automation.policy.PolicyDecider;
+import io.dbautopilot.model.Engine;
 import io.dbautopilot.model.TargetDefinition;
 import io.dbautopilot.model.Topics;
 import io.dbautopilot.model.Trust;
@@ -47,8 +49,8 @@ public class ManagedDatabases {
 
     private static final Logger LOG = Logger.getLogger(ManagedDatabases.class);
 
-    /** One managed database: its settings, maintenance schedule and JDBC URL. */
-    private record Managed(DatabaseSettings settings, MaintenanceSchedule schedule, String jdbcUrl) {
+    /** One managed database: its settings, maintenance schedule, engine and JDBC URL. */
+    private record Managed(DatabaseSettings settings, MaintenanceSchedule schedule, Engine engine, String jdbcUrl) {
     }
 
     private final ManagedDatabasesConfig config;
@@ -137,7 +139,7 @@ public class ManagedDatabases {
             try {
                 DatabaseSettings s = DatabaseSettings.of(id, local, target, credentials::resolve, policy, defaultTrust);
                 managed.put(id, new Managed(s, new MaintenanceSchedule(s.parsedWindows(), ZoneId.of(s.timeZone())),
-                        s.url().jdbcUrl()));
+                        s.engine(), jdbcUrl("url", s.url())));
                 unavailable.remove(id);
                 LOG.infof("Managed database %s (%s): %s, windows %s (%s), trust %s", id, s.source(), s.url(),
                         s.maintenanceWindows().map(Object::toString).orElse("none"), s.timeZone(), s.trust().wire());
@@ -149,12 +151,20 @@ public class ManagedDatabases {
         }
     }
 
+    /**
+     * The JDBC URL of a managed database's URL: PostgreSQL ({@code postgresql://}) or MySQL / MariaDB
+     * ({@code mysql://}, {@code mariadb://}, MariaDB Connector/J); any other engine fails naming {@code setting}.
+     */
     static String jdbcUrl(String setting, DatabaseUrl url) {
-        if (!url.isPostgres()) {
-            throw new IllegalArgumentException(setting + " must be a PostgreSQL URL (postgresql://host:port/database), "
-                    + "not " + url.engine() + ": this service manages PostgreSQL databases");
+        if (url.isPostgres()) {
+            return url.jdbcUrl();
         }
-        return url.jdbcUrl();
+        if (MySqlConnections.isMySqlFamily(url)) {
+            return MySqlConnections.jdbcUrl(setting, url);
+        }
+        throw new IllegalArgumentException(setting + " must be a PostgreSQL, MySQL or MariaDB URL "
+                + "(postgresql://, mysql://, mariadb://host:port/database), not " + url.engine()
+                + ": this service manages no " + url.engine() + " databases yet");
     }
 
     /** Whether a database id is managed now. */
@@ -192,6 +202,16 @@ public class ManagedDatabases {
         return get(id).settings();
     }
 
+    /** The engine of a managed database (the registry target's, else its URL's). */
+    public Engine engine(String id) {
+        return get(id).engine();
+    }
+
+    /** The engine of a managed database, empty when it is not managed. */
+    public Optional<Engine> engineOf(String id) {
+        return Optional.ofNullable(managed.get(id)).map(Managed::engine);
+    }
+
     /** The maintenance schedule of a managed database. */
     public MaintenanceSchedule schedule(String id) {
         return get(id).schedule();
@@ -207,7 +227,8 @@ public class ManagedDatabases {
 
     /**
      * Opens a JDBC connection (autocommit) to a configured database with its {@code lock_timeout} and
-     * {@code statement_timeout}; {@code purpose} goes into application_name.
+     * {@code statement_timeout}; {@code purpose} goes into application_name (PostgreSQL) or the connection attribute
+     * {@code program_name} (MySQL / MariaDB, see {@link MySqlConnections}).
      */
     public Connection connect(String id, String purpose) throws SQLException {
         Managed m = managed.get(id);
@@ -215,6 +236,10 @@ public class ManagedDatabases {
             throw new SQLException("'" + id + "' is not a managed database (" + notManaged(id).orElse("") + ")", "08001");
         }
         DatabaseSettings db = m.settings();
+        if (m.engine() != Engine.POSTGRESQL) {
+            return MySqlConnections.connect(id, m.jdbcUrl(), db, purpose == null ? APPLICATION_NAME
+                    : APPLICATION_NAME + " " + purpose);
+        }
         Properties props = new Properties();
         db.username().ifPresent(u -> props.setProperty("user", u));
         try {

@@ -87,13 +87,16 @@ public interface ManagedDatabasesConfig {
 
         /** Declaratively range-partitioned tables kept up by this service, by a name of your choice. */
         Map<String, PartitionedTable> partitions();
+
+        /** {@code on} runs the canary on this database (docs/canary.md); wins over the registry's {@code automation.canary} (default off). */
+        Optional<String> canary();
     }
 
     /** One managed PostgreSQL database as the rest of the service reads it: local properties, registry, defaults. */
     interface Database {
 
         /**
-         * Where the database is, {@code postgresql://host:port/database[?sslmode=…]} (a {@code jdbc:} prefix is
+         * Where the database is, {@code postgresql://host:port/database[?sslmode=…]} or {@code mysql://} / {@code mariadb://host:port/database[?ssl-mode=…]} (a {@code jdbc:} prefix is
          * accepted; credentials inside are refused: they go in {@code username} / {@code password}).
          */
         DatabaseUrl url();
@@ -148,6 +151,11 @@ public interface ManagedDatabasesConfig {
         /** How far this service may act on its own (local {@code trust} property, else the registry's). */
         default Trust trust() {
             return Trust.AUTO;
+        }
+
+        /** Whether the canary runs on this database (local {@code canary} property, else the registry's; default off). */
+        default boolean canary() {
+            return false;
         }
     }
 

@@ -7,7 +7,7 @@ public final class LockUnavailable extends RuntimeException {
 
     private final transient Map<String, Object> details;
 
-    LockUnavailable(String message, Map<String, Object> details) {
+    public LockUnavailable(String message, Map<String, Object> details) {
         super(message);
         this.details = details;
     }

@@ -32,7 +32,8 @@ public class AutomationTasks implements HealthContribution {
             WatchedTask.method("operation verification", PostOperationVerifier.class, "tick"),
             WatchedTask.method("partition upkeep", PartitionUpkeep.class, "check"),
             WatchedTask.method("backup triggers", BackupTriggers.class, "check"),
-            WatchedTask.method("migration checks", PendingMigrationCheck.class, "scheduled"));
+            WatchedTask.method("migration checks", PendingMigrationCheck.class, "scheduled"),
+            WatchedTask.method("canary", io.dbautopilot.automation.canary.CanaryScheduler.class, "tick"));
 
     private final Scheduler scheduler;
 

@@ -21,6 +21,10 @@ public class RejectedEventException extends RuntimeException {
      */
     static RejectedEventException of(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.dbautopilot.support.events.MalformedEventException malformed) {
+                // a well-formed record whose content this service refuses (e.g. a hostile object name)
+                return new RejectedEventException(malformed.getMessage());
+            }
             if (t instanceof SQLException sql) {
                 String message = sql.getMessage();
                 if (sql instanceof PSQLException psql) {

@@ -77,6 +77,11 @@ public class MigrationRequests {
         if (!databases.exists(database)) {
             throw ProblemException.notFound("'" + database + "' is not a managed database (one of " + databases.ids() + ")");
         }
+        databases.engineOf(database).filter(e -> !io.dbautopilot.automation.engine.Engines.MIGRATION_ENGINES.contains(e))
+                .ifPresent(e -> {
+                    throw ProblemException.conflict("migrations of '" + database + "' are unavailable: engine "
+                            + e.wire() + " has no migrations yet");
+                });
         if (!flyways.configured(database)) {
             throw ProblemException.notFound("database '" + database + "' has no migrations location (set "
                     + "autopilot.migrations.databases." + database + ".location); databases with one: " + flyways.ids());

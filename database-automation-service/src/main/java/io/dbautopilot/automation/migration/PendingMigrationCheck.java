@@ -53,8 +53,9 @@ public class PendingMigrationCheck {
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void scheduled() {
         for (String id : flyways.ids()) {
-            if (!databases.exists(id)) {
-                continue;
+            if (!databases.exists(id) || databases.engineOf(id)
+                    .filter(e -> !io.dbautopilot.automation.engine.Engines.MIGRATION_ENGINES.contains(e)).isPresent()) {
+                continue; // an engine without migrations here is reported unavailable by GET /api/databases
             }
             try {
                 check(id);

@@ -6,6 +6,7 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import io.dbautopilot.automation.engine.Engines;
 import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
 
@@ -33,7 +34,7 @@ public class OperationEngine {
     private static final Logger LOG = Logger.getLogger(OperationEngine.class);
 
     private final OperationClaims claims;
-    private final Map<OperationType, OperationExecutor> executors;
+    private final Engines executors;
     private final ManagedDatabases databases;
     private final OperationsConfig config;
     private final ManagedExecutor workers;
@@ -42,10 +43,10 @@ public class OperationEngine {
     private final Map<UUID, Running> running = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
 
-    public OperationEngine(OperationClaims claims, Instance<OperationExecutor> executors, ManagedDatabases databases,
+    public OperationEngine(OperationClaims claims, Engines executors, ManagedDatabases databases,
                            OperationsConfig config, ManagedExecutor workers, MeterRegistry meters) {
         this.claims = claims;
-        this.executors = byType(executors);
+        this.executors = executors;
         this.databases = databases;
         this.config = config;
         this.workers = workers;
@@ -61,20 +62,6 @@ public class OperationEngine {
             host = "unknown-host";
         }
         return host + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static Map<OperationType, OperationExecutor> byType(Iterable<OperationExecutor> executors) {
-        Map<OperationType, OperationExecutor> byType = new java.util.EnumMap<>(OperationType.class);
-        for (OperationExecutor e : executors) {
-            for (OperationType t : e.types()) {
-                OperationExecutor previous = byType.put(t, e);
-                if (previous != null) {
-                    throw new IllegalStateException("operation type " + t.wire() + " is claimed by two executors: "
-                            + previous.getClass().getName() + " and " + e.getClass().getName());
-                }
-            }
-        }
-        return byType;
     }
 
     /** This instance's name in leases. */
@@ -145,8 +132,13 @@ public class OperationEngine {
         }
     }
 
+    /** The executor of an operation on its target's engine; empty when the target is gone or its engine has none. */
+    private Optional<OperationExecutor> executor(Operation op) {
+        return databases.engineOf(op.targetId()).flatMap(engine -> executors.executor(op.type(), engine));
+    }
+
     private void dispatch(Operation op) {
-        OperationExecutor executor = executors.get(op.type());
+        OperationExecutor executor = executor(op).orElse(null);
         Duration budget = executor == null ? config.timeBudget() : executor.timeBudget(op).orElse(config.timeBudget());
         Running r = new Running(op, Instant.now().plus(budget));
         running.put(op.id(), r);
@@ -163,10 +155,12 @@ public class OperationEngine {
 
     private void run(Running r) {
         Operation op = r.op;
-        OperationExecutor executor = executors.get(op.type());
+        OperationExecutor executor = executor(op).orElse(null);
         Outcome outcome = executor == null
-                ? new Outcome.Failed("no executor for operation type '" + op.type().wire()
-                        + "' in this build of the service", Map.of())
+                ? new Outcome.Failed(databases.engineOf(op.targetId())
+                        .flatMap(engine -> executors.unavailable(op.type(), engine)).map(why -> "unavailable: " + why)
+                        .orElse("database '" + op.targetId() + "' is not managed ("
+                                + databases.notManaged(op.targetId()).orElse("unknown target") + ")"), Map.of())
                 : executor.execute(r);
         if (shuttingDown && outcome instanceof Outcome.Cancelled) {
             // stopped by this instance's shutdown, not by an operator: hand it back for an immediate retry

@@ -3,7 +3,13 @@ package io.dbautopilot.automation.operation;
 import io.dbautopilot.automation.database.CatalogObject;
 import io.dbautopilot.automation.database.CatalogObjects;
 import io.dbautopilot.automation.database.ManagedDatabases;
+import io.dbautopilot.automation.engine.Engines;
 import io.dbautopilot.automation.execute.GuardedStatements;
+import io.dbautopilot.automation.mysql.MySqlCatalog;
+import io.dbautopilot.automation.mysql.MySqlGuardedStatements;
+import io.dbautopilot.automation.mysql.MySqlNames;
+import io.dbautopilot.model.Engine;
+import io.dbautopilot.support.events.MalformedEventException;
 import io.dbautopilot.automation.policy.Decision;
 import io.dbautopilot.automation.policy.PolicyDecider;
 import io.dbautopilot.support.problem.ProblemException;
@@ -36,7 +42,7 @@ public class OperationRequests {
 
     /** Types an operator may request by hand. */
     public static final Set<OperationType> MANUAL = Set.of(OperationType.VACUUM, OperationType.VACUUM_FREEZE,
-            OperationType.ANALYZE, OperationType.REINDEX, OperationType.TERMINATE);
+            OperationType.ANALYZE, OperationType.OPTIMIZE, OperationType.REINDEX, OperationType.TERMINATE);
 
     /** Parameter of a drop_index: the anomaly rule or recommendation kind that asked for it (re-checked when it runs). */
     public static final String DROP_TRIGGER = "drop_trigger";
@@ -50,12 +56,20 @@ public class OperationRequests {
     private final OperationsConfig config;
     private final OperationEngine engine;
     private final GuardedStatements guarded;
+    private final MySqlGuardedStatements mysqlGuarded;
+    private final MySqlCatalog mysqlCatalog;
+    private final Engines engines;
+    private final Set<String> unservedLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<OperationType, ManualTypeValidator> validators = new java.util.EnumMap<>(OperationType.class);
 
     public OperationRequests(PolicyDecider policy, OperationStore store, Outbox outbox, StateTransactions transactions,
                              ManagedDatabases databases, CatalogObjects catalog, OperationsConfig config,
-                             OperationEngine engine, GuardedStatements guarded,
+                             OperationEngine engine, GuardedStatements guarded, MySqlGuardedStatements mysqlGuarded,
+                             MySqlCatalog mysqlCatalog, Engines engines,
                              jakarta.enterprise.inject.Instance<ManualTypeValidator> validators) {
+        this.mysqlGuarded = mysqlGuarded;
+        this.mysqlCatalog = mysqlCatalog;
+        this.engines = engines;
         validators.forEach(v -> v.types().forEach(t -> this.validators.put(t, v)));
         this.policy = policy;
         this.store = store;
@@ -91,6 +105,11 @@ public class OperationRequests {
         }
         if (d.operation() == OperationType.DROP_INDEX) {
             parameters.put(DROP_TRIGGER, event.detector());
+        }
+        if (kind == OperationType.ObjectKind.TABLE && databases.engineOf(event.targetId()).filter(e -> e != Engine.POSTGRESQL)
+                .isPresent() && MySqlNames.table(event.object()).isEmpty()) {
+            // a hostile or malformed name never reaches a target: the record is dead-lettered with the reason
+            throw new MalformedEventException(MySqlNames.refusal(event.object()) + " (target " + event.targetId() + ")");
         }
         boolean sessionOp = kind == OperationType.ObjectKind.NONE;
         NewOperation n = new NewOperation(event.targetId(), d.operation(), sessionOp ? null : event.object(),
@@ -183,6 +202,19 @@ public class OperationRequests {
                     trigger.targetId(), why);
             return Optional.empty();
         }
+        if (decision.isPresent()) {
+            Engine engine = databases.engineOf(trigger.targetId()).orElse(Engine.POSTGRESQL);
+            Optional<String> unserved = engines.unavailable(decision.get().operation(), engine);
+            if (unserved.isPresent()) {
+                // reported once per target and operation type, not per event
+                if (unservedLogged.add(trigger.targetId() + "/" + decision.get().operation().wire())) {
+                    LOG.infof("Policy rule '%s' asks for %s on '%s', but it is unavailable: %s; no operation (logged "
+                            + "once)", decision.get().ruleName(), decision.get().operation().wire(), trigger.targetId(),
+                            unserved.get());
+                }
+                return Optional.empty();
+            }
+        }
         return decision;
     }
 
@@ -212,9 +244,14 @@ public class OperationRequests {
         OperationType type = OperationType.parse(request.type())
                 .filter(t -> MANUAL.contains(t) || validators.containsKey(t)).orElseThrow(() ->
                 ProblemException.badRequest("field 'type': '" + request.type() + "' is not a manual operation (one of "
-                        + "vacuum, vacuum_freeze, analyze, reindex, terminate"
+                        + "vacuum, vacuum_freeze, analyze, optimize, reindex, terminate"
                         + validators.keySet().stream().map(t -> ", " + t.wire()).collect(java.util.stream.Collectors.joining())
                         + ")"));
+        Engine engine = databases.engineOf(request.database()).orElse(Engine.POSTGRESQL);
+        engines.unavailable(type, engine).ifPresent(why -> {
+            throw ProblemException.badRequest("field 'type': " + type.wire() + " is unavailable for database '"
+                    + request.database() + "': " + why);
+        });
         ManualTypeValidator.Validated validated = validators.containsKey(type)
                 ? validators.get(type).validate(request) : null;
         String mode = request.mode() != null ? request.mode() : validated != null ? validated.defaultMode() : "auto";
@@ -251,6 +288,9 @@ public class OperationRequests {
             }
             throw ProblemException.badRequest("field 'object' is required for " + type.wire());
         }
+        if (databases.engineOf(database).filter(e -> e != Engine.POSTGRESQL).isPresent()) {
+            return mysqlObject(database, object);
+        }
         try (Connection c = databases.connect(database, "api")) {
             if (type.objectKind() == OperationType.ObjectKind.PID) {
                 int pid;
@@ -272,6 +312,21 @@ public class OperationRequests {
         } catch (SQLException e) {
             throw new ProblemException(503, "Service Unavailable", "cannot check the object against database '" + database
                     + "': " + e.getMessage());
+        }
+    }
+
+    /** A MySQL / MariaDB table named by the API: a plain {@code schema.table} that exists in information_schema. */
+    private String mysqlObject(String database, String object) {
+        if (MySqlNames.table(object).isEmpty()) {
+            throw ProblemException.badRequest("field 'object': " + MySqlNames.refusal(object));
+        }
+        try (Connection c = databases.connect(database, "api")) {
+            return mysqlCatalog.find(c, object).map(t -> t.name().qualified()).orElseThrow(() ->
+                    ProblemException.badRequest("field 'object': '" + object + "' is not a base table of database '"
+                            + database + "' (looked up in information_schema.TABLES as schema.table)"));
+        } catch (SQLException e) {
+            throw new ProblemException(503, "Service Unavailable", "cannot check the object against database '"
+                    + database + "': " + e.getMessage());
         }
     }
 
@@ -322,8 +377,10 @@ public class OperationRequests {
 
     private void cancelBackend(Operation op) {
         try {
-            LOG.infof("Operation %s: pg_cancel_backend(%d) %s", op.id(), op.backendPid(),
-                    guarded.cancelBackend(op) ? "sent" : "not needed (backend gone)");
+            boolean mysql = databases.engineOf(op.targetId()).filter(e -> e != Engine.POSTGRESQL).isPresent();
+            LOG.infof("Operation %s: %s(%d) %s", op.id(), mysql ? "KILL QUERY" : "pg_cancel_backend", op.backendPid(),
+                    (mysql ? mysqlGuarded.cancelBackend(op) : guarded.cancelBackend(op)) ? "sent"
+                            : "not needed (backend gone)");
         } catch (SQLException e) {
             LOG.warnf("Operation %s: could not cancel backend %d: %s", op.id(), op.backendPid(), e.getMessage());
         }

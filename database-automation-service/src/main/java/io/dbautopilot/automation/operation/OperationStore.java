@@ -74,7 +74,11 @@ public class OperationStore {
     private final Outbox outbox;
     private final EmergencyStops stops;
 
-    public OperationStore(ObjectMapper mapper, Outbox outbox, EmergencyStops stops) {
+    private final io.dbautopilot.automation.database.ManagedDatabases databases;
+
+    public OperationStore(ObjectMapper mapper, Outbox outbox, EmergencyStops stops,
+                          io.dbautopilot.automation.database.ManagedDatabases databases) {
+        this.databases = databases;
         this.mapper = mapper;
         this.outbox = outbox;
         this.stops = stops;
@@ -153,7 +157,8 @@ public class OperationStore {
                 && recordedSince(tx, n, OperationStatus.WOULD_RUN, WOULD_RUN, Instant.now().minus(Duration.ofDays(1)))) {
             return Optional.empty();
         }
-        String statement = PlannedStatement.of(n);
+        String statement = PlannedStatement.of(n, databases.engineOf(n.targetId())
+                .orElse(io.dbautopilot.model.Engine.POSTGRESQL));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("statement", statement);
         result.put("mode", n.mode());

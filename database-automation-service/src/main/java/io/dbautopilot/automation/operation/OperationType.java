@@ -15,6 +15,11 @@ public enum OperationType {
     VACUUM_FREEZE(true, ObjectKind.TABLE_OR_DATABASE),
     /** {@code ANALYZE} of one table; verified by {@code last_analyze} moving. */
     ANALYZE(false, ObjectKind.TABLE),
+    /**
+     * {@code OPTIMIZE TABLE} of one InnoDB table (MySQL / MariaDB: an online rebuild); verified by {@code data_free}
+     * falling.
+     */
+    OPTIMIZE(true, ObjectKind.TABLE),
     /** {@code REINDEX INDEX CONCURRENTLY}; verified by size and by no invalid {@code _ccnew} index being left. */
     REINDEX(true, ObjectKind.INDEX),
     /**
@@ -89,7 +94,8 @@ public enum OperationType {
         return switch (this) {
             case VACUUM -> "dead tuples of the table down";
             case VACUUM_FREEZE -> "transaction ID age of the table (or database) down";
-            case ANALYZE -> "last_analyze of the table moved";
+            case ANALYZE -> "last_analyze of the table moved (MySQL / MariaDB: ANALYZE TABLE status OK)";
+            case OPTIMIZE -> "data_free of the table down";
             case REINDEX -> "index valid, not larger, no invalid _ccnew index left";
             case CREATE_INDEX -> "a valid index; mean time of the statements it was for down, write statements on the "
                     + "table not slower past the threshold";

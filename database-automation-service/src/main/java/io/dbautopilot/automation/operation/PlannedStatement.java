@@ -36,13 +36,40 @@ public final class PlannedStatement {
     private PlannedStatement() {
     }
 
-    /** The statement {@code n} would run, e.g. {@code VACUUM (ANALYZE) public.orders}. */
+    /**
+     * The statement {@code n} would run on a target of {@code engine}: MySQL / MariaDB's own for the types their
+     * executors run ({@code ANALYZE TABLE `s`.`t`}, {@code KILL ...}), else {@link #of(NewOperation)}.
+     */
+    public static String of(NewOperation n, io.dbautopilot.model.Engine engine) {
+        if (engine == io.dbautopilot.model.Engine.MYSQL || engine == io.dbautopilot.model.Engine.MARIADB) {
+            String table = io.dbautopilot.automation.mysql.MySqlNames.table(n.object())
+                    .map(io.dbautopilot.automation.mysql.MySqlNames.TableName::quoted).orElse("<refused name>");
+            switch (n.type()) {
+                case ANALYZE:
+                    return "ANALYZE TABLE " + table;
+                case OPTIMIZE:
+                    return "OPTIMIZE TABLE " + table;
+                case TERMINATE_IDLE:
+                    return "KILL CONNECTION <id> (each session sleeping inside a transaction for over " + limit(n)
+                            + " s)";
+                case CANCEL_QUERY:
+                    return "KILL QUERY <id> (each statement running for over " + limit(n) + " s)";
+                default:
+                    break;
+            }
+        }
+        return of(n);
+    }
+
+    /** The statement {@code n} would run on PostgreSQL, e.g. {@code VACUUM (ANALYZE) public.orders}. */
     public static String of(NewOperation n) {
         String object = n.object();
         return switch (n.type()) {
             case VACUUM -> "VACUUM (ANALYZE) " + qualified(object);
             case VACUUM_FREEZE -> object == null ? "VACUUM (FREEZE)" : "VACUUM (FREEZE, ANALYZE) " + qualified(object);
             case ANALYZE -> "ANALYZE " + qualified(object);
+            case OPTIMIZE -> "OPTIMIZE TABLE " + io.dbautopilot.automation.mysql.MySqlNames.table(object)
+                    .map(io.dbautopilot.automation.mysql.MySqlNames.TableName::quoted).orElse("<refused name>");
             case REINDEX -> "REINDEX INDEX CONCURRENTLY " + qualified(object);
             case DROP_INDEX -> "DROP INDEX CONCURRENTLY " + qualified(object);
             case CREATE_INDEX -> createIndex(n);

@@ -26,6 +26,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -60,7 +61,10 @@ public class BackupEnginesTest {
         given().header("X-API-Key", VIEWER).when().get("/api/backups/engines").then().statusCode(200)
                 .body("engine", hasItems("pgbackrest", "pg_basebackup", "pg_dump"))
                 .body("find { it.engine == 'pg_dump' }.available", equalTo(true))
-                .body("find { it.engine == 'pgbackrest' }.version", containsString("pgBackRest"));
+                .body("find { it.engine == 'pgbackrest' }.version", containsString("pgBackRest"))
+                .body("find { it.engine == 'pg_dump' }.database_engines", equalTo(List.of("postgresql")))
+                .body("find { it.database_engines == ['mariadb'] }.unavailable",
+                        startsWith("unavailable: engine mariadb has no backup engine yet"));
     }
 
     @Test

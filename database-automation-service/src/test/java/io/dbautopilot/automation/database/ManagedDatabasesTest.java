@@ -33,8 +33,12 @@ class ManagedDatabasesTest {
 
     @Test
     void aBadUrlWindowZoneOrPartitionSetIsNamedBySetting() {
-        assertError(Map.of("url", "mysql://x/y"),
-                "autopilot.databases.orders.url must be a PostgreSQL URL (postgresql://host:port/database), not mysql");
+        assertError(Map.of("url", "redis://x:6379/0"),
+                "autopilot.databases.orders.url must be a PostgreSQL, MySQL or MariaDB URL");
+        assertError(Map.of("url", "mysql://x:3306/y?useSSL=false"),
+                "autopilot.databases.orders.url: parameter 'useSSL' is not supported for mysql (only ssl-mode)");
+        assertError(Map.of("url", "mariadb://x:3306/y", "partitions.ev.table", "y.events", "partitions.ev.interval",
+                "daily"), "autopilot.databases.orders.partitions: partition upkeep is PostgreSQL only");
         assertError(Map.of("maintenance-windows", "0 1 * * * 2h,0 25 * * SUN 1h"),
                 "autopilot.databases.orders.maintenance-windows[1]: cron: '0 25 * * SUN'");
         assertError(Map.of("time-zone", "Mars/Olympus"),
@@ -107,8 +111,13 @@ class ManagedDatabasesTest {
 
     @Test
     void aRegistryTargetThatCannotBeManagedHereIsRefusedNamingTheField() {
-        assertEquals("engine mysql is not managed yet", refused(target(Engine.MYSQL, "mysql://db1:3306/orders",
+        assertEquals("engine redis is not managed yet", refused(target(Engine.REDIS, "redis://db1:6379/0",
                 TargetDefinition.Automation.DEFAULTS, Trust.AUTO)));
+        assertEquals("url: a mysql:// URL cannot reach a target of engine postgresql", refused(target(Engine.POSTGRESQL,
+                "mysql://db1:3306/orders", TargetDefinition.Automation.DEFAULTS, Trust.AUTO)));
+        // MySQL and MariaDB speak one protocol: the target's engine wins over the URL's scheme
+        assertEquals(Engine.MARIADB, DatabaseSettings.of("orders", null, target(Engine.MARIADB, "mysql://db1:3306/orders",
+                TargetDefinition.Automation.DEFAULTS, Trust.AUTO), ref -> "pw", POLICY, Trust.AUTO).engine());
         assertTrue(refused(target(Engine.POSTGRESQL, "postgresql://db1:5432/orders", new TargetDefinition.Automation(
                 List.of("0 1 * * * 3h", "0 25 * * * 1h"), null, null, null, null, null, null, null, null, null),
                 Trust.AUTO)).startsWith("automation.maintenance_windows[1]: cron"));

@@ -123,13 +123,13 @@ class RegistryTargetsTest {
                 .body("find { it.id == '" + id + "' }.error",
                         startsWith("unavailable: automation.maintenance_windows[1]: cron"));
 
-        String mysql = "my-" + suffix();
-        writer.put(new TargetDefinition(mysql, Engine.MYSQL, "mysql://127.0.0.1:3306/shop", "app", null, Map.of(),
+        String redis = "rd-" + suffix();
+        writer.put(new TargetDefinition(redis, Engine.REDIS, "redis://127.0.0.1:6379/0", "app", null, Map.of(),
                 null, null, Trust.AUTO, "api", null, null));
-        await().atMost(Duration.ofSeconds(30)).until(() -> databases.unavailable().containsKey(mysql));
-        assertEquals("engine mysql is not managed yet", databases.unavailable().get(mysql));
+        await().atMost(Duration.ofSeconds(30)).until(() -> databases.unavailable().containsKey(redis));
+        assertEquals("engine redis is not managed yet", databases.unavailable().get(redis));
         writer.remove(id);
-        writer.remove(mysql);
+        writer.remove(redis);
     }
 
     @Test

@@ -15,7 +15,11 @@ class PolicyParserTest {
     @Test
     void theBuiltInPolicyIsValid() {
         Policy policy = PolicyParser.parse(PolicyDecider.read(PolicyDecider.DEFAULT_POLICY), "default");
-        assertEquals(19, policy.rules().size());
+        assertEquals(22, policy.rules().size());
+        PolicyRule fragmentation = policy.rule("mysql-table-fragmentation").orElseThrow();
+        assertEquals(OperationType.OPTIMIZE, fragmentation.operation());
+        assertEquals(Mode.WINDOW, fragmentation.mode());
+        assertEquals(Mode.APPROVAL, policy.rule("mysql-runaway-query").orElseThrow().mode());
         PolicyRule migrations = policy.rule("migrations-pending").orElseThrow();
         assertEquals(OperationType.MIGRATE, migrations.operation());
         assertEquals(Mode.APPROVAL, migrations.mode());

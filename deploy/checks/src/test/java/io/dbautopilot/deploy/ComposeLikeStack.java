@@ -83,7 +83,7 @@ final class ComposeLikeStack implements AutoCloseable {
             List<NewTopic> topics = new ArrayList<>();
             for (String t : List.of("autopilot.metrics.v1", "autopilot.anomalies.v1", "autopilot.recommendations.v1",
                     "autopilot.operations.v1", "autopilot.anomalies.v1.dlq", "autopilot.recommendations.v1.dlq",
-                    "autopilot.benchmarks.v1")) {
+                    "autopilot.benchmarks.v1", "autopilot.canary.v1")) {
                 topics.add(new NewTopic(t, 3, (short) 1));
             }
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);

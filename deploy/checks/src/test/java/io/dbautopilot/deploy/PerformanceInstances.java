@@ -158,6 +158,19 @@ final class PerformanceInstances implements AutoCloseable {
         p.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /**
+     * Freezes ({@code SIGSTOP}) or thaws ({@code SIGCONT}) an instance: a stuck process that holds its sockets and
+     * answers nothing, unlike a killed one. The signal goes through {@code kill} with an argument list.
+     */
+    void signal(String instance, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(processes.get(instance).pid()))
+                .redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + signal + " of " + instance + " failed: "
+                    + new String(kill.getInputStream().readAllBytes()));
+        }
+    }
+
     boolean alive(String instance) {
         return processes.get(instance).isAlive();
     }

@@ -266,7 +266,8 @@ public final class LocalStack {
                             // a snapshot with thousands of tables is larger than the 1 MB default, even compressed
                             "max.message.bytes", String.valueOf(16 * 1024 * 1024))));
             for (String t : List.of("autopilot.anomalies.v1", "autopilot.recommendations.v1", "autopilot.operations.v1",
-                    "autopilot.anomalies.v1.dlq", "autopilot.recommendations.v1.dlq", "autopilot.benchmarks.v1")) {
+                    "autopilot.anomalies.v1.dlq", "autopilot.recommendations.v1.dlq", "autopilot.benchmarks.v1",
+                    "autopilot.canary.v1")) {
                 topics.add(new org.apache.kafka.clients.admin.NewTopic(t, 3, (short) 1));
             }
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);

@@ -1,11 +1,10 @@
 package io.dbautopilot.performance.collect;
 
+import io.dbautopilot.performance.canary.CanaryRecency;
 import io.dbautopilot.performance.engine.Engines;
 
-import io.dbautopilot.model.MetricSnapshot;
 import io.dbautopilot.performance.collect.host.HostCollector;
-import io.dbautopilot.performance.publish.SnapshotPublisher;
-import io.dbautopilot.performance.state.TargetStatusStore;
+import io.dbautopilot.performance.publish.SnapshotDelivery;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
@@ -16,43 +15,43 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 
 /**
  * Runs a collection cycle per target on that target's tick: collect, keep as latest (served on /q/metrics),
- * announce the {@link CycleResult} to asynchronous observers (detection, advice), publish, record. A cycle still running when the next is due is skipped (never piled up), and one target's cycle
+ * announce the {@link CycleResult} to asynchronous observers (detection, advice), hand the snapshot to
+ * {@link SnapshotDelivery} (which records the cycle and never holds it for Kafka's acknowledgement). A cycle still running when the next is due is skipped (never piled up), and one target's cycle
  * never waits for another's.
  */
 @ApplicationScoped
 public class CollectionScheduler {
 
     private static final Logger LOG = Logger.getLogger(CollectionScheduler.class);
-    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
 
     private final TargetsConfig config;
     private final TargetRegistry targets;
     private final FamilyCatalog catalog;
     private final Engines engines;
     private final BackupRecency backups;
+    private final CanaryRecency canary;
     private final LatestSnapshots latest;
-    private final SnapshotPublisher publisher;
-    private final TargetStatusStore status;
+    private final SnapshotDelivery delivery;
     private final HostCollector host;
     private final Scheduler scheduler;
     private final Event<CycleResult> cycles;
 
     public CollectionScheduler(TargetsConfig config, TargetRegistry targets, FamilyCatalog catalog,
-                               Engines engines, BackupRecency backups, LatestSnapshots latest,
-                               SnapshotPublisher publisher, TargetStatusStore status, HostCollector host,
+                               Engines engines, BackupRecency backups,
+                               CanaryRecency canary, LatestSnapshots latest,
+                               SnapshotDelivery delivery, HostCollector host,
                                Scheduler scheduler, Event<CycleResult> cycles) {
         this.config = config;
         this.targets = targets;
         this.catalog = catalog;
         this.engines = engines;
         this.backups = backups;
+        this.canary = canary;
         this.latest = latest;
-        this.publisher = publisher;
-        this.status = status;
+        this.delivery = delivery;
         this.host = host;
         this.scheduler = scheduler;
         this.cycles = cycles;
@@ -75,6 +74,11 @@ public class CollectionScheduler {
             }
         });
         catalog.validate();
+        java.time.Duration publishTimeout = config.collection().publishTimeout();
+        if (publishTimeout.isNegative() || publishTimeout.isZero()) {
+            throw new IllegalArgumentException("autopilot.collection.publish-timeout: must be positive, was "
+                    + publishTimeout);
+        }
     }
 
     /** Starts collecting a target this instance now owns. */
@@ -105,7 +109,7 @@ public class CollectionScheduler {
         return "collect-" + targetId;
     }
 
-    /** One full cycle for one target; completes when the outcome has been recorded. */
+    /** One full cycle for one target; completes when the cycle has been recorded (not when Kafka acknowledged it). */
     public Uni<Void> cycle(String targetId) {
         if (!targets.begin(targetId)) {
             return Uni.createFrom().voidItem(); // released since the job fired
@@ -119,6 +123,7 @@ public class CollectionScheduler {
                 // merging tens of thousands of series is CPU work: keep it off the event loop
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(backups::enrich)
+                .map(canary::enrich)
                 .invoke(result -> {
                     latest.accept(result);
                     // detection and advice observe finished cycles asynchronously, on worker threads; the target
@@ -130,20 +135,10 @@ public class CollectionScheduler {
                     });
                 })
                 .map(CycleResult::snapshot)
-                .chain(snapshot -> publish(targetId, snapshot))
+                .chain(delivery::deliver)
                 .onFailure().invoke(e -> LOG.warnf("Cycle for %s failed: %s", targetId, e.getMessage()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid()
                 .onTermination().invoke(() -> targets.end(targetId));
-    }
-
-    private Uni<Void> publish(String targetId, MetricSnapshot snapshot) {
-        return publisher.publish(snapshot)
-                .ifNoItem().after(PUBLISH_TIMEOUT).fail()
-                .chain(eventId -> status.record(snapshot, eventId, null))
-                .onFailure().call(e -> {
-                    LOG.warnf("Snapshot of %s not published: %s", targetId, e.getMessage());
-                    return status.record(snapshot, null, String.valueOf(e.getMessage()));
-                });
     }
 }

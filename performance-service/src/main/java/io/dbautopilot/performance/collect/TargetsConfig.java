@@ -105,5 +105,12 @@ public interface TargetsConfig {
          */
         @WithDefault("1h")
         Duration relationCacheMaxAge();
+
+        /**
+         * How long a snapshot may wait for Kafka's acknowledgement before it counts as not published (the cycle never
+         * waits for it; while one waits, the target's newer snapshots are skipped).
+         */
+        @WithDefault("30s")
+        Duration publishTimeout();
     }
 }

@@ -64,6 +64,8 @@ public class AnomalyDetector {
     private final UnacknowledgedEscalation escalation;
     private final OperationCorrelation correlation;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Whether detection is skipping cycles because the state database is unreachable (logged once). */
+    private final java.util.concurrent.atomic.AtomicBoolean stateDown = new java.util.concurrent.atomic.AtomicBoolean();
 
     public AnomalyDetector(DetectionConfig config, Engines engines, TargetRegistry targets, RuleEvaluator evaluator, AnomalyLifecycle lifecycle,
                            AnomalyStore store, LatestSnapshots latest, MeterRegistry meters,
@@ -97,9 +99,15 @@ public class AnomalyDetector {
             List<MetricPoint> fresh = new ArrayList<>();
             cycle.pointsByFamily().values().forEach(fresh::addAll);
             detect(target, latest.current(target), fresh, Instant.now());
+            if (stateDown.compareAndSet(true, false)) {
+                LOG.info("Anomaly detection runs again: the state database is back");
+            }
         } catch (RuntimeException e) {
             if (e.getCause() instanceof java.sql.SQLException) {
-                LOG.warnf("Anomaly detection skipped a cycle of %s (state database): %s", target, e.getMessage());
+                if (stateDown.compareAndSet(false, true)) {
+                    LOG.warnf("Anomaly detection skips cycles until the state database is back (first: %s: %s); "
+                            + "nothing is lost, a condition still present is detected then", target, e.getMessage());
+                }
             } else {
                 LOG.errorf(e, "Anomaly detection failed for target %s", target);
             }

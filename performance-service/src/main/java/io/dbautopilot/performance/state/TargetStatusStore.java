@@ -35,6 +35,10 @@ public class TargetStatusStore {
                    owner = EXCLUDED.owner,
                    cycles = performance.target_status.cycles + 1""";
 
+    private static final String DELIVERED = """
+            UPDATE performance.target_status SET last_event_id = $3, last_error = coalesce($4, last_error)
+             WHERE target_id = $1 AND last_cycle_at = $2""";
+
     private static final String HEALTH = """
             UPDATE performance.target_status SET grade = $2, score = $3, scored_at = $4
              WHERE target_id = $1 AND (scored_at IS NULL OR scored_at <= $4)""";
@@ -71,6 +75,17 @@ public class TargetStatusStore {
                 .execute(Tuple.from(List.of(snapshot.targetId(),
                         snapshot.collectedAt().atOffset(ZoneOffset.UTC), snapshot.collectionDurationMs(), reachable))
                         .addString(error).addString(eventId).addString(fleet.instanceId()))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Records the Kafka outcome of a snapshot whose cycle was recorded without it: the CloudEvent id once the broker
+     * acknowledged it, or the reason it was not published. A no-op when a newer cycle of the target was recorded since.
+     */
+    public Uni<Void> recordDelivery(MetricSnapshot snapshot, String eventId, String publishError) {
+        return state.preparedQuery(DELIVERED)
+                .execute(Tuple.of(snapshot.targetId(), snapshot.collectedAt().atOffset(ZoneOffset.UTC), eventId,
+                        publishError == null ? null : "publish: " + publishError))
                 .replaceWithVoid();
     }
 

@@ -90,6 +90,11 @@ class FamilyCatalogValidationTest {
                     public Duration relationCacheMaxAge() {
                         return Duration.ofHours(1);
                     }
+
+                    @Override
+                    public Duration publishTimeout() {
+                        return Duration.ofSeconds(30);
+                    }
                 };
             }
         };

@@ -1,5 +1,6 @@
 package io.dbautopilot.performance.dashboard;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dbautopilot.testing.HeadlessChromium;
 import io.dbautopilot.localstack.postgres.PostgresServer;
 import io.dbautopilot.localstack.quarkus.InjectInfra;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,13 +72,18 @@ class BenchmarkPanelBrowserTest {
                 if (run == 1) {
                     // while it runs, the panel shows the progress bar and the running step with pgbench's live figures
                     String progress = "document.querySelector('.target[data-target=\"bench-ui\"] [data-role=bench-progress]')";
-                    await().atMost(wait).pollInterval(Duration.ofMillis(100)).until(() -> browser.evaluate(
-                            "(() => { const p = " + progress + "; return !!p && / tps · .* ms$/.test("
-                                    + "p.querySelector('[data-role=bench-step]').textContent); })()").asBoolean());
-                    String step = browser.evaluate(progress + ".querySelector('[data-role=bench-step]').textContent")
-                            .asText();
+                    // text and bar are read in one evaluation: the panel moves on to the next step between two reads
+                    AtomicReference<JsonNode> shown = new AtomicReference<>();
+                    await().atMost(wait).pollInterval(Duration.ofMillis(100)).until(() -> {
+                        JsonNode seenNow = browser.evaluate("(() => { const p = " + progress + "; if (!p) return null;"
+                                + " return {step: p.querySelector('[data-role=bench-step]').textContent,"
+                                + " value: p.querySelector('progress').value}; })()");
+                        shown.set(seenNow);
+                        return seenNow.isObject() && seenNow.get("step").asText().matches(".* tps · .* ms$");
+                    });
+                    String step = shown.get().get("step").asText();
                     assertTrue(STEP.matcher(step).matches(), "a suite step with its tps and latency: " + step);
-                    double value = browser.evaluate(progress + ".querySelector('progress').value").asDouble();
+                    double value = shown.get().get("value").asDouble();
                     assertTrue(value > 0 && value < 1, "the bar shows the share done: " + value);
                 }
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> !"running".equals(

@@ -211,6 +211,9 @@ public class TargetValidator {
         nonNegative("automation.replication_lag_limit_bytes", a.replicationLagLimitBytes(), 0, errors);
         nonNegative("automation.min_free_disk_bytes", a.minFreeDiskBytes(), 0, errors);
         nonNegative("automation.disk_capacity_bytes", a.diskCapacityBytes(), 1, errors);
+        if (a.canary() != null && !java.util.Set.of("on", "off", "true", "false").contains(a.canary())) {
+            errors.add(new FieldError("automation.canary", "'" + a.canary() + "' is not on or off"));
+        }
     }
 
     private static void duration(String field, String text, List<FieldError> errors) {

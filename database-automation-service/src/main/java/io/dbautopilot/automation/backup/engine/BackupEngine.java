@@ -15,6 +15,11 @@ public interface BackupEngine {
     /** Which engine this is. */
     EngineKind kind();
 
+    /** The database engines whose targets it backs up (PostgreSQL unless it says otherwise). */
+    default java.util.Set<io.dbautopilot.model.Engine> databaseEngines() {
+        return java.util.Set.of(io.dbautopilot.model.Engine.POSTGRESQL);
+    }
+
     /** Why this engine cannot take a backup of this type of this target; empty when it can. */
     Optional<String> unsupported(BackupTarget target, BackupType type);
 

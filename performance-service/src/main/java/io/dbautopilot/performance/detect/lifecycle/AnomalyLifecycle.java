@@ -5,7 +5,9 @@ import io.dbautopilot.model.Severity;
 import io.dbautopilot.performance.detect.rules.Observation;
 import io.dbautopilot.performance.detect.rules.Rule;
 import io.dbautopilot.performance.detect.rules.RuleEvaluator;
+import io.dbautopilot.performance.collect.TargetRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,14 +20,26 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Decides state changes from what a rule saw and the stored state: pending until the breach held for {@code for},
- * opened, escalated when the severity rises, resolved only once the value is back past the resolve bound (or the
- * object is gone); a new breach within the cooldown after a resolve is ignored. Pure: the caller persists.
+ * Decides state changes from what a rule saw and the stored state: pending until the breach held for {@code for}
+ * (a duration, or N consecutive evaluations), opened, escalated when the severity rises, resolved only once the value
+ * is back past the resolve bound (or the object is gone); a new breach within the cooldown after a resolve is
+ * ignored. The caller persists; the only state kept here is the count of consecutive breaches of pending anomalies
+ * held for N cycles (in memory: after a restart or a hand-off the count starts again, so such an anomaly opens at
+ * most N evaluations late, never early).
  */
 @ApplicationScoped
 public class AnomalyLifecycle {
+
+    /** Consecutive breaching evaluations of pending anomalies whose rule holds for N cycles, by target and fingerprint. */
+    private final Map<String, Integer> streaks = new ConcurrentHashMap<>();
+
+    /** Forgets the counts of a target this instance gave up. */
+    void onReleased(@Observes TargetRegistry.Released released) {
+        streaks.keySet().removeIf(k -> k.startsWith(released.id() + "\u0000"));
+    }
 
     /** The stable identity of rule + target + object: 32 hex characters of a SHA-256. */
     public static String fingerprint(String rule, String targetId, String object) {
@@ -70,6 +84,7 @@ public class AnomalyLifecycle {
                         summary(rule, targetId, r.object(), r.value(), r.severity(), "no longer observed"),
                         null, r.openedAt(), now, now, false), AnomalyState.RESOLVED, false));
             } else if (r.status() == AnomalyStatus.PENDING) {
+                streaks.remove(streakKey(targetId, r.fingerprint()));
                 out.add(clearPending(r, now));
             }
         }
@@ -78,7 +93,8 @@ public class AnomalyLifecycle {
 
     private Transition observe(String targetId, Rule rule, Observation o, String fp, AnomalyRecord r, Instant now) {
         Severity severity = rule.severityOf(o.value());
-        boolean opensNow = rule.forDuration().isZero();
+        boolean opensNow = rule.opensAtOnce();
+        String streak = streakKey(targetId, fp);
         if (r == null || r.status() == AnomalyStatus.RESOLVED) {
             if (severity == null) {
                 return null;
@@ -94,15 +110,22 @@ public class AnomalyLifecycle {
                 return new Transition(base.with(AnomalyStatus.OPEN, severity, o, text, null, now, null, now, true),
                         AnomalyState.OPENED, false);
             }
+            if (rule.forCycles() > 0) {
+                streaks.put(streak, 1);
+            }
             return new Transition(base.with(AnomalyStatus.PENDING, severity, o, text, now, base.openedAt(),
                     base.resolvedAt(), now, false), null, false);
         }
         if (r.status() == AnomalyStatus.PENDING) {
             if (severity == null) {
+                streaks.remove(streak);
                 return clearPending(r, now);
             }
             String text = summary(rule, targetId, o.object(), o.value(), severity, o.detail());
-            if (!now.isBefore(r.pendingSince().plus(rule.forDuration()))) {
+            boolean held = rule.forCycles() > 0 ? streaks.merge(streak, 1, Integer::sum) >= rule.forCycles()
+                    : !now.isBefore(r.pendingSince().plus(rule.forDuration()));
+            if (held) {
+                streaks.remove(streak);
                 return new Transition(r.with(AnomalyStatus.OPEN, severity, o, text, null, now, null, now, true),
                         AnomalyState.OPENED, false);
             }
@@ -124,6 +147,10 @@ public class AnomalyLifecycle {
                     false), AnomalyState.ESCALATED, false);
         }
         return null;
+    }
+
+    private static String streakKey(String targetId, String fingerprint) {
+        return targetId + "\u0000" + fingerprint;
     }
 
     private static Transition clearPending(AnomalyRecord r, Instant now) {

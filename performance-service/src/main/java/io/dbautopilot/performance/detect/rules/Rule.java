@@ -17,17 +17,33 @@ import java.util.NavigableMap;
  * @param comparison  {@code >} or {@code <}
  * @param thresholds  severity to threshold, at least one, ordered with the severities
  * @param resolve     the anomaly resolves when the value is back past this bound (hysteresis)
- * @param forDuration how long the condition must hold before the anomaly opens
+ * @param forDuration how long the condition must hold before the anomaly opens (zero when {@code forCycles} says it)
  * @param cooldown    after a resolve, how long a new breach of the same object is ignored
  * @param action      suggested action kind, e.g. {@code vacuum}
  * @param object      labels whose values, joined with '.', name the affected object; empty = target-wide
  * @param description one sentence for the summary
  * @param enabled     whether the rule runs
+ * @param forCycles   on how many consecutive evaluations of the target the condition must hold before the anomaly
+ *                    opens ({@code for: N cycles}); 0 when {@code forDuration} says it
  */
 public record Rule(String name, Expression expression, Map<String, String> labels, List<Guard> guards,
                    Comparison comparison, NavigableMap<Severity, Double> thresholds, double resolve,
                    Duration forDuration, Duration cooldown, String action, List<String> object, String description,
-                   boolean enabled) {
+                   boolean enabled, int forCycles) {
+
+    /** A rule held for a duration ({@code for: 5m}). */
+    public Rule(String name, Expression expression, Map<String, String> labels, List<Guard> guards,
+                Comparison comparison, NavigableMap<Severity, Double> thresholds, double resolve,
+                Duration forDuration, Duration cooldown, String action, List<String> object, String description,
+                boolean enabled) {
+        this(name, expression, labels, guards, comparison, thresholds, resolve, forDuration, cooldown, action, object,
+                description, enabled, 0);
+    }
+
+    /** Whether the first breach opens the anomaly (no {@code for}, {@code for: 0s} or {@code for: 1 cycle}). */
+    public boolean opensAtOnce() {
+        return forCycles == 0 ? forDuration.isZero() : forCycles == 1;
+    }
 
     /** The most severe level whose threshold {@code value} breaches, or null. */
     public Severity severityOf(double value) {

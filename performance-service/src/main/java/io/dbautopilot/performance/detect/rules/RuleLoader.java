@@ -26,7 +26,8 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Parses and validates a rules file (YAML): unknown metrics, fields, comparisons or severities, thresholds out of
- * order, bad durations and a resolve bound on the wrong side are rejected with the rule and field named.
+ * order, bad durations or cycle counts ({@code for: 2 cycles}) and a resolve bound on the wrong side are rejected
+ * with the rule and field named.
  */
 @ApplicationScoped
 public class RuleLoader {
@@ -38,6 +39,8 @@ public class RuleLoader {
             "hysteresis", "for", "cooldown", "action", "enabled");
     private static final Set<String> DEFAULT_FIELDS = Set.of("for", "cooldown", "hysteresis");
     private static final Pattern RULE_NAME = Pattern.compile("[a-z][a-z0-9_]*");
+    private static final Pattern CYCLES = Pattern.compile("(\\d+)\\s*cycles?");
+    private static final int MAX_CYCLES = 1000;
 
     private final MetricCatalog catalog;
 
@@ -69,7 +72,7 @@ public class RuleLoader {
         }
         JsonNode defaults = root.path("defaults");
         checkFields(source, "defaults", defaults, DEFAULT_FIELDS);
-        Duration defaultFor = duration(source, "defaults", "for", defaults.get("for"), Duration.ZERO);
+        Hold defaultFor = hold(source, "defaults", defaults.get("for"), new Hold(Duration.ZERO, 0));
         Duration defaultCooldown = duration(source, "defaults", "cooldown", defaults.get("cooldown"), Duration.ofMinutes(5));
         double defaultHysteresis = number(source, "defaults", "hysteresis", defaults.get("hysteresis"), 0.1);
         if (defaultHysteresis < 0 || defaultHysteresis >= 1) {
@@ -150,7 +153,7 @@ public class RuleLoader {
 
     /** Builds a rule from a node; fields missing from the node come from {@code base} (an override) or defaults. */
     private Rule build(String source, String name, String where, JsonNode node, Rule base, Expression expression,
-                       List<String> object, String action, String description, Duration defaultFor,
+                       List<String> object, String action, String description, Hold defaultFor,
                        Duration defaultCooldown, double defaultHysteresis) {
         Comparison comparison = base == null ? Comparison.ABOVE : base.comparison();
         if (node.has("op")) {
@@ -254,7 +257,8 @@ public class RuleLoader {
             }
             guards = List.copyOf(g);
         }
-        Duration forDuration = duration(source, where, "for", node.get("for"), base == null ? defaultFor : base.forDuration());
+        Hold held = hold(source, where, node.get("for"),
+                base == null ? defaultFor : new Hold(base.forDuration(), base.forCycles()));
         Duration cooldown = duration(source, where, "cooldown", node.get("cooldown"), base == null ? defaultCooldown : base.cooldown());
         boolean enabled = base == null || base.enabled();
         if (node.has("enabled")) {
@@ -264,7 +268,8 @@ public class RuleLoader {
             enabled = node.get("enabled").asBoolean();
         }
         return new Rule(name, expression, labels, guards, comparison, java.util.Collections.unmodifiableNavigableMap(
-                new TreeMap<>(thresholds)), resolve, forDuration, cooldown, action, object, description, enabled);
+                new TreeMap<>(thresholds)), resolve, held.duration(), cooldown, action, object, description, enabled,
+                held.cycles());
     }
 
     private static void checkFields(String source, String where, JsonNode node, Set<String> known) {
@@ -279,6 +284,41 @@ public class RuleLoader {
             if (!known.contains(f)) {
                 throw fail(source, where, f, "unknown field (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
             }
+        }
+    }
+
+    /** A {@code for}: a duration, or a number of consecutive evaluations ({@code cycles} > 0, duration zero). */
+    private record Hold(Duration duration, int cycles) {
+    }
+
+    /** Parses {@code for}: a duration ({@code 30s}, {@code 5m}) or {@code N cycles} (N from 1 to 1000). */
+    private static Hold hold(String source, String where, JsonNode node, Hold fallback) {
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        var cycles = CYCLES.matcher(node.asText().trim());
+        if (cycles.matches()) {
+            int n;
+            try {
+                n = Integer.parseInt(cycles.group(1));
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > MAX_CYCLES) {
+                throw fail(source, where, "for", "'" + node.asText() + "': the number of cycles must be from 1 to "
+                        + MAX_CYCLES);
+            }
+            return new Hold(Duration.ZERO, n);
+        }
+        try {
+            Duration d = DurationConverter.parseDuration(node.asText().trim());
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException("negative");
+            }
+            return new Hold(d, 0);
+        } catch (RuntimeException e) {
+            throw fail(source, where, "for", "bad duration or cycle count '" + node.asText()
+                    + "' (use e.g. 30s, 5m, 1h, or 2 cycles)");
         }
     }
 

@@ -61,6 +61,39 @@ class AnomalyLifecycleTest {
     }
 
     @Test
+    void aRuleHeldForCyclesOpensOnTheNthConsecutiveBreachWhateverTheTimeBetween() {
+        LifecycleDriver d = new LifecycleDriver("db", rules("""
+                rules:
+                  down:
+                    metric: pg_up
+                    op: "<"
+                    thresholds: {critical: 1}
+                    for: 2 cycles
+                    cooldown: 0s
+                """));
+        assertTrue(d.cycle(at(0), MetricPoint.of("pg_up", 0)).isEmpty(), "first breach: pending");
+        assertTrue(d.cycle(at(1), MetricPoint.of("pg_up", 1)).isEmpty(), "interrupted");
+        assertTrue(d.state.isEmpty());
+        assertTrue(d.cycle(at(2), MetricPoint.of("pg_up", 0)).isEmpty(), "a new first breach");
+        List<LifecycleDriver.Published> opened = d.cycle(at(3), MetricPoint.of("pg_up", 0));
+        assertEquals(1, opened.size(), "opens on the second consecutive breach, 1 s later");
+        assertEquals(AnomalyState.OPENED, opened.get(0).state());
+        assertEquals(at(3), opened.get(0).record().openedAt());
+        assertEquals(AnomalyState.RESOLVED, d.cycle(at(4), MetricPoint.of("pg_up", 1)).get(0).state());
+
+        LifecycleDriver once = new LifecycleDriver("db", rules("""
+                rules:
+                  down:
+                    metric: pg_up
+                    op: "<"
+                    thresholds: {critical: 1}
+                    for: 1 cycle
+                """));
+        assertEquals(AnomalyState.OPENED, once.cycle(at(0), MetricPoint.of("pg_up", 0)).get(0).state(),
+                "one cycle opens at the first breach");
+    }
+
+    @Test
     void aValueOscillatingBetweenResolveBoundAndThresholdDoesNotFlap() {
         LifecycleDriver d = new LifecycleDriver("db", rules("""
                 rules:

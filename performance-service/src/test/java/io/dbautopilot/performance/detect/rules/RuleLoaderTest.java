@@ -50,6 +50,40 @@ class RuleLoaderTest {
         Rule dead = set.rules().stream().filter(r -> r.name().equals("dead_tuples")).findFirst().orElseThrow();
         assertEquals(List.of("datname", "schemaname", "relname"), dead.object());
         assertEquals(Duration.ofMinutes(2), dead.forDuration());
+        assertEquals(0, dead.forCycles());
+        Rule down = set.rules().stream().filter(r -> r.name().equals("target_down")).findFirst().orElseThrow();
+        assertEquals(2, down.forCycles(), "a down target is reported within 2 collection intervals");
+        assertEquals(Duration.ZERO, down.forDuration());
+    }
+
+    @Test
+    void forTakesCyclesAndOverridesSwitchBetweenCyclesAndDurations() {
+        RuleSet set = loader.parse("t", """
+                defaults: {for: 3 cycles}
+                rules:
+                  down:
+                    metric: pg_up
+                    op: "<"
+                    thresholds: {critical: 1}
+                    overrides:
+                      slow-db: {for: 2m}
+                  busy:
+                    metric: pg_connections_utilization_ratio
+                    thresholds: {warning: 0.8}
+                    for: 5m
+                    overrides:
+                      fast-db: {for: 1 cycle}
+                """);
+        Rule down = set.forTarget("any").get(0);
+        assertEquals(3, down.forCycles());
+        assertFalse(down.opensAtOnce());
+        Rule slow = set.forTarget("slow-db").get(0);
+        assertEquals(0, slow.forCycles());
+        assertEquals(Duration.ofMinutes(2), slow.forDuration());
+        Rule busy = set.forTarget("fast-db").get(1);
+        assertEquals(1, busy.forCycles());
+        assertTrue(busy.opensAtOnce());
+        assertEquals(Duration.ofMinutes(5), set.forTarget("any").get(1).forDuration());
     }
 
     @Test
@@ -181,7 +215,23 @@ class RuleLoaderTest {
 
     @Test
     void badDurationsNameRuleAndField() {
-        assertFails("rule 'r', field 'for': bad duration 'soon'", """
+        assertFails("rule 'r', field 'for': '0 cycles': the number of cycles must be from 1 to 1000", """
+                rules:
+                  r:
+                    metric: pg_up
+                    thresholds: {warning: 1}
+                    for: 0 cycles
+                """);
+        assertFails("rule 'r' override for target 'db1', field 'for': bad duration or cycle count 'two cycles'", """
+                rules:
+                  r:
+                    metric: pg_up
+                    thresholds: {warning: 1}
+                    overrides:
+                      db1: {for: two cycles}
+                """);
+        assertFails("rule 'defaults', field 'for': '99999999999 cycles'", "defaults: {for: 99999999999 cycles}\nrules: {r: {metric: pg_up, thresholds: {warning: 1}}}");
+        assertFails("rule 'r', field 'for': bad duration or cycle count 'soon'", """
                 rules:
                   r:
                     metric: pg_up
@@ -195,7 +245,7 @@ class RuleLoaderTest {
                     thresholds: {warning: 1}
                     cooldown: -5m
                 """);
-        assertFails("rule 'r' override for target 'db1', field 'for': bad duration 'x'", """
+        assertFails("rule 'r' override for target 'db1', field 'for': bad duration or cycle count 'x'", """
                 rules:
                   r:
                     metric: pg_up

@@ -1,0 +1,30 @@
+package io.dbautopilot.automation.mysql;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+import java.util.Map;
+
+/**
+ * Three MariaDB targets next to the PostgreSQL ones: {@code maria} on the throwaway MariaDB ({@code MariaDbTestResource})
+ * and {@code maria-down}, a port where nothing listens; {@code maria-careful} is the same server with a 1 s
+ * long-transaction limit (the heavy-work precondition).
+ */
+public class MySqlTestProfile implements QuarkusTestProfile {
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.ofEntries(
+                Map.entry("autopilot.databases.maria-careful.url", "mariadb://${dbautopilot.test.mariadb.host}:"
+                        + "${dbautopilot.test.mariadb.port}/${dbautopilot.test.mariadb.database}"),
+                Map.entry("autopilot.databases.maria-careful.username", "${dbautopilot.test.mariadb.user}"),
+                Map.entry("autopilot.databases.maria-careful.password", "${dbautopilot.test.mariadb.password}"),
+                Map.entry("autopilot.databases.maria-careful.long-transaction-limit", "1s"),
+                Map.entry("autopilot.databases.maria.url", "mariadb://${dbautopilot.test.mariadb.host}:${dbautopilot.test.mariadb.port}"
+                        + "/${dbautopilot.test.mariadb.database}"),
+                Map.entry("autopilot.databases.maria.username", "${dbautopilot.test.mariadb.user}"),
+                Map.entry("autopilot.databases.maria.password", "${dbautopilot.test.mariadb.password}"),
+                Map.entry("autopilot.databases.maria.lock-timeout", "1s"),
+                Map.entry("autopilot.databases.maria-down.url", "mysql://127.0.0.1:1/nowhere"),
+                Map.entry("autopilot.databases.maria-down.username", "nobody"));
+    }
+}
