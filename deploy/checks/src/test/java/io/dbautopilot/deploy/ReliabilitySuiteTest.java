@@ -99,6 +99,9 @@ class ReliabilitySuiteTest {
     static Path backups;
     static String mountError;
     static final int BACKUP_FS_MB = 4;
+    /** performance-service's rules file and the suite's rules in it (the drill adds its own while it runs). */
+    static Path rulesFile;
+    static String suiteRules;
 
     @BeforeAll
     static void start() throws Exception {
@@ -110,13 +113,17 @@ class ReliabilitySuiteTest {
         target.createDatabase(TARGET_DB);
         target.execute(TARGET_DB, "CREATE EXTENSION pg_stat_statements",
                 "CREATE TABLE public.analyzed (id int PRIMARY KEY)", "INSERT INTO public.analyzed SELECT generate_series(1, 100)");
-        Path rules = stack.work.resolve("reliability-rules.yaml");
-        Files.writeString(rules, rules(), StandardCharsets.UTF_8);
+        rulesFile = stack.work.resolve("reliability-rules.yaml");
+        suiteRules = rules();
+        Files.writeString(rulesFile, suiteRules, StandardCharsets.UTF_8);
         Map<String, String> env = Map.of(PASSWORD_ENV, target.password());
-        stack.start(PERF, List.of("-Dautopilot.detection.rules-file=" + rules), env);
+        // relation sizes and bloat statistics re-read every run: the drill's index bloat and its REINDEX show at once
+        stack.start(PERF, List.of("-Dautopilot.detection.rules-file=" + rulesFile,
+                "-Dautopilot.collection.relation-cache-max-age=0s"), env);
         backups = stack.work.resolve(AUTOMATION).resolve("backups");
         mountError = mountSmallFilesystem(backups);
-        stack.startAutomation(AUTOMATION, List.of(), env);
+        // the drill's partitioned table, migrations folder and policy (scenario 10; the migration kill loops of 5)
+        stack.startAutomation(AUTOMATION, ClosedLoopDrill.prepare(target, stack.work), env);
         stack.awaitUp(PERF, PATIENCE);
         stack.awaitUp(AUTOMATION, PATIENCE);
         topics = new TopicRecorder(kafka.bootstrapServers(), Map.of(
@@ -159,7 +166,8 @@ class ReliabilitySuiteTest {
         String body = """
                 {"id": "%s", "engine": "postgresql", "url": "postgresql://%s:%d/%s", "username": "%s",
                  "credentials_ref": "env:%s", "labels": {"env": "test", "suite": "reliability"},
-                 "collection": {"interval": "5s", "include_databases": ["%s"], "family_intervals": {"tables": "5s"}},
+                 "collection": {"interval": "5s", "include_databases": ["%s"], "family_intervals": {"tables": "5s",
+                   "activity": "5s", "wraparound_tables": "5s", "bloat": "5s"}},
                  "trust": "auto"}
                 """.formatted(TARGET, target.host(), target.port(), TARGET_DB, target.user(), PASSWORD_ENV, TARGET_DB);
         HttpResponse<String> created = stack.send(PERF, "POST", "/api/targets", PerformanceInstances.OPERATOR_KEY, body);
@@ -457,8 +465,21 @@ class ReliabilitySuiteTest {
                 !leaked && managed != null);
     }
 
-    /** The services' sessions on the target by application_name. */
+    /**
+     * The services' sessions on the target by application_name: the least of 3 samples a second apart, so that a
+     * periodic check's short-lived connection (partitions, migrations) is not taken for a leak.
+     */
     private static Map<String, Long> sessions() throws Exception {
+        Map<String, Long> least = sessionsOnce();
+        for (int i = 0; i < 2; i++) {
+            Thread.sleep(1000);
+            Map<String, Long> next = sessionsOnce();
+            least.replaceAll((k, v) -> Math.min(v, next.getOrDefault(k, 0L)));
+        }
+        return least;
+    }
+
+    private static Map<String, Long> sessionsOnce() throws Exception {
         Map<String, Long> counts = new TreeMap<>();
         try (Connection c = target.connect("postgres"); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT application_name, count(*) FROM pg_stat_activity"
@@ -734,6 +755,7 @@ class ReliabilitySuiteTest {
             List<String> vacuumStates = new ArrayList<>();
             List<Long> vacuumRuns = new ArrayList<>();
             List<String> backupStates = new ArrayList<>();
+            List<String> migrationStates = new ArrayList<>();
             for (int i = 0; i < loops; i++) {
                 long before = vacuumCalls();
                 vacuumStates.add(killDuring("vacuum", "/api/operations", "{\"database\": \"" + TARGET
@@ -743,6 +765,7 @@ class ReliabilitySuiteTest {
                 backupStates.add(killDuring("backup", "/api/backups", "{\"database\": \"" + TARGET
                         + "\", \"engine\": \"pg_dump\", \"reason\": \"reliability kill " + i + "\"}",
                         "ACCESS EXCLUSIVE", "pg_dump", Duration.ofSeconds(45)));
+                migrationStates.add(killDuringMigration(i));
             }
             List<String> finals = List.of("succeeded", "failed", "cancelled");
             report.check("every VACUUM operation ends in a final state after the restart", vacuumStates.toString(),
@@ -751,6 +774,9 @@ class ReliabilitySuiteTest {
                     vacuumRuns.toString(), vacuumRuns.stream().allMatch(n -> n == 1));
             report.check("every backup operation ends in a final state after the restart", backupStates.toString(),
                     backupStates.stream().allMatch(s -> finals.contains(s.split(" ")[0])));
+            report.check("every migrate operation ends in a final state after the restart; each migration applied exactly"
+                            + " once (one successful history row, its column present)", migrationStates.toString(),
+                    migrationStates.stream().allMatch(s -> finals.contains(s.split(" ")[0]) && s.contains("applied 1/1")));
             catalogAgreesWithFiles(report);
         } catch (Throwable e) {
             report.aborted(e);
@@ -796,6 +822,60 @@ class ReliabilitySuiteTest {
                 return List.of("succeeded", "failed", "cancelled").contains(o.path("status").asText()) ? o : null;
             });
             return op.path("status").asText() + " (interruptions " + op.path("interruptions").asText("?")
+                    + ", the dead instance's session ended before the lock was released: " + (ended != null) + ")";
+        }
+    }
+
+    /**
+     * Writes a migration whose ALTER TABLE waits on a lock the suite holds, SIGKILLs the automation service while the
+     * policy's migrate operation waits, restarts it, releases the lock once the dead instance's session is gone (its
+     * lock_timeout ends it) and waits for the operation's final state; returns it with what the history table says.
+     */
+    private String killDuringMigration(int loop) throws Exception {
+        int version = ClosedLoopDrill.VERSION.incrementAndGet();
+        String column = "m" + version;
+        try (Connection lock = target.connect(TARGET_DB)) {
+            lock.setAutoCommit(false);
+            try (Statement st = lock.createStatement()) {
+                st.execute("LOCK TABLE public.victim IN ACCESS SHARE MODE");
+            }
+            Instant written = Instant.now();
+            Files.writeString(ClosedLoopDrill.migrations(stack.work).resolve("V" + version + "__kill_" + loop + ".sql"),
+                    "ALTER TABLE public.victim ADD COLUMN " + column + " int;\n", StandardCharsets.UTF_8);
+            String waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    + " AND query ILIKE '%ALTER TABLE%victim%'";
+            await("migration V" + version + " waiting on the target's lock", () -> scalar("postgres", target, waiting) > 0 ? true : null);
+            List<String> pids = column("postgres", target, waiting.replace("count(*)", "pid::text"));
+            String operationId = await("the migrate operation of V" + version, () -> {
+                for (JsonNode o : list(get(AUTOMATION, "/api/operations?database=" + TARGET + "&type=migrate"))) {
+                    if (Instant.parse(o.path("requested_at").asText()).isAfter(written.minusSeconds(1))) {
+                        return o.path("id").asText();
+                    }
+                }
+                return null;
+            });
+            stack.kill(AUTOMATION);
+            stack.restart(AUTOMATION);
+            await("the restarted automation service answering its API", () -> {
+                get(AUTOMATION, "/api/operations/" + operationId);
+                return true;
+            });
+            String gone = "SELECT count(*) FROM pg_stat_activity WHERE pid::text IN ('" + String.join("','", pids) + "')";
+            Boolean ended = awaitOrNull("the killed instance's session on the target gone", Duration.ofSeconds(90),
+                    () -> scalar("postgres", target, gone) == 0 ? true : null);
+            lock.rollback();
+            JsonNode op = await("migrate operation " + operationId + " in a final state", () -> {
+                JsonNode o = get(AUTOMATION, "/api/operations/" + operationId);
+                return List.of("succeeded", "failed", "cancelled").contains(o.path("status").asText()) ? o : null;
+            });
+            long applied = scalar(TARGET_DB, target, "SELECT count(*) FROM " + ClosedLoopDrill.MIGRATION_SCHEMA
+                    + ".flyway_schema_history WHERE version = '" + version + "' AND success");
+            long rows = scalar(TARGET_DB, target, "SELECT count(*) FROM " + ClosedLoopDrill.MIGRATION_SCHEMA
+                    + ".flyway_schema_history WHERE version = '" + version + "'");
+            long present = scalar(TARGET_DB, target, "SELECT count(*) FROM information_schema.columns"
+                    + " WHERE table_name = 'victim' AND column_name = '" + column + "'");
+            return op.path("status").asText() + " V" + version + " (interruptions " + op.path("interruptions").asText("?")
+                    + ", applied " + applied + "/" + rows + " history rows, column present " + (present == 1)
                     + ", the dead instance's session ended before the lock was released: " + (ended != null) + ")";
         }
     }
@@ -861,6 +941,22 @@ class ReliabilitySuiteTest {
             return List.of("succeeded", "failed", "cancelled").contains(o.path("status").asText()) ? o : null;
         });
         return op.path("status").asText() + " " + op.path("reason").asText("");
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // 10. closed-loop drill: each condition made for real and remediated through the normal path
+
+    @Test
+    @Order(9) // after 3: its rules (idle in transaction) must not meet the suite's own lock-holding sessions of 5
+    void closedLoopDrill() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(ReliabilityReport.quick(), "full run only (reliability/run.sh)");
+        ReliabilityReport report = new ReliabilityReport("10. closed-loop drill (PostgreSQL)");
+        try {
+            ClosedLoopDrill.run(report, target, stack.work, rulesFile, suiteRules);
+        } catch (Throwable e) {
+            report.aborted(e);
+        }
+        report.assertAllHeld();
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -1110,7 +1206,7 @@ class ReliabilitySuiteTest {
         return column(database, stack.postgres, sql);
     }
 
-    private static List<String> column(String database, ThrowawayPostgres server, String sql) throws Exception {
+    static List<String> column(String database, ThrowawayPostgres server, String sql) throws Exception {
         List<String> values = new ArrayList<>();
         try (Connection c = server.connect(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
