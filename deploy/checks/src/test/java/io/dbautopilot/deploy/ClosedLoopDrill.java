@@ -78,7 +78,9 @@ final class ClosedLoopDrill {
                 db + "partitions.drill.interval=daily",
                 db + "partitions.drill.premake=2",
                 "-Dautopilot.partitions.check-interval=5s",
-                "-Dautopilot.operations.defer-delay=5s");
+                "-Dautopilot.operations.defer-delay=5s",
+                // the policy's backup (backup_stale) uses the database's engine: a pg_dump fits the suite's 4 MB filesystem
+                "-Dautopilot.backup.databases." + TARGET + ".engine=pg_dump");
     }
 
     /**
@@ -241,11 +243,14 @@ final class ClosedLoopDrill {
             Connection idle = target.connect(TARGET_DB);
             held.add(idle);
             idle.setAutoCommit(false);
-            try (Statement st = idle.createStatement()) {
-                st.execute("SELECT count(*) FROM public.drill_stats");
+            long pid;
+            try (Statement st = idle.createStatement(); var rs = st.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getLong(1);
             }
+            // watched from another session: any statement on this one (even isValid's) would reset its idle time
             made.put(new Condition("idle in transaction (a session holding an open transaction)", "terminate_idle", null,
-                    () -> !idle.isValid(2)), Instant.now());
+                    () -> scalar("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid) == 0), Instant.now());
 
             List<Outcome> outcomes = follow(made, drillStart, firstBackup);
             for (Outcome o : outcomes) {
