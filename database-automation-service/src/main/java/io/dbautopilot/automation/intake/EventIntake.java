@@ -14,8 +14,9 @@ import java.time.Duration;
 import java.util.function.Function;
 
 /**
- * The consume flow every event intake shares: check the record's CloudEvents source against the allowed ones
- * ({@link EventSourceCheck}), parse and check the record, record it exactly once (by CloudEvents id)
+ * The consume flow every event intake shares: refuse a record larger than the intake parses ({@link EventSizeCheck}),
+ * then on a worker thread check the record's CloudEvents source against the allowed ones ({@link EventSourceCheck}),
+ * parse and check the record, record it exactly once (by CloudEvents id)
  * together with the operation the policy asks for on a worker thread, then acknowledge it. A record that can never
  * be processed is nacked, which dead-letters it to the topic's {@code .dlq} with the reason, and consumption carries
  * on. A state-database outage is not the record's fault: a transient failure (SQLSTATE class 08 connection, 53
@@ -44,11 +45,13 @@ public class EventIntake {
     private final MeterRegistry meters;
     private final ManagedExecutor workers;
     private final EventSourceCheck sources;
+    private final EventSizeCheck sizes;
 
-    public EventIntake(MeterRegistry meters, ManagedExecutor workers, EventSourceCheck sources) {
+    public EventIntake(MeterRegistry meters, ManagedExecutor workers, EventSourceCheck sources, EventSizeCheck sizes) {
         this.meters = meters;
         this.workers = workers;
         this.sources = sources;
+        this.sizes = sizes;
     }
 
     /**
@@ -60,20 +63,49 @@ public class EventIntake {
     public <P> Uni<Void> consume(Message<String> message, String topic, Parser<P> parser, Function<P, String> targetOf,
                                  Recorder<P> recorder, Function<P, String> describe) {
         IncomingKafkaRecordMetadata<?, ?> kafka = message.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
-        ProcessedEvents.Origin origin;
-        P parsed;
         try {
-            CloudEventHeaders ce = CloudEventHeaders.from(kafka.getHeaders());
-            sources.check(ce.source());
-            parsed = parser.parse(ce.type(), ce.subject(), message.getPayload());
-            origin = new ProcessedEvents.Origin(ce.id(), ce.type(), ce.source(),
-                    ce.subject() != null ? ce.subject() : targetOf.apply(parsed),
-                    kafka.getTopic(), kafka.getPartition(), kafka.getOffset());
+            sizes.check(kafka.getRecord()); // before any parsing: a huge record is refused at once
         } catch (MalformedEventException e) {
-            LOG.warnf("Dead-lettering %s-%d@%d: %s", kafka.getTopic(), kafka.getPartition(), kafka.getOffset(), e.getMessage());
-            count(topic, "dead_lettered");
-            return Uni.createFrom().completionStage(message.nack(e));
+            return deadLetter(message, kafka, topic, e);
         }
+        // the schema check of a large record takes its time: off the Vert.x event loop, on a worker
+        return Uni.createFrom().item(() -> check(message, kafka, parser, targetOf))
+                .runSubscriptionOn(workers)
+                .onItemOrFailure().transformToUni((checked, failure) -> {
+                    if (failure instanceof MalformedEventException e) {
+                        return deadLetter(message, kafka, topic, e);
+                    }
+                    if (failure != null) {
+                        return Uni.createFrom().failure(failure);
+                    }
+                    return record(message, kafka, topic, checked.origin(), checked.parsed(), recorder, describe);
+                });
+    }
+
+    /** A parsed, checked record and where it came from. */
+    private record Checked<P>(ProcessedEvents.Origin origin, P parsed) {
+    }
+
+    private <P> Checked<P> check(Message<String> message, IncomingKafkaRecordMetadata<?, ?> kafka, Parser<P> parser,
+                                 Function<P, String> targetOf) {
+        CloudEventHeaders ce = CloudEventHeaders.from(kafka.getHeaders());
+        sources.check(ce.source());
+        P parsed = parser.parse(ce.type(), ce.subject(), message.getPayload());
+        return new Checked<>(new ProcessedEvents.Origin(ce.id(), ce.type(), ce.source(),
+                ce.subject() != null ? ce.subject() : targetOf.apply(parsed),
+                kafka.getTopic(), kafka.getPartition(), kafka.getOffset()), parsed);
+    }
+
+    private Uni<Void> deadLetter(Message<String> message, IncomingKafkaRecordMetadata<?, ?> kafka, String topic,
+                                 MalformedEventException e) {
+        LOG.warnf("Dead-lettering %s-%d@%d: %s", kafka.getTopic(), kafka.getPartition(), kafka.getOffset(), e.getMessage());
+        count(topic, "dead_lettered");
+        return Uni.createFrom().completionStage(message.nack(e));
+    }
+
+    private <P> Uni<Void> record(Message<String> message, IncomingKafkaRecordMetadata<?, ?> kafka, String topic,
+                                 ProcessedEvents.Origin origin, P parsed, Recorder<P> recorder,
+                                 Function<P, String> describe) {
         return Uni.createFrom().item(() -> recorder.record(origin, parsed))
                 .runSubscriptionOn(workers)
                 .onFailure(EventIntake::transientFailure).invoke(e -> LOG.warnf(

@@ -142,6 +142,72 @@ class AnomalyIntakeTest {
         }
     }
 
+    /**
+     * Issue 19, scenario 3: a value larger than the DLQ producer may send (here 3 MB, over the intake limit of 1 MiB
+     * too) is dead-lettered exactly once, unparsed, as its size, SHA-256 and first 64 KiB, the channel keeps running
+     * (health UP) and the valid event behind it on the same partition is processed.
+     */
+    @Test
+    void aRecordTooLargeForTheDlqIsDeadLetteredOnceAsItsDigestAndTheChannelCarriesOn() throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.incrementalAlterConfigs(Map.of(
+                    new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, Topics.ANOMALIES),
+                    List.of(new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
+                            "max.message.bytes", Integer.toString(8 * 1024 * 1024)),
+                            org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+        }
+        String target = "huge-" + UUID.randomUUID();
+        String hugeId = UUID.randomUUID().toString();
+        String validId = UUID.randomUUID().toString();
+        String huge = "{\"summary\": \"" + "x".repeat(3 * 1024 * 1024) + "\"}";
+        try (KafkaProducer<String, String> big = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
+             KafkaConsumer<String, String> dlq = consumer(Topics.ANOMALIES_DLQ)) {
+            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.ANOMALIES, target, huge);
+            record.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
+            record.headers().add("ce_id", hugeId.getBytes(StandardCharsets.UTF_8));
+            record.headers().add("ce_type", EventTypes.ANOMALY_OPENED.getBytes(StandardCharsets.UTF_8));
+            record.headers().add("ce_source", EventSources.PERFORMANCE_SERVICE.getBytes(StandardCharsets.UTF_8));
+            big.send(record).get(30, TimeUnit.SECONDS);
+            send(target, validId, EventTypes.ANOMALY_OPENED, EventJson.newMapper().writeValueAsString(anomaly(target, 1)));
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> count("processed_event", "event_id", validId) == 1);
+            given().when().get("/q/health/live").then().statusCode(200);
+
+            // the valid event behind it is processed, so the huge record's DLQ write has completed: read the DLQ to its end
+            List<ConsumerRecord<String, String>> copies = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : dlq.poll(Duration.ofMillis(500))) {
+                    Header id = r.headers().lastHeader("ce_id");
+                    if (id != null && hugeId.equals(new String(id.value(), StandardCharsets.UTF_8))) {
+                        copies.add(r);
+                    }
+                }
+                if (!copies.isEmpty() && dlq.assignment().stream().allMatch(
+                        p -> dlq.position(p) >= dlq.endOffsets(List.of(p)).get(p))) {
+                    break;
+                }
+            }
+            assertEquals(1, copies.size(), "dead-lettered exactly once");
+            ConsumerRecord<String, String> dead = copies.get(0);
+            String reason = reason(dead);
+            assertTrue(reason.startsWith("value of " + huge.length() + " bytes exceeds autopilot.intake.max-event-bytes (1048576)"), reason);
+            assertEquals("true", header(dead, "dead-letter-value-truncated"));
+            assertEquals(Integer.toString(huge.length()), header(dead, "dead-letter-value-size"));
+            assertEquals(io.dbautopilot.support.events.DeadLetterValueSerializer.sha256(huge.getBytes(StandardCharsets.UTF_8)),
+                    header(dead, "dead-letter-value-sha256"));
+            assertEquals("65536", header(dead, "dead-letter-value-prefix-bytes"));
+            assertEquals(huge.substring(0, 65536), dead.value(), "the copy is the value's first 64 KiB");
+            assertEquals(target, dead.key());
+            assertEquals(0, count("processed_event", "event_id", hugeId));
+        }
+    }
+
     private static String staleStatistics(String action) throws Exception {
         Instant now = Instant.now();
         return EventJson.newMapper().writeValueAsString(new AnomalyEvent("table_not_analyzed:demo:public.poison_t:"

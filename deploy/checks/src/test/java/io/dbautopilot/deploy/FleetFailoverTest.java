@@ -49,6 +49,10 @@ class FleetFailoverTest {
     static PerformanceInstances fleet;
     static Thread toggler;
     static final AtomicBoolean toggling = new AtomicBoolean(true);
+    /** How long the survivor took to collect the killed instance's targets (the reliability suite reports it). */
+    static volatile Duration takeover;
+    /** How many targets moved to the survivor. */
+    static volatile int movedTargets;
 
     @BeforeAll
     static void start() throws Exception {
@@ -168,7 +172,8 @@ class FleetFailoverTest {
             assertEquals(Set.of("perf-a"), Set.copyOf(owners("perf-a").values()));
             assertEquals(TARGETS, collecting("perf-a").size());
         });
-        Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
+        takeover = Duration.ofNanos(System.nanoTime() - killedAt);
+        movedTargets = moved.size();
         System.out.printf("fleet failover: %d targets moved from perf-b to perf-a in %d ms%n", moved.size(), takeover.toMillis());
 
         // the survivor continues the moved targets' sequences: new transitions with higher numbers

@@ -1,6 +1,7 @@
 package io.dbautopilot.deploy;
 
 import io.dbautopilot.localstack.kafka.EmbeddedKafka;
+import io.dbautopilot.localstack.kafka.KafkaBroker;
 import io.dbautopilot.localstack.postgres.PostgresBinaries;
 import io.dbautopilot.localstack.postgres.ThrowawayPostgres;
 
@@ -30,16 +31,22 @@ final class PerformanceInstances implements AutoCloseable {
     static final String OPERATOR_KEY = "fleet-operator-key-1";
     static final String VIEWER_KEY = "fleet-viewer-key-1";
 
-    final EmbeddedKafka kafka;
+    final KafkaBroker kafka;
     final ThrowawayPostgres postgres;
     final Path work;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Path> logs = new LinkedHashMap<>();
+    private final Map<String, ProcessBuilder> launched = new LinkedHashMap<>();
 
     PerformanceInstances() throws IOException {
+        this(EmbeddedKafka.launch());
+    }
+
+    /** Over a broker the caller started (e.g. one in its own process, to kill it); closed with this harness. */
+    PerformanceInstances(KafkaBroker kafka) throws IOException {
         work = Files.createTempDirectory("dbautopilot-fleet-");
-        kafka = EmbeddedKafka.launch();
+        this.kafka = kafka;
         postgres = ThrowawayPostgres.launch(PostgresBinaries.locate());
         postgres.createDatabase("autopilot_state");
         Runtime.getRuntime().addShutdownHook(new Thread(this::close));
@@ -71,6 +78,7 @@ final class PerformanceInstances implements AutoCloseable {
         Files.createDirectories(dir);
         Path log = Repo.path("deploy/checks/target/stack-logs/fleet-" + instance + ".log");
         Files.createDirectories(log.getParent());
+        Files.deleteIfExists(log);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m",
                 "-Dquarkus.http.port=" + port,
@@ -84,11 +92,23 @@ final class PerformanceInstances implements AutoCloseable {
         cmd.addAll(systemProperties);
         cmd.addAll(List.of("-jar", Repo.quarkusApp(service).resolve("quarkus-run.jar").toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(environment);
         processes.put(instance, pb.start());
         ports.put(instance, port);
         logs.put(instance, log);
+        launched.put(instance, pb);
+    }
+
+    /**
+     * Starts a killed (or exited) instance again exactly as it was started: same settings, port, state database and
+     * working directory; its log continues in the same file.
+     */
+    void restart(String instance) throws IOException {
+        if (processes.get(instance).isAlive()) {
+            throw new IllegalStateException(instance + " still runs");
+        }
+        processes.put(instance, launched.get(instance).start());
     }
 
     /** Waits until an instance's /health answers 200, failing with its log when it exits or does not. */
@@ -124,6 +144,11 @@ final class PerformanceInstances implements AutoCloseable {
             b.header("X-API-Key", key);
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The HTTP port of an instance. */
+    int port(String instance) {
+        return ports.get(instance);
     }
 
     /** Kills an instance with SIGKILL (no shutdown hook, no clean leave from the group). */

@@ -34,6 +34,61 @@ class RecurringWindowTest {
         assertEquals(berlin(23, 1, 0), w.nextStart(berlin(22, 2, 0)).orElseThrow(), "from Sunday: Monday 01:00");
     }
 
+    /**
+     * DST nights in Europe/Berlin (2026-03-29 02:00 -> 03:00, 2026-10-25 03:00 -> 02:00) and America/New_York
+     * (2026-03-08 02:00 -> 03:00, 2026-11-01 02:00 -> 01:00): a window opens and closes at its local wall-clock
+     * times; a start inside the spring gap opens at the gap's end; a repeated start time opens once.
+     */
+    @Test
+    void windowsKeepTheirLocalTimesAcrossDstChanges() {
+        ZoneId ny = ZoneId.of("America/New_York");
+        // window, zone, first local minute scanned, [open, close) intervals expected (local)
+        assertIntervals("0 1 * * * 3h", BERLIN, "2026-03-28T20:00", "2026-03-29T01:00 - 2026-03-29T04:00");
+        assertIntervals("0 1 * * * 3h", BERLIN, "2026-10-24T20:00", "2026-10-25T01:00 - 2026-10-25T04:00");
+        assertIntervals("30 2 * * * 1h", BERLIN, "2026-03-28T20:00", "2026-03-29T03:00 - 2026-03-29T03:30");
+        assertIntervals("30 2 * * * 1h", BERLIN, "2026-10-24T20:00", "2026-10-25T02:30 - 2026-10-25T03:30");
+        assertIntervals("0 22 * * SAT 6h", BERLIN, "2026-03-28T12:00", "2026-03-28T22:00 - 2026-03-29T04:00");
+        assertIntervals("0 22 * * SAT 6h", BERLIN, "2026-10-24T12:00", "2026-10-24T22:00 - 2026-10-25T04:00");
+        assertIntervals("0 0 * * * 4h", ny, "2026-03-07T20:00", "2026-03-08T00:00 - 2026-03-08T04:00");
+        assertIntervals("0 0 * * * 4h", ny, "2026-10-31T20:00", "2026-11-01T00:00 - 2026-11-01T04:00");
+        assertIntervals("15 2 * * SUN 1h", ny, "2026-03-07T20:00", "2026-03-08T03:00 - 2026-03-08T03:15");
+        assertIntervals("15 2 * * SUN 30m", ny, "2026-03-07T20:00"); // 02:15-02:45 lies wholly in the skipped hour
+        assertIntervals("30 1 * * * 1h", ny, "2026-10-31T20:00", "2026-11-01T01:30 - 2026-11-01T02:30");
+        // the next start of a window whose start time does not exist that night: the end of the gap
+        RecurringWindow spring = RecurringWindow.parse("30 2 * * * 1h", BERLIN);
+        assertEquals(Instant.parse("2026-03-29T01:00:00Z"), spring.nextStart(Instant.parse("2026-03-28T22:00:00Z")).orElseThrow());
+        assertEquals(Instant.parse("2026-03-29T01:00:00Z"), spring.activeSince(Instant.parse("2026-03-29T01:10:00Z")).orElseThrow());
+        // a start repeated by the fall-back hour opens once, at its first occurrence
+        RecurringWindow fall = RecurringWindow.parse("30 1 * * * 1h", ny);
+        assertEquals(Instant.parse("2026-11-02T06:30:00Z"), fall.nextStart(Instant.parse("2026-11-01T05:31:00Z")).orElseThrow(),
+                "no second start at the repeated 01:30 (06:30 UTC): the next is the next day's");
+    }
+
+    /** Steps a clock minute by minute over 20 h from {@code fromLocal} and compares the open intervals (local). */
+    private static void assertIntervals(String window, ZoneId zone, String fromLocal, String... expected) {
+        RecurringWindow w = RecurringWindow.parse(window, zone);
+        Instant from = java.time.LocalDateTime.parse(fromLocal).atZone(zone).toInstant();
+        java.util.List<String> intervals = new java.util.ArrayList<>();
+        Instant openedAt = null;
+        for (Instant t = from; t.isBefore(from.plus(Duration.ofHours(20))); t = t.plus(Duration.ofMinutes(1))) {
+            boolean open = w.isOpen(t);
+            if (open && openedAt == null) {
+                openedAt = t;
+            } else if (!open && openedAt != null) {
+                intervals.add(local(openedAt, zone) + " - " + local(t, zone));
+                openedAt = null;
+            }
+        }
+        if (openedAt != null) {
+            intervals.add(local(openedAt, zone) + " - (still open)");
+        }
+        assertEquals(java.util.List.of(expected), intervals, window + " in " + zone);
+    }
+
+    private static String local(Instant t, ZoneId zone) {
+        return java.time.LocalDateTime.ofInstant(t, zone).toString();
+    }
+
     @Test
     void anOvernightWindowSpansMidnightInItsZone() {
         RecurringWindow w = RecurringWindow.of("0 22 * * SAT", "4h", "Europe/Berlin");
