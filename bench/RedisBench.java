@@ -28,14 +28,17 @@ import java.util.concurrent.TimeUnit;
  * Issue 16 benchmark: one collection cycle of a Redis server by performance-service vs one scrape of
  * prometheus-redis-exporter (Debian), on the same throwaway redis-server in the same run. The two never run at the
  * same time: first the exporter alone (scraped every {@code --interval}), then the service's Redis target alone
- * (registered through the API, collected at the same interval), so the server-side deltas ({@code INFO}
+ * (registered through the API, collected at the same interval, its host family off: the exporter reads no host
+ * metrics), so the server-side deltas ({@code INFO}
  * {@code total_commands_processed} and the server's CPU) belong to one client. Client CPU: the exporter's process, and
  * the service's process minus its own idle CPU measured over the exporter window (the service runs then, without a
- * target). Wall time: the exporter's HTTP scrape, the service snapshot's {@code duration_ms}.
+ * target), and the collector's own CPU ({@code autopilot_collect_cpu_seconds_total}: building and serializing the
+ * points); the service's window starts after {@code --warmup-cycles} cycles (the JIT compiles the new code paths
+ * first). Wall time: the exporter's HTTP scrape, the service snapshot's {@code collection_duration_ms}.
  *
  * <pre>
  * java -cp "deploy/local-stack/target/classes:deploy/local-stack/target/lib/*" bench/RedisBench.java \
- *      [--app performance-service/target/quarkus-app] [--rounds 12] [--interval 5] [--keys 100000]
+ *      [--app performance-service/target/quarkus-app] [--rounds 12] [--interval 5] [--keys 100000] [--warmup-cycles 24]
  *      [--exporter /usr/bin/prometheus-redis-exporter] [--out bench/results-redis]
  * </pre>
  */
@@ -56,6 +59,7 @@ public final class RedisBench {
         int rounds = 12;
         int interval = 5;
         int keys = 100_000;
+        int warmupCycles = 24;
         String outDir = "bench/results-redis";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -64,6 +68,7 @@ public final class RedisBench {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--interval" -> interval = Integer.parseInt(args[++i]);
                 case "--keys" -> keys = Integer.parseInt(args[++i]);
+                case "--warmup-cycles" -> warmupCycles = Integer.parseInt(args[++i]);
                 case "--out" -> outDir = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -140,28 +145,37 @@ public final class RedisBench {
         String base = "http://127.0.0.1:" + perfPort;
         String target = """
                 {"id": "cache", "engine": "redis", "url": "redis://%s:%d/0", "credentials_ref": "file:%s",
-                 "collection": {"interval": "%ds"}}""".formatted(redis.host(), redis.port(), password, interval);
+                 "collection": {"interval": "%ds", "disabled_families": ["host"]}}""".formatted(redis.host(), redis.port(),
+                password, interval);
         HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/targets"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(target)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (created.statusCode() != 201) {
             throw new IllegalStateException("registering the Redis target failed: " + created.statusCode() + " " + created.body());
         }
-        progress("service alone: waiting for the first cycle, then " + rounds + " cycles");
+        progress("service alone: " + warmupCycles + " warm-up cycles, then " + rounds + " measured cycles");
         Instant last = awaitCycle(base, null);
-        last = awaitCycle(base, last); // warm-up cycle
+        for (int i = 0; i < warmupCycles; i++) {
+            last = awaitCycle(base, last);
+        }
+        Map<String, Double> meters0 = meters(base);
         double[] r0 = server();
         double c0 = cpuSeconds(svc.pid());
         long u0 = System.nanoTime();
         List<Double> cycles = new ArrayList<>();
+        Map<String, List<Double>> familyMs = new java.util.TreeMap<>();
         long points = 0;
         for (int i = 0; i < rounds; i++) {
             last = awaitCycle(base, last);
             JsonNode snap = JSON.readTree(get(base + "/api/targets/cache/snapshot"));
-            cycles.add(snap.path("duration_ms").asDouble(snap.path("durationMs").asDouble()));
+            cycles.add(snap.path("collection_duration_ms").asDouble(Double.NaN));
             points = snap.path("points").size();
+            for (JsonNode f : snap.path("families")) {
+                familyMs.computeIfAbsent(f.path("family").asText(), k -> new ArrayList<>()).add(f.path("duration_ms").asDouble());
+            }
         }
         double[] r1 = server();
+        Map<String, Double> meters1 = meters(base);
         double serviceWindow = (System.nanoTime() - u0) / 1e9;
         ObjectNode o = result.putObject("ours_per_cycle");
         o.put("wall_ms_median", median(cycles));
@@ -172,11 +186,21 @@ public final class RedisBench {
         o.put("server_commands", (r1[0] - r0[0] - 1) / rounds);
         o.put("server_cpu_ms", (r1[1] - r0[1]) * 1000 / rounds);
         o.put("points", points);
+        ObjectNode fam = o.putObject("family_ms_median");
+        familyMs.forEach((f, ms) -> fam.put(f, median(ms)));
+        for (String phase : List.of("build", "serialize")) {
+            String key = "autopilot_collect_cpu_seconds_total{phase=\"" + phase + "\"}";
+            o.put("collector_" + phase + "_cpu_ms", (meters1.getOrDefault(key, Double.NaN)
+                    - meters0.getOrDefault(key, Double.NaN)) * 1000 / rounds);
+        }
         o.put("service_idle_cpu_ms_per_s", svcIdlePerSecond * 1000);
 
         ObjectNode ratio = result.putObject("ratio_ours_to_exporter");
         ratio.put("wall", o.get("wall_ms_median").asDouble() / e.get("wall_ms_median").asDouble());
-        ratio.put("client_cpu", o.get("service_cpu_ms_minus_idle").asDouble() / e.get("client_cpu_ms").asDouble());
+        ratio.put("client_cpu_service_minus_idle", o.get("service_cpu_ms_minus_idle").asDouble()
+                / e.get("client_cpu_ms").asDouble());
+        ratio.put("client_cpu_collector", (o.get("collector_build_cpu_ms").asDouble()
+                + o.get("collector_serialize_cpu_ms").asDouble()) / e.get("client_cpu_ms").asDouble());
         ratio.put("server_commands", o.get("server_commands").asDouble() / e.get("server_commands").asDouble());
         ratio.put("server_cpu", o.get("server_cpu_ms").asDouble() / Math.max(1e-9, e.get("server_cpu_ms").asDouble()));
         result.put("load_average_at_end", loadAverage());
@@ -184,6 +208,22 @@ public final class RedisBench {
         Files.writeString(out.resolve("redis-bench.json"), json + "\n");
         System.out.println(json);
         System.exit(0);
+    }
+
+    /** The service's Prometheus meters (name with labels to value). */
+    static Map<String, Double> meters(String base) throws Exception {
+        Map<String, Double> out = new java.util.HashMap<>();
+        for (String line : get(base + "/q/metrics").lines().toList()) {
+            if (!line.startsWith("#") && line.startsWith("autopilot_collect_")) {
+                int space = line.lastIndexOf(' ');
+                try {
+                    out.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+                } catch (NumberFormatException ignored) {
+                    // not a sample
+                }
+            }
+        }
+        return out;
     }
 
     /** {total_commands_processed, used_cpu_sys + used_cpu_user} of the server, read with one INFO. */
