@@ -70,9 +70,9 @@ class MySqlBackupTest {
     private OperationEvents events;
 
     @BeforeAll
-    void open() {
+    void open() throws Exception {
         events = new OperationEvents(kafka.bootstrapServers());
-        maria.execute(maria.database(),
+        mariaExecute(
                 "CREATE TABLE bk_items (id int PRIMARY KEY, name varchar(40), payload blob) ENGINE=InnoDB",
                 "INSERT INTO bk_items SELECT seq, CONCAT('widget-', seq), RANDOM_BYTES(64) FROM seq_1_to_2000",
                 "CREATE TABLE bk_notes (id int PRIMARY KEY, body text) ENGINE=Aria",
@@ -91,7 +91,7 @@ class MySqlBackupTest {
         assertEquals("completed", full.getString("status"), full.prettify());
         assertTrue(full.getString("verification").contains("CHECKSUM TABLE equal for"), full.getString("verification"));
 
-        maria.execute(maria.database(), "UPDATE bk_items SET name = CONCAT(name, '-v2') WHERE id % 7 = 0",
+        mariaExecute("UPDATE bk_items SET name = CONCAT(name, '-v2') WHERE id % 7 = 0",
                 "INSERT INTO bk_items SELECT seq, 'late', NULL FROM seq_2001_to_2500", "DELETE FROM bk_notes WHERE id < 50");
         JsonPath inc = backup(Map.of("database", "maria", "type", "incremental", "engine", "mariadb_backup"));
         assertEquals("incremental", inc.getString("backup_type"));
@@ -204,6 +204,15 @@ class MySqlBackupTest {
                      + "WHERE target_id = 'maria-down' ORDER BY started_at LIMIT 1");
              var rs = ps.executeQuery()) {
             return rs.next() ? new String[] {rs.getString(1), rs.getString(2)} : null;
+        }
+    }
+
+    private void mariaExecute(String... statements) throws Exception {
+        try (Connection c = java.sql.DriverManager.getConnection(maria.jdbcUrl(), maria.user(), maria.password());
+             java.sql.Statement st = c.createStatement()) {
+            for (String sql : statements) {
+                st.execute(sql);
+            }
         }
     }
 
