@@ -7,7 +7,7 @@ import io.dbautopilot.automation.backup.BackupType;
 import io.dbautopilot.automation.backup.EngineKind;
 import io.dbautopilot.model.Engine;
 import io.dbautopilot.support.tool.ToolProcess;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * chain, {@code --prepare} of the full and each incremental in order, {@code --move-back} into a new data directory,
  * a scratch server on it, and the checksum comparison.
  */
-@ApplicationScoped
+@Singleton // no client proxy: the shared base class has no no-args constructor
 public class MariaDbBackupEngine extends MariaDbEngineBase {
 
     private static final Pattern TOOL_VERSION = Pattern.compile("server (\\d+)\\.(\\d+)");

@@ -5,7 +5,7 @@ import io.dbautopilot.automation.backup.BackupTools;
 import io.dbautopilot.automation.backup.BackupType;
 import io.dbautopilot.automation.backup.EngineKind;
 import io.dbautopilot.support.tool.ToolProcess;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +23,7 @@ import java.util.function.BooleanSupplier;
  * tables the source lists; verified by the files' SHA-256 and a load into a scratch MariaDB server whose
  * {@code CHECKSUM TABLE}s must equal the source's at backup time.
  */
-@ApplicationScoped
+@Singleton // no client proxy: the shared base class has no no-args constructor
 public class MariaDbDumpEngine extends MariaDbEngineBase {
 
     public MariaDbDumpEngine(BackupTools tools) {
