@@ -73,7 +73,8 @@ public class Restorer {
         Path dataDir = r.dataDirectory() == null ? home.resolve("data") : Path.of(r.dataDirectory());
         boolean drill = "drill".equals(r.kind());
         if (engines.get(backup.engine()) instanceof MariaDbEngineBase mariadb) {
-            return runScratch(r, backup, mariadb, home, drill, stop, deadline);
+            // absolute: mariadb-backup and the scratch mariadbd run in other working directories
+            return runScratch(r, backup, mariadb, home.toAbsolutePath(), drill, stop, deadline);
         }
         ScratchCluster cluster = null;
         Map<String, Object> checks = new LinkedHashMap<>();
