@@ -239,9 +239,14 @@ public class MariaDbBackupEngine extends MariaDbEngineBase {
         Instant t0 = Instant.now();
         copyTree(Path.of(chain.get(0).location()).resolve("data"), prepared);
         prepare(List.of("--prepare", "--target-dir=" + prepared), stop, deadline);
+        int n = 0;
         for (Backup inc : chain.subList(1, chain.size())) {
-            prepare(List.of("--prepare", "--target-dir=" + prepared,
-                    "--incremental-dir=" + Path.of(inc.location()).resolve("data")), stop, deadline);
+            // --prepare --incremental-dir consumes the incremental (it moves its .delta and .new files into the
+            // target): prepare a copy, so the stored backup stays restorable (and its SHA-256 unchanged)
+            Path copy = work.resolve("incremental-" + (++n));
+            copyTree(Path.of(inc.location()).resolve("data"), copy);
+            prepare(List.of("--prepare", "--target-dir=" + prepared, "--incremental-dir=" + copy), stop, deadline);
+            deleteQuietly(copy);
         }
         Path data = work.resolve("data");
         prepare(List.of("--move-back", "--target-dir=" + prepared, "--datadir=" + data), stop, deadline);
