@@ -18,6 +18,9 @@ public class BackupEngines {
     /** The order in which engines are tried when none is configured: incremental-capable first, logical last. */
     private static final List<EngineKind> PREFERENCE = List.of(EngineKind.PGBACKREST, EngineKind.PG_BASEBACKUP,
             EngineKind.PG_DUMP);
+    /** The same for MySQL / MariaDB targets: mariadb-backup (same host only), then mariadb-dump. */
+    private static final List<EngineKind> MARIADB_PREFERENCE = List.of(EngineKind.MARIADB_BACKUP,
+            EngineKind.MARIADB_DUMP);
 
     private final Map<EngineKind, BackupEngine> byKind = new EnumMap<>(EngineKind.class);
     private final BackupTools tools;
@@ -42,17 +45,17 @@ public class BackupEngines {
         }
         return Optional.of(EngineKind.parse(s.engine().get()).orElseThrow(() -> new IllegalArgumentException(
                 "autopilot.backup.databases." + databaseId + ".engine: unknown engine '" + s.engine().get()
-                        + "' (pgbackrest, pg_basebackup, pg_dump)")));
+                        + "' (pgbackrest, pg_basebackup, pg_dump, mariadb_dump, mariadb_backup)")));
     }
 
     /** Whether at least one engine's tools are installed on this machine. */
     public boolean anyInstalled() {
-        return PREFERENCE.stream().anyMatch(k -> tools.engine(k).available());
+        return java.util.Arrays.stream(EngineKind.values()).anyMatch(k -> tools.engine(k).available());
     }
 
     /**
      * The engine a backup of {@code target} uses when the request names none: the configured one, else the first of
-     * pgBackRest, pg_basebackup, pg_dump that is installed and can take {@code type} (null = the engine's own default
+     * pgBackRest, pg_basebackup, pg_dump (MySQL / MariaDB: mariadb-backup, mariadb-dump) that is installed and can take {@code type} (null = the engine's own default
      * type) of the target as it runs (pgBackRest needs WAL archiving), with why the others were passed over.
      *
      * @throws IllegalStateException when no engine fits, naming why for each
@@ -63,13 +66,16 @@ public class BackupEngines {
             return new Choice(configured.get(), "configured with autopilot.backup.databases." + databaseId + ".engine");
         }
         List<String> passed = new ArrayList<>();
-        for (EngineKind kind : PREFERENCE) {
+        boolean mariaDb = byKind.values().stream().filter(e -> e.kind().mariaDb())
+                .anyMatch(e -> e.databaseEngines().contains(target.engine()));
+        for (EngineKind kind : mariaDb ? MARIADB_PREFERENCE : PREFERENCE) {
             BackupTools.EngineAvailability a = tools.engine(kind);
             if (!a.available()) {
                 passed.add(kind.wire() + ": " + String.join(", ", a.missing()) + " not installed");
                 continue;
             }
-            BackupType t = type != null ? type : kind == EngineKind.PG_DUMP ? BackupType.LOGICAL : BackupType.FULL;
+            BackupType t = type != null ? type
+                    : kind == EngineKind.PG_DUMP || kind == EngineKind.MARIADB_DUMP ? BackupType.LOGICAL : BackupType.FULL;
             Optional<String> why = byKind.get(kind).unsupported(target, t);
             if (why.isPresent()) {
                 passed.add(kind.wire() + ": " + why.get());

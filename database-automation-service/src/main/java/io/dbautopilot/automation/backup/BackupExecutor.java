@@ -35,6 +35,13 @@ public class BackupExecutor implements OperationExecutor {
         return Set.of(OperationType.BACKUP, OperationType.BACKUP_VERIFY);
     }
 
+    /** PostgreSQL, and MySQL / MariaDB through the mariadb-dump and mariadb-backup engines. */
+    @Override
+    public Set<io.dbautopilot.model.Engine> engines() {
+        return Set.of(io.dbautopilot.model.Engine.POSTGRESQL, io.dbautopilot.model.Engine.MYSQL,
+                io.dbautopilot.model.Engine.MARIADB);
+    }
+
     @Override
     public Optional<Duration> timeBudget(Operation op) {
         return op.type() == OperationType.BACKUP ? Optional.of(config.timeBudget()) : Optional.empty();

@@ -99,7 +99,7 @@ public class BackupResource {
                     : List.copyOf(new java.util.TreeSet<>(engines.get(a.engine()).databaseEngines()));
             served.addAll(dbs);
             out.add(new EngineView(a.engine(), dbs, a.available(), a.tools(), a.missing(), a.version(), a.install(),
-                    null));
+                    a.available() ? null : "unavailable: " + String.join(", ", a.missing()) + " not installed"));
         }
         for (io.dbautopilot.model.Engine db : List.of(io.dbautopilot.model.Engine.MYSQL,
                 io.dbautopilot.model.Engine.MARIADB)) {
@@ -133,7 +133,7 @@ public class BackupResource {
     @RolesAllowed(Roles.OPERATOR)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Request a backup",
             description = "Body: {\"database\", optional \"type\" (full, differential, incremental, logical), \"engine\" "
-                    + "(pgbackrest, pg_basebackup, pg_dump) and \"reason\"}. Creates a backup operation (202); follow it "
+                    + "(pgbackrest, pg_basebackup, pg_dump; mariadb_dump, mariadb_backup for MySQL / MariaDB) and \"reason\"}. Creates a backup operation (202); follow it "
                     + "at /api/operations/{id}; the backup appears in /api/backups when it starts.")
     public Response create(BackupRequest request, @Context ContainerRequestContext context) {
         if (request == null) {
@@ -154,7 +154,7 @@ public class BackupResource {
         EngineKind engine;
         if (request.engine() != null) {
             engine = EngineKind.parse(request.engine()).orElseThrow(() -> ProblemException.badRequest("field 'engine': '"
-                    + request.engine() + "' is not one of pgbackrest, pg_basebackup, pg_dump"));
+                    + request.engine() + "' is not one of pgbackrest, pg_basebackup, pg_dump, mariadb_dump, mariadb_backup"));
         } else {
             try {
                 engine = engines.configured(request.database()).orElse(null);
@@ -176,10 +176,18 @@ public class BackupResource {
                         + " not installed on the service's machine. Install: " + a.install());
             }
         }
+        if (engine != null && engines.get(engine) != null) {
+            io.dbautopilot.model.Engine dbEngine = databases.engineOf(request.database())
+                    .orElse(io.dbautopilot.model.Engine.POSTGRESQL);
+            if (!engines.get(engine).databaseEngines().contains(dbEngine)) {
+                throw ProblemException.badRequest("field 'engine': " + engine.wire() + " does not back up "
+                        + dbEngine.wire() + " databases ('" + request.database() + "' is " + dbEngine.wire() + ")");
+            }
+        }
         if (engine != null && type != null && !typeFits(engine, type)) {
             throw ProblemException.badRequest("field 'type': engine " + engine.wire() + " cannot take " + type.wire()
                     + " backups (pgbackrest: full, differential, incremental; pg_basebackup: full (incremental on "
-                    + "PostgreSQL 17+); pg_dump: logical)");
+                    + "PostgreSQL 17+); pg_dump: logical; mariadb_backup: full, incremental; mariadb_dump: logical)");
         }
         String caller = Callers.name(context);
         String reason = "requested by " + caller + (request.reason() == null ? "" : ": " + request.reason());
@@ -206,7 +214,8 @@ public class BackupResource {
         return switch (engine) {
             case PGBACKREST -> type != BackupType.LOGICAL;
             case PG_BASEBACKUP -> type == BackupType.FULL || type == BackupType.INCREMENTAL;
-            case PG_DUMP -> type == BackupType.LOGICAL;
+            case PG_DUMP, MARIADB_DUMP -> type == BackupType.LOGICAL;
+            case MARIADB_BACKUP -> type == BackupType.FULL || type == BackupType.INCREMENTAL;
         };
     }
 

@@ -66,13 +66,16 @@ public class BackupRunner {
         this.config = config;
     }
 
-    /** The type taken when none is asked for: pg_dump → logical, pg_basebackup → full, pgBackRest → incremental after a full. */
+    /**
+     * The type taken when none is asked for: pg_dump and mariadb-dump → logical, pg_basebackup → full, pgBackRest and
+     * mariadb-backup → incremental after a full.
+     */
     public BackupType defaultType(String databaseId, EngineKind engine) {
         return switch (engine) {
-            case PG_DUMP -> BackupType.LOGICAL;
+            case PG_DUMP, MARIADB_DUMP -> BackupType.LOGICAL;
             case PG_BASEBACKUP -> BackupType.FULL;
-            case PGBACKREST -> catalog.completed(databaseId).stream()
-                    .anyMatch(b -> b.engine() == EngineKind.PGBACKREST && b.backupType() == BackupType.FULL)
+            case PGBACKREST, MARIADB_BACKUP -> catalog.completed(databaseId).stream()
+                    .anyMatch(b -> b.engine() == engine && b.backupType() == BackupType.FULL)
                     ? BackupType.INCREMENTAL : BackupType.FULL;
         };
     }
@@ -117,6 +120,10 @@ public class BackupRunner {
         }
         BackupType t = type != null ? type : defaultType(databaseId, kind);
         BackupEngine eng = engines.get(kind);
+        if (!eng.databaseEngines().contains(target.engine())) {
+            throw new BackupFailedException("backup engine " + kind.wire() + " does not back up " + target.engine().wire()
+                    + " databases ('" + databaseId + "')", null, null);
+        }
         Optional<String> why = eng.unsupported(target, t);
         if (why.isPresent()) {
             throw new BackupFailedException(why.get(), null, null);

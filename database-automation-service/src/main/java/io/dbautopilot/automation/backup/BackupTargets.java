@@ -4,6 +4,7 @@ import io.dbautopilot.automation.backup.engine.BackupEngine;
 import io.dbautopilot.automation.backup.engine.BackupTarget;
 import io.dbautopilot.automation.database.ManagedDatabases;
 import io.dbautopilot.automation.database.ManagedDatabasesConfig;
+import io.dbautopilot.model.Engine;
 import io.dbautopilot.support.url.DatabaseUrl;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -43,17 +44,32 @@ public class BackupTargets {
         }
         ManagedDatabasesConfig.Database db = databases.settings(id);
         DatabaseUrl url = db.url();
+        Engine engine = databases.engineOf(id).orElse(Engine.POSTGRESQL);
+        boolean mysql = engine == Engine.MYSQL || engine == Engine.MARIADB;
+        // MySQL / MariaDB: version, datadir and socket; archiving does not apply (null)
+        String sql = mysql ? "SELECT VERSION(), @@datadir, @@socket, NULL, NULL" : """
+                SELECT current_setting('server_version_num')::int, current_setting('data_directory', true),
+                       split_part(current_setting('unix_socket_directories'), ',', 1),
+                       current_setting('archive_mode'), current_setting('archive_command')""";
         try (Connection c = databases.connect(id, "backup"); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("""
-                     SELECT current_setting('server_version_num')::int, current_setting('data_directory', true),
-                            split_part(current_setting('unix_socket_directories'), ',', 1),
-                            current_setting('archive_mode'), current_setting('archive_command')""")) {
+             ResultSet rs = st.executeQuery(sql)) {
             rs.next();
-            return target(id, url.host(), url.port(), url.database(), db.username(), db.password(), rs.getInt(1), settings(id).flatMap(BackupConfig.Database::dataDirectory).orElse(rs.getString(2)),
-                    rs.getString(3).trim(), rs.getString(4), rs.getString(5));
+            int version = mysql ? mysqlVersionNum(rs.getString(1)) : rs.getInt(1);
+            String socket = rs.getString(3) == null ? null : rs.getString(3).trim();
+            return target(id, url.host(), url.port(), url.database(), db.username(), db.password(), version,
+                    settings(id).flatMap(BackupConfig.Database::dataDirectory).orElse(rs.getString(2)),
+                    socket, rs.getString(4), rs.getString(5));
         } catch (SQLException e) {
             throw new BackupEngine.BackupFailure("cannot reach '" + id + "' to back it up: " + e.getMessage(), e);
         }
+    }
+
+    /** {@code 10.11.6-MariaDB-…} → 101106 (as {@code server_version_num} is for PostgreSQL); 0 when unreadable. */
+    static int mysqlVersionNum(String version) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)\\.(\\d+)").matcher(
+                version == null ? "" : version);
+        return m.find() ? Integer.parseInt(m.group(1)) * 10000 + Integer.parseInt(m.group(2)) * 100
+                + Integer.parseInt(m.group(3)) : 0;
     }
 
     /**
@@ -79,14 +95,15 @@ public class BackupTargets {
                                 String socketDirectory, String archiveMode, String archiveCommand) {
         Optional<BackupConfig.Database> s = settings(id);
         return new BackupTarget(id, host, port, database, user, password, serverVersionNum, dataDirectory,
-                socketDirectory, archiveMode, archiveCommand, Path.of(config.directory()).resolve(id),
+                socketDirectory, archiveMode, archiveCommand, Path.of(config.directory()).toAbsolutePath().resolve(id),
                 config.osUser().filter(u -> !u.isBlank()), s.flatMap(BackupConfig.Database::stanza).orElse(id),
                 s.flatMap(BackupConfig.Database::pgbackrestConfig),
                 s.map(BackupConfig.Database::configureArchiving).orElse(true),
                 s.map(BackupConfig.Database::retentionFull).orElse(2),
                 s.flatMap(BackupConfig.Database::retentionAge).map(d -> Math.max(1, ceilDays(d))),
                 () -> databases.connect(id, "backup"),
-                databases.exists(id) ? databases.settings(id).url().params() : java.util.Map.of());
+                databases.exists(id) ? databases.settings(id).url().params() : java.util.Map.of(),
+                databases.engineOf(id).orElse(Engine.POSTGRESQL));
     }
 
     /**

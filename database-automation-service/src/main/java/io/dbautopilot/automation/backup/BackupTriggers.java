@@ -89,8 +89,9 @@ public class BackupTriggers {
     }
 
     private void checkWal(String id, Optional<Long> threshold) {
-        if (threshold.isEmpty()) {
-            return;
+        if (threshold.isEmpty() || databases.engineOf(id).filter(e -> e != io.dbautopilot.model.Engine.POSTGRESQL)
+                .isPresent()) {
+            return; // WAL volume is PostgreSQL's; MySQL / MariaDB backups are triggered by RPO and schedules
         }
         Optional<Backup> latest = catalog.latestCompleted(id).filter(b -> b.lsnStop() != null);
         if (latest.isEmpty()) {

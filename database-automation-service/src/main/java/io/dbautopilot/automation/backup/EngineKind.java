@@ -15,7 +15,19 @@ public enum EngineKind {
     PG_BASEBACKUP(List.of("pg_basebackup", "pg_verifybackup", "tar"),
             "sudo apt-get install -y postgresql-client (pg_basebackup and pg_verifybackup of the server's major version)"),
     /** pg_dump: logical backup of one database (custom format, compressed), verified by pg_restore --list. */
-    PG_DUMP(List.of("pg_dump", "pg_restore"), "sudo apt-get install -y postgresql-client");
+    PG_DUMP(List.of("pg_dump", "pg_restore"), "sudo apt-get install -y postgresql-client"),
+    /**
+     * mariadb-dump: logical backup of one MySQL / MariaDB database ({@code --single-transaction}), verified by a
+     * restore into a scratch MariaDB server and a {@code CHECKSUM TABLE} comparison.
+     */
+    MARIADB_DUMP(List.of("mariadb-dump", "mariadb", "mariadb-install-db", "mariadbd"),
+            "sudo apt-get install -y mariadb-client mariadb-server (mariadb-dump, mariadb, mariadb-install-db, mariadbd)"),
+    /**
+     * mariadb-backup: physical full and incremental backups of a MariaDB server on this machine, prepared and
+     * restored into a scratch server for verification.
+     */
+    MARIADB_BACKUP(List.of("mariadb-backup", "mariadbd"),
+            "sudo apt-get install -y mariadb-backup mariadb-server (mariadb-backup of the server's version, mariadbd)");
 
     private final List<String> tools;
     private final String install;
@@ -23,6 +35,11 @@ public enum EngineKind {
     EngineKind(List<String> tools, String install) {
         this.tools = tools;
         this.install = install;
+    }
+
+    /** Whether this engine backs up MySQL / MariaDB targets (restored into a scratch MariaDB server). */
+    public boolean mariaDb() {
+        return this == MARIADB_DUMP || this == MARIADB_BACKUP;
     }
 
     /** Executables the engine needs. */

@@ -163,6 +163,14 @@ public class CanaryScheduler {
         Trust trust = databases.trust(target);
         String qualified = table.qualified(id);
         Instant now = Instant.now();
+        Optional<io.dbautopilot.model.Engine> engine = databases.engineOf(target)
+                .filter(e -> e != io.dbautopilot.model.Engine.POSTGRESQL);
+        if (engine.isPresent()) {
+            // the canary plants dead tuples for VACUUM: a PostgreSQL condition; other engines skip, saying why
+            skip(target, id, trust, now, "unavailable: the canary plants dead tuples for a VACUUM, a PostgreSQL "
+                    + "condition; engine " + engine.get().wire() + " has no canary yet");
+            return;
+        }
         Optional<EmergencyStop> stop = transactions.withConnection(tx -> stops.activeFor(tx, target));
         if (stop.isPresent()) {
             skip(target, id, trust, now, "not planted: " + stop.get().refusal());

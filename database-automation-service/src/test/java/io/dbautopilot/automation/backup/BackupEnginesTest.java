@@ -63,8 +63,8 @@ public class BackupEnginesTest {
                 .body("find { it.engine == 'pg_dump' }.available", equalTo(true))
                 .body("find { it.engine == 'pgbackrest' }.version", containsString("pgBackRest"))
                 .body("find { it.engine == 'pg_dump' }.database_engines", equalTo(List.of("postgresql")))
-                .body("find { it.database_engines == ['mariadb'] }.unavailable",
-                        startsWith("unavailable: engine mariadb has no backup engine yet"));
+                .body("find { it.engine == 'mariadb_dump' }.database_engines", equalTo(List.of("mysql", "mariadb")))
+                .body("find { it.engine == 'mariadb_backup' }.database_engines", equalTo(List.of("mysql", "mariadb")));
     }
 
     @Test

@@ -81,7 +81,7 @@ class BackupToolTlsTest {
         return new BackupTarget("tls", postgres.host(), postgres.port(), "postgres", Optional.of(postgres.user()),
                 Optional.of(postgres.password()), 150000, null, null, null, null, Path.of("/nonexistent"),
                 Optional.empty(), "tls", Optional.empty(), false, 1, Optional.empty(), () -> postgres.connect("postgres"),
-                params);
+                params, null);
     }
 
     private static ToolProcess.Result run(Path tool, BackupTarget t, List<String> args) throws Exception {

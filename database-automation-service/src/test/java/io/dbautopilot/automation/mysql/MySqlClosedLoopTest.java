@@ -269,13 +269,12 @@ class MySqlClosedLoopTest {
                 .body("find { it.id == 'maria' }.capabilities.maintenance", equalTo("available: analyze, optimize"))
                 .body("find { it.id == 'maria' }.capabilities.sessions",
                         equalTo("available: cancel_query, terminate_idle"))
-                .body("find { it.id == 'maria' }.capabilities.backups",
-                        equalTo("unavailable: engine mariadb has no backups yet"))
+                .body("find { it.id == 'maria' }.capabilities.backups", equalTo("available"))
+                .body("find { it.id == 'maria' }.capabilities.migrations",
+                        equalTo("unavailable: engine mariadb has no migrations yet"))
                 .body("find { it.id == 'maria-down' }.status", equalTo("unreachable"))
                 .body("find { it.id == 'maria-down' }.engine", equalTo("mysql"))
                 .body("find { it.id == 'demo' }.capabilities.backups", equalTo("available"));
-        given().header("X-API-Key", OPERATOR).contentType("application/json").body(Map.of("database", "maria"))
-                .post("/api/backups").then().statusCode(409).body("detail", containsString("unavailable"));
     }
 
     // --- helpers ---

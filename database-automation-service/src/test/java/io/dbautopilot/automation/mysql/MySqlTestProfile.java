@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Three MariaDB targets next to the PostgreSQL ones: {@code maria} on the throwaway MariaDB ({@code MariaDbTestResource})
  * and {@code maria-down}, a port where nothing listens; {@code maria-careful} is the same server with a 1 s
- * long-transaction limit (the heavy-work precondition).
+ * long-transaction limit (the heavy-work precondition); {@code maria-down} has the canary on (a MySQL target skips it).
  */
 public class MySqlTestProfile implements QuarkusTestProfile {
 
@@ -25,6 +25,7 @@ public class MySqlTestProfile implements QuarkusTestProfile {
                 Map.entry("autopilot.databases.maria.password", "${dbautopilot.test.mariadb.password}"),
                 Map.entry("autopilot.databases.maria.lock-timeout", "1s"),
                 Map.entry("autopilot.databases.maria-down.url", "mysql://127.0.0.1:1/nowhere"),
-                Map.entry("autopilot.databases.maria-down.username", "nobody"));
+                Map.entry("autopilot.databases.maria-down.username", "nobody"),
+                Map.entry("autopilot.databases.maria-down.canary", "on"));
     }
 }

@@ -54,6 +54,12 @@ public record ExternalTools(Optional<Path> directory, Path pgRoot, List<Path> pa
                 path.add(Path.of(d));
             }
         }
+        // server programs (mariadbd) live in sbin, which a non-root user's PATH often lacks
+        for (String d : List.of("/usr/local/sbin", "/usr/sbin")) {
+            if (!path.contains(Path.of(d))) {
+                path.add(Path.of(d));
+            }
+        }
         return new ExternalTools(dir.map(Path::of), Path.of("/usr/lib/postgresql"), path);
     }
 

@@ -32,12 +32,14 @@ import java.util.Optional;
  * @param retentionAgeDays    full-backup retention in days for pgBackRest's time-based retention, if configured
  * @param connector           opens a JDBC connection to the database
  * @param urlParams           the target URL's parameters (TLS settings reach the tools as {@code PG*} variables)
+ * @param engine              the target's database engine (PostgreSQL, MySQL, MariaDB)
  */
 public record BackupTarget(String databaseId, String host, int port, String database, Optional<String> user,
                            Optional<String> password, int serverVersionNum, String dataDirectory, String socketDirectory,
                            String archiveMode, String archiveCommand, Path home, Optional<String> osUser, String stanza,
                            Optional<String> pgbackrestConfig, boolean configureArchiving, int retentionFull,
-                           Optional<Long> retentionAgeDays, Connector connector, Map<String, String> urlParams) {
+                           Optional<Long> retentionAgeDays, Connector connector, Map<String, String> urlParams,
+                           io.dbautopilot.model.Engine engine) {
 
     public BackupTarget {
         Map<String, String> copy = new HashMap<>();
@@ -49,6 +51,7 @@ public record BackupTarget(String databaseId, String host, int port, String data
             });
         }
         urlParams = java.util.Collections.unmodifiableMap(copy);
+        engine = engine == null ? io.dbautopilot.model.Engine.POSTGRESQL : engine;
     }
 
     /** {@code application_name} of the client tools' sessions (how leftovers of a killed instance are found). */

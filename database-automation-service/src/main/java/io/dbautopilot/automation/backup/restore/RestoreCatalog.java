@@ -48,7 +48,7 @@ public class RestoreCatalog {
     }
 
     /** Marks it running where it restores to. */
-    public Restore running(UUID id, String dataDirectory, int port) {
+    public Restore running(UUID id, String dataDirectory, Integer port) {
         return transactions.inTransaction(tx -> one(tx, """
                 UPDATE automation.restore SET status = 'running', data_directory = ?, port = ?, started_at = now(),
                        error = NULL WHERE restore_id = ? RETURNING *""", dataDirectory, port, id).orElseThrow());

@@ -36,6 +36,13 @@ public class RestoreExecutor implements OperationExecutor {
         return Set.of(OperationType.RESTORE, OperationType.RESTORE_DRILL);
     }
 
+    /** PostgreSQL, and MySQL / MariaDB through the mariadb-dump and mariadb-backup engines. */
+    @Override
+    public Set<io.dbautopilot.model.Engine> engines() {
+        return Set.of(io.dbautopilot.model.Engine.POSTGRESQL, io.dbautopilot.model.Engine.MYSQL,
+                io.dbautopilot.model.Engine.MARIADB);
+    }
+
     @Override
     public Optional<Duration> timeBudget(Operation op) {
         return Optional.of(config.timeBudget());

@@ -8,6 +8,7 @@ import io.dbautopilot.automation.backup.BackupTargets;
 import io.dbautopilot.automation.backup.BackupTools;
 import io.dbautopilot.automation.backup.engine.BackupEngine;
 import io.dbautopilot.automation.backup.engine.BackupTarget;
+import io.dbautopilot.automation.backup.engine.MariaDbEngineBase;
 import io.dbautopilot.automation.backup.engine.StoredFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -71,6 +72,10 @@ public class Restorer {
         Path home = defaultDirectory(r.databaseId(), restoreId);
         Path dataDir = r.dataDirectory() == null ? home.resolve("data") : Path.of(r.dataDirectory());
         boolean drill = "drill".equals(r.kind());
+        if (engines.get(backup.engine()) instanceof MariaDbEngineBase mariadb) {
+            // absolute: mariadb-backup and the scratch mariadbd run in other working directories
+            return runScratch(r, backup, mariadb, home.toAbsolutePath(), drill, stop, deadline);
+        }
         ScratchCluster cluster = null;
         Map<String, Object> checks = new LinkedHashMap<>();
         Instant t0 = Instant.now();
@@ -139,6 +144,33 @@ public class Restorer {
                 deleteQuietly(home);
             }
             return restores.finished(restoreId, "failed", null, checks, e.getMessage());
+        }
+    }
+
+    /**
+     * A restore or drill of a MariaDB engine's backup: restored under the restore's own directory, started as a
+     * scratch server (socket only), its tables' checksums compared with the source's at backup time, stopped; a drill
+     * removes it, a restore keeps its data directory ({@code <home>/data}, start it with {@code mariadbd --datadir}).
+     */
+    private Restore runScratch(Restore r, Backup backup, MariaDbEngineBase engine, Path home, boolean drill,
+                               BooleanSupplier stop, Instant deadline) {
+        try {
+            BackupTarget target = targets.offline(r.databaseId(), backup);
+            deleteQuietly(home); // left by an interrupted attempt
+            restores.running(r.restoreId(), home.resolve("data").toString(), null);
+            MariaDbEngineBase.RestoreCheck c = engine.restoreAndCheck(target, backup, home, stop, deadline);
+            if (drill || !c.equal()) {
+                deleteQuietly(home);
+            }
+            LOG.infof("%s %s of backup %s (%s): RTO %d ms, %s", drill ? "Drill" : "Restore", r.restoreId(),
+                    backup.backupId(), r.databaseId(), c.rtoMillis(), c.detail());
+            return restores.finished(r.restoreId(), c.equal() ? "succeeded" : "failed", c.rtoMillis(), c.checks(),
+                    c.equal() ? null : c.detail());
+        } catch (BackupEngine.BackupFailure | RuntimeException e) {
+            LOG.warnf("%s %s of backup %s failed: %s", drill ? "Drill" : "Restore", r.restoreId(), backup.backupId(),
+                    e.getMessage());
+            deleteQuietly(home);
+            return restores.finished(r.restoreId(), "failed", null, Map.of(), e.getMessage());
         }
     }
 
