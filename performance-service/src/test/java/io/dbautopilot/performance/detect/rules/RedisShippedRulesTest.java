@@ -62,7 +62,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisShippedRulesTest {
 
-    static final String TARGET = "cache";
+    static final String TARGET = "redis-cache";
 
     @InjectInfra
     RedisServer redis;
@@ -75,6 +75,12 @@ class RedisShippedRulesTest {
 
     @Inject
     Vertx vertx;
+
+    /** The target this class registered leaves the registry (later classes on the same broker must not see it). */
+    @org.junit.jupiter.api.AfterAll
+    static void unregistered() {
+        RestAssured.delete("/api/targets/" + TARGET);
+    }
 
     @BeforeEach
     void registered() throws Exception {

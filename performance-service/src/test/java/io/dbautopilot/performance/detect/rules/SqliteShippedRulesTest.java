@@ -59,7 +59,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SqliteShippedRulesTest {
 
-    static final String TARGET = "appdb";
+    static final String TARGET = "sqlite-app";
     static final Path DIR;
 
     static {
@@ -76,8 +76,12 @@ class SqliteShippedRulesTest {
     @Inject
     MetricFamilies families;
 
+    /** The targets this class registered leave the registry (later classes on the same broker must not see them). */
     @AfterAll
-    static void removeFiles() {
+    static void removeTargetsAndFiles() {
+        for (String id : List.of(TARGET, "sqlite-corrupt")) {
+            RestAssured.delete("/api/targets/" + id);
+        }
         io.dbautopilot.localstack.TempDirectories.deleteRecursively(DIR);
     }
 
@@ -315,7 +319,7 @@ class SqliteShippedRulesTest {
                 raf.write(junk);
             }
         }
-        String id = "broken";
+        String id = "sqlite-corrupt"; // not "broken": the test profile has a target of that name
         try {
             register(id, broken).statusCode(anyOf(equalTo(200), equalTo(201)));
             await().atMost(Duration.ofSeconds(30)).until(() -> latest.current(id).stream()
