@@ -53,7 +53,7 @@ public class Engines {
     private static Map<String, Set<OperationType>> capabilities() {
         Map<String, Set<OperationType>> m = new LinkedHashMap<>();
         m.put("maintenance", EnumSet.of(OperationType.VACUUM, OperationType.VACUUM_FREEZE, OperationType.ANALYZE,
-                OperationType.OPTIMIZE, OperationType.REINDEX));
+                OperationType.OPTIMIZE, OperationType.REINDEX, OperationType.MEMORY_PURGE, OperationType.CHECKPOINT));
         m.put("sessions", EnumSet.of(OperationType.TERMINATE_IDLE, OperationType.CANCEL_QUERY, OperationType.TERMINATE));
         m.put("index_changes", EnumSet.of(OperationType.CREATE_INDEX, OperationType.DROP_INDEX));
         m.put("partitions", EnumSet.of(OperationType.PARTITION_CREATE, OperationType.PARTITION_DETACH,

@@ -20,6 +20,10 @@ public enum OperationType {
      * falling.
      */
     OPTIMIZE(true, ObjectKind.TABLE),
+    /** Redis {@code MEMORY PURGE} (jemalloc gives dirty pages back); verified by the fragmentation ratio falling. */
+    MEMORY_PURGE(false, ObjectKind.NONE),
+    /** SQLite {@code PRAGMA wal_checkpoint(TRUNCATE)}; verified by the write-ahead log file shrinking. */
+    CHECKPOINT(false, ObjectKind.NONE),
     /** {@code REINDEX INDEX CONCURRENTLY}; verified by size and by no invalid {@code _ccnew} index being left. */
     REINDEX(true, ObjectKind.INDEX),
     /**
@@ -96,6 +100,8 @@ public enum OperationType {
             case VACUUM_FREEZE -> "transaction ID age of the table (or database) down";
             case ANALYZE -> "last_analyze of the table moved (MySQL / MariaDB: ANALYZE TABLE status OK)";
             case OPTIMIZE -> "data_free of the table down";
+            case MEMORY_PURGE -> "mem_fragmentation_ratio down";
+            case CHECKPOINT -> "the write-ahead log file truncated";
             case REINDEX -> "index valid, not larger, no invalid _ccnew index left";
             case CREATE_INDEX -> "a valid index; mean time of the statements it was for down, write statements on the "
                     + "table not slower past the threshold";

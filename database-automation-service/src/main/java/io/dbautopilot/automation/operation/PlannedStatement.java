@@ -70,6 +70,8 @@ public final class PlannedStatement {
             case ANALYZE -> "ANALYZE " + qualified(object);
             case OPTIMIZE -> "OPTIMIZE TABLE " + io.dbautopilot.automation.mysql.MySqlNames.table(object)
                     .map(io.dbautopilot.automation.mysql.MySqlNames.TableName::quoted).orElse("<refused name>");
+            case MEMORY_PURGE -> "MEMORY PURGE";
+            case CHECKPOINT -> "PRAGMA wal_checkpoint(TRUNCATE)";
             case REINDEX -> "REINDEX INDEX CONCURRENTLY " + qualified(object);
             case DROP_INDEX -> "DROP INDEX CONCURRENTLY " + qualified(object);
             case CREATE_INDEX -> createIndex(n);
