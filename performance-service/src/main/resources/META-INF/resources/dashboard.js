@@ -283,6 +283,7 @@
         (spec.key === 'connections' && s.connections_max != null ? ' / ' + num(s.connections_max) : '');
     chart.host.title = (!hasAny && spec.empty) ? spec.empty : '';
     chart.host.dataset.points = String(chart.data[0].length);
+    chart.host.dataset.lastAt = chart.data[0].length ? String(chart.data[0][chart.data[0].length - 1]) : '';
     chart.host.dataset.last = latest == null ? '' : String(latest);
   }
 

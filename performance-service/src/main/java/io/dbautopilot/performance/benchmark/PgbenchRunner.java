@@ -101,7 +101,7 @@ public class PgbenchRunner {
     }
 
     /** Attempts a step needs at most when none of its clients completes a transaction in the step's time. */
-    private static final int MAX_LONGER_ATTEMPTS = 2;
+    private static final int MAX_LONGER_ATTEMPTS = 3;
 
     private Optional<StepMeasurement> attempt(BenchmarkTarget target, String database, BenchmarkSuite.Step step,
                                               long seconds, int multiRowInsertRows, Path workDir,

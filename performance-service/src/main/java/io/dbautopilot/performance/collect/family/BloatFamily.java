@@ -54,6 +54,9 @@ public class BloatFamily extends DatabaseSqlFamily {
 
     private final RelationCache<ColumnStats> cache = new RelationCache<>();
 
+    /** The change key of statistics read incomplete: no listed relation has it (its keys are never empty). */
+    private static final String INCOMPLETE = "";
+
     /** The fillfactor of a relation's reloptions, or the default (most relations have no options: no regex then). */
     static final String FILLFACTOR = "CASE WHEN %1$s.reloptions IS NULL THEN %2$d ELSE "
             + "coalesce(substring(array_to_string(%1$s.reloptions, ' ') FROM 'fillfactor=([0-9]+)')::int, %2$d) END";
@@ -175,8 +178,12 @@ public class BloatFamily extends DatabaseSqlFamily {
         if (rows != null) {
             for (Row r : rows) {
                 long oid = r.getLong("oid");
-                cache.put(context, oid, keys.get(oid), new ColumnStats(number(r, "data_width"), r.getLong("missing"),
-                        Boolean.TRUE.equals(r.getBoolean("has_nulls")), r.getInteger("natts")), now);
+                ColumnStats stats = new ColumnStats(number(r, "data_width"), r.getLong("missing"),
+                        Boolean.TRUE.equals(r.getBoolean("has_nulls")), r.getInteger("natts"));
+                // Statistics still missing (a VACUUM ran, its ANALYZE has not yet) are kept under a key that never
+                // matches, so the next run reads them again: the ANALYZE that brings them usually leaves reltuples
+                // and relpages exactly as the VACUUM set them, and the relation would stay unestimated for an hour.
+                cache.put(context, oid, stats.missing() > 0 ? INCOMPLETE : keys.get(oid), stats, now);
                 read++;
             }
         }

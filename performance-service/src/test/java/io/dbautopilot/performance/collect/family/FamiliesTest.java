@@ -153,6 +153,35 @@ class FamiliesTest {
         assertTrue(value(after, "pg_table_bloat_bytes", "relname", "bloat_probe").orElseThrow() > 1_000_000);
     }
 
+    /**
+     * A run between a VACUUM and the ANALYZE that follows it sees the table without column statistics; the ANALYZE
+     * leaves reltuples and relpages exactly as the VACUUM set them (the stats key does not move), and the estimate
+     * must still appear on the next run rather than after the cache's maximum age (1 h).
+     */
+    @Test
+    void statisticsThatArriveWithoutMovingTheCountsAreReadOnTheNextRun() throws Exception {
+        exec(DB, "CREATE TABLE bloat_late (id int PRIMARY KEY, pad text) WITH (autovacuum_enabled = false)",
+                "INSERT INTO bloat_late SELECT g, repeat('x', 100) FROM generate_series(1, 20000) g",
+                "DELETE FROM bloat_late WHERE id % 5 <> 0", "VACUUM bloat_late");
+        String counts = "SELECT reltuples * 1000000 + relpages FROM pg_class WHERE relname = 'bloat_late'";
+        double vacuumed = query(DB, counts);
+        Instant listed = Instant.now();
+        MetricSnapshot without = await("demo", listed,
+                x -> value(x, "pg_bloat_unestimated_relations", "datname", DB).orElse(0) >= 1);
+        assertTrue(value(without, "pg_table_bloat_ratio", "relname", "bloat_late").isEmpty(),
+                "no estimate without column statistics");
+        // one more run after the first that listed it, so the incomplete statistics were surely read and kept
+        await("demo", Instant.now(), x -> value(x, "pg_bloat_unestimated_relations", "datname", DB).isPresent());
+
+        exec(DB, "ANALYZE bloat_late");
+        assertEquals(vacuumed, query(DB, counts), "ANALYZE left reltuples and relpages as VACUUM set them");
+        MetricSnapshot with = await("demo", Instant.now(),
+                x -> value(x, "pg_table_bloat_ratio", "relname", "bloat_late").isPresent());
+        assertTrue(value(with, "pg_table_bloat_ratio", "relname", "bloat_late").orElseThrow() > 0.6,
+                "four rows in five deleted: " + value(with, "pg_table_bloat_ratio", "relname", "bloat_late"));
+        exec(DB, "DROP TABLE bloat_late");
+    }
+
     @Test
     void aSecondDatabaseIsVisitedWithoutRestart() throws Exception {
         postgres.createDatabase("late_db");
