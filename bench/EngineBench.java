@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -cp "deploy/local-stack/target/classes:deploy/local-stack/target/lib/*" bench/EngineBench.java \
  *      --engine redis|mariadb [--app performance-service/target/quarkus-app] [--rounds 12] [--interval 5]
- *      [--keys 100000] [--tables 200] [--warmup-cycles 24] [--exporter PATH] [--out bench/results-ENGINE]
+ *      [--keys 100000] [--tables 500] [--warmup-cycles 24] [--exporter PATH] [--out bench/results-ENGINE]
  * </pre>
  */
 public final class EngineBench {
@@ -95,7 +95,7 @@ public final class EngineBench {
         String app = "performance-service/target/quarkus-app";
         String engine = null;
         String exporter = null;
-        int tables = 200;
+        int tables = 500;
         int rounds = 12;
         int interval = 5;
         int keys = 100_000;
@@ -489,26 +489,28 @@ public final class EngineBench {
 
     /**
      * A throwaway MariaDB (performance_schema on, binary log on) with {@code --tables} InnoDB tables of 1,000 rows in
-     * schema {@code shop} and a few hundred distinct statement digests, so that the per-table and per-statement
-     * collectors of both sides have rows to read.
+     * two schemas ({@code shop}, {@code shop2}: issue 15's "500 tables in 2 schemas") and a few hundred distinct
+     * statement digests, so that the per-table and per-statement collectors of both sides have rows to read.
      */
     record MariaDb(ThrowawayMariaDb db) implements Server {
         static MariaDb launch(int tables, ObjectNode result) {
             ThrowawayMariaDb db = ThrowawayMariaDb.launch(MariaDbBinaries.locate(), "shop",
                     List.of("--log-bin=binlog", "--server-id=1"));
-            List<String> ddl = new ArrayList<>();
-            for (int i = 0; i < tables; i++) {
-                ddl.add("CREATE TABLE t" + i + " (id int PRIMARY KEY, customer int, total decimal(10,2), KEY (customer))");
-                ddl.add("INSERT INTO t" + i + " SELECT seq, seq % 97, seq * 1.5 FROM seq_1_to_1000");
+            db.execute("shop", "CREATE DATABASE shop2");
+            for (String schema : List.of("shop", "shop2")) {
+                List<String> ddl = new ArrayList<>();
+                List<String> reads = new ArrayList<>();
+                for (int i = 0; i < tables / 2; i++) {
+                    ddl.add("CREATE TABLE t" + i + " (id int PRIMARY KEY, customer int, total decimal(10,2), KEY (customer))");
+                    ddl.add("INSERT INTO t" + i + " SELECT seq, seq % 97, seq * 1.5 FROM seq_1_to_1000");
+                    reads.add("SELECT count(*) FROM t" + i + " WHERE customer = " + (i % 97));
+                    reads.add("SELECT sum(total) FROM t" + i + " WHERE id < " + (i + 10));
+                }
+                db.execute(schema, ddl.toArray(String[]::new));
+                db.execute(schema, reads.toArray(String[]::new));
             }
-            db.execute("shop", ddl.toArray(String[]::new));
-            List<String> reads = new ArrayList<>();
-            for (int i = 0; i < tables; i++) {
-                reads.add("SELECT count(*) FROM t" + i + " WHERE customer = " + (i % 97));
-                reads.add("SELECT sum(total) FROM t" + i + " WHERE id < " + (i + 10));
-            }
-            db.execute("shop", reads.toArray(String[]::new));
-            result.put("tables", tables);
+            result.put("tables", 2 * (tables / 2));
+            result.put("schemas", 2);
             return new MariaDb(db);
         }
 
@@ -520,16 +522,10 @@ public final class EngineBench {
             return query("SELECT VERSION()");
         }
 
-        /**
-         * mysqld_exporter with its default collectors plus the ones that read what our MySQL families read
-         * (processlist, per-table sizes, statement digests, index usage, InnoDB metrics, binary log size).
-         */
+        /** mysqld_exporter with its default collectors plus {@code --collect.info_schema.tables} (issue 15's peer). */
         public List<String> exporterCommand(String exporter, int port) {
-            return List.of(exporter, "--web.listen-address=127.0.0.1:" + port, "--collect.info_schema.processlist",
-                    "--collect.info_schema.tables", "--collect.info_schema.tables.databases=*",
-                    "--collect.perf_schema.eventsstatements", "--collect.perf_schema.indexiowaits",
-                    "--collect.info_schema.innodb_metrics", "--collect.binlog_size",
-                    "--config.my-cnf=/nonexistent.cnf");
+            return List.of(exporter, "--web.listen-address=127.0.0.1:" + port, "--collect.info_schema.tables",
+                    "--collect.info_schema.tables.databases=*", "--config.my-cnf=/nonexistent.cnf");
         }
 
         public Map<String, String> exporterEnvironment() {

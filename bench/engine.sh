@@ -5,7 +5,7 @@
 # Results: bench/results-<engine>/<engine>-bench.json (+ logs); write-up: docs/benchmarks.md. Run it on an otherwise
 # idle machine (load average below 1.5).
 #
-# Usage: bench/engine.sh redis|mariadb [--rounds 12] [--interval 5] [--keys 100000] [--tables 200]
+# Usage: bench/engine.sh redis|mariadb [--rounds 12] [--interval 5] [--keys 100000] [--tables 500]
 #                        [--out bench/results-<engine>] [--build]
 # Needs: Java 17, the engine's server (redis-server + redis-tools, or mariadb-server + mariadb-client), its exporter,
 # PostgreSQL server binaries (the state database), a 'postgres' OS user when run as root ('mysql' for MariaDB).
