@@ -58,6 +58,7 @@ public class OperationRequests {
     private final GuardedStatements guarded;
     private final MySqlGuardedStatements mysqlGuarded;
     private final MySqlCatalog mysqlCatalog;
+    private final io.dbautopilot.automation.mysql.MySqlIndexCatalog mysqlIndexes;
     private final Engines engines;
     private final Set<String> unservedLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<OperationType, ManualTypeValidator> validators = new java.util.EnumMap<>(OperationType.class);
@@ -65,8 +66,9 @@ public class OperationRequests {
     public OperationRequests(PolicyDecider policy, OperationStore store, Outbox outbox, StateTransactions transactions,
                              ManagedDatabases databases, CatalogObjects catalog, OperationsConfig config,
                              OperationEngine engine, GuardedStatements guarded, MySqlGuardedStatements mysqlGuarded,
-                             MySqlCatalog mysqlCatalog, Engines engines,
-                             jakarta.enterprise.inject.Instance<ManualTypeValidator> validators) {
+                             MySqlCatalog mysqlCatalog, io.dbautopilot.automation.mysql.MySqlIndexCatalog mysqlIndexes,
+                             Engines engines, jakarta.enterprise.inject.Instance<ManualTypeValidator> validators) {
+        this.mysqlIndexes = mysqlIndexes;
         this.mysqlGuarded = mysqlGuarded;
         this.mysqlCatalog = mysqlCatalog;
         this.engines = engines;
@@ -106,11 +108,7 @@ public class OperationRequests {
         if (d.operation() == OperationType.DROP_INDEX) {
             parameters.put(DROP_TRIGGER, event.detector());
         }
-        if (kind == OperationType.ObjectKind.TABLE && databases.engineOf(event.targetId()).filter(e -> e != Engine.POSTGRESQL)
-                .isPresent() && MySqlNames.table(event.object()).isEmpty()) {
-            // a hostile or malformed name never reaches a target: the record is dead-lettered with the reason
-            throw new MalformedEventException(MySqlNames.refusal(event.object()) + " (target " + event.targetId() + ")");
-        }
+        mysqlEventObject(event.targetId(), kind, event.object());
         boolean sessionOp = kind == OperationType.ObjectKind.NONE;
         NewOperation n = new NewOperation(event.targetId(), d.operation(), sessionOp ? null : event.object(),
                 d.mode().wire(), d.ruleName(), event.severity().wire(), eventId, "policy", parameters, d.reason());
@@ -158,6 +156,7 @@ public class OperationRequests {
                 parameters.put("queryids", queryids);
             }
         }
+        mysqlEventObject(event.targetId(), kind, event.object());
         if (store.unfinished(tx, event.targetId(), d.operation(), event.object())) {
             LOG.infof("Recommendation %s: an unfinished %s on %s exists already: no second operation", eventId,
                     d.operation().wire(), event.object());
@@ -166,6 +165,22 @@ public class OperationRequests {
         NewOperation n = new NewOperation(event.targetId(), d.operation(), event.object(), d.mode().wire(), d.ruleName(),
                 null, eventId, "policy", parameters, d.reason());
         return insert(tx, n);
+    }
+
+    /**
+     * A hostile or malformed MySQL / MariaDB name in an event never reaches a target: the record is dead-lettered
+     * with the reason ({@code schema.table} for table operations, {@code schema.table.index} for index operations).
+     */
+    private void mysqlEventObject(String targetId, OperationType.ObjectKind kind, String object) {
+        if (databases.engineOf(targetId).filter(e -> e == Engine.MYSQL || e == Engine.MARIADB).isEmpty()) {
+            return;
+        }
+        if (kind == OperationType.ObjectKind.TABLE && MySqlNames.table(object).isEmpty()) {
+            throw new MalformedEventException(MySqlNames.refusal(object) + " (target " + targetId + ")");
+        }
+        if (kind == OperationType.ObjectKind.INDEX && MySqlNames.index(object).isEmpty()) {
+            throw new MalformedEventException(MySqlNames.indexRefusal(object) + " (target " + targetId + ")");
+        }
     }
 
     /**
@@ -289,7 +304,8 @@ public class OperationRequests {
             throw ProblemException.badRequest("field 'object' is required for " + type.wire());
         }
         if (databases.engineOf(database).filter(e -> e != Engine.POSTGRESQL).isPresent()) {
-            return mysqlObject(database, object);
+            return type.objectKind() == OperationType.ObjectKind.INDEX ? mysqlIndex(database, object)
+                    : mysqlObject(database, object);
         }
         try (Connection c = databases.connect(database, "api")) {
             if (type.objectKind() == OperationType.ObjectKind.PID) {
@@ -324,6 +340,24 @@ public class OperationRequests {
             return mysqlCatalog.find(c, object).map(t -> t.name().qualified()).orElseThrow(() ->
                     ProblemException.badRequest("field 'object': '" + object + "' is not a base table of database '"
                             + database + "' (looked up in information_schema.TABLES as schema.table)"));
+        } catch (SQLException e) {
+            throw new ProblemException(503, "Service Unavailable", "cannot check the object against database '"
+                    + database + "': " + e.getMessage());
+        }
+    }
+
+    /** A MySQL / MariaDB index named by the API: a plain {@code schema.table.index} that exists in information_schema. */
+    private String mysqlIndex(String database, String object) {
+        MySqlNames.IndexName name = MySqlNames.index(object).orElseThrow(() ->
+                ProblemException.badRequest("field 'object': " + MySqlNames.indexRefusal(object)));
+        try (Connection c = databases.connect(database, "api")) {
+            MySqlCatalog.Table t = mysqlCatalog.find(c, name.table().qualified()).orElseThrow(() ->
+                    ProblemException.badRequest("field 'object': '" + name.table().qualified() + "' is not a base table "
+                            + "of database '" + database + "' (looked up in information_schema.TABLES)"));
+            return mysqlIndexes.index(c, t.name(), name.index()).map(i -> t.name().qualified() + "." + i.name())
+                    .orElseThrow(() -> ProblemException.badRequest("field 'object': '" + object + "' is not an index "
+                            + "of database '" + database + "' (looked up in information_schema.STATISTICS as "
+                            + "schema.table.index)"));
         } catch (SQLException e) {
             throw new ProblemException(503, "Service Unavailable", "cannot check the object against database '"
                     + database + "': " + e.getMessage());
