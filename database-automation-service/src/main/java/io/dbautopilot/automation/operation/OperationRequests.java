@@ -58,7 +58,6 @@ public class OperationRequests {
     private final GuardedStatements guarded;
     private final MySqlGuardedStatements mysqlGuarded;
     private final MySqlCatalog mysqlCatalog;
-    private final io.dbautopilot.automation.mysql.MySqlIndexCatalog mysqlIndexes;
     private final Engines engines;
     private final Set<String> unservedLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<OperationType, ManualTypeValidator> validators = new java.util.EnumMap<>(OperationType.class);
@@ -66,9 +65,8 @@ public class OperationRequests {
     public OperationRequests(PolicyDecider policy, OperationStore store, Outbox outbox, StateTransactions transactions,
                              ManagedDatabases databases, CatalogObjects catalog, OperationsConfig config,
                              OperationEngine engine, GuardedStatements guarded, MySqlGuardedStatements mysqlGuarded,
-                             MySqlCatalog mysqlCatalog, io.dbautopilot.automation.mysql.MySqlIndexCatalog mysqlIndexes,
-                             Engines engines, jakarta.enterprise.inject.Instance<ManualTypeValidator> validators) {
-        this.mysqlIndexes = mysqlIndexes;
+                             MySqlCatalog mysqlCatalog, Engines engines,
+                             jakarta.enterprise.inject.Instance<ManualTypeValidator> validators) {
         this.mysqlGuarded = mysqlGuarded;
         this.mysqlCatalog = mysqlCatalog;
         this.engines = engines;
@@ -304,8 +302,7 @@ public class OperationRequests {
             throw ProblemException.badRequest("field 'object' is required for " + type.wire());
         }
         if (databases.engineOf(database).filter(e -> e != Engine.POSTGRESQL).isPresent()) {
-            return type.objectKind() == OperationType.ObjectKind.INDEX ? mysqlIndex(database, object)
-                    : mysqlObject(database, object);
+            return mysqlObject(database, object);
         }
         try (Connection c = databases.connect(database, "api")) {
             if (type.objectKind() == OperationType.ObjectKind.PID) {
@@ -340,24 +337,6 @@ public class OperationRequests {
             return mysqlCatalog.find(c, object).map(t -> t.name().qualified()).orElseThrow(() ->
                     ProblemException.badRequest("field 'object': '" + object + "' is not a base table of database '"
                             + database + "' (looked up in information_schema.TABLES as schema.table)"));
-        } catch (SQLException e) {
-            throw new ProblemException(503, "Service Unavailable", "cannot check the object against database '"
-                    + database + "': " + e.getMessage());
-        }
-    }
-
-    /** A MySQL / MariaDB index named by the API: a plain {@code schema.table.index} that exists in information_schema. */
-    private String mysqlIndex(String database, String object) {
-        MySqlNames.IndexName name = MySqlNames.index(object).orElseThrow(() ->
-                ProblemException.badRequest("field 'object': " + MySqlNames.indexRefusal(object)));
-        try (Connection c = databases.connect(database, "api")) {
-            MySqlCatalog.Table t = mysqlCatalog.find(c, name.table().qualified()).orElseThrow(() ->
-                    ProblemException.badRequest("field 'object': '" + name.table().qualified() + "' is not a base table "
-                            + "of database '" + database + "' (looked up in information_schema.TABLES)"));
-            return mysqlIndexes.index(c, t.name(), name.index()).map(i -> t.name().qualified() + "." + i.name())
-                    .orElseThrow(() -> ProblemException.badRequest("field 'object': '" + object + "' is not an index "
-                            + "of database '" + database + "' (looked up in information_schema.STATISTICS as "
-                            + "schema.table.index)"));
         } catch (SQLException e) {
             throw new ProblemException(503, "Service Unavailable", "cannot check the object against database '"
                     + database + "': " + e.getMessage());

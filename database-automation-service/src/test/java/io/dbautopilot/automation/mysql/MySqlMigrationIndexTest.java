@@ -24,9 +24,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +57,6 @@ import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -64,8 +67,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Migrations and index changes on a real MariaDB with the real broker: a dry run that changes nothing, a Flyway
  * migration applied after its verified mariadb-dump pre-migration backup and undone, a failing migration reported
  * with what MySQL's non-transactional DDL left behind; an index created from a missing_index recommendation after
- * approval, a duplicate index dropped on its anomaly, and a primary key, a foreign key's index and a hostile name
- * refused.
+ * approval, a duplicate index dropped on its anomaly, and a primary key, a foreign key's index and an index that is no
+ * longer a duplicate refused at execution, a hostile index name dead-lettered.
  */
 @QuarkusTest
 @TestProfile(MySqlTestProfile.class)
@@ -208,47 +211,70 @@ class MySqlMigrationIndexTest {
         String db = maria.database();
 
         // the duplicate: ix_a's columns lead ix_ab; the policy drops it at once
-        String eventId = UUID.randomUUID().toString();
-        AnomalyEvent anomaly = new AnomalyEvent("mysql_duplicate_index:maria:" + eventId, "maria",
-                "mysql_duplicate_index", db + ".ix_parent.ix_a", Severity.INFO, AnomalyState.OPENED, 1, Instant.now(),
-                Instant.now(), Map.of("value", 1.0), "drop_index", "duplicate index");
-        send(Topics.ANOMALIES, "maria", EventJson.newMapper().writeValueAsString(anomaly), eventId,
-                EventTypes.ANOMALY_OPENED);
-        UUID op = operationFor(eventId);
-        JsonNode effect = last(events.until(op, "succeeded"), "succeeded").path("details").path("effect");
+        JsonNode effect = last(events.until(duplicateIndex(db + ".ix_parent.ix_a"), "succeeded"), "succeeded")
+                .path("details").path("effect");
         assertEquals("ALTER TABLE `" + db + "`.`ix_parent` DROP INDEX `ix_a`, ALGORITHM=INPLACE, LOCK=NONE",
                 effect.path("statement").asText());
         assertEquals("ix_ab", effect.path("rechecked").path("duplicate_of").asText(), effect.toString());
         assertEquals(List.of("ix_ab", "PRIMARY"), indexes("ix_parent"), "only the duplicate went");
 
-        // refused at execution, nothing dropped: the primary key, an index a foreign key needs
-        JsonNode pk = refused(db + ".ix_parent.PRIMARY");
+        // re-checked when they run, refused, nothing dropped: the primary key, an index a foreign key needs, and
+        // ix_ab, which no other index duplicates any more
+        JsonNode pk = last(events.until(duplicateIndex(db + ".ix_parent.PRIMARY"), "failed"), "failed");
         assertTrue(pk.path("reason").asText().contains("primary key"), pk.toString());
-        JsonNode fk = refused(db + ".ix_child.ix_parent_ref");
+        JsonNode fk = last(events.until(duplicateIndex(db + ".ix_child.ix_parent_ref"), "failed"), "failed");
         assertTrue(fk.path("reason").asText().contains("foreign key fk_child_parent"), fk.toString());
+        JsonNode single = last(events.until(duplicateIndex(db + ".ix_parent.ix_ab"), "failed"), "failed");
+        assertTrue(single.path("reason").asText().contains("no longer a duplicate"), single.toString());
         assertEquals(List.of("ix_ab", "PRIMARY"), indexes("ix_parent"));
         assertEquals(List.of("ix_parent_ref", "PRIMARY"), indexes("ix_child"));
 
-        // refused before anything is recorded: a hostile name (400), an index that does not exist (400)
-        given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON)
-                .body(Map.of("database", "maria", "type", "drop_index", "object", db + ".ix_parent.ix_ab`; DROP TABLE x"))
-                .post("/api/operations").then().statusCode(400).body("detail", containsString("schema.table.index"));
-        given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON)
-                .body(Map.of("database", "maria", "type", "drop_index", "object", db + ".ix_parent.ix_nope"))
-                .post("/api/operations").then().statusCode(400).body("detail", containsString("information_schema"));
+        // a hostile index name never becomes an operation: dead-lettered with the reason
+        try (KafkaConsumer<String, String> dlq = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+            dlq.subscribe(List.of(Topics.ANOMALIES_DLQ));
+            String eventId = publishDuplicate(db + ".ix_parent.ix_ab`; DROP TABLE ix_parent; -- ");
+            String reason = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (reason == null && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : dlq.poll(Duration.ofMillis(500))) {
+                    if (eventId.equals(header(r, "ce_id"))) {
+                        reason = header(r, "dead-letter-reason");
+                    }
+                }
+            }
+            assertNotNull(reason, "event " + eventId + " was not dead-lettered");
+            assertTrue(reason.contains("schema.table.index"), reason);
+            assertNull(stateValue("SELECT id FROM automation.operation WHERE triggering_event_id = ?", eventId));
+        }
+        assertEquals(List.of("ix_ab", "PRIMARY"), indexes("ix_parent"));
+    }
+
+    /** Publishes a mysql_duplicate_index anomaly on {@code object} and returns its operation. */
+    private UUID duplicateIndex(String object) throws Exception {
+        return operationFor(publishDuplicate(object));
+    }
+
+    private String publishDuplicate(String object) throws Exception {
+        String eventId = UUID.randomUUID().toString();
+        AnomalyEvent anomaly = new AnomalyEvent("mysql_duplicate_index:maria:" + eventId, "maria",
+                "mysql_duplicate_index", object, Severity.INFO, AnomalyState.OPENED, 1, Instant.now(), Instant.now(),
+                Map.of("value", 1.0), "drop_index", "duplicate index");
+        send(Topics.ANOMALIES, "maria", EventJson.newMapper().writeValueAsString(anomaly), eventId,
+                EventTypes.ANOMALY_OPENED);
+        return eventId;
+    }
+
+    private static String header(ConsumerRecord<String, String> r, String name) {
+        org.apache.kafka.common.header.Header h = r.headers().lastHeader(name);
+        return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     // --- helpers ---
-
-    /** A manual drop_index of {@code object}, approved when it waits; returns its failed event. */
-    private JsonNode refused(String object) throws Exception {
-        String id = given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON)
-                .body(Map.of("database", "maria", "type", "drop_index", "object", object, "mode", "approval"))
-                .post("/api/operations").then().statusCode(201).extract().path("id");
-        UUID op = UUID.fromString(id);
-        given().header("X-API-Key", OPERATOR).post("/api/operations/" + op + "/approve").then().statusCode(200);
-        return last(events.until(op, "failed"), "failed");
-    }
 
     private JsonNode succeeded(io.restassured.response.Response response) throws Exception {
         String body = response.then().statusCode(202).extract().asString();
