@@ -447,7 +447,7 @@ public final class LocalStack {
      * sessions (CONNECTION ADMIN) it must first see with their transactions (PROCESS), replica state (SLAVE MONITOR),
      * and performance_schema (its own earlier sessions, index use, the migration gate).
      */
-    static List<String> shopAutomationGrants(String password) {
+    public static List<String> shopAutomationGrants(String password) {
         return List.of(
                 "CREATE USER 'autopilot_automation'@'%' IDENTIFIED BY '" + password + "'",
                 "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, REFERENCES, CREATE VIEW, SHOW VIEW, "
