@@ -294,7 +294,7 @@ class MySqlMigrationIndexTest {
         producer.send(record).get(10, TimeUnit.SECONDS);
     }
 
-    private UUID operationFor(String eventId) {
+    private UUID operationFor(String eventId) throws SQLException {
         await().atMost(Duration.ofSeconds(60)).until(() -> stateValue(
                 "SELECT id FROM automation.operation WHERE triggering_event_id = ?", eventId) != null);
         UUID id = (UUID) stateValue("SELECT id FROM automation.operation WHERE triggering_event_id = ?", eventId);
