@@ -59,7 +59,7 @@ public class ApplyFailure {
         String error = what + " failed: " + rootMessage(e) + "; schema stays at version " + now;
         boolean transactional = flyways.transactionalDdl(id);
         effect.put("ddl_transactional", transactional);
-        if (!transactional) {
+        if (!transactional && failing != null) {
             // MySQL / MariaDB: each DDL statement commits implicitly, so Flyway cannot roll the script back
             effect.put("left_behind", "the statements of the failed script that ran before the failing one stay "
                     + "applied (MySQL / MariaDB DDL commits implicitly); Flyway recorded the version as failed");

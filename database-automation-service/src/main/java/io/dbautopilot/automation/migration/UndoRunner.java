@@ -18,7 +18,8 @@ import java.util.zip.CRC32;
  * history entry that marks the version undone: a Flyway {@code DELETE} row for the version, which Flyway itself reads
  * as "no longer applied" (the version is pending again and its earlier row shows as {@code Deleted}). On MySQL /
  * MariaDB the script runs statement by statement (Connector/J takes one at a time) and each DDL statement commits
- * implicitly: a failing statement leaves the ones before it applied, and the version stays applied in the history.
+ * implicitly: a failing statement leaves the ones before it applied, and the version stays applied in the history;
+ * the script runs in the migrations' schema (a database there) as Flyway ran the V script.
  */
 @ApplicationScoped
 public class UndoRunner {
@@ -49,6 +50,10 @@ public class UndoRunner {
         int checksum = checksum(sql);
         long start = System.nanoTime();
         boolean autoCommit = c.getAutoCommit();
+        String database = postgres ? null : c.getCatalog();
+        if (!postgres && schema != null) {
+            c.setCatalog(schema); // as Flyway ran the V script: its schema is the session's default database
+        }
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
             running.accept(st);
@@ -78,6 +83,9 @@ public class UndoRunner {
         } finally {
             running.accept(null);
             c.setAutoCommit(autoCommit);
+            if (database != null && schema != null) {
+                c.setCatalog(database);
+            }
         }
     }
 

@@ -125,8 +125,8 @@ class MySqlMigrationIndexTest {
         assertEquals(List.of("1"), dry.getList("migrations.version"), dry.prettify());
         assertTrue(dry.getString("migrations[0].sql").contains("CREATE TABLE mig_items"), dry.prettify());
         assertEquals(List.of(), dry.getList("lint"));
-        assertEquals(0L, count("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
-                + "AND TABLE_NAME IN ('mig_items', 'flyway_schema_history')"), "the dry run created nothing");
+        assertEquals(0L, count("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'maria_app'"),
+                "the dry run created nothing");
 
         JsonNode applied = succeeded(given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON)
                 .body(Map.of("reason", "test")).post("/api/migrations/maria/apply"));
@@ -138,13 +138,13 @@ class MySqlMigrationIndexTest {
         assertEquals("completed", given().header("X-API-Key", OPERATOR).get("/api/backups/"
                 + backup.path("backup_id").asText()).then().statusCode(200).extract().path("status"));
         assertTrue(Files.isRegularFile(java.nio.file.Path.of(backup.path("location").asText())), backup.toString());
-        assertEquals(2L, count("SELECT COUNT(*) FROM mig_items WHERE name IN ('a;b', 'it''s')"));
+        assertEquals(2L, count("SELECT COUNT(*) FROM maria_app.mig_items WHERE name IN ('a;b', 'it''s')"));
 
         JsonNode undone = succeeded(given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON)
                 .body(Map.of("mode", "auto")).post("/api/migrations/maria/undo"));
         assertEquals(1, undone.path("details").path("effect").path("undone").size(), undone.toString());
         assertEquals("mariadb-dump", undone.path("details").path("effect").path("backup").path("method").asText());
-        assertEquals(0L, count("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+        assertEquals(0L, count("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'maria_app' "
                 + "AND TABLE_NAME = 'mig_items'"), "the undo script dropped the table");
         given().header("X-API-Key", OPERATOR).get("/api/migrations").then().statusCode(200)
                 .body("find { it.database_name == 'maria' && it.version == '1' }.status", org.hamcrest.Matchers.equalTo("undone"));
@@ -159,8 +159,7 @@ class MySqlMigrationIndexTest {
                 """);
         String body = given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON).body(Map.of())
                 .post("/api/migrations/maria/apply").then().statusCode(202).extract().asString();
-        UUID op = UUID.fromString(JsonPath.from(body).getString("id"));
-        JsonNode failed = last(events.until(op, "failed"), "failed");
+        JsonNode failed = ended(UUID.fromString(JsonPath.from(body).getString("id")), "failed");
         String reason = failed.path("reason").asText() + " " + failed.toString();
         JsonNode effect = failed.path("details").path("effect");
         assertEquals("2", effect.path("failed_version").asText(), failed.toString());
@@ -168,9 +167,9 @@ class MySqlMigrationIndexTest {
         assertTrue(reason.contains("not transactional"), reason);
         assertTrue(effect.path("left_behind").asText().contains("stay applied"), failed.toString());
         // what MySQL left: V1 applied again, V2's first statement committed, V2 recorded as failed by Flyway
-        assertEquals(1L, count("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+        assertEquals(1L, count("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'maria_app' "
                 + "AND TABLE_NAME = 'mig_half'"), "the statement before the failing one stays");
-        assertEquals(0L, count("SELECT success FROM flyway_schema_history WHERE version = '2'"));
+        assertEquals(0L, count("SELECT success FROM maria_app.flyway_schema_history WHERE version = '2'"));
         assertEquals("1", effect.path("to_version").asText(), failed.toString());
         given().header("X-API-Key", OPERATOR).get("/api/migrations").then().statusCode(200)
                 .body("find { it.database_name == 'maria' && it.version == '2' }.status", org.hamcrest.Matchers.equalTo("failed"));
@@ -193,7 +192,7 @@ class MySqlMigrationIndexTest {
         assertEquals(0L, count("SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
                 + "AND TABLE_NAME = 'ix_orders' AND INDEX_NAME <> 'PRIMARY'"), "nothing built before the approval");
         given().header("X-API-Key", OPERATOR).post("/api/operations/" + op + "/approve").then().statusCode(200);
-        JsonNode effect = last(events.until(op, "succeeded"), "succeeded").path("details").path("effect");
+        JsonNode effect = ended(op, "succeeded").path("details").path("effect");
         assertEquals("ALTER TABLE `" + maria.database() + "`.`ix_orders` ADD INDEX `ix_orders_customer_placed_idx` "
                 + "(`customer`, `placed`), ALGORITHM=INPLACE, LOCK=NONE", effect.path("statement").asText());
         assertTrue(effect.path("index_exists").asBoolean(), effect.toString());
@@ -211,7 +210,7 @@ class MySqlMigrationIndexTest {
         String db = maria.database();
 
         // the duplicate: ix_a's columns lead ix_ab; the policy drops it at once
-        JsonNode effect = last(events.until(duplicateIndex(db + ".ix_parent.ix_a"), "succeeded"), "succeeded")
+        JsonNode effect = ended(duplicateIndex(db + ".ix_parent.ix_a"), "succeeded")
                 .path("details").path("effect");
         assertEquals("ALTER TABLE `" + db + "`.`ix_parent` DROP INDEX `ix_a`, ALGORITHM=INPLACE, LOCK=NONE",
                 effect.path("statement").asText());
@@ -220,11 +219,11 @@ class MySqlMigrationIndexTest {
 
         // re-checked when they run, refused, nothing dropped: the primary key, an index a foreign key needs, and
         // ix_ab, which no other index duplicates any more
-        JsonNode pk = last(events.until(duplicateIndex(db + ".ix_parent.PRIMARY"), "failed"), "failed");
+        JsonNode pk = ended(duplicateIndex(db + ".ix_parent.PRIMARY"), "failed");
         assertTrue(pk.path("reason").asText().contains("primary key"), pk.toString());
-        JsonNode fk = last(events.until(duplicateIndex(db + ".ix_child.ix_parent_ref"), "failed"), "failed");
+        JsonNode fk = ended(duplicateIndex(db + ".ix_child.ix_parent_ref"), "failed");
         assertTrue(fk.path("reason").asText().contains("foreign key fk_child_parent"), fk.toString());
-        JsonNode single = last(events.until(duplicateIndex(db + ".ix_parent.ix_ab"), "failed"), "failed");
+        JsonNode single = ended(duplicateIndex(db + ".ix_parent.ix_ab"), "failed");
         assertTrue(single.path("reason").asText().contains("no longer a duplicate"), single.toString());
         assertEquals(List.of("ix_ab", "PRIMARY"), indexes("ix_parent"));
         assertEquals(List.of("ix_parent_ref", "PRIMARY"), indexes("ix_child"));
@@ -279,9 +278,17 @@ class MySqlMigrationIndexTest {
     private JsonNode succeeded(io.restassured.response.Response response) throws Exception {
         String body = response.then().statusCode(202).extract().asString();
         UUID op = UUID.fromString(JsonPath.from(body).getString("id"));
-        List<JsonNode> mine = events.until(op, "succeeded");
-        assertFalse(mine.toString().contains(maria.password()), "the password is never in an event");
-        return last(mine, "succeeded");
+        JsonNode done = ended(op, "succeeded");
+        assertFalse(events.of(op).toString().contains(maria.password()), "the password is never in an event");
+        return done;
+    }
+
+    /** The operation's terminal event (succeeded, failed or cancelled), which must be in {@code state}. */
+    private JsonNode ended(UUID op, String state) throws Exception {
+        JsonNode end = events.first(e -> e.path("operation_id").asText().equals(op.toString())
+                && List.of("succeeded", "failed", "cancelled").contains(e.path("state").asText()));
+        assertEquals(state, end.path("state").asText(), end.toString());
+        return end;
     }
 
     private void send(String topic, String key, String json, String eventId, String type) throws Exception {
@@ -304,17 +311,6 @@ class MySqlMigrationIndexTest {
 
     private String status(UUID op) throws SQLException {
         return (String) stateValue("SELECT status FROM automation.operation WHERE id = ?", op);
-    }
-
-    private static JsonNode last(List<JsonNode> events, String state) {
-        JsonNode found = null;
-        for (JsonNode e : events) {
-            if (e.path("state").asText().equals(state)) {
-                found = e;
-            }
-        }
-        assertTrue(found != null, "no " + state + " event among " + events);
-        return found;
     }
 
     private List<String> indexes(String table) throws SQLException {

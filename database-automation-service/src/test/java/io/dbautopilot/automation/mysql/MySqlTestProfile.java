@@ -13,7 +13,7 @@ import java.util.Map;
  * and {@code maria-down}, a port where nothing listens; {@code maria-careful} is the same server with a 1 s
  * long-transaction limit (the heavy-work precondition); {@code maria-down} has the canary on (a MySQL target skips it).
  * {@code maria} has a migrations location, {@code target/mysql-migrations} (emptied once per JVM, filled by the tests;
- * the periodic pending check is off so it never races them).
+ * the periodic pending check is off so it never races them), applied to the database {@code maria_app}.
  */
 public class MySqlTestProfile implements QuarkusTestProfile {
 
@@ -37,6 +37,8 @@ public class MySqlTestProfile implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         return Map.ofEntries(
                 Map.entry("autopilot.migrations.databases.maria.location", MIGRATIONS.toString()),
+                // a database of its own: Flyway refuses a non-empty schema without its history table
+                Map.entry("autopilot.migrations.databases.maria.schema", "maria_app"),
                 Map.entry("autopilot.migrations.check-interval", "24h"),
                 Map.entry("autopilot.databases.maria-careful.url", "mariadb://${dbautopilot.test.mariadb.host}:"
                         + "${dbautopilot.test.mariadb.port}/${dbautopilot.test.mariadb.database}"),
