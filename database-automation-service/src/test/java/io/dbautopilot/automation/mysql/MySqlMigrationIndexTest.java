@@ -170,6 +170,7 @@ class MySqlMigrationIndexTest {
         assertEquals(1L, count("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'maria_app' "
                 + "AND TABLE_NAME = 'mig_half'"), "the statement before the failing one stays");
         assertEquals(0L, count("SELECT success FROM maria_app.flyway_schema_history WHERE version = '2'"));
+        assertEquals(2L, count("SELECT COUNT(*) FROM maria_app.mig_items"), "the undone V1 applied again: round trip");
         assertEquals("1", effect.path("to_version").asText(), failed.toString());
         given().header("X-API-Key", OPERATOR).get("/api/migrations").then().statusCode(200)
                 .body("find { it.database_name == 'maria' && it.version == '2' }.status", org.hamcrest.Matchers.equalTo("failed"));
