@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * rewrites the table), {@code SET NOT NULL} without a validated {@code CHECK (col IS NOT NULL)} (scans the table
  * under the lock) and the other table rewrites ({@code SET TABLESPACE}, {@code SET LOGGED / UNLOGGED},
  * {@code CLUSTER}, {@code VACUUM FULL}). Only tables that exist now count (a table the same migrations create is empty). The dry run lists
- * the findings, and an apply with findings waits for an operator's approval.
+ * the findings, and an apply with findings waits for an operator's approval. PostgreSQL targets only: MySQL /
+ * MariaDB scripts get no findings.
  */
 @ApplicationScoped
 public class MigrationLint {
