@@ -53,7 +53,19 @@ public class RedisConnections {
         if (databases.engineOf(databaseId).filter(e -> e == Engine.REDIS).isEmpty()) {
             throw new IllegalArgumentException("'" + databaseId + "' is not a managed Redis database");
         }
-        return open(vertx, options(databases.settings(databaseId)), COMMAND_TIMEOUT);
+        ManagedDatabasesConfig.Database db = databases.settings(databaseId);
+        try {
+            return open(vertx, options(db), COMMAND_TIMEOUT);
+        } catch (RuntimeException e) {
+            // the client's message never holds the password, but make sure of it: it reaches the API and events
+            String message = String.valueOf(e.getMessage());
+            Optional<String> password = db.password();
+            if (password.isPresent() && !password.get().isEmpty()) {
+                message = message.replace(password.get(), "***");
+            }
+            throw new IllegalStateException("cannot reach Redis target '" + databaseId + "' (" + db.url() + "): "
+                    + message, e);
+        }
     }
 
     /** Opens a connection with these options and names it; closes the client when it fails. */

@@ -354,7 +354,7 @@ class RedisClosedLoopTest {
         return eventId;
     }
 
-    private UUID operationFor(String eventId) {
+    private UUID operationFor(String eventId) throws SQLException {
         await().atMost(Duration.ofSeconds(60)).until(() -> stateValue(
                 "SELECT id FROM automation.operation WHERE triggering_event_id = ?", eventId) != null);
         return (UUID) stateValue("SELECT id FROM automation.operation WHERE triggering_event_id = ?", eventId);
