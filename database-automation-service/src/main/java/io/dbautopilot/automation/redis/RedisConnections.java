@@ -68,14 +68,19 @@ public class RedisConnections {
         }
     }
 
-    /** Opens a connection with these options and names it; closes the client when it fails. */
+    /** Opens a connection with these options and names it {@link #CLIENT_NAME}; closes the client when it fails. */
     public static RedisSession open(Vertx vertx, RedisOptions options, Duration timeout) {
+        return open(vertx, options, timeout, CLIENT_NAME);
+    }
+
+    /** Opens a connection with these options and names it {@code name} (no spaces). */
+    public static RedisSession open(Vertx vertx, RedisOptions options, Duration timeout, String name) {
         Redis client = Redis.createClient(vertx, options);
         try {
             RedisConnection c = client.connect().await().atMost(timeout);
             RedisSession s = new RedisSession(client, c, timeout);
             try {
-                s.send("CLIENT", "SETNAME", CLIENT_NAME);
+                s.send("CLIENT", "SETNAME", name);
             } catch (RuntimeException e) {
                 s.close();
                 throw e;

@@ -302,9 +302,10 @@ class RedisClosedLoopTest {
 
     // --- helpers ---
 
+    /** A connection of "the application" (not named db-autopilot-*, which the executor never kills). */
     private RedisSession session() {
         return RedisConnections.open(vertx, new RedisOptions().setConnectionString("redis://" + redis.host() + ":"
-                + redis.port() + "/0").setPassword(redis.password()), Duration.ofSeconds(60));
+                + redis.port() + "/0").setPassword(redis.password()), Duration.ofSeconds(60), "app");
     }
 
     /** One command on a fresh connection (an idle test connection would itself be an idle client). */
