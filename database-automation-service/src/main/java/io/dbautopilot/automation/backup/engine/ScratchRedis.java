@@ -58,7 +58,8 @@ public final class ScratchRedis implements AutoCloseable {
                 "port " + port,
                 "protected-mode yes",
                 "requirepass " + password,
-                "dir " + dataDir.toAbsolutePath(),
+                // quoted as redis.conf reads strings: a backup directory with spaces or quotes arrives intact
+                "dir \"" + dataDir.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"",
                 "dbfilename dump.rdb",
                 "save \"\"",
                 "appendonly no",
