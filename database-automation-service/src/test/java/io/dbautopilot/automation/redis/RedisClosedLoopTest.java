@@ -141,6 +141,10 @@ class RedisClosedLoopTest {
                 .post("/api/operations").then().statusCode(400)
                 .body("detail", containsString("engine redis has no vacuum operation"));
         given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON)
+                .body(Map.of("database", "demo", "type", "memory_purge"))
+                .post("/api/operations").then().statusCode(400)
+                .body("detail", containsString("engine postgresql has no memory_purge operation (redis only)"));
+        given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON)
                 .body(Map.of("database", "cache", "engine", "pg_dump")).post("/api/backups").then().statusCode(400)
                 .body("detail", containsString("does not back up redis"));
         JsonPath engines = given().header("X-API-Key", OPERATOR).get("/api/backups/engines").then().statusCode(200)
