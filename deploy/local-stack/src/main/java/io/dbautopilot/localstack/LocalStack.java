@@ -213,6 +213,9 @@ public final class LocalStack {
                 "-Dautopilot.databases.demo.password=" + postgres.password(),
                 "-Dautopilot.databases.demo.maintenance-windows=0 0 * * * 24h",
                 "-Dautopilot.databases.demo.trust=auto", // the demo acts on its own whatever autopilot.trust.default says
+                // the Redis target too: MEMORY PURGE, CLIENT KILL of idle clients, redis_rdb backups (password from env)
+                "-Dautopilot.databases.cache.url=redis://" + redis.host() + ":" + redis.port() + "/0",
+                "-Dautopilot.databases.cache.password=${CACHE_PASSWORD}",
                 "-Dautopilot.api.viewer-keys=" + LOCAL_VIEWER_KEY,
                 "-Dautopilot.api.operator-keys=" + LOCAL_OPERATOR_KEY));
         // backups live in the cluster's throwaway directory: removed with it, even when this JVM is killed
