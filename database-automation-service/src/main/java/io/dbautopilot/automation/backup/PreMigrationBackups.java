@@ -1,6 +1,9 @@
 package io.dbautopilot.automation.backup;
 
+import io.dbautopilot.automation.backup.engine.MariaDbDumpEngine;
+import io.dbautopilot.automation.database.ManagedDatabases;
 import io.dbautopilot.automation.migration.MigrationsConfig;
+import io.dbautopilot.model.Engine;
 import io.dbautopilot.automation.migration.PgDumpPreMigrationBackup;
 import io.dbautopilot.automation.migration.PreMigrationBackup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +19,9 @@ import java.util.function.BooleanSupplier;
  * Pre-migration backups through the backup capability: a logical {@code pg_dump} of the database, verified and kept
  * in the backup catalog (so it shows in {@code GET /api/backups} and follows retention). When the capability cannot
  * take it, the migration's own {@code pg_dump} into {@code autopilot.migrations.backup.directory} is the fallback,
- * with the reason recorded on the run.
+ * with the reason recorded on the run. A MySQL / MariaDB target gets a {@code mariadb-dump --single-transaction}
+ * through the capability, verified by a restore into a scratch server with equal {@code CHECKSUM TABLE}s; it has no
+ * fallback (the migration does not run without it).
  */
 @ApplicationScoped
 public class PreMigrationBackups implements PreMigrationBackup {
@@ -26,8 +31,11 @@ public class PreMigrationBackups implements PreMigrationBackup {
     private final BackupService backups;
     private final PgDumpPreMigrationBackup fallback;
     private final MigrationsConfig config;
+    private final ManagedDatabases databases;
 
-    public PreMigrationBackups(BackupService backups, PgDumpPreMigrationBackup fallback, MigrationsConfig config) {
+    public PreMigrationBackups(BackupService backups, PgDumpPreMigrationBackup fallback, MigrationsConfig config,
+                               ManagedDatabases databases) {
+        this.databases = databases;
         this.backups = backups;
         this.fallback = fallback;
         this.config = config;
@@ -38,6 +46,9 @@ public class PreMigrationBackups implements PreMigrationBackup {
         io.dbautopilot.automation.backup.Backup b;
         BooleanSupplier stopped = () -> stop.getAsBoolean() || Thread.currentThread().isInterrupted();
         Instant giveUp = Instant.now().plus(config.backupTimeout());
+        if (databases.engineOf(databaseId).filter(e -> e != Engine.POSTGRESQL).isPresent()) {
+            return mariaDbDump(databaseId, label, stopped);
+        }
         try {
             b = backups.backupNow(databaseId, BackupType.LOGICAL, EngineKind.PG_DUMP, "before migration: " + label,
                     stopped, config.backupTimeout());
@@ -65,5 +76,26 @@ public class PreMigrationBackups implements PreMigrationBackup {
         Path file = Path.of(b.location()).resolve(b.databaseName() + ".pgdump");
         details.put("restore_with", "pg_restore --dbname=<new database> " + file);
         return new Backup("pg_dump", file.toString(), b.storedBytes() == null ? 0 : b.storedBytes(), details);
+    }
+
+    /** A cataloged, restore-verified mariadb-dump of a MySQL / MariaDB target. */
+    private Backup mariaDbDump(String databaseId, String label, BooleanSupplier stopped) throws BackupFailedException {
+        io.dbautopilot.automation.backup.Backup b;
+        try {
+            b = backups.backupNow(databaseId, BackupType.LOGICAL, EngineKind.MARIADB_DUMP, "before migration: " + label,
+                    stopped, config.backupTimeout());
+        } catch (BackupService.BackupException e) {
+            throw new BackupFailedException("pre-migration mariadb-dump of " + databaseId
+                    + (stopped.getAsBoolean() ? " cancelled: " : " failed: ") + e.getMessage());
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("backup_id", b.backupId().toString());
+        details.put("catalog", "GET /api/backups/" + b.backupId());
+        details.put("verified_by", "restore into a scratch server, CHECKSUM TABLE compared");
+        details.put("verification", b.verification());
+        details.put("checksum", b.checksum());
+        Path file = Path.of(b.location()).resolve(MariaDbDumpEngine.dumpName(b.databaseName()));
+        details.put("restore_with", "mariadb --database=<new database> < " + file);
+        return new Backup("mariadb-dump", file.toString(), b.storedBytes() == null ? 0 : b.storedBytes(), details);
     }
 }

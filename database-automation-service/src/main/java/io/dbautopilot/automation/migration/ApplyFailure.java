@@ -57,7 +57,17 @@ public class ApplyFailure {
         effect.put("to_version", now);
         String what = failing == null ? "migration" : "migration " + version(failing) + " (" + failing.getScript() + ")";
         String error = what + " failed: " + rootMessage(e) + "; schema stays at version " + now;
-        if (recordedFailure(after)) {
+        boolean transactional = flyways.transactionalDdl(id);
+        effect.put("ddl_transactional", transactional);
+        if (!transactional && failing != null) {
+            // MySQL / MariaDB: each DDL statement commits implicitly, so Flyway cannot roll the script back
+            effect.put("left_behind", "the statements of the failed script that ran before the failing one stay "
+                    + "applied (MySQL / MariaDB DDL commits implicitly); Flyway recorded the version as failed");
+            error += ". MySQL / MariaDB DDL is not transactional: the statements of this script before the failing "
+                    + "one stay applied and Flyway recorded the version as failed, so it refuses further runs until "
+                    + "you check the database, undo or complete those statements by hand, fix the script and remove "
+                    + "the failed entry (flyway repair); this service never repairs the history";
+        } else if (recordedFailure(after)) {
             error += ". It ran outside a transaction, so Flyway recorded it as failed and refuses further runs:"
                     + " check the database, fix the script, then remove the failed entry yourself (flyway repair);"
                     + " this service never repairs the history";

@@ -49,7 +49,8 @@ final class FlywayProgress implements Callback {
     public void handle(Event event, Context context) {
         MigrationInfo mi = context.getMigrationInfo();
         current.set(mi);
-        try (PreparedStatement ps = context.getConnection().prepareStatement("SELECT pg_backend_pid()");
+        try (PreparedStatement ps = context.getConnection().prepareStatement(
+                MigrationTexts.postgres(context.getConnection()) ? "SELECT pg_backend_pid()" : "SELECT CONNECTION_ID()");
              ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
                 ctx.backendStarted(rs.getInt(1));

@@ -17,7 +17,8 @@ import java.util.function.Predicate;
 
 /**
  * Finds and drops the invalid index a failed or interrupted {@code CREATE INDEX CONCURRENTLY} leaves behind (it is
- * still maintained on every write but never used, and a re-run of the migration fails on its name).
+ * still maintained on every write but never used, and a re-run of the migration fails on its name). PostgreSQL only:
+ * MySQL / MariaDB have no invalid indexes, so there is nothing to find there.
  */
 @ApplicationScoped
 public class InvalidIndexes {
@@ -27,6 +28,9 @@ public class InvalidIndexes {
     /** Invalid indexes of the database: oid → {@code schema.name} (unquoted). */
     public Map<Long, String> invalid(Connection c) throws SQLException {
         Map<Long, String> out = new LinkedHashMap<>();
+        if (!MigrationTexts.postgres(c)) {
+            return out;
+        }
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT i.indexrelid::bigint, n.nspname || '.' || ic.relname FROM pg_index i
                   JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace

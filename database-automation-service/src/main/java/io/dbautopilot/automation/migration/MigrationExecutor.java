@@ -1,6 +1,10 @@
 package io.dbautopilot.automation.migration;
 
+import io.dbautopilot.automation.database.ManagedDatabases;
+import io.dbautopilot.automation.engine.Engines;
 import io.dbautopilot.automation.execute.GuardedSession;
+import io.dbautopilot.automation.mysql.MySqlGuardedStatements;
+import io.dbautopilot.model.Engine;
 import io.dbautopilot.automation.execute.GuardedStatements;
 import io.dbautopilot.automation.operation.ExecutionContext;
 import io.dbautopilot.automation.operation.Operation;
@@ -22,7 +26,8 @@ import java.util.Set;
 /**
  * Runs migration operations ({@code migrate}, {@code migrate_undo}) claimed by the engine: takes the one-runner lock
  * of the database, checks its health, then hands the operation's guarded session (backend recorded, an earlier
- * attempt's backends stopped) to the {@link ApplyRun} or the {@link UndoRun}.
+ * attempt's backends stopped: {@link GuardedStatements} on PostgreSQL, {@link MySqlGuardedStatements} on MySQL /
+ * MariaDB) to the {@link ApplyRun} or the {@link UndoRun}.
  */
 @ApplicationScoped
 public class MigrationExecutor implements OperationExecutor {
@@ -33,10 +38,15 @@ public class MigrationExecutor implements OperationExecutor {
     private final ApplyRun applyRun;
     private final UndoRun undoRun;
     private final GuardedStatements guarded;
+    private final MySqlGuardedStatements mysqlGuarded;
+    private final ManagedDatabases databases;
     private final MigrationsConfig config;
 
     public MigrationExecutor(MigrationFlyway flyways, MigrationLease lease, MigrationHealthGate gate, ApplyRun applyRun,
-                             UndoRun undoRun, GuardedStatements guarded, MigrationsConfig config) {
+                             UndoRun undoRun, GuardedStatements guarded, MySqlGuardedStatements mysqlGuarded,
+                             ManagedDatabases databases, MigrationsConfig config) {
+        this.mysqlGuarded = mysqlGuarded;
+        this.databases = databases;
         this.flyways = flyways;
         this.lease = lease;
         this.gate = gate;
@@ -49,6 +59,11 @@ public class MigrationExecutor implements OperationExecutor {
     @Override
     public Set<OperationType> types() {
         return EnumSet.of(OperationType.MIGRATE, OperationType.MIGRATE_UNDO);
+    }
+
+    @Override
+    public Set<Engine> engines() {
+        return EnumSet.copyOf(Engines.MIGRATION_ENGINES);
     }
 
     @Override
@@ -82,19 +97,31 @@ public class MigrationExecutor implements OperationExecutor {
                     + config.lockWait() + " (autopilot.migrations.lock-wait)", Map.of("cause", "migration_lock"));
         }
         try (MigrationLease.Held lock = held.get()) {
+            if (databases.engine(id) != Engine.POSTGRESQL) {
+                return mysqlGuarded.execute(ctx, s -> run(ctx, s.connection()));
+            }
             try (GuardedSession session = guarded.open(ctx)) {
-                Connection c = session.connection();
-                Optional<String> unsafe = gate.check(c, id, op.id());
-                if (unsafe.isPresent()) {
-                    return new Outcome.Deferred(unsafe.get(), Map.of("cause", "precondition"));
-                }
-                return op.type() == OperationType.MIGRATE_UNDO ? undoRun.undo(ctx, c) : applyRun.apply(ctx, c);
+                return run(ctx, session.connection());
             }
         } catch (SQLException e) {
             if (ctx.stopRequested()) {
                 return new Outcome.Cancelled("cancelled while running: " + e.getMessage());
             }
             return new Outcome.Failed("SQLSTATE " + e.getSQLState() + ": " + e.getMessage(), Map.of());
+        } catch (FlywayException e) {
+            return new Outcome.Failed("Flyway: " + e.getMessage(), Map.of());
+        }
+    }
+
+    /** The health gate, then the apply or undo, in the guarded session {@code c}. */
+    private Outcome run(ExecutionContext ctx, Connection c) throws SQLException {
+        Operation op = ctx.operation();
+        try {
+            Optional<String> unsafe = gate.check(c, op.targetId(), op.id());
+            if (unsafe.isPresent()) {
+                return new Outcome.Deferred(unsafe.get(), Map.of("cause", "precondition"));
+            }
+            return op.type() == OperationType.MIGRATE_UNDO ? undoRun.undo(ctx, c) : applyRun.apply(ctx, c);
         } catch (FlywayException e) {
             return new Outcome.Failed("Flyway: " + e.getMessage(), Map.of());
         }

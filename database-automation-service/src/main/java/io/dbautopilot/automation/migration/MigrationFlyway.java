@@ -138,6 +138,14 @@ public class MigrationFlyway {
         return pg == null || pg.isTransactionalLock();
     }
 
+    /**
+     * Whether the database's DDL is transactional (PostgreSQL): a failed script then leaves nothing behind. On MySQL /
+     * MariaDB every DDL statement commits implicitly, so the statements of a failed script before the failing one stay.
+     */
+    public boolean transactionalDdl(String id) {
+        return databases.engine(id) == io.dbautopilot.model.Engine.POSTGRESQL;
+    }
+
     /** An undo script found in the location. */
     public record UndoScript(MigrationVersion version, String description, Path file) {
     }

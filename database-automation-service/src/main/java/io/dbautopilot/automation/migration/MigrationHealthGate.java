@@ -2,6 +2,7 @@ package io.dbautopilot.automation.migration;
 
 import io.dbautopilot.automation.database.ManagedDatabases;
 import io.dbautopilot.automation.maintenance.Preconditions;
+import io.dbautopilot.automation.mysql.MySqlPreconditions;
 import io.dbautopilot.automation.state.StateTransactions;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,26 +18,36 @@ import java.util.UUID;
 /**
  * Decides whether a migration may start now: the maintenance preconditions (long-running transactions, replication
  * lag, a base backup, low disk) and no other operation of this service running on the same physical database
- * (found by its backends' application_name, so two managed ids of one database count too). Returns the reason to defer.
+ * (found by its backends' application_name on PostgreSQL, by the connection attribute {@code autopilot_purpose} in
+ * performance_schema on MySQL / MariaDB, so two managed ids of one database count too). Returns the reason to defer.
  */
 @ApplicationScoped
 public class MigrationHealthGate {
 
     private static final String PREFIX = ManagedDatabases.APPLICATION_NAME + " op:";
+    /** The {@code autopilot_purpose} connection attribute of an operation's MySQL sessions ({@code op=<id>}). */
+    private static final String MYSQL_PREFIX = "op=";
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(MigrationHealthGate.class);
 
     private final Preconditions preconditions;
+    private final MySqlPreconditions mysqlPreconditions;
     private final ManagedDatabases databases;
     private final StateTransactions transactions;
 
-    public MigrationHealthGate(Preconditions preconditions, ManagedDatabases databases, StateTransactions transactions) {
+    public MigrationHealthGate(Preconditions preconditions, MySqlPreconditions mysqlPreconditions,
+                               ManagedDatabases databases, StateTransactions transactions) {
         this.preconditions = preconditions;
+        this.mysqlPreconditions = mysqlPreconditions;
         this.databases = databases;
         this.transactions = transactions;
     }
 
     /** The reason to defer, or empty when the migration may run. */
     public Optional<String> check(Connection target, String databaseId, UUID operationId) throws SQLException {
-        Optional<String> unsafe = preconditions.check(target, databases.settings(databaseId));
+        boolean postgres = MigrationTexts.postgres(target);
+        Optional<String> unsafe = postgres ? preconditions.check(target, databases.settings(databaseId))
+                : mysqlPreconditions.check(target, databases.settings(databaseId), 0);
         if (unsafe.isPresent()) {
             return unsafe;
         }
@@ -58,12 +69,17 @@ public class MigrationHealthGate {
         }
         List<UUID> others = new ArrayList<>();
         List<Integer> pids = new ArrayList<>();
-        try (PreparedStatement ps = target.prepareStatement("""
+        try (PreparedStatement ps = target.prepareStatement(postgres ? """
                 SELECT pid, substr(application_name, ?) FROM pg_stat_activity
                  WHERE datname = current_database() AND application_name LIKE ? AND pid <> pg_backend_pid()
-                   AND state <> 'idle'""")) {
-            ps.setInt(1, PREFIX.length() + 1);
-            ps.setString(2, PREFIX + "%");
+                   AND state <> 'idle'""" : """
+                SELECT a.PROCESSLIST_ID, SUBSTRING(a.ATTR_VALUE, ?) FROM performance_schema.session_connect_attrs a
+                  JOIN information_schema.PROCESSLIST p ON p.ID = a.PROCESSLIST_ID
+                 WHERE a.ATTR_NAME = 'autopilot_purpose' AND a.ATTR_VALUE LIKE ? AND a.PROCESSLIST_ID <> CONNECTION_ID()
+                   AND p.DB = DATABASE() AND p.COMMAND <> 'Sleep'""")) {
+            String prefix = postgres ? PREFIX : MYSQL_PREFIX;
+            ps.setInt(1, prefix.length() + 1);
+            ps.setString(2, prefix + "%");
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     try {
@@ -77,6 +93,13 @@ public class MigrationHealthGate {
                     }
                 }
             }
+        } catch (SQLException e) {
+            if (postgres) {
+                throw e;
+            }
+            // performance_schema off or not readable: this service's own operations were checked in the state database
+            LOG.debugf("Migration gate of %s: performance_schema not readable, other sessions not looked for: %s",
+                    databaseId, e.getMessage());
         }
         for (int i = 0; i < others.size(); i++) {
             UUID other = others.get(i);

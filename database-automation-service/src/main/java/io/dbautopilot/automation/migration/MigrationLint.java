@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * rewrites the table), {@code SET NOT NULL} without a validated {@code CHECK (col IS NOT NULL)} (scans the table
  * under the lock) and the other table rewrites ({@code SET TABLESPACE}, {@code SET LOGGED / UNLOGGED},
  * {@code CLUSTER}, {@code VACUUM FULL}). Only tables that exist now count (a table the same migrations create is empty). The dry run lists
- * the findings, and an apply with findings waits for an operator's approval.
+ * the findings, and an apply with findings waits for an operator's approval. PostgreSQL targets only: MySQL /
+ * MariaDB scripts get no findings.
  */
 @ApplicationScoped
 public class MigrationLint {
@@ -78,7 +79,7 @@ public class MigrationLint {
      * {@code lint_unavailable} finding (fails closed: the apply waits for approval).
      */
     public List<LintFinding> lint(String id, List<Script> scripts) {
-        if (scripts.isEmpty()) {
+        if (scripts.isEmpty() || !postgres(id)) {
             return List.of();
         }
         try (Connection c = databases.connect(id, "migrations lint")) {
@@ -90,8 +91,16 @@ public class MigrationLint {
         }
     }
 
+    /** The lint reads PostgreSQL's catalog; MySQL / MariaDB scripts get no findings (docs/migrations.md). */
+    private boolean postgres(String id) {
+        return databases.engineOf(id).map(e -> e == io.dbautopilot.model.Engine.POSTGRESQL).orElse(true);
+    }
+
     /** Lints the scripts, in order, against the catalog read through {@code c}. */
     public List<LintFinding> lint(Connection c, String id, List<Script> scripts) throws SQLException {
+        if (!postgres(id)) {
+            return List.of();
+        }
         Optional<String> schema = flyways.configured(id) ? flyways.settings(id).schema() : Optional.empty();
         List<LintFinding> out = new ArrayList<>();
         Set<String> pendingChecks = new HashSet<>();

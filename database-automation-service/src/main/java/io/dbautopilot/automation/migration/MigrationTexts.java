@@ -27,6 +27,11 @@ final class MigrationTexts {
         return null;
     }
 
+    /** Whether the connection is to PostgreSQL (else MySQL / MariaDB): the catalog queries differ. */
+    static boolean postgres(java.sql.Connection c) throws SQLException {
+        return c.getMetaData().getURL().startsWith("jdbc:postgresql:");
+    }
+
     static String rootMessage(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s) {

@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * Splits a PostgreSQL script into statements without comments (respecting quoted strings and identifiers, dollar
- * quotes, nested block comments), for the {@link MigrationLint}; function bodies stay inside their statement.
+ * quotes, nested block comments), for the {@link MigrationLint}; function bodies stay inside their statement. With
+ * {@link #splitMySql} the MySQL / MariaDB dialect: backtick identifiers, {@code #} comments, backslash escapes in
+ * strings, no dollar quotes (for undo scripts, which Connector/J runs one statement at a time; no {@code DELIMITER}).
  */
 final class SqlStatements {
 
@@ -14,13 +16,22 @@ final class SqlStatements {
 
     /** The statements of {@code sql}, comments replaced by a space, trimmed, empty ones dropped. */
     static List<String> split(String sql) {
+        return split(sql, false);
+    }
+
+    /** The statements of a MySQL / MariaDB script, comments replaced by a space, trimmed, empty ones dropped. */
+    static List<String> splitMySql(String sql) {
+        return split(sql, true);
+    }
+
+    private static List<String> split(String sql, boolean mysql) {
         List<String> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         int n = sql.length();
         int i = 0;
         while (i < n) {
             char c = sql.charAt(i);
-            if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+            if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-' || mysql && c == '#') {
                 int end = sql.indexOf('\n', i);
                 i = end < 0 ? n : end;
                 current.append(' ');
@@ -39,9 +50,13 @@ final class SqlStatements {
                     }
                 }
                 current.append(' ');
-            } else if (c == '\'' || c == '"') {
+            } else if (c == '\'' || c == '"' || mysql && c == '`') {
                 int end = i + 1;
                 while (end < n) {
+                    if (mysql && c != '`' && sql.charAt(end) == '\\') {
+                        end += 2;
+                        continue;
+                    }
                     if (sql.charAt(end) == c) {
                         if (end + 1 < n && sql.charAt(end + 1) == c) {
                             end += 2;
@@ -54,21 +69,21 @@ final class SqlStatements {
                 end = Math.min(end + 1, n);
                 current.append(sql, i, end);
                 i = end;
-            } else if (c == '$' && dollarTag(sql, i) != null) {
+            } else if (!mysql && c == '$' && dollarTag(sql, i) != null) {
                 String tag = dollarTag(sql, i);
                 int end = sql.indexOf(tag, i + tag.length());
                 end = end < 0 ? n : end + tag.length();
                 current.append(sql, i, end);
                 i = end;
             } else if (c == ';') {
-                add(out, current);
+                add(out, current, mysql);
                 i++;
             } else {
                 current.append(c);
                 i++;
             }
         }
-        add(out, current);
+        add(out, current, mysql);
         return out;
     }
 
@@ -84,8 +99,9 @@ final class SqlStatements {
         return null;
     }
 
-    private static void add(List<String> out, StringBuilder current) {
-        String s = current.toString().strip().replaceAll("\\s+", " ");
+    /** Adds the statement; whitespace is collapsed for the lint only (statements that run keep their literals). */
+    private static void add(List<String> out, StringBuilder current, boolean verbatim) {
+        String s = verbatim ? current.toString().strip() : current.toString().strip().replaceAll("\\s+", " ");
         if (!s.isEmpty()) {
             out.add(s);
         }

@@ -1,5 +1,6 @@
 package io.dbautopilot.automation.migration;
 
+import io.dbautopilot.automation.mysql.MySqlNames;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
@@ -15,7 +16,10 @@ import java.util.zip.CRC32;
 /**
  * Runs one {@code U<version>__*.sql} undo script (Flyway Community has no undo) in one transaction together with the
  * history entry that marks the version undone: a Flyway {@code DELETE} row for the version, which Flyway itself reads
- * as "no longer applied" (the version is pending again and its earlier row shows as {@code Deleted}).
+ * as "no longer applied" (the version is pending again and its earlier row shows as {@code Deleted}). On MySQL /
+ * MariaDB the script runs statement by statement (Connector/J takes one at a time) and each DDL statement commits
+ * implicitly: a failing statement leaves the ones before it applied, and the version stays applied in the history;
+ * the script runs in the migrations' schema (a database there) as Flyway ran the V script.
  */
 @ApplicationScoped
 public class UndoRunner {
@@ -41,14 +45,25 @@ public class UndoRunner {
         } catch (IOException e) {
             throw new SQLException("cannot read undo script " + undo.file() + ": " + e.getMessage(), "58030", e);
         }
-        String history = historyTable(c, schema, table);
+        boolean postgres = MigrationTexts.postgres(c);
+        String history = postgres ? historyTable(c, schema, table) : mysqlHistoryTable(c, schema, table);
         int checksum = checksum(sql);
         long start = System.nanoTime();
         boolean autoCommit = c.getAutoCommit();
+        String database = postgres ? null : c.getCatalog();
+        if (!postgres && schema != null) {
+            c.setCatalog(schema); // as Flyway ran the V script: its schema is the session's default database
+        }
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
             running.accept(st);
-            st.execute(sql);
+            if (postgres) {
+                st.execute(sql);
+            } else {
+                for (String statement : SqlStatements.splitMySql(sql)) {
+                    st.execute(statement);
+                }
+            }
             long millis = (System.nanoTime() - start) / 1_000_000;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + history + " (installed_rank, version, description,"
                     + " type, script, checksum, installed_by, execution_time, success)"
@@ -68,6 +83,9 @@ public class UndoRunner {
         } finally {
             running.accept(null);
             c.setAutoCommit(autoCommit);
+            if (database != null && schema != null) {
+                c.setCatalog(database);
+            }
         }
     }
 
@@ -84,6 +102,23 @@ public class UndoRunner {
                             + (schema == null ? "current_schema()" : schema) + ": nothing was ever applied", "42P01");
                 }
                 return rs.getString(1);
+            }
+        }
+    }
+
+    /** The history table on MySQL / MariaDB, backtick-quoted from information_schema; fails when it does not exist. */
+    static String mysqlHistoryTable(Connection c, String schema, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES
+                 WHERE TABLE_NAME = ? AND TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_TYPE = 'BASE TABLE'""")) {
+            ps.setString(1, table);
+            ps.setString(2, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("Flyway history table " + table + " not found in schema "
+                            + (schema == null ? "DATABASE()" : schema) + ": nothing was ever applied", "42S02");
+                }
+                return MySqlNames.quote(rs.getString(1)) + "." + MySqlNames.quote(rs.getString(2));
             }
         }
     }

@@ -26,7 +26,38 @@ public final class MySqlNames {
         }
     }
 
+    /** An index's table and name ({@code schema.table.index}: MySQL index names are per table). */
+    public record IndexName(TableName table, String index) {
+        /** {@code schema.table.index}. */
+        public String qualified() {
+            return table.qualified() + "." + index;
+        }
+    }
+
     private MySqlNames() {
+    }
+
+    /** {@code schema.table.index} when it is three plain identifiers; empty otherwise. */
+    public static Optional<IndexName> index(String object) {
+        if (object == null) {
+            return Optional.empty();
+        }
+        String[] parts = object.split("\\.", -1);
+        if (parts.length != 3 || !PART.matcher(parts[2]).matches()) {
+            return Optional.empty();
+        }
+        return table(parts[0] + "." + parts[1]).map(t -> new IndexName(t, parts[2]));
+    }
+
+    /** Whether a column name is a plain identifier (it must still exist in information_schema.COLUMNS). */
+    public static boolean plain(String identifier) {
+        return identifier != null && PART.matcher(identifier).matches();
+    }
+
+    /** Why an object is not an index name this service acts on. */
+    public static String indexRefusal(String object) {
+        return "object '" + printable(object) + "' is not a MySQL index name this service acts on (schema.table.index, "
+                + "each part 1-64 letters, digits, _ $ -)";
     }
 
     /** {@code schema.table} when it is two plain identifiers; empty otherwise. */

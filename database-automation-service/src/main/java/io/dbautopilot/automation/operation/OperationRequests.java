@@ -107,11 +107,7 @@ public class OperationRequests {
         if (d.operation() == OperationType.DROP_INDEX) {
             parameters.put(DROP_TRIGGER, event.detector());
         }
-        if (kind == OperationType.ObjectKind.TABLE && databases.engineOf(event.targetId()).filter(e -> e != Engine.POSTGRESQL)
-                .isPresent() && MySqlNames.table(event.object()).isEmpty()) {
-            // a hostile or malformed name never reaches a target: the record is dead-lettered with the reason
-            throw new MalformedEventException(MySqlNames.refusal(event.object()) + " (target " + event.targetId() + ")");
-        }
+        mysqlEventObject(event.targetId(), kind, event.object());
         boolean sessionOp = kind == OperationType.ObjectKind.NONE;
         NewOperation n = new NewOperation(event.targetId(), d.operation(), sessionOp ? null : event.object(),
                 d.mode().wire(), d.ruleName(), event.severity().wire(), eventId, "policy", parameters, d.reason());
@@ -159,6 +155,7 @@ public class OperationRequests {
                 parameters.put("queryids", queryids);
             }
         }
+        mysqlEventObject(event.targetId(), kind, event.object());
         if (store.unfinished(tx, event.targetId(), d.operation(), event.object())) {
             LOG.infof("Recommendation %s: an unfinished %s on %s exists already: no second operation", eventId,
                     d.operation().wire(), event.object());
@@ -167,6 +164,22 @@ public class OperationRequests {
         NewOperation n = new NewOperation(event.targetId(), d.operation(), event.object(), d.mode().wire(), d.ruleName(),
                 null, eventId, "policy", parameters, d.reason());
         return insert(tx, n);
+    }
+
+    /**
+     * A hostile or malformed MySQL / MariaDB name in an event never reaches a target: the record is dead-lettered
+     * with the reason ({@code schema.table} for table operations, {@code schema.table.index} for index operations).
+     */
+    private void mysqlEventObject(String targetId, OperationType.ObjectKind kind, String object) {
+        if (databases.engineOf(targetId).filter(e -> e == Engine.MYSQL || e == Engine.MARIADB).isEmpty()) {
+            return;
+        }
+        if (kind == OperationType.ObjectKind.TABLE && MySqlNames.table(object).isEmpty()) {
+            throw new MalformedEventException(MySqlNames.refusal(object) + " (target " + targetId + ")");
+        }
+        if (kind == OperationType.ObjectKind.INDEX && MySqlNames.index(object).isEmpty()) {
+            throw new MalformedEventException(MySqlNames.indexRefusal(object) + " (target " + targetId + ")");
+        }
     }
 
     /**

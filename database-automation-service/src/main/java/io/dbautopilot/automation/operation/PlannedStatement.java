@@ -59,6 +59,15 @@ public final class PlannedStatement {
                             + " s)";
                 case CANCEL_QUERY:
                     return "KILL QUERY <id> (each statement running for over " + limit(n) + " s)";
+                case CREATE_INDEX:
+                    return "ALTER TABLE " + table + " ADD INDEX `<table>_<columns>_idx` (" + (n.parameters() != null
+                            && n.parameters().get("columns") instanceof java.util.List<?> cols ? String.join(", ", cols.stream()
+                            .map(c -> io.dbautopilot.automation.mysql.MySqlNames.quote(String.valueOf(c))).toList())
+                            : "<columns>") + "), ALGORITHM=INPLACE, LOCK=NONE";
+                case DROP_INDEX:
+                    return io.dbautopilot.automation.mysql.MySqlNames.index(n.object()).map(i -> "ALTER TABLE "
+                            + i.table().quoted() + " DROP INDEX " + io.dbautopilot.automation.mysql.MySqlNames.quote(
+                            i.index()) + ", ALGORITHM=INPLACE, LOCK=NONE").orElse("<refused name>");
                 default:
                     break;
             }

@@ -270,8 +270,8 @@ class MySqlClosedLoopTest {
                 .body("find { it.id == 'maria' }.capabilities.sessions",
                         equalTo("available: cancel_query, terminate_idle"))
                 .body("find { it.id == 'maria' }.capabilities.backups", equalTo("available"))
-                .body("find { it.id == 'maria' }.capabilities.migrations",
-                        equalTo("unavailable: engine mariadb has no migrations yet"))
+                .body("find { it.id == 'maria' }.capabilities.migrations", equalTo("available"))
+                .body("find { it.id == 'maria' }.capabilities.index_changes", equalTo("available"))
                 .body("find { it.id == 'maria-down' }.status", equalTo("unreachable"))
                 .body("find { it.id == 'maria-down' }.engine", equalTo("mysql"))
                 .body("find { it.id == 'demo' }.capabilities.backups", equalTo("available"));

@@ -35,6 +35,28 @@ class MySqlNamesTest {
         assertTrue(planned(OperationType.TERMINATE_IDLE, null, Map.of("limit_seconds", 600))
                 .startsWith("KILL CONNECTION <id>"));
         assertEquals("OPTIMIZE TABLE <refused name>", planned(OperationType.OPTIMIZE, "x`y.z", Map.of()));
+        assertEquals("ALTER TABLE `shop`.`orders` ADD INDEX `<table>_<columns>_idx` (`customer`, `a``b`), "
+                + "ALGORITHM=INPLACE, LOCK=NONE", planned(OperationType.CREATE_INDEX, "shop.orders",
+                Map.of("columns", java.util.List.of("customer", "a`b"))));
+        assertEquals("ALTER TABLE `shop`.`orders` DROP INDEX `orders_customer_idx`, ALGORITHM=INPLACE, LOCK=NONE",
+                planned(OperationType.DROP_INDEX, "shop.orders.orders_customer_idx", Map.of()));
+        assertEquals("<refused name>", planned(OperationType.DROP_INDEX, "shop.orders", Map.of()));
+    }
+
+    @Test
+    void indexNamesAreSchemaTableIndexAndGeneratedNamesFitMySqlsLimit() {
+        MySqlNames.IndexName i = MySqlNames.index("shop.orders.PRIMARY").orElseThrow();
+        assertEquals("`shop`.`orders`", i.table().quoted());
+        assertEquals("PRIMARY", i.index());
+        assertEquals("shop.orders.PRIMARY", i.qualified());
+        for (String refused : new String[] {null, "shop.orders", "a.b.c.d", "shop.orders.x`; DROP TABLE y; --",
+                "shop.orders.", "shop..i", "shop.orders.a b"}) {
+            assertTrue(MySqlNames.index(refused).isEmpty(), "refused: " + refused);
+        }
+        assertTrue(MySqlNames.indexRefusal("x").contains("schema.table.index"));
+        assertEquals("orders_customer_placed_idx",
+                MySqlIndexExecutor.indexName("orders", java.util.List.of("customer", "placed")));
+        assertEquals(64, MySqlIndexExecutor.indexName("t".repeat(60), java.util.List.of("column_a", "column_b")).length());
     }
 
     private static String planned(OperationType type, String object, Map<String, Object> parameters) {

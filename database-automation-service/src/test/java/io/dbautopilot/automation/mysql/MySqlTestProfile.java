@@ -2,18 +2,44 @@ package io.dbautopilot.automation.mysql;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * Three MariaDB targets next to the PostgreSQL ones: {@code maria} on the throwaway MariaDB ({@code MariaDbTestResource})
  * and {@code maria-down}, a port where nothing listens; {@code maria-careful} is the same server with a 1 s
  * long-transaction limit (the heavy-work precondition); {@code maria-down} has the canary on (a MySQL target skips it).
+ * {@code maria} has a migrations location, {@code target/mysql-migrations} (emptied once per JVM, filled by the tests;
+ * the periodic pending check is off so it never races them), applied to the database {@code maria_app}.
  */
 public class MySqlTestProfile implements QuarkusTestProfile {
+
+    /** Migrations location of {@code maria}. */
+    static final Path MIGRATIONS = Path.of("target", "mysql-migrations");
+
+    static {
+        try {
+            if (Files.isDirectory(MIGRATIONS)) {
+                try (var files = Files.walk(MIGRATIONS)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+            Files.createDirectories(MIGRATIONS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.ofEntries(
+                Map.entry("autopilot.migrations.databases.maria.location", MIGRATIONS.toString()),
+                // a database of its own: Flyway refuses a non-empty schema without its history table
+                Map.entry("autopilot.migrations.databases.maria.schema", "maria_app"),
+                Map.entry("autopilot.migrations.check-interval", "24h"),
                 Map.entry("autopilot.databases.maria-careful.url", "mariadb://${dbautopilot.test.mariadb.host}:"
                         + "${dbautopilot.test.mariadb.port}/${dbautopilot.test.mariadb.database}"),
                 Map.entry("autopilot.databases.maria-careful.username", "${dbautopilot.test.mariadb.user}"),

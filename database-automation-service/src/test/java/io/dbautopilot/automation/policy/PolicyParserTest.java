@@ -15,7 +15,7 @@ class PolicyParserTest {
     @Test
     void theBuiltInPolicyIsValid() {
         Policy policy = PolicyParser.parse(PolicyDecider.read(PolicyDecider.DEFAULT_POLICY), "default");
-        assertEquals(24, policy.rules().size());
+        assertEquals(26, policy.rules().size());
         assertEquals(OperationType.MEMORY_PURGE, policy.rule("redis-fragmentation").orElseThrow().operation());
         PolicyRule redisIdle = policy.rule("redis-idle-clients").orElseThrow();
         assertEquals(OperationType.TERMINATE_IDLE, redisIdle.operation());

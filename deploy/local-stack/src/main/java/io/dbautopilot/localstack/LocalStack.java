@@ -161,6 +161,10 @@ public final class LocalStack {
                 "GRANT PROCESS, BINLOG MONITOR, SLAVE MONITOR ON *.* TO 'autopilot_monitor'@'%'",
                 "GRANT SELECT ON performance_schema.* TO 'autopilot_monitor'@'%'",
                 "GRANT SELECT ON shop.* TO 'autopilot_monitor'@'%'");
+        // the automation service manages shop as a user of its own with the grants its operations need
+        // (docs/engines.md "MySQL / MariaDB grants"): nothing on other databases, no SUPER, no user administration
+        String shopAutomationPassword = java.util.UUID.randomUUID().toString().replace("-", "");
+        mariadb.execute("shop", shopAutomationGrants(shopAutomationPassword).toArray(String[]::new));
         done(t0, mariadb.host() + ":" + mariadb.port());
 
         t0 = System.nanoTime();
@@ -181,6 +185,7 @@ public final class LocalStack {
         common.put("AUTOPILOT_STATE_PASSWORD", postgres.password());
         common.put("DEMO_MONITOR_PASSWORD", monitorPassword);
         common.put("SHOP_MONITOR_PASSWORD", shopMonitorPassword);
+        common.put("SHOP_AUTOMATION_PASSWORD", shopAutomationPassword);
         common.put("CACHE_PASSWORD", redis.password());
 
         List<String> perfProps = List.of(
@@ -213,6 +218,9 @@ public final class LocalStack {
                 "-Dautopilot.databases.demo.password=" + postgres.password(),
                 "-Dautopilot.databases.demo.maintenance-windows=0 0 * * * 24h",
                 "-Dautopilot.databases.demo.trust=auto", // the demo acts on its own whatever autopilot.trust.default says
+                "-Dautopilot.databases.shop.url=" + mariadb.url(),
+                "-Dautopilot.databases.shop.username=autopilot_automation",
+                "-Dautopilot.databases.shop.password=${SHOP_AUTOMATION_PASSWORD}", // from the environment
                 // the Redis target too: MEMORY PURGE, CLIENT KILL of idle clients, redis_rdb backups (password from env)
                 "-Dautopilot.databases.cache.url=redis://" + redis.host() + ":" + redis.port() + "/0",
                 "-Dautopilot.databases.cache.password=${CACHE_PASSWORD}",
@@ -242,7 +250,7 @@ public final class LocalStack {
         System.out.println("  PostgreSQL                   " + postgres.jdbcUrl("demo") + "   (user postgres, password postgres; "
                 + "state database 'autopilot')");
         System.out.println("  MariaDB                      " + mariadb.jdbcUrl() + "   (target 'shop', watched as "
-                + "autopilot_monitor)");
+                + "autopilot_monitor, managed as autopilot_automation)");
         System.out.println("  Redis                        redis://" + redis.host() + ":" + redis.port()
                 + "/0   (target 'cache', maxmemory 64 MB, allkeys-lru)");
         System.out.println("  Demo target 'demo'           migrations " + DemoDatabase.MIGRATIONS
@@ -433,5 +441,22 @@ public final class LocalStack {
         System.err.println();
         System.err.println("ERROR: " + message);
         System.exit(2);
+    }
+
+    /**
+     * The automation service's user on shop and its grants: table maintenance, online index changes and Flyway
+     * migrations on shop (SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, REFERENCES, CREATE VIEW, SHOW
+     * VIEW, TRIGGER, EVENT, LOCK TABLES; SELECT on mysql.proc for mariadb-dump --routines), KILL of other users'
+     * sessions (CONNECTION ADMIN) it must first see with their transactions (PROCESS), replica state (SLAVE MONITOR),
+     * and performance_schema (its own earlier sessions, index use, the migration gate).
+     */
+    public static List<String> shopAutomationGrants(String password) {
+        return List.of(
+                "CREATE USER 'autopilot_automation'@'%' IDENTIFIED BY '" + password + "'",
+                "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, REFERENCES, CREATE VIEW, SHOW VIEW, "
+                        + "TRIGGER, EVENT, LOCK TABLES ON shop.* TO 'autopilot_automation'@'%'",
+                "GRANT PROCESS, CONNECTION ADMIN, SLAVE MONITOR ON *.* TO 'autopilot_automation'@'%'",
+                "GRANT SELECT ON performance_schema.* TO 'autopilot_automation'@'%'",
+                "GRANT SELECT ON mysql.proc TO 'autopilot_automation'@'%'");
     }
 }

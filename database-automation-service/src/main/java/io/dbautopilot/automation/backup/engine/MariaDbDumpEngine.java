@@ -93,7 +93,7 @@ public class MariaDbDumpEngine extends MariaDbEngineBase {
     }
 
     /** The dump file's name for a database (anything but letters, digits, {@code _ -} replaced). */
-    static String dumpName(String database) {
+    public static String dumpName(String database) {
         return database.replaceAll("[^A-Za-z0-9_-]", "_") + ".sql";
     }
 

@@ -46,6 +46,47 @@ class ThrowawayMariaDbTest {
         ServerLeftovers.assertGone(started, 30);
     }
 
+    /**
+     * The local stack's automation user on shop can do what the automation service does there with its grants alone:
+     * table maintenance, online index changes, a migration's DDL, read other sessions and their transactions, kill
+     * another user's session, read performance_schema and the replica state; and nothing on another database.
+     */
+    @Test
+    void theLocalStacksAutomationUserCanDoItsOperationsAndNothingElse() throws Exception {
+        try (ThrowawayMariaDb db = ThrowawayMariaDb.launch(MariaDbBinaries.locate(), "shop", List.of())) {
+            String password = "automation-" + System.nanoTime();
+            db.execute("shop", "CREATE TABLE orders (id int PRIMARY KEY, customer int) ENGINE=InnoDB",
+                    "INSERT INTO orders SELECT seq, seq % 10 FROM seq_1_to_100", "CREATE DATABASE other");
+            db.execute("shop", io.dbautopilot.localstack.LocalStack.shopAutomationGrants(password).toArray(String[]::new));
+            try (Connection victim = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+                 Connection c = DriverManager.getConnection(db.jdbcUrl(), "autopilot_automation", password);
+                 Statement st = c.createStatement()) {
+                long victimId;
+                try (Statement v = victim.createStatement()) {
+                    victimId = Long.parseLong(scalar(v, "SELECT CONNECTION_ID()"));
+                }
+                assertEquals("OK", lastColumn(st, "ANALYZE TABLE orders"));
+                st.execute("ALTER TABLE orders ADD INDEX orders_customer_idx (customer), ALGORITHM=INPLACE, LOCK=NONE");
+                st.execute("ALTER TABLE orders DROP INDEX orders_customer_idx, ALGORITHM=INPLACE, LOCK=NONE");
+                st.execute("CREATE TABLE flyway_like (id int PRIMARY KEY, parent int, "
+                        + "FOREIGN KEY (parent) REFERENCES orders (id))");
+                st.execute("INSERT INTO flyway_like VALUES (1, 1)");
+                st.execute("DROP TABLE flyway_like");
+                scalar(st, "SELECT COUNT(*) FROM information_schema.INNODB_TRX");
+                assertEquals(String.valueOf(victimId), scalar(st, "SELECT ID FROM information_schema.PROCESSLIST "
+                        + "WHERE ID = " + victimId));
+                scalar(st, "SELECT COUNT(*) FROM performance_schema.session_connect_attrs");
+                st.executeQuery("SHOW SLAVE STATUS").close();
+                st.execute("KILL CONNECTION " + victimId);
+                assertThrows(SQLException.class, () -> victim.createStatement().executeQuery("SELECT 1"),
+                        "another user's session was killed");
+                assertThrows(SQLException.class, () -> st.execute("CREATE TABLE other.t (id int)"),
+                        "nothing on another database");
+                assertThrows(SQLException.class, () -> st.execute("CREATE USER 'x'@'%'"), "no user administration");
+            }
+        }
+    }
+
     @Test
     void takesTheDatabaseNameAndExtraServerOptions() throws Exception {
         try (ThrowawayMariaDb db = ThrowawayMariaDb.launch(MariaDbBinaries.locate(), "engine_target",
@@ -93,6 +134,16 @@ class ThrowawayMariaDbTest {
         assertTrue(e.getMessage().contains("mariadb.log"), e.getMessage());
         Path dir = Path.of(e.getMessage().replaceAll("(?s).*see (\\S+)/mariadb\\.log.*", "$1"));
         assertFalse(Files.exists(dir), "directory of the failed server removed: " + dir);
+    }
+
+    private static String lastColumn(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            String last = null;
+            while (rs.next()) {
+                last = rs.getString(rs.getMetaData().getColumnCount());
+            }
+            return last;
+        }
     }
 
     private static String scalar(Statement st, String sql) throws SQLException {
