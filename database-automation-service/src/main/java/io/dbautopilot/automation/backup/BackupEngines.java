@@ -45,7 +45,7 @@ public class BackupEngines {
         }
         return Optional.of(EngineKind.parse(s.engine().get()).orElseThrow(() -> new IllegalArgumentException(
                 "autopilot.backup.databases." + databaseId + ".engine: unknown engine '" + s.engine().get()
-                        + "' (pgbackrest, pg_basebackup, pg_dump, mariadb_dump, mariadb_backup)")));
+                        + "' (pgbackrest, pg_basebackup, pg_dump, mariadb_dump, mariadb_backup, redis_rdb)")));
     }
 
     /** Whether at least one engine's tools are installed on this machine. */
@@ -68,7 +68,9 @@ public class BackupEngines {
         List<String> passed = new ArrayList<>();
         boolean mariaDb = byKind.values().stream().filter(e -> e.kind().mariaDb())
                 .anyMatch(e -> e.databaseEngines().contains(target.engine()));
-        for (EngineKind kind : mariaDb ? MARIADB_PREFERENCE : PREFERENCE) {
+        List<EngineKind> preference = target.engine() == io.dbautopilot.model.Engine.REDIS
+                ? List.of(EngineKind.REDIS_RDB) : mariaDb ? MARIADB_PREFERENCE : PREFERENCE;
+        for (EngineKind kind : preference) {
             BackupTools.EngineAvailability a = tools.engine(kind);
             if (!a.available()) {
                 passed.add(kind.wire() + ": " + String.join(", ", a.missing()) + " not installed");

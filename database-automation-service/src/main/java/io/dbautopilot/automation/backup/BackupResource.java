@@ -133,7 +133,7 @@ public class BackupResource {
     @RolesAllowed(Roles.OPERATOR)
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Request a backup",
             description = "Body: {\"database\", optional \"type\" (full, differential, incremental, logical), \"engine\" "
-                    + "(pgbackrest, pg_basebackup, pg_dump; mariadb_dump, mariadb_backup for MySQL / MariaDB) and \"reason\"}. Creates a backup operation (202); follow it "
+                    + "(pgbackrest, pg_basebackup, pg_dump; mariadb_dump, mariadb_backup for MySQL / MariaDB; redis_rdb for Redis) and \"reason\"}. Creates a backup operation (202); follow it "
                     + "at /api/operations/{id}; the backup appears in /api/backups when it starts.")
     public Response create(BackupRequest request, @Context ContainerRequestContext context) {
         if (request == null) {
@@ -154,7 +154,7 @@ public class BackupResource {
         EngineKind engine;
         if (request.engine() != null) {
             engine = EngineKind.parse(request.engine()).orElseThrow(() -> ProblemException.badRequest("field 'engine': '"
-                    + request.engine() + "' is not one of pgbackrest, pg_basebackup, pg_dump, mariadb_dump, mariadb_backup"));
+                    + request.engine() + "' is not one of pgbackrest, pg_basebackup, pg_dump, mariadb_dump, mariadb_backup, redis_rdb"));
         } else {
             try {
                 engine = engines.configured(request.database()).orElse(null);
@@ -187,7 +187,7 @@ public class BackupResource {
         if (engine != null && type != null && !typeFits(engine, type)) {
             throw ProblemException.badRequest("field 'type': engine " + engine.wire() + " cannot take " + type.wire()
                     + " backups (pgbackrest: full, differential, incremental; pg_basebackup: full (incremental on "
-                    + "PostgreSQL 17+); pg_dump: logical; mariadb_backup: full, incremental; mariadb_dump: logical)");
+                    + "PostgreSQL 17+); pg_dump: logical; mariadb_backup: full, incremental; mariadb_dump: logical; redis_rdb: full)");
         }
         String caller = Callers.name(context);
         String reason = "requested by " + caller + (request.reason() == null ? "" : ": " + request.reason());
@@ -216,6 +216,7 @@ public class BackupResource {
             case PG_BASEBACKUP -> type == BackupType.FULL || type == BackupType.INCREMENTAL;
             case PG_DUMP, MARIADB_DUMP -> type == BackupType.LOGICAL;
             case MARIADB_BACKUP -> type == BackupType.FULL || type == BackupType.INCREMENTAL;
+            case REDIS_RDB -> type == BackupType.FULL;
         };
     }
 

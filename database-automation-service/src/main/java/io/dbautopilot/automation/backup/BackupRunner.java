@@ -73,7 +73,7 @@ public class BackupRunner {
     public BackupType defaultType(String databaseId, EngineKind engine) {
         return switch (engine) {
             case PG_DUMP, MARIADB_DUMP -> BackupType.LOGICAL;
-            case PG_BASEBACKUP -> BackupType.FULL;
+            case PG_BASEBACKUP, REDIS_RDB -> BackupType.FULL;
             case PGBACKREST, MARIADB_BACKUP -> catalog.completed(databaseId).stream()
                     .anyMatch(b -> b.engine() == engine && b.backupType() == BackupType.FULL)
                     ? BackupType.INCREMENTAL : BackupType.FULL;

@@ -26,10 +26,13 @@ public class BackupTargets {
 
     private final ManagedDatabases databases;
     private final BackupConfig config;
+    private final io.dbautopilot.automation.redis.RedisConnections redis;
 
-    public BackupTargets(ManagedDatabases databases, BackupConfig config) {
+    public BackupTargets(ManagedDatabases databases, BackupConfig config,
+                         io.dbautopilot.automation.redis.RedisConnections redis) {
         this.databases = databases;
         this.config = config;
+        this.redis = redis;
     }
 
     /** Backup settings of a database (defaults when none are configured). */
@@ -46,6 +49,16 @@ public class BackupTargets {
         DatabaseUrl url = db.url();
         Engine engine = databases.engineOf(id).orElse(Engine.POSTGRESQL);
         boolean mysql = engine == Engine.MYSQL || engine == Engine.MARIADB;
+        if (engine == Engine.REDIS) {
+            // no SQL: the version from INFO server (7.0.15 -> 70015); no data directory, socket or archiving
+            try (io.dbautopilot.automation.redis.RedisSession s = redis.open(id)) {
+                int version = mysqlVersionNum(s.info("server").get("redis_version"));
+                return target(id, url.host(), url.port(), url.database().isEmpty() ? "0" : url.database(),
+                        db.username(), db.password(), version, null, null, null, null);
+            } catch (RuntimeException e) {
+                throw new BackupEngine.BackupFailure("cannot reach '" + id + "' to back it up: " + e.getMessage(), e);
+            }
+        }
         // MySQL / MariaDB: version, datadir and socket; archiving does not apply (null)
         String sql = mysql ? "SELECT VERSION(), @@datadir, @@socket, NULL, NULL" : """
                 SELECT current_setting('server_version_num')::int, current_setting('data_directory', true),
@@ -64,7 +77,10 @@ public class BackupTargets {
         }
     }
 
-    /** {@code 10.11.6-MariaDB-…} → 101106 (as {@code server_version_num} is for PostgreSQL); 0 when unreadable. */
+    /**
+     * {@code 10.11.6-MariaDB-…} → 101106, Redis {@code 7.0.15} → 70015 (as {@code server_version_num} is for
+     * PostgreSQL); 0 when unreadable.
+     */
     static int mysqlVersionNum(String version) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)\\.(\\d+)").matcher(
                 version == null ? "" : version);

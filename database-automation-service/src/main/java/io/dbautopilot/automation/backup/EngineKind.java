@@ -27,7 +27,14 @@ public enum EngineKind {
      * restored into a scratch server for verification.
      */
     MARIADB_BACKUP(List.of("mariadb-backup", "mariadbd"),
-            "sudo apt-get install -y mariadb-backup mariadb-server (mariadb-backup of the server's version, mariadbd)");
+            "sudo apt-get install -y mariadb-backup mariadb-server (mariadb-backup of the server's version, mariadbd)"),
+    /**
+     * Redis RDB snapshot streamed by {@code redis-cli --rdb} (the server forks and sends it over the replication
+     * protocol: no file access to the server needed), checked by {@code redis-check-rdb} and loaded into a scratch
+     * {@code redis-server}.
+     */
+    REDIS_RDB(List.of("redis-cli", "redis-check-rdb", "redis-server"),
+            "sudo apt-get install -y redis-tools redis-server (redis-cli, redis-check-rdb, redis-server)");
 
     private final List<String> tools;
     private final String install;
@@ -40,6 +47,11 @@ public enum EngineKind {
     /** Whether this engine backs up MySQL / MariaDB targets (restored into a scratch MariaDB server). */
     public boolean mariaDb() {
         return this == MARIADB_DUMP || this == MARIADB_BACKUP;
+    }
+
+    /** Whether its backups are restored into a scratch server of their own engine (MariaDB, Redis), not PostgreSQL. */
+    public boolean scratchRestored() {
+        return mariaDb() || this == REDIS_RDB;
     }
 
     /** Executables the engine needs. */

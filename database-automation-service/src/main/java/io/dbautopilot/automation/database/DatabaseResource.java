@@ -54,11 +54,14 @@ public class DatabaseResource {
     private final StateTransactions transactions;
     private final io.dbautopilot.automation.migration.MigrationCatalog migrations;
     private final io.dbautopilot.automation.migration.MigrationFlyway flyways;
+    private final io.dbautopilot.automation.redis.RedisConnections redis;
 
     public DatabaseResource(ManagedDatabases databases, StateTransactions transactions,
                             io.dbautopilot.automation.migration.MigrationCatalog migrations,
                             io.dbautopilot.automation.migration.MigrationFlyway flyways,
-                            io.dbautopilot.automation.engine.Engines engines) {
+                            io.dbautopilot.automation.engine.Engines engines,
+                            io.dbautopilot.automation.redis.RedisConnections redis) {
+        this.redis = redis;
         this.databases = databases;
         this.engines = engines;
         this.transactions = transactions;
@@ -132,6 +135,10 @@ public class DatabaseResource {
         io.dbautopilot.model.Engine engine = databases.engine(id);
         boolean postgres = engine == io.dbautopilot.model.Engine.POSTGRESQL;
         java.util.Map<String, String> capabilities = engines.capabilities(engine);
+        if (engine == io.dbautopilot.model.Engine.REDIS) {
+            return redisStatus(id, settings, lastBackup, lastOptimization, schemaVersion, windows, open, notes,
+                    capabilities);
+        }
         if (!postgres) {
             notes.add("cache_hit_ratio and last_maintenance: null for " + engine.wire() + " (the performance service "
                     + "reports mysql_innodb_buffer_pool_hit_ratio)");
@@ -157,6 +164,39 @@ public class DatabaseResource {
             return new DatabaseStatus(id, null, "unreachable", e.getMessage(), null, null, null, null, null, null, lastBackup,
                     lastOptimization, null, schemaVersion, windows, open, notes, settings.trust().wire(), source(settings),
                     engine.wire(), capabilities);
+        }
+    }
+
+    /**
+     * A Redis target from one {@code INFO}: database {@code db<n>}, {@code redis_version}, connected clients, blocked
+     * clients as the active ones, the keyspace hit ratio; no SQL size or slow queries (see the notes).
+     */
+    private DatabaseStatus redisStatus(String id, ManagedDatabasesConfig.Database settings, Instant lastBackup,
+                                       Instant lastOptimization, String schemaVersion, List<String> windows, boolean open,
+                                       List<String> notes, java.util.Map<String, String> capabilities) {
+        notes.add("redis: active_queries = blocked_clients; slow_queries, disk_usage_gb and last_maintenance are null "
+                + "(the performance service reports redis_slowlog_length and redis_memory_used_bytes)");
+        String db = "db" + (settings.url().database().isEmpty() ? "0" : settings.url().database());
+        try (io.dbautopilot.automation.redis.RedisSession s = redis.open(id)) {
+            java.util.Map<String, String> info = s.info("");
+            double hits = number(info.get("keyspace_hits"));
+            double misses = number(info.get("keyspace_misses"));
+            return new DatabaseStatus(id, db, "reachable", null, info.get("redis_version"),
+                    (int) number(info.get("connected_clients")), (int) number(info.get("blocked_clients")), null,
+                    hits + misses > 0 ? hits / (hits + misses) : null, null, lastBackup, lastOptimization, null,
+                    schemaVersion, windows, open, notes, settings.trust().wire(), source(settings), "redis", capabilities);
+        } catch (RuntimeException e) {
+            return new DatabaseStatus(id, null, "unreachable", String.valueOf(e.getMessage()), null, null, null, null,
+                    null, null, lastBackup, lastOptimization, null, schemaVersion, windows, open, notes,
+                    settings.trust().wire(), source(settings), "redis", capabilities);
+        }
+    }
+
+    private static double number(String text) {
+        try {
+            return text == null ? 0 : Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 }

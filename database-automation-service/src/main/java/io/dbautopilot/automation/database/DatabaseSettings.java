@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * One managed database's effective settings: each local property ({@code autopilot.databases.<id>.*}) that is set,
  * else the registry target's field, else the default; the password is resolved when a connection is opened.
  *
- * @param url                      where it is (PostgreSQL, MySQL or MariaDB)
+ * @param url                      where it is (PostgreSQL, MySQL, MariaDB or Redis)
  * @param username                 user to connect as
  * @param secret                   resolves the password (local property, else the target's {@code credentials_ref})
  * @param lockTimeout              see {@link ManagedDatabasesConfig.Database#lockTimeout()}
@@ -183,7 +183,7 @@ public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Suppl
 
     /** Engines this service manages. */
     static final java.util.Set<Engine> MANAGED_ENGINES = java.util.EnumSet.of(Engine.POSTGRESQL, Engine.MYSQL,
-            Engine.MARIADB);
+            Engine.MARIADB, Engine.REDIS);
 
     /** The target's engine when it names one (its URL must speak it), else the URL's. */
     private static Engine engine(TargetDefinition target, DatabaseUrl url) {
@@ -191,7 +191,8 @@ public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Suppl
         if (target == null || target.engine() == null || target.engine() == named) {
             return named;
         }
-        boolean mysqlFamily = named != Engine.POSTGRESQL && target.engine() != Engine.POSTGRESQL;
+        boolean mysqlFamily = (named == Engine.MYSQL || named == Engine.MARIADB)
+                && (target.engine() == Engine.MYSQL || target.engine() == Engine.MARIADB);
         if (!mysqlFamily) {
             throw new IllegalArgumentException("url: a " + url.engine() + ":// URL cannot reach a target of engine "
                     + target.engine().wire());

@@ -29,7 +29,7 @@ import java.util.List;
  * @param notes             what could not be reported and why
  * @param trust             {@code observe}, {@code approve} or {@code auto}; null when unavailable
  * @param source            {@code properties}, {@code registry} or {@code registry+properties}; null when unavailable
- * @param engine            {@code postgresql}, {@code mysql} or {@code mariadb}; null when unavailable
+ * @param engine            {@code postgresql}, {@code mysql}, {@code mariadb} or {@code redis}; null when unavailable
  * @param capabilities      per capability (maintenance, sessions, index_changes, partitions, backups, migrations,
  *                          tuning): {@code available} or {@code unavailable: <reason>}; empty when unavailable
  */

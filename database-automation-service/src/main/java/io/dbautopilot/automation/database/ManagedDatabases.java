@@ -153,7 +153,8 @@ public class ManagedDatabases {
 
     /**
      * The JDBC URL of a managed database's URL: PostgreSQL ({@code postgresql://}) or MySQL / MariaDB
-     * ({@code mysql://}, {@code mariadb://}, MariaDB Connector/J); any other engine fails naming {@code setting}.
+     * ({@code mysql://}, {@code mariadb://}, MariaDB Connector/J); null for Redis ({@code redis://host:port/db},
+     * checked); any other engine fails naming {@code setting}.
      */
     static String jdbcUrl(String setting, DatabaseUrl url) {
         if (url.isPostgres()) {
@@ -162,8 +163,12 @@ public class ManagedDatabases {
         if (MySqlConnections.isMySqlFamily(url)) {
             return MySqlConnections.jdbcUrl(setting, url);
         }
-        throw new IllegalArgumentException(setting + " must be a PostgreSQL, MySQL or MariaDB URL "
-                + "(postgresql://, mysql://, mariadb://host:port/database), not " + url.engine()
+        if (url.engine().equals("redis")) {
+            io.dbautopilot.automation.redis.RedisConnections.check(setting, url);
+            return null; // no JDBC: Redis targets are reached through the Vert.x Redis client (RedisConnections)
+        }
+        throw new IllegalArgumentException(setting + " must be a PostgreSQL, MySQL, MariaDB or Redis URL "
+                + "(postgresql://, mysql://, mariadb://host:port/database, redis://host:port/db), not " + url.engine()
                 + ": this service manages no " + url.engine() + " databases yet");
     }
 
@@ -236,6 +241,9 @@ public class ManagedDatabases {
             throw new SQLException("'" + id + "' is not a managed database (" + notManaged(id).orElse("") + ")", "08001");
         }
         DatabaseSettings db = m.settings();
+        if (m.engine() == Engine.REDIS) {
+            throw new SQLException("'" + id + "' is a Redis target: it has no SQL connection (RedisConnections)", "0A000");
+        }
         if (m.engine() != Engine.POSTGRESQL) {
             return MySqlConnections.connect(id, m.jdbcUrl(), db, purpose == null ? APPLICATION_NAME
                     : APPLICATION_NAME + " " + purpose);

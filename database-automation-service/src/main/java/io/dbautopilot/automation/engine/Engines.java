@@ -65,6 +65,15 @@ public class Engines {
         return Map.copyOf(m);
     }
 
+    /** Why migrations of an engine's targets are unavailable; empty for the {@link #MIGRATION_ENGINES}. */
+    public static Optional<String> migrationsUnavailable(Engine engine) {
+        if (MIGRATION_ENGINES.contains(engine)) {
+            return Optional.empty();
+        }
+        return Optional.of(engine == Engine.REDIS ? "migrations do not apply to engine redis (a key-value store has no "
+                + "schema to migrate)" : "engine " + engine.wire() + " has no migrations yet");
+    }
+
     /** The executor of an operation type for targets of an engine, if there is one. */
     public Optional<OperationExecutor> executor(OperationType type, Engine engine) {
         return Optional.ofNullable(executors.getOrDefault(type, Map.of()).get(engine));
@@ -101,7 +110,9 @@ public class Engines {
                             .map(OperationType::wire).sorted().toList();
                     boolean backups = !name.equals("backups") || backsUp(engine);
                     boolean migrations = !name.equals("migrations") || MIGRATION_ENGINES.contains(engine);
-                    if (served.isEmpty() || !backups || !migrations) {
+                    if (!migrations) {
+                        out.put(name, "unavailable: " + migrationsUnavailable(engine).orElseThrow());
+                    } else if (served.isEmpty() || !backups) {
                         out.put(name, "unavailable: engine " + engine.wire() + " has no " + name.replace('_', ' ')
                                 + " yet");
                     } else if (served.size() == types.size()) {

@@ -79,8 +79,8 @@ public class MigrationRequests {
         }
         databases.engineOf(database).filter(e -> !io.dbautopilot.automation.engine.Engines.MIGRATION_ENGINES.contains(e))
                 .ifPresent(e -> {
-                    throw ProblemException.conflict("migrations of '" + database + "' are unavailable: engine "
-                            + e.wire() + " has no migrations yet");
+                    throw ProblemException.conflict("migrations of '" + database + "' are unavailable: "
+                            + io.dbautopilot.automation.engine.Engines.migrationsUnavailable(e).orElseThrow());
                 });
         if (!flyways.configured(database)) {
             throw ProblemException.notFound("database '" + database + "' has no migrations location (set "

@@ -42,7 +42,8 @@ public class OperationRequests {
 
     /** Types an operator may request by hand. */
     public static final Set<OperationType> MANUAL = Set.of(OperationType.VACUUM, OperationType.VACUUM_FREEZE,
-            OperationType.ANALYZE, OperationType.OPTIMIZE, OperationType.REINDEX, OperationType.TERMINATE);
+            OperationType.ANALYZE, OperationType.OPTIMIZE, OperationType.REINDEX, OperationType.TERMINATE,
+            OperationType.MEMORY_PURGE);
 
     /** Parameter of a drop_index: the anomaly rule or recommendation kind that asked for it (re-checked when it runs). */
     public static final String DROP_TRIGGER = "drop_trigger";
@@ -257,7 +258,7 @@ public class OperationRequests {
         OperationType type = OperationType.parse(request.type())
                 .filter(t -> MANUAL.contains(t) || validators.containsKey(t)).orElseThrow(() ->
                 ProblemException.badRequest("field 'type': '" + request.type() + "' is not a manual operation (one of "
-                        + "vacuum, vacuum_freeze, analyze, optimize, reindex, terminate"
+                        + "vacuum, vacuum_freeze, analyze, optimize, reindex, terminate, memory_purge"
                         + validators.keySet().stream().map(t -> ", " + t.wire()).collect(java.util.stream.Collectors.joining())
                         + ")"));
         Engine engine = databases.engineOf(request.database()).orElse(Engine.POSTGRESQL);
@@ -295,6 +296,12 @@ public class OperationRequests {
 
     /** The object checked against the catalog; for a pid, its session identity is put into {@code parameters}. */
     private String validatedObject(String database, OperationType type, String object, Map<String, Object> parameters) {
+        if (type.objectKind() == OperationType.ObjectKind.NONE) {
+            if (object != null && !object.isBlank()) {
+                throw ProblemException.badRequest("field 'object': " + type.wire() + " takes no object");
+            }
+            return null;
+        }
         if (object == null || object.isBlank()) {
             if (type.objectKind() == OperationType.ObjectKind.TABLE_OR_DATABASE) {
                 return null;

@@ -38,9 +38,14 @@ public final class PlannedStatement {
 
     /**
      * The statement {@code n} would run on a target of {@code engine}: MySQL / MariaDB's own for the types their
-     * executors run ({@code ANALYZE TABLE `s`.`t`}, {@code KILL ...}), else {@link #of(NewOperation)}.
+     * executors run ({@code ANALYZE TABLE `s`.`t`}, {@code KILL ...}), Redis's {@code CLIENT KILL}, else
+     * {@link #of(NewOperation)}.
      */
     public static String of(NewOperation n, io.dbautopilot.model.Engine engine) {
+        if (engine == io.dbautopilot.model.Engine.REDIS && n.type() == OperationType.TERMINATE_IDLE) {
+            return "CLIENT KILL ID <id> ADDR <addr> (each normal client idle for over " + limit(n)
+                    + " s: not replicas, masters, pub/sub, blocked or this service's clients)";
+        }
         if (engine == io.dbautopilot.model.Engine.MYSQL || engine == io.dbautopilot.model.Engine.MARIADB) {
             String table = io.dbautopilot.automation.mysql.MySqlNames.table(n.object())
                     .map(io.dbautopilot.automation.mysql.MySqlNames.TableName::quoted).orElse("<refused name>");

@@ -33,8 +33,10 @@ class ManagedDatabasesTest {
 
     @Test
     void aBadUrlWindowZoneOrPartitionSetIsNamedBySetting() {
-        assertError(Map.of("url", "redis://x:6379/0"),
-                "autopilot.databases.orders.url must be a PostgreSQL, MySQL or MariaDB URL");
+        assertError(Map.of("url", "sqlite:///var/lib/app/app.db"),
+                "autopilot.databases.orders.url must be a PostgreSQL, MySQL, MariaDB or Redis URL");
+        assertError(Map.of("url", "redis://x:6379/0?timeout=5"),
+                "autopilot.databases.orders.url: unknown parameter 'timeout' (a Redis URL takes none");
         assertError(Map.of("url", "mysql://x:3306/y?useSSL=false"),
                 "autopilot.databases.orders.url: parameter 'useSSL' is not supported for mysql (only ssl-mode)");
         assertError(Map.of("url", "mariadb://x:3306/y", "partitions.ev.table", "y.events", "partitions.ev.interval",
@@ -111,8 +113,12 @@ class ManagedDatabasesTest {
 
     @Test
     void aRegistryTargetThatCannotBeManagedHereIsRefusedNamingTheField() {
-        assertEquals("engine redis is not managed yet", refused(target(Engine.REDIS, "redis://db1:6379/0",
+        assertEquals("engine sqlite is not managed yet", refused(target(Engine.SQLITE, "sqlite:///var/lib/app/app.db",
                 TargetDefinition.Automation.DEFAULTS, Trust.AUTO)));
+        assertEquals("url: a redis:// URL cannot reach a target of engine mariadb", refused(target(Engine.MARIADB,
+                "redis://db1:6379/0", TargetDefinition.Automation.DEFAULTS, Trust.AUTO)));
+        assertEquals(Engine.REDIS, DatabaseSettings.of("cache", null, target(Engine.REDIS, "redis://db1:6379/0",
+                TargetDefinition.Automation.DEFAULTS, Trust.AUTO), ref -> "pw", POLICY, Trust.AUTO).engine());
         assertEquals("url: a mysql:// URL cannot reach a target of engine postgresql", refused(target(Engine.POSTGRESQL,
                 "mysql://db1:3306/orders", TargetDefinition.Automation.DEFAULTS, Trust.AUTO)));
         // MySQL and MariaDB speak one protocol: the target's engine wins over the URL's scheme

@@ -123,13 +123,13 @@ class RegistryTargetsTest {
                 .body("find { it.id == '" + id + "' }.error",
                         startsWith("unavailable: automation.maintenance_windows[1]: cron"));
 
-        String redis = "rd-" + suffix();
-        writer.put(new TargetDefinition(redis, Engine.REDIS, "redis://127.0.0.1:6379/0", "app", null, Map.of(),
+        String sqlite = "sq-" + suffix();
+        writer.put(new TargetDefinition(sqlite, Engine.SQLITE, "sqlite:///var/lib/app/app.db", null, null, Map.of(),
                 null, null, Trust.AUTO, "api", null, null));
-        await().atMost(Duration.ofSeconds(30)).until(() -> databases.unavailable().containsKey(redis));
-        assertEquals("engine redis is not managed yet", databases.unavailable().get(redis));
+        await().atMost(Duration.ofSeconds(30)).until(() -> databases.unavailable().containsKey(sqlite));
+        assertEquals("engine sqlite is not managed yet", databases.unavailable().get(sqlite));
         writer.remove(id);
-        writer.remove(redis);
+        writer.remove(sqlite);
     }
 
     @Test

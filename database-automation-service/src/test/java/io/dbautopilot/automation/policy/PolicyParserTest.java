@@ -15,7 +15,12 @@ class PolicyParserTest {
     @Test
     void theBuiltInPolicyIsValid() {
         Policy policy = PolicyParser.parse(PolicyDecider.read(PolicyDecider.DEFAULT_POLICY), "default");
-        assertEquals(22, policy.rules().size());
+        assertEquals(26, policy.rules().size());
+        assertEquals(OperationType.MEMORY_PURGE, policy.rule("redis-fragmentation").orElseThrow().operation());
+        PolicyRule redisIdle = policy.rule("redis-idle-clients").orElseThrow();
+        assertEquals(OperationType.TERMINATE_IDLE, redisIdle.operation());
+        assertEquals(Mode.APPROVAL, redisIdle.mode());
+        assertEquals(Duration.ofMinutes(30), redisIdle.limit());
         PolicyRule fragmentation = policy.rule("mysql-table-fragmentation").orElseThrow();
         assertEquals(OperationType.OPTIMIZE, fragmentation.operation());
         assertEquals(Mode.WINDOW, fragmentation.mode());

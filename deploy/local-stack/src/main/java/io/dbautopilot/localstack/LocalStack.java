@@ -221,6 +221,9 @@ public final class LocalStack {
                 "-Dautopilot.databases.shop.url=" + mariadb.url(),
                 "-Dautopilot.databases.shop.username=autopilot_automation",
                 "-Dautopilot.databases.shop.password=${SHOP_AUTOMATION_PASSWORD}", // from the environment
+                // the Redis target too: MEMORY PURGE, CLIENT KILL of idle clients, redis_rdb backups (password from env)
+                "-Dautopilot.databases.cache.url=redis://" + redis.host() + ":" + redis.port() + "/0",
+                "-Dautopilot.databases.cache.password=${CACHE_PASSWORD}",
                 "-Dautopilot.api.viewer-keys=" + LOCAL_VIEWER_KEY,
                 "-Dautopilot.api.operator-keys=" + LOCAL_OPERATOR_KEY));
         // backups live in the cluster's throwaway directory: removed with it, even when this JVM is killed

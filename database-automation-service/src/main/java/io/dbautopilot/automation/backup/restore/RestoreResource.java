@@ -112,7 +112,7 @@ public class RestoreResource {
             throw ProblemException.badRequest("backup " + backup.backupId() + " is a logical pg_dump backup: restore it "
                     + "into an existing server with pg_restore -d <database> " + backup.location() + "/*.pgdump");
         }
-        if (backup.engine().mariaDb()) {
+        if (backup.engine().scratchRestored()) {
             String field = request.port() != null ? "port" : request.dataDirectory() != null ? "data_directory"
                     : Boolean.TRUE.equals(request.keepRunning()) ? "keep_running" : targetTime != null ? "target_time" : null;
             if (field != null) {
