@@ -2,6 +2,7 @@ package io.dbautopilot.automation.database;
 
 import io.dbautopilot.automation.maintenance.MaintenanceSchedule;
 import io.dbautopilot.automation.mysql.MySqlConnections;
+import io.dbautopilot.automation.sqlite.SqliteConnections;
 import io.dbautopilot.automation.policy.Policy;
 import io.dbautopilot.automation.policy.PolicyConfig;
 import io.dbautopilot.automation.policy.PolicyDecider;
@@ -152,8 +153,9 @@ public class ManagedDatabases {
     }
 
     /**
-     * The JDBC URL of a managed database's URL: PostgreSQL ({@code postgresql://}) or MySQL / MariaDB
-     * ({@code mysql://}, {@code mariadb://}, MariaDB Connector/J); any other engine fails naming {@code setting}.
+     * The JDBC URL of a managed database's URL: PostgreSQL ({@code postgresql://}), MySQL / MariaDB
+     * ({@code mysql://}, {@code mariadb://}, MariaDB Connector/J) or SQLite ({@code sqlite:///path}, the file must exist
+     * here and be a SQLite database); any other engine fails naming {@code setting}.
      */
     static String jdbcUrl(String setting, DatabaseUrl url) {
         if (url.isPostgres()) {
@@ -162,8 +164,11 @@ public class ManagedDatabases {
         if (MySqlConnections.isMySqlFamily(url)) {
             return MySqlConnections.jdbcUrl(setting, url);
         }
-        throw new IllegalArgumentException(setting + " must be a PostgreSQL, MySQL or MariaDB URL "
-                + "(postgresql://, mysql://, mariadb://host:port/database), not " + url.engine()
+        if (SqliteConnections.isSqlite(url)) {
+            return "jdbc:sqlite:" + SqliteConnections.file(setting, url);
+        }
+        throw new IllegalArgumentException(setting + " must be a PostgreSQL, MySQL, MariaDB or SQLite URL "
+                + "(postgresql://, mysql://, mariadb://host:port/database, sqlite:///absolute/path.db), not " + url.engine()
                 + ": this service manages no " + url.engine() + " databases yet");
     }
 
@@ -228,7 +233,8 @@ public class ManagedDatabases {
     /**
      * Opens a JDBC connection (autocommit) to a configured database with its {@code lock_timeout} and
      * {@code statement_timeout}; {@code purpose} goes into application_name (PostgreSQL) or the connection attribute
-     * {@code program_name} (MySQL / MariaDB, see {@link MySqlConnections}).
+     * {@code program_name} (MySQL / MariaDB, see {@link MySqlConnections}); a SQLite file is opened read-write with
+     * the lock timeout as its busy timeout ({@link SqliteConnections}, SQLite has no statement timeout).
      */
     public Connection connect(String id, String purpose) throws SQLException {
         Managed m = managed.get(id);
@@ -236,6 +242,9 @@ public class ManagedDatabases {
             throw new SQLException("'" + id + "' is not a managed database (" + notManaged(id).orElse("") + ")", "08001");
         }
         DatabaseSettings db = m.settings();
+        if (m.engine() == Engine.SQLITE) {
+            return SqliteConnections.open(java.nio.file.Path.of(db.url().database()), db.lockTimeout());
+        }
         if (m.engine() != Engine.POSTGRESQL) {
             return MySqlConnections.connect(id, m.jdbcUrl(), db, purpose == null ? APPLICATION_NAME
                     : APPLICATION_NAME + " " + purpose);
