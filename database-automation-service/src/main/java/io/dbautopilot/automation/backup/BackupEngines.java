@@ -45,7 +45,7 @@ public class BackupEngines {
         }
         return Optional.of(EngineKind.parse(s.engine().get()).orElseThrow(() -> new IllegalArgumentException(
                 "autopilot.backup.databases." + databaseId + ".engine: unknown engine '" + s.engine().get()
-                        + "' (pgbackrest, pg_basebackup, pg_dump, mariadb_dump, mariadb_backup)")));
+                        + "' (pgbackrest, pg_basebackup, pg_dump, mariadb_dump, mariadb_backup, sqlite_vacuum_into)")));
     }
 
     /** Whether at least one engine's tools are installed on this machine. */
@@ -55,7 +55,7 @@ public class BackupEngines {
 
     /**
      * The engine a backup of {@code target} uses when the request names none: the configured one, else the first of
-     * pgBackRest, pg_basebackup, pg_dump (MySQL / MariaDB: mariadb-backup, mariadb-dump) that is installed and can take {@code type} (null = the engine's own default
+     * pgBackRest, pg_basebackup, pg_dump (MySQL / MariaDB: mariadb-backup, mariadb-dump; SQLite: VACUUM INTO) that is installed and can take {@code type} (null = the engine's own default
      * type) of the target as it runs (pgBackRest needs WAL archiving), with why the others were passed over.
      *
      * @throws IllegalStateException when no engine fits, naming why for each
@@ -68,7 +68,8 @@ public class BackupEngines {
         List<String> passed = new ArrayList<>();
         boolean mariaDb = byKind.values().stream().filter(e -> e.kind().mariaDb())
                 .anyMatch(e -> e.databaseEngines().contains(target.engine()));
-        for (EngineKind kind : mariaDb ? MARIADB_PREFERENCE : PREFERENCE) {
+        boolean sqlite = target.engine() == io.dbautopilot.model.Engine.SQLITE;
+        for (EngineKind kind : sqlite ? List.of(EngineKind.SQLITE_VACUUM_INTO) : mariaDb ? MARIADB_PREFERENCE : PREFERENCE) {
             BackupTools.EngineAvailability a = tools.engine(kind);
             if (!a.available()) {
                 passed.add(kind.wire() + ": " + String.join(", ", a.missing()) + " not installed");

@@ -35,11 +35,11 @@ public class BackupExecutor implements OperationExecutor {
         return Set.of(OperationType.BACKUP, OperationType.BACKUP_VERIFY);
     }
 
-    /** PostgreSQL, and MySQL / MariaDB through the mariadb-dump and mariadb-backup engines. */
+    /** PostgreSQL, MySQL / MariaDB (mariadb-dump and mariadb-backup engines) and SQLite (VACUUM INTO). */
     @Override
     public Set<io.dbautopilot.model.Engine> engines() {
         return Set.of(io.dbautopilot.model.Engine.POSTGRESQL, io.dbautopilot.model.Engine.MYSQL,
-                io.dbautopilot.model.Engine.MARIADB);
+                io.dbautopilot.model.Engine.MARIADB, io.dbautopilot.model.Engine.SQLITE);
     }
 
     @Override

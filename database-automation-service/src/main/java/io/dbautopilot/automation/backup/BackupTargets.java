@@ -45,6 +45,18 @@ public class BackupTargets {
         ManagedDatabasesConfig.Database db = databases.settings(id);
         DatabaseUrl url = db.url();
         Engine engine = databases.engineOf(id).orElse(Engine.POSTGRESQL);
+        if (engine == Engine.SQLITE) {
+            // the file is the database: its path as database name, the library version as server version
+            try (Connection c = databases.connect(id, "backup"); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT sqlite_version()")) {
+                rs.next();
+                return target(id, "", 0, url.database(), Optional.empty(), Optional.empty(),
+                        mysqlVersionNum(rs.getString(1)), null, null, null, null);
+            } catch (SQLException e) {
+                throw new BackupEngine.BackupFailure("cannot open '" + id + "' (" + url.database() + ") to back it up: "
+                        + e.getMessage(), e);
+            }
+        }
         boolean mysql = engine == Engine.MYSQL || engine == Engine.MARIADB;
         // MySQL / MariaDB: version, datadir and socket; archiving does not apply (null)
         String sql = mysql ? "SELECT VERSION(), @@datadir, @@socket, NULL, NULL" : """

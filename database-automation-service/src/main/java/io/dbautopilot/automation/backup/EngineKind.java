@@ -27,7 +27,12 @@ public enum EngineKind {
      * restored into a scratch server for verification.
      */
     MARIADB_BACKUP(List.of("mariadb-backup", "mariadbd"),
-            "sudo apt-get install -y mariadb-backup mariadb-server (mariadb-backup of the server's version, mariadbd)");
+            "sudo apt-get install -y mariadb-backup mariadb-server (mariadb-backup of the server's version, mariadbd)"),
+    /**
+     * {@code VACUUM INTO}: a consistent, compacted copy of a SQLite file taken through sqlite-jdbc while the
+     * application writes, verified by {@code PRAGMA integrity_check} and per-table row counts; no external tool.
+     */
+    SQLITE_VACUUM_INTO(List.of(), "nothing to install: sqlite-jdbc is part of the service");
 
     private final List<String> tools;
     private final String install;
@@ -42,7 +47,15 @@ public enum EngineKind {
         return this == MARIADB_DUMP || this == MARIADB_BACKUP;
     }
 
-    /** Executables the engine needs. */
+    /**
+     * Whether its restores and drills run into a scratch copy under the service's backup directory (MariaDB engines:
+     * a scratch server; SQLite: a scratch file), not into a PostgreSQL data directory on a port.
+     */
+    public boolean scratchRestore() {
+        return mariaDb() || this == SQLITE_VACUUM_INTO;
+    }
+
+    /** Executables the engine needs (none for an in-process engine). */
     public List<String> tools() {
         return tools;
     }

@@ -26,7 +26,7 @@ import java.util.function.BooleanSupplier;
  * verification of a stored backup by its SHA-256, a restore into a scratch MariaDB server and a comparison of the
  * checksums; restore drills run the same restore and record its RTO.
  */
-public abstract class MariaDbEngineBase implements BackupEngine {
+public abstract class MariaDbEngineBase implements BackupEngine, ScratchRestoring {
 
     private static final Logger LOG = Logger.getLogger(MariaDbEngineBase.class);
     /** How long a verification's restore may take (the verification itself has no operation budget). */
@@ -43,10 +43,6 @@ public abstract class MariaDbEngineBase implements BackupEngine {
     @Override
     public Set<Engine> databaseEngines() {
         return Set.of(Engine.MYSQL, Engine.MARIADB);
-    }
-
-    /** The outcome of a restore into a scratch server: checksums equal or not, the RTO and what was checked. */
-    public record RestoreCheck(boolean equal, long rtoMillis, Map<String, Object> checks, String detail) {
     }
 
     /**
@@ -126,6 +122,7 @@ public abstract class MariaDbEngineBase implements BackupEngine {
      * {@code CHECKSUM TABLE} with the source's at backup time; the server is stopped before this returns
      * ({@code work/data} stays for the caller to keep or remove). RTO = start of the restore → server ready.
      */
+    @Override
     public RestoreCheck restoreAndCheck(BackupTarget t, Backup backup, Path work, BooleanSupplier stop, Instant deadline)
             throws BackupFailure {
         Map<String, Object> checks = new LinkedHashMap<>();

@@ -112,13 +112,13 @@ public class RestoreResource {
             throw ProblemException.badRequest("backup " + backup.backupId() + " is a logical pg_dump backup: restore it "
                     + "into an existing server with pg_restore -d <database> " + backup.location() + "/*.pgdump");
         }
-        if (backup.engine().mariaDb()) {
+        if (backup.engine().scratchRestore()) {
             String field = request.port() != null ? "port" : request.dataDirectory() != null ? "data_directory"
                     : Boolean.TRUE.equals(request.keepRunning()) ? "keep_running" : targetTime != null ? "target_time" : null;
             if (field != null) {
                 throw ProblemException.badRequest("field '" + field + "': not for " + backup.engine().wire()
-                        + " backups: they are restored into a scratch server (socket only) under the service's backup "
-                        + "directory, checked and stopped");
+                        + " backups: they are restored into a scratch copy (a server on a socket only, or a file) "
+                        + "under the service's backup directory, checked and closed");
             }
         }
         if (targetTime != null) {

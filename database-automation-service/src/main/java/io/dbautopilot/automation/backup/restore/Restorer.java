@@ -8,7 +8,7 @@ import io.dbautopilot.automation.backup.BackupTargets;
 import io.dbautopilot.automation.backup.BackupTools;
 import io.dbautopilot.automation.backup.engine.BackupEngine;
 import io.dbautopilot.automation.backup.engine.BackupTarget;
-import io.dbautopilot.automation.backup.engine.MariaDbEngineBase;
+import io.dbautopilot.automation.backup.engine.ScratchRestoring;
 import io.dbautopilot.automation.backup.engine.StoredFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -72,9 +72,9 @@ public class Restorer {
         Path home = defaultDirectory(r.databaseId(), restoreId);
         Path dataDir = r.dataDirectory() == null ? home.resolve("data") : Path.of(r.dataDirectory());
         boolean drill = "drill".equals(r.kind());
-        if (engines.get(backup.engine()) instanceof MariaDbEngineBase mariadb) {
+        if (engines.get(backup.engine()) instanceof ScratchRestoring scratch) {
             // absolute: mariadb-backup and the scratch mariadbd run in other working directories
-            return runScratch(r, backup, mariadb, home.toAbsolutePath(), drill, stop, deadline);
+            return runScratch(r, backup, scratch, home.toAbsolutePath(), drill, stop, deadline);
         }
         ScratchCluster cluster = null;
         Map<String, Object> checks = new LinkedHashMap<>();
@@ -148,17 +148,18 @@ public class Restorer {
     }
 
     /**
-     * A restore or drill of a MariaDB engine's backup: restored under the restore's own directory, started as a
-     * scratch server (socket only), its tables' checksums compared with the source's at backup time, stopped; a drill
-     * removes it, a restore keeps its data directory ({@code <home>/data}, start it with {@code mariadbd --datadir}).
+     * A restore or drill of a MariaDB engine's or SQLite backup: restored under the restore's own directory, opened
+     * (a scratch server, socket only; a scratch copy of the SQLite file), compared with the source at backup time
+     * (checksums; integrity_check and row counts), closed; a drill removes it, a restore keeps {@code <home>/data}
+     * (start it with {@code mariadbd --datadir}; the SQLite copy is the file in it).
      */
-    private Restore runScratch(Restore r, Backup backup, MariaDbEngineBase engine, Path home, boolean drill,
+    private Restore runScratch(Restore r, Backup backup, ScratchRestoring engine, Path home, boolean drill,
                                BooleanSupplier stop, Instant deadline) {
         try {
             BackupTarget target = targets.offline(r.databaseId(), backup);
             deleteQuietly(home); // left by an interrupted attempt
             restores.running(r.restoreId(), home.resolve("data").toString(), null);
-            MariaDbEngineBase.RestoreCheck c = engine.restoreAndCheck(target, backup, home, stop, deadline);
+            ScratchRestoring.RestoreCheck c = engine.restoreAndCheck(target, backup, home, stop, deadline);
             if (drill || !c.equal()) {
                 deleteQuietly(home);
             }
