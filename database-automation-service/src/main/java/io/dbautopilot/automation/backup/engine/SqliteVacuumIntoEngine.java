@@ -107,6 +107,7 @@ public class SqliteVacuumIntoEngine implements BackupEngine, ScratchRestoring {
                     Retry.sleep(Duration.ofMillis(50L * attempt), stop);
                 }
             }
+            rollbackJournal(copy);
             progress.report(100.0, Files.size(copy), Files.size(copy));
             SqliteRowCounts.write(dir, recorded);
             StoredFiles.restrict(dir);
@@ -135,6 +136,18 @@ public class SqliteVacuumIntoEngine implements BackupEngine, ScratchRestoring {
         });
         after.keySet().stream().filter(x -> !before.containsKey(x)).forEach(changed::add);
         return new SqliteRowCounts.Recorded(file, stable, "per_table", List.copyOf(changed));
+    }
+
+    /**
+     * Puts the copy in rollback-journal mode (its header only): a WAL-mode copy would grow {@code -wal} / {@code -shm}
+     * files beside it whenever it is opened, and the stored files' checksum would change.
+     */
+    private static void rollbackJournal(Path copy) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.resetOpenMode(SQLiteOpenMode.CREATE);
+        try (Connection c = config.createConnection("jdbc:sqlite:" + copy); Statement st = c.createStatement()) {
+            st.execute("PRAGMA journal_mode=DELETE");
+        }
     }
 
     private static long dataVersion(Connection c) throws SQLException {
@@ -208,7 +221,8 @@ public class SqliteVacuumIntoEngine implements BackupEngine, ScratchRestoring {
     /** The copied database file of a backup directory. */
     private static Path copyOf(Path dir) throws IOException {
         try (var files = Files.list(dir)) {
-            return files.filter(p -> !p.getFileName().toString().equals(SqliteRowCounts.FILE)).findFirst()
+            return files.filter(p -> !p.getFileName().toString().equals(SqliteRowCounts.FILE))
+                    .filter(p -> !p.getFileName().toString().matches(".*-(wal|shm|journal)")).findFirst()
                     .orElseThrow(() -> new IOException("no database copy in " + dir));
         }
     }
