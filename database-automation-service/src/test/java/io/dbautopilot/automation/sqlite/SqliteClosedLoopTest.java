@@ -313,7 +313,7 @@ class SqliteClosedLoopTest {
         return eventId;
     }
 
-    private UUID operationFor(String eventId) {
+    private UUID operationFor(String eventId) throws SQLException {
         await().atMost(Duration.ofSeconds(60)).until(() -> operationId(eventId) != null);
         return operationId(eventId);
     }
