@@ -49,10 +49,14 @@ final class FlywayProgress implements Callback {
     public void handle(Event event, Context context) {
         MigrationInfo mi = context.getMigrationInfo();
         current.set(mi);
-        try (PreparedStatement ps = context.getConnection().prepareStatement("SELECT pg_backend_pid()");
-             ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-                ctx.backendStarted(rs.getInt(1));
+        try {
+            if ("PostgreSQL".equals(context.getConnection().getMetaData().getDatabaseProductName())) {
+                try (PreparedStatement ps = context.getConnection().prepareStatement("SELECT pg_backend_pid()");
+                     ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        ctx.backendStarted(rs.getInt(1));
+                    }
+                }
             }
         } catch (SQLException e) {
             LOG.debugf("backend pid of the migration connection unknown: %s", e.getMessage());

@@ -27,6 +27,9 @@ public class InvalidIndexes {
     /** Invalid indexes of the database: oid → {@code schema.name} (unquoted). */
     public Map<Long, String> invalid(Connection c) throws SQLException {
         Map<Long, String> out = new LinkedHashMap<>();
+        if (!"PostgreSQL".equals(c.getMetaData().getDatabaseProductName())) {
+            return out; // only PostgreSQL's CREATE INDEX CONCURRENTLY leaves invalid indexes (SQLite has none)
+        }
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT i.indexrelid::bigint, n.nspname || '.' || ic.relname FROM pg_index i
                   JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace

@@ -64,6 +64,31 @@ public class MigrationExecutor implements OperationExecutor {
             return new Outcome.Failed("database '" + id + "' has no migrations location (autopilot.migrations.databases."
                     + id + ".location)", Map.of());
         }
+        return underLock(ctx, () -> {
+            try (GuardedSession session = guarded.open(ctx)) {
+                Connection c = session.connection();
+                Optional<String> unsafe = gate.check(c, id, op.id());
+                if (unsafe.isPresent()) {
+                    return new Outcome.Deferred(unsafe.get(), Map.of("cause", "precondition"));
+                }
+                return op.type() == OperationType.MIGRATE_UNDO ? undoRun.undo(ctx, c) : applyRun.apply(ctx, c);
+            }
+        });
+    }
+
+    /** Work on the managed database under its migration lock; target-side problems are thrown. */
+    @FunctionalInterface
+    interface LockedWork {
+        Outcome run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} holding the database's one-runner lock (waiting up to {@code autopilot.migrations.lock-wait});
+     * cancelled or deferred naming the holder when the lock cannot be had; SQL and Flyway errors become the outcome.
+     */
+    Outcome underLock(ExecutionContext ctx, LockedWork work) {
+        Operation op = ctx.operation();
+        String id = op.targetId();
         String owner = "op:" + op.id();
         Optional<MigrationLease.Held> held;
         try {
@@ -82,14 +107,7 @@ public class MigrationExecutor implements OperationExecutor {
                     + config.lockWait() + " (autopilot.migrations.lock-wait)", Map.of("cause", "migration_lock"));
         }
         try (MigrationLease.Held lock = held.get()) {
-            try (GuardedSession session = guarded.open(ctx)) {
-                Connection c = session.connection();
-                Optional<String> unsafe = gate.check(c, id, op.id());
-                if (unsafe.isPresent()) {
-                    return new Outcome.Deferred(unsafe.get(), Map.of("cause", "precondition"));
-                }
-                return op.type() == OperationType.MIGRATE_UNDO ? undoRun.undo(ctx, c) : applyRun.apply(ctx, c);
-            }
+            return work.run();
         } catch (SQLException e) {
             if (ctx.stopRequested()) {
                 return new Outcome.Cancelled("cancelled while running: " + e.getMessage());

@@ -40,7 +40,19 @@ public class MigrationHealthGate {
         if (unsafe.isPresent()) {
             return unsafe;
         }
-        Optional<String> running = transactions.inTransaction(tx -> {
+        Optional<String> running = otherOperation(databaseId, operationId);
+        if (running.isPresent()) {
+            return running;
+        }
+        return otherBackends(target, operationId);
+    }
+
+    /**
+     * Another operation of this service (not a migration) running on the managed database, from the state database:
+     * the reason to defer, or empty.
+     */
+    public Optional<String> otherOperation(String databaseId, UUID operationId) {
+        return transactions.inTransaction(tx -> {
             try (PreparedStatement ps = tx.prepareStatement("""
                     SELECT id, type FROM automation.operation
                      WHERE target_id = ? AND status = 'running' AND id <> ? AND type NOT IN ('migrate', 'migrate_undo')
@@ -53,9 +65,10 @@ public class MigrationHealthGate {
                 }
             }
         });
-        if (running.isPresent()) {
-            return running;
-        }
+    }
+
+    /** Backends of other operations of this service on the same physical PostgreSQL database. */
+    private Optional<String> otherBackends(Connection target, UUID operationId) throws SQLException {
         List<UUID> others = new ArrayList<>();
         List<Integer> pids = new ArrayList<>();
         try (PreparedStatement ps = target.prepareStatement("""

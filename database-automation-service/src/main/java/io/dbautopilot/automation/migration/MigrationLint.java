@@ -78,7 +78,7 @@ public class MigrationLint {
      * {@code lint_unavailable} finding (fails closed: the apply waits for approval).
      */
     public List<LintFinding> lint(String id, List<Script> scripts) {
-        if (scripts.isEmpty()) {
+        if (scripts.isEmpty() || !postgres(id)) {
             return List.of();
         }
         try (Connection c = databases.connect(id, "migrations lint")) {
@@ -92,6 +92,9 @@ public class MigrationLint {
 
     /** Lints the scripts, in order, against the catalog read through {@code c}. */
     public List<LintFinding> lint(Connection c, String id, List<Script> scripts) throws SQLException {
+        if (!postgres(id)) {
+            return List.of();
+        }
         Optional<String> schema = flyways.configured(id) ? flyways.settings(id).schema() : Optional.empty();
         List<LintFinding> out = new ArrayList<>();
         Set<String> pendingChecks = new HashSet<>();
@@ -105,6 +108,14 @@ public class MigrationLint {
             }
         }
         return out;
+    }
+
+    /**
+     * Whether the lint applies: its findings are PostgreSQL's (lock levels, CONCURRENTLY, rewrites); a SQLite
+     * migration locks the whole file whatever it does, so there is nothing to tell apart.
+     */
+    private boolean postgres(String id) {
+        return databases.engineOf(id).map(e -> e == io.dbautopilot.model.Engine.POSTGRESQL).orElse(true);
     }
 
     private void lintStatement(Connection c, Optional<String> schema, Script script, String statement,

@@ -65,7 +65,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sqlite_freelist_high → VACUUM with the freelist falling, deferred on a tmpfs too small for it; sqlite_wal_large →
  * wal_checkpoint(TRUNCATE) deferred while a reader holds the WAL, then truncating a WAL a writer grew; a manual
  * ANALYZE; a VACUUM INTO backup while another thread writes, verified, drilled into a scratch file that is removed,
- * and a tampered copy found corrupt.
+ * and a tampered copy found corrupt; a Flyway migration applied after its verified pre-migration backup.
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
@@ -117,7 +117,7 @@ class SqliteClosedLoopTest {
                 .body("find { it.id == 'lite' }.database_name", equalTo(lite.toString()))
                 .body("find { it.id == 'lite' }.capabilities.maintenance", equalTo("available: analyze, checkpoint, vacuum"))
                 .body("find { it.id == 'lite' }.capabilities.backups", equalTo("available"))
-                .body("find { it.id == 'lite' }.capabilities.migrations", startsWith("unavailable: "))
+                .body("find { it.id == 'lite' }.capabilities.migrations", equalTo("available: migrate"))
                 .body("find { it.id == 'lite' }.capabilities.sessions", startsWith("unavailable: "));
         given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON)
                 .body(Map.of("database", "lite", "type", "vacuum", "object", "main.seed; DROP TABLE seed"))
@@ -285,6 +285,31 @@ class SqliteClosedLoopTest {
         assertEquals("corrupt", corrupt.getString("status"));
         assertTrue(corrupt.getString("verification").contains("row counts differ for 1 of")
                 && corrupt.getString("verification").contains("seed (source 1, copy 0)"), corrupt.getString("verification"));
+    }
+
+    @Test
+    void aFlywayMigrationIsAppliedAfterAVerifiedPreMigrationBackup() throws Exception {
+        Files.writeString(Path.of(directory, "migrations", "V1__seed_note.sql"),
+                "ALTER TABLE seed ADD COLUMN note text;\nCREATE INDEX seed_note ON seed (note);\n");
+        given().header("X-API-Key", VIEWER).get("/api/migrations/lite/validate").then().statusCode(200)
+                .body("valid", equalTo(true));
+        given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON).body("{}")
+                .post("/api/migrations/lite/dry-run").then().statusCode(200)
+                .body("migrations.version", equalTo(List.of("1")));
+        String id = given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON).body("{\"mode\": \"auto\"}")
+                .post("/api/migrations/lite/apply").then().statusCode(202).extract().path("id");
+        JsonNode effect = last(UUID.fromString(id), "succeeded").path("details").path("effect");
+        assertEquals("1", effect.path("to_version").asText(), effect.toString());
+        JsonNode backup = effect.path("backup");
+        assertEquals("sqlite_vacuum_into", backup.path("method").asText(), effect.toString());
+        assertTrue(backup.path("verification").asText().contains("integrity_check ok"), backup.toString());
+        given().header("X-API-Key", OPERATOR).get("/api/backups/" + backup.path("backup_id").asText()).then()
+                .statusCode(200).body("status", equalTo("completed"));
+        assertEquals(1L, value(lite, "SELECT count(*) FROM pragma_table_info('seed') WHERE name = 'note'"));
+        assertEquals(1L, value(lite, "SELECT count(*) FROM flyway_schema_history WHERE version = '1' AND success"));
+        given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON).body("{}")
+                .post("/api/migrations/lite/undo").then().statusCode(409)
+                .body("detail", containsString("migrate_undo of 'lite' is unavailable"));
     }
 
     // --- helpers ---
