@@ -62,7 +62,7 @@ class ManagedDatabasesTest {
                 + "local to the automation-service instance that manages it)", refused(target(Engine.SQLITE,
                 "sqlite://" + missing, TargetDefinition.Automation.DEFAULTS, Trust.AUTO)));
         java.nio.file.Path real = dir.resolve("real.db");
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + real);
+        try (java.sql.Connection c = new org.sqlite.SQLiteConfig().createConnection("jdbc:sqlite:" + real);
              java.sql.Statement st = c.createStatement()) {
             st.execute("CREATE TABLE t (id integer)");
         }

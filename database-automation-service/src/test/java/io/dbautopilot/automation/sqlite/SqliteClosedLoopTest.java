@@ -289,15 +289,16 @@ class SqliteClosedLoopTest {
 
     @Test
     void aFlywayMigrationIsAppliedAfterAVerifiedPreMigrationBackup() throws Exception {
-        Files.writeString(Path.of(directory, "migrations", "V1__seed_note.sql"),
-                "ALTER TABLE seed ADD COLUMN note text;\nCREATE INDEX seed_note ON seed (note);\n");
-        given().header("X-API-Key", VIEWER).get("/api/migrations/lite/validate").then().statusCode(200)
+        Path mig = Path.of(directory, SqliteFilesTestResource.MIGRATED);
+        Files.writeString(Path.of(directory, "migrations", "V1__notes.sql"),
+                "CREATE TABLE notes (id integer PRIMARY KEY, body text);\nCREATE INDEX notes_body ON notes (body);\n");
+        given().header("X-API-Key", VIEWER).get("/api/migrations/lite-mig/validate").then().statusCode(200)
                 .body("valid", equalTo(true));
         given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON).body("{}")
-                .post("/api/migrations/lite/dry-run").then().statusCode(200)
+                .post("/api/migrations/lite-mig/dry-run").then().statusCode(200)
                 .body("migrations.version", equalTo(List.of("1")));
         String id = given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON).body("{\"mode\": \"auto\"}")
-                .post("/api/migrations/lite/apply").then().statusCode(202).extract().path("id");
+                .post("/api/migrations/lite-mig/apply").then().statusCode(202).extract().path("id");
         JsonNode effect = last(UUID.fromString(id), "succeeded").path("details").path("effect");
         assertEquals("1", effect.path("to_version").asText(), effect.toString());
         JsonNode backup = effect.path("backup");
@@ -305,11 +306,13 @@ class SqliteClosedLoopTest {
         assertTrue(backup.path("verification").asText().contains("integrity_check ok"), backup.toString());
         given().header("X-API-Key", OPERATOR).get("/api/backups/" + backup.path("backup_id").asText()).then()
                 .statusCode(200).body("status", equalTo("completed"));
-        assertEquals(1L, value(lite, "SELECT count(*) FROM pragma_table_info('seed') WHERE name = 'note'"));
-        assertEquals(1L, value(lite, "SELECT count(*) FROM flyway_schema_history WHERE version = '1' AND success"));
+        assertEquals(2L, value(mig, "SELECT count(*) FROM pragma_table_info('notes')"));
+        assertEquals(1L, value(mig, "SELECT count(*) FROM flyway_schema_history WHERE version = '1' AND success"));
+        given().header("X-API-Key", VIEWER).get("/api/databases").then().statusCode(200)
+                .body("find { it.id == 'lite-mig' }.schema_version", equalTo("1"));
         given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON).body("{}")
-                .post("/api/migrations/lite/undo").then().statusCode(409)
-                .body("detail", containsString("migrate_undo of 'lite' is unavailable"));
+                .post("/api/migrations/lite-mig/undo").then().statusCode(409)
+                .body("detail", containsString("migrate_undo of 'lite-mig' is unavailable"));
     }
 
     // --- helpers ---

@@ -18,14 +18,15 @@ import java.util.stream.Stream;
 /**
  * Real SQLite files for {@link SqliteClosedLoopTest}: {@code lite} ({@value #LITE}, WAL mode) in a temporary
  * directory, and {@code lite-small} ({@value #SMALL}) on a 1 MiB tmpfs mounted for the class (the test runs as root,
- * as CI does), where a 600 KiB file leaves less free space than VACUUM needs; {@code lite}'s migrations location is
- * an empty directory the test writes scripts into. The mount and the directory are removed
+ * as CI does), where a 600 KiB file leaves less free space than VACUUM needs; {@code lite-mig} ({@value #MIGRATED}),
+ * a file without tables whose migrations location is an empty directory the test writes scripts into. The mount and the directory are removed
  * on stop, by a shutdown hook, and by the next start when a killed JVM left them.
  */
 public class SqliteFilesTestResource implements QuarkusTestResourceLifecycleManager {
 
     static final String LITE = "lite.db";
     static final String SMALL = "small.db";
+    static final String MIGRATED = "mig.db";
     private static final String PREFIX = "dbautopilot-sqlite-";
 
     private Path dir;
@@ -47,11 +48,15 @@ public class SqliteFilesTestResource implements QuarkusTestResourceLifecycleMana
                     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150) "
                             + "INSERT INTO filler (pad) SELECT randomblob(4000) FROM n",
                     "DELETE FROM filler WHERE id % 2 = 0");
+            // a new application's file: no table yet (Flyway refuses a non-empty schema without its history table)
+            Path mig = dir.resolve(MIGRATED);
+            execute(mig, "PRAGMA user_version = 1");
             Files.createDirectory(dir.resolve("migrations")); // scripts are written by the test (nothing pending at start)
             return Map.of("autopilot.databases.lite.url", "sqlite://" + lite,
-                    "autopilot.migrations.databases.lite.location", dir.resolve("migrations").toString(),
+                    "autopilot.databases.lite-mig.url", "sqlite://" + mig,
+                    "autopilot.migrations.databases.lite-mig.location", dir.resolve("migrations").toString(),
                     // the periodic pending check must not request the test's migration before the test does
-                    "autopilot.databases.lite.policy.migrations-pending", "off",
+                    "autopilot.databases.lite-mig.policy.migrations-pending", "off",
                     "autopilot.databases.lite.lock-timeout", "500ms",
                     "autopilot.databases.lite-small.url", "sqlite://" + small,
                     "dbautopilot.test.sqlite.directory", dir.toString());
