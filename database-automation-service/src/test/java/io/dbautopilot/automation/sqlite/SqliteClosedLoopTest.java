@@ -256,9 +256,10 @@ class SqliteClosedLoopTest {
                 verification);
         Path dir = Path.of(backup.getString("location"));
         SqliteRowCounts.Recorded recorded = SqliteRowCounts.read(dir);
-        assertTrue(List.of("same_snapshot", "per_table").contains(recorded.comparable()), recorded.toString());
+        // a writer committing every 20 ms leaves no VACUUM INTO without a commit in between: the fallback copy
+        assertTrue(List.of("same_snapshot", "same_read_transaction").contains(recorded.comparable()), recorded.toString());
         assertTrue(recorded.tables().containsKey("seed"), recorded.toString());
-        assertTrue(recorded.tables().getOrDefault("orders", 1000L) >= 1000, recorded.toString());
+        assertTrue(recorded.tables().get("orders") >= 1000, recorded.toString());
 
         // a restore drill: a scratch copy, integrity_check and row counts, removed afterwards
         UUID drill = restores.drill("lite", "test").orElseThrow().operation().id();

@@ -34,14 +34,14 @@ public final class SqliteRowCounts {
      *
      * @param file                the source file
      * @param tables              table name → row count at the copy's snapshot
-     * @param comparable          {@code same_snapshot} (no other connection committed between the counts and the
-     *                            copy: {@code PRAGMA data_version} unchanged) or {@code per_table} (the application
-     *                            committed during every attempt: tables whose count moved are left out)
-     * @param changedDuringBackup tables whose count moved during the copy, not compared
+     * @param copiedBy            {@code VACUUM INTO} or {@code online backup API}
+     * @param comparable          why the counts are those of the copy: {@code same_snapshot} (VACUUM INTO, and no
+     *                            other connection committed between the counts and the copy: {@code PRAGMA
+     *                            data_version} unchanged) or {@code same_read_transaction} (the online backup API ran
+     *                            inside the counts' read transaction)
      */
     public record Recorded(@JsonProperty("file") String file, @JsonProperty("tables") Map<String, Long> tables,
-                           @JsonProperty("comparable") String comparable,
-                           @JsonProperty("changed_during_backup") List<String> changedDuringBackup) {
+                           @JsonProperty("copied_by") String copiedBy, @JsonProperty("comparable") String comparable) {
     }
 
     /** The row count of every table of the connection's main database (not the sqlite_* ones), in one read transaction. */
@@ -49,22 +49,7 @@ public final class SqliteRowCounts {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            List<String> tables = new ArrayList<>();
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                    "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            Map<String, Long> out = new TreeMap<>();
-            try (Statement st = c.createStatement()) {
-                for (String t : tables) {
-                    try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + quoted(t))) {
-                        rs.next();
-                        out.put(t, rs.getLong(1));
-                    }
-                }
-            }
+            Map<String, Long> out = counts(c);
             c.commit();
             return out;
         } catch (SQLException e) {
@@ -73,6 +58,27 @@ public final class SqliteRowCounts {
         } finally {
             c.setAutoCommit(auto);
         }
+    }
+
+    /** The row counts of every table, in the connection's current transaction (the caller opened it). */
+    public static Map<String, Long> counts(Connection c) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        Map<String, Long> out = new TreeMap<>();
+        try (Statement st = c.createStatement()) {
+            for (String t : tables) {
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + quoted(t))) {
+                    rs.next();
+                    out.put(t, rs.getLong(1));
+                }
+            }
+        }
+        return out;
     }
 
     /** Writes the record into a backup's directory. */
@@ -94,13 +100,11 @@ public final class SqliteRowCounts {
                 differing.add(table + " (source " + n + ", copy " + (got == null ? "missing" : got) + ")");
             }
         });
-        String skipped = r.changedDuringBackup().isEmpty() ? ""
-                : "; not compared (written to during the copy): " + String.join(", ", r.changedDuringBackup());
         return differing.isEmpty()
                 ? new TableChecksums.Comparison(true, r.tables().size(), "row counts equal for " + r.tables().size()
-                        + " tables (" + r.comparable() + ")" + skipped)
+                        + " tables (" + r.copiedBy() + ", " + r.comparable() + ")")
                 : new TableChecksums.Comparison(false, r.tables().size(), "row counts differ for " + differing.size()
-                        + " of " + r.tables().size() + " tables: " + String.join("; ", differing) + skipped);
+                        + " of " + r.tables().size() + " tables: " + String.join("; ", differing));
     }
 
     /** A SQLite identifier in double quotes, inner quotes doubled. */

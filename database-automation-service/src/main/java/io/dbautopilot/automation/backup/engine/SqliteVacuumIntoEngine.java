@@ -33,12 +33,12 @@ import java.util.function.BooleanSupplier;
 /**
  * Backups of SQLite files with {@code VACUUM INTO}: one read transaction of the source copied into a new, compacted
  * file under the service's backup directory (the destination path is built here, never from input), consistent while
- * the application writes. The per-table row counts recorded beside the copy are comparable with it: they are read
- * right before the copy and kept only when {@code PRAGMA data_version} shows that no other connection committed
- * between the counts and the end of the copy (retried a few times); when the application committed during every
- * attempt, the tables whose count moved are left out of the comparison. Verified by {@code PRAGMA integrity_check}
- * of the copy = ok and its row counts equal to the recorded ones; a restore (drill) copies it to a scratch file and
- * checks the same.
+ * the application writes. The per-table row counts recorded beside the copy are those of the copy's snapshot: they
+ * are read right before the copy and kept only when {@code PRAGMA data_version} shows that no other connection
+ * committed between the counts and the end of the copy (retried a few times); when the application committed during
+ * every attempt, the copy is taken with the online backup API inside the counts' own read transaction instead.
+ * Verified by {@code PRAGMA integrity_check} of the copy = ok and its row counts equal to the recorded ones; a
+ * restore (drill) copies it to a scratch file and checks the same.
  */
 @ApplicationScoped
 public class SqliteVacuumIntoEngine implements BackupEngine, ScratchRestoring {
@@ -91,6 +91,13 @@ public class SqliteVacuumIntoEngine implements BackupEngine, ScratchRestoring {
                     throw new BackupFailure(stop.getAsBoolean() ? "stopped" : "time budget spent");
                 }
                 Files.deleteIfExists(copy);
+                if (attempt > SNAPSHOT_ATTEMPTS) {
+                    LOG.infof("Backup of %s: the application committed during each of %d VACUUM INTO attempts; copying "
+                            + "with the online backup API inside the counts' read transaction", t.databaseId(),
+                            SNAPSHOT_ATTEMPTS);
+                    recorded = backupApiCopy(c, copy, t.database());
+                    break;
+                }
                 long v0 = dataVersion(c);
                 Map<String, Long> before = SqliteRowCounts.read(c);
                 try (PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
@@ -98,9 +105,7 @@ public class SqliteVacuumIntoEngine implements BackupEngine, ScratchRestoring {
                     ps.execute();
                 }
                 if (dataVersion(c) == v0) {
-                    recorded = new SqliteRowCounts.Recorded(t.database(), before, "same_snapshot", List.of());
-                } else if (attempt >= SNAPSHOT_ATTEMPTS) {
-                    recorded = perTable(t.database(), before, SqliteRowCounts.read(c));
+                    recorded = new SqliteRowCounts.Recorded(t.database(), before, "VACUUM INTO", "same_snapshot");
                 } else {
                     LOG.debugf("Backup of %s: the application committed during copy attempt %d, copying again",
                             t.databaseId(), attempt);
@@ -123,19 +128,28 @@ public class SqliteVacuumIntoEngine implements BackupEngine, ScratchRestoring {
         }
     }
 
-    /** The tables whose count did not move during the copy are compared; the others are listed as changed. */
-    private static SqliteRowCounts.Recorded perTable(String file, Map<String, Long> before, Map<String, Long> after) {
-        Map<String, Long> stable = new java.util.TreeMap<>();
-        List<String> changed = new ArrayList<>();
-        before.forEach((table, n) -> {
-            if (n.equals(after.get(table))) {
-                stable.put(table, n);
-            } else {
-                changed.add(table);
+    /**
+     * The fallback copy: the online backup API ({@code sqlite3_backup_*} through sqlite-jdbc) run inside the read
+     * transaction the counts were read in, so the copy is that transaction's snapshot whatever the application commits
+     * meanwhile (not compacted: free pages are copied too).
+     */
+    private static SqliteRowCounts.Recorded backupApiCopy(Connection c, Path copy, String file) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            Map<String, Long> counts = SqliteRowCounts.counts(c);
+            int rc = c.unwrap(org.sqlite.SQLiteConnection.class).getDatabase().backup("main", copy.toString(), null);
+            if (rc != 0) {
+                throw new SQLException("the online backup API answered result code " + rc);
             }
-        });
-        after.keySet().stream().filter(x -> !before.containsKey(x)).forEach(changed::add);
-        return new SqliteRowCounts.Recorded(file, stable, "per_table", List.copyOf(changed));
+            c.commit();
+            return new SqliteRowCounts.Recorded(file, counts, "online backup API", "same_read_transaction");
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
     }
 
     /**
@@ -204,10 +218,8 @@ public class SqliteVacuumIntoEngine implements BackupEngine, ScratchRestoring {
             TableChecksums.Comparison cmp = SqliteRowCounts.compare(recorded, counts);
             checks.put("tables_compared", cmp.tables());
             checks.put("row_counts_equal", cmp.equal());
+            checks.put("copied_by", recorded.copiedBy());
             checks.put("comparable", recorded.comparable());
-            if (!recorded.changedDuringBackup().isEmpty()) {
-                checks.put("changed_during_backup", recorded.changedDuringBackup());
-            }
             String detail = "integrity_check " + (intact ? "ok" : "failed: " + checks.get("integrity_check")) + "; "
                     + cmp.detail();
             return new Check(intact && cmp.equal(), detail, checks);
