@@ -15,7 +15,11 @@ class PolicyParserTest {
     @Test
     void theBuiltInPolicyIsValid() {
         Policy policy = PolicyParser.parse(PolicyDecider.read(PolicyDecider.DEFAULT_POLICY), "default");
-        assertEquals(22, policy.rules().size());
+        assertEquals(25, policy.rules().size());
+        assertEquals(OperationType.VACUUM, policy.rule("sqlite-freelist").orElseThrow().operation());
+        assertEquals(Mode.WINDOW, policy.rule("sqlite-freelist").orElseThrow().mode());
+        assertEquals(OperationType.CHECKPOINT, policy.rule("sqlite-wal-large").orElseThrow().operation());
+        assertEquals(OperationType.BACKUP, policy.rule("sqlite-backup-stale").orElseThrow().operation());
         PolicyRule fragmentation = policy.rule("mysql-table-fragmentation").orElseThrow();
         assertEquals(OperationType.OPTIMIZE, fragmentation.operation());
         assertEquals(Mode.WINDOW, fragmentation.mode());
