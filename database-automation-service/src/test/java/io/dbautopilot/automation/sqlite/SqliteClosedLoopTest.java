@@ -27,7 +27,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,8 +87,8 @@ class SqliteClosedLoopTest {
     @Inject
     RestoreRequests restores;
 
-    @ConfigProperty(name = "dbautopilot.test.sqlite.directory")
-    String directory;
+    /** Read in {@link #open()}: an injected config property would be required by every other test's application. */
+    private String directory;
 
     private KafkaProducer<String, String> producer;
     private OperationEvents events;
@@ -96,6 +96,7 @@ class SqliteClosedLoopTest {
 
     @BeforeAll
     void open() {
+        directory = ConfigProvider.getConfig().getValue("dbautopilot.test.sqlite.directory", String.class);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
