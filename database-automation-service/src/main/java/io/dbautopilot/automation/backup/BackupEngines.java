@@ -45,7 +45,7 @@ public class BackupEngines {
         }
         return Optional.of(EngineKind.parse(s.engine().get()).orElseThrow(() -> new IllegalArgumentException(
                 "autopilot.backup.databases." + databaseId + ".engine: unknown engine '" + s.engine().get()
-                        + "' (pgbackrest, pg_basebackup, pg_dump, mariadb_dump, mariadb_backup, redis_rdb)")));
+                        + "' (pgbackrest, pg_basebackup, pg_dump, mariadb_dump, mariadb_backup, redis_rdb, sqlite_vacuum_into)")));
     }
 
     /** Whether at least one engine's tools are installed on this machine. */
@@ -55,7 +55,7 @@ public class BackupEngines {
 
     /**
      * The engine a backup of {@code target} uses when the request names none: the configured one, else the first of
-     * pgBackRest, pg_basebackup, pg_dump (MySQL / MariaDB: mariadb-backup, mariadb-dump) that is installed and can take {@code type} (null = the engine's own default
+     * pgBackRest, pg_basebackup, pg_dump (MySQL / MariaDB: mariadb-backup, mariadb-dump; SQLite: VACUUM INTO) that is installed and can take {@code type} (null = the engine's own default
      * type) of the target as it runs (pgBackRest needs WAL archiving), with why the others were passed over.
      *
      * @throws IllegalStateException when no engine fits, naming why for each
@@ -69,7 +69,8 @@ public class BackupEngines {
         boolean mariaDb = byKind.values().stream().filter(e -> e.kind().mariaDb())
                 .anyMatch(e -> e.databaseEngines().contains(target.engine()));
         List<EngineKind> preference = target.engine() == io.dbautopilot.model.Engine.REDIS
-                ? List.of(EngineKind.REDIS_RDB) : mariaDb ? MARIADB_PREFERENCE : PREFERENCE;
+                ? List.of(EngineKind.REDIS_RDB) : target.engine() == io.dbautopilot.model.Engine.SQLITE
+                ? List.of(EngineKind.SQLITE_VACUUM_INTO) : mariaDb ? MARIADB_PREFERENCE : PREFERENCE;
         for (EngineKind kind : preference) {
             BackupTools.EngineAvailability a = tools.engine(kind);
             if (!a.available()) {

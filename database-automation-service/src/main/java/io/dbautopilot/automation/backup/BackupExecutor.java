@@ -35,11 +35,12 @@ public class BackupExecutor implements OperationExecutor {
         return Set.of(OperationType.BACKUP, OperationType.BACKUP_VERIFY);
     }
 
-    /** PostgreSQL, MySQL / MariaDB (mariadb-dump, mariadb-backup) and Redis (redis_rdb). */
+    /** PostgreSQL, MySQL / MariaDB (mariadb-dump, mariadb-backup), Redis (redis_rdb) and SQLite (VACUUM INTO). */
     @Override
     public Set<io.dbautopilot.model.Engine> engines() {
         return Set.of(io.dbautopilot.model.Engine.POSTGRESQL, io.dbautopilot.model.Engine.MYSQL,
-                io.dbautopilot.model.Engine.MARIADB, io.dbautopilot.model.Engine.REDIS);
+                io.dbautopilot.model.Engine.MARIADB, io.dbautopilot.model.Engine.REDIS,
+                io.dbautopilot.model.Engine.SQLITE);
     }
 
     @Override

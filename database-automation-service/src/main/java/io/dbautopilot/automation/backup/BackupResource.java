@@ -187,7 +187,8 @@ public class BackupResource {
         if (engine != null && type != null && !typeFits(engine, type)) {
             throw ProblemException.badRequest("field 'type': engine " + engine.wire() + " cannot take " + type.wire()
                     + " backups (pgbackrest: full, differential, incremental; pg_basebackup: full (incremental on "
-                    + "PostgreSQL 17+); pg_dump: logical; mariadb_backup: full, incremental; mariadb_dump: logical; redis_rdb: full)");
+                    + "PostgreSQL 17+); pg_dump: logical; mariadb_backup: full, incremental; mariadb_dump: logical; redis_rdb: full; "
+                    + "sqlite_vacuum_into: full)");
         }
         String caller = Callers.name(context);
         String reason = "requested by " + caller + (request.reason() == null ? "" : ": " + request.reason());
@@ -217,6 +218,7 @@ public class BackupResource {
             case PG_DUMP, MARIADB_DUMP -> type == BackupType.LOGICAL;
             case MARIADB_BACKUP -> type == BackupType.FULL || type == BackupType.INCREMENTAL;
             case REDIS_RDB -> type == BackupType.FULL;
+            case SQLITE_VACUUM_INTO -> type == BackupType.FULL;
         };
     }
 

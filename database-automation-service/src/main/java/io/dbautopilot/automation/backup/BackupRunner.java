@@ -67,13 +67,14 @@ public class BackupRunner {
     }
 
     /**
-     * The type taken when none is asked for: pg_dump and mariadb-dump → logical, pg_basebackup → full, pgBackRest and
+     * The type taken when none is asked for: pg_dump and mariadb-dump → logical, pg_basebackup and VACUUM INTO → full,
+     * pgBackRest and
      * mariadb-backup → incremental after a full.
      */
     public BackupType defaultType(String databaseId, EngineKind engine) {
         return switch (engine) {
             case PG_DUMP, MARIADB_DUMP -> BackupType.LOGICAL;
-            case PG_BASEBACKUP, REDIS_RDB -> BackupType.FULL;
+            case PG_BASEBACKUP, REDIS_RDB, SQLITE_VACUUM_INTO -> BackupType.FULL;
             case PGBACKREST, MARIADB_BACKUP -> catalog.completed(databaseId).stream()
                     .anyMatch(b -> b.engine() == engine && b.backupType() == BackupType.FULL)
                     ? BackupType.INCREMENTAL : BackupType.FULL;

@@ -48,6 +48,18 @@ public class BackupTargets {
         ManagedDatabasesConfig.Database db = databases.settings(id);
         DatabaseUrl url = db.url();
         Engine engine = databases.engineOf(id).orElse(Engine.POSTGRESQL);
+        if (engine == Engine.SQLITE) {
+            // the file is the database: its path as database name, the library version as server version
+            try (Connection c = databases.connect(id, "backup"); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT sqlite_version()")) {
+                rs.next();
+                return target(id, "", 0, url.database(), Optional.empty(), Optional.empty(),
+                        mysqlVersionNum(rs.getString(1)), null, null, null, null);
+            } catch (SQLException e) {
+                throw new BackupEngine.BackupFailure("cannot open '" + id + "' (" + url.database() + ") to back it up: "
+                        + e.getMessage(), e);
+            }
+        }
         boolean mysql = engine == Engine.MYSQL || engine == Engine.MARIADB;
         if (engine == Engine.REDIS) {
             // no SQL: the version from INFO server (7.0.15 -> 70015); no data directory, socket or archiving

@@ -62,7 +62,8 @@ public class BackupTools {
                     problems.add(status.problem());
                 }
             }
-            String version = missing.isEmpty() ? version(found.get(kind.tools().get(0))) : null;
+            String version = kind.tools().isEmpty() ? "in-process" // runs through a library of the service
+                    : missing.isEmpty() ? version(found.get(kind.tools().get(0))) : null;
             EngineAvailability a = new EngineAvailability(kind, missing.isEmpty(), tools, missing, version,
                     missing.isEmpty() ? null : kind.install());
             engines.put(kind, a);

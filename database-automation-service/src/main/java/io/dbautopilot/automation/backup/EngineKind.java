@@ -34,7 +34,12 @@ public enum EngineKind {
      * {@code redis-server}.
      */
     REDIS_RDB(List.of("redis-cli", "redis-check-rdb", "redis-server"),
-            "sudo apt-get install -y redis-tools redis-server (redis-cli, redis-check-rdb, redis-server)");
+            "sudo apt-get install -y redis-tools redis-server (redis-cli, redis-check-rdb, redis-server)"),
+    /**
+     * {@code VACUUM INTO}: a consistent, compacted copy of a SQLite file taken through sqlite-jdbc while the
+     * application writes, verified by {@code PRAGMA integrity_check} and per-table row counts; no external tool.
+     */
+    SQLITE_VACUUM_INTO(List.of(), "nothing to install: sqlite-jdbc is part of the service");
 
     private final List<String> tools;
     private final String install;
@@ -49,9 +54,12 @@ public enum EngineKind {
         return this == MARIADB_DUMP || this == MARIADB_BACKUP;
     }
 
-    /** Whether its backups are restored into a scratch server of their own engine (MariaDB, Redis), not PostgreSQL. */
+    /**
+     * Whether its restores and drills run into a scratch copy under the service's backup directory (MariaDB, Redis: a
+     * scratch server; SQLite: a scratch file), not into a PostgreSQL data directory on a port.
+     */
     public boolean scratchRestored() {
-        return mariaDb() || this == REDIS_RDB;
+        return mariaDb() || this == REDIS_RDB || this == SQLITE_VACUUM_INTO;
     }
 
     /** Executables the engine needs. */

@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * Pre-migration backups through the backup capability: a logical {@code pg_dump} of the database, verified and kept
+ * Pre-migration backups through the backup capability: a logical {@code pg_dump} of the database (a SQLite file: a
+ * {@code VACUUM INTO} copy), verified and kept
  * in the backup catalog (so it shows in {@code GET /api/backups} and follows retention). When the capability cannot
  * take it, the migration's own {@code pg_dump} into {@code autopilot.migrations.backup.directory} is the fallback,
  * with the reason recorded on the run. A MySQL / MariaDB target gets a {@code mariadb-dump --single-transaction}
@@ -46,6 +47,9 @@ public class PreMigrationBackups implements PreMigrationBackup {
         io.dbautopilot.automation.backup.Backup b;
         BooleanSupplier stopped = () -> stop.getAsBoolean() || Thread.currentThread().isInterrupted();
         Instant giveUp = Instant.now().plus(config.backupTimeout());
+        if (databases.engineOf(databaseId).filter(e -> e == Engine.SQLITE).isPresent()) {
+            return sqlite(databaseId, label, stop);
+        }
         if (databases.engineOf(databaseId).filter(e -> e != Engine.POSTGRESQL).isPresent()) {
             return mariaDbDump(databaseId, label, stopped);
         }
@@ -97,5 +101,31 @@ public class PreMigrationBackups implements PreMigrationBackup {
         Path file = Path.of(b.location()).resolve(MariaDbDumpEngine.dumpName(b.databaseName()));
         details.put("restore_with", "mariadb --database=<new database> < " + file);
         return new Backup("mariadb-dump", file.toString(), b.storedBytes() == null ? 0 : b.storedBytes(), details);
+    }
+
+    /**
+     * A SQLite file's pre-migration backup: a cataloged {@code VACUUM INTO} copy, verified by integrity_check and row
+     * counts; there is no fallback (pg_dump cannot read a SQLite file).
+     */
+    private Backup sqlite(String databaseId, String label, BooleanSupplier stop) throws BackupFailedException {
+        BooleanSupplier stopped = () -> stop.getAsBoolean() || Thread.currentThread().isInterrupted();
+        io.dbautopilot.automation.backup.Backup b;
+        try {
+            b = backups.backupNow(databaseId, BackupType.FULL, EngineKind.SQLITE_VACUUM_INTO,
+                    "before migration: " + label, stopped, config.backupTimeout());
+        } catch (BackupService.BackupException e) {
+            throw new BackupFailedException("pre-migration backup of " + databaseId + (stopped.getAsBoolean()
+                    ? " cancelled: " : " (sqlite_vacuum_into) failed: ") + e.getMessage());
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("backup_id", b.backupId().toString());
+        details.put("catalog", "GET /api/backups/" + b.backupId());
+        details.put("verified_by", "PRAGMA integrity_check and per-table row counts");
+        details.put("verification", b.verification());
+        details.put("checksum", b.checksum());
+        details.put("restore_with", "stop the application, then copy the file in " + b.location()
+                + " over the database file");
+        return new Backup(EngineKind.SQLITE_VACUUM_INTO.wire(), b.location(),
+                b.storedBytes() == null ? 0 : b.storedBytes(), details);
     }
 }

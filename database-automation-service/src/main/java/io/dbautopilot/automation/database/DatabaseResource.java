@@ -49,6 +49,15 @@ public class DatabaseResource {
                      WHERE TABLE_SCHEMA = DATABASE()) / 1e9,
                    NULL""";
 
+    /**
+     * The same columns for a SQLite file: its path, the library version, no server sessions to count (0), the file's
+     * pages times the page size; the parameter is unused (SQLite has no running queries to time).
+     */
+    private static final String SQLITE_PROBE = """
+            SELECT (SELECT file FROM pragma_database_list WHERE name = 'main'), sqlite_version(), 0, 0, 0 * ?, NULL,
+                   (SELECT page_count FROM pragma_page_count()) * (SELECT page_size FROM pragma_page_size()) / 1e9,
+                   NULL""";
+
     private final ManagedDatabases databases;
     private final io.dbautopilot.automation.engine.Engines engines;
     private final StateTransactions transactions;
@@ -139,12 +148,16 @@ public class DatabaseResource {
             return redisStatus(id, settings, lastBackup, lastOptimization, schemaVersion, windows, open, notes,
                     capabilities);
         }
-        if (!postgres) {
+        boolean sqlite = engine == io.dbautopilot.model.Engine.SQLITE;
+        if (sqlite) {
+            notes.add("connection_count, active_queries, slow_queries: 0, a SQLite file has no server sessions to count;"
+                    + " cache_hit_ratio and last_maintenance: null (the performance service reports sqlite_* metrics)");
+        } else if (!postgres) {
             notes.add("cache_hit_ratio and last_maintenance: null for " + engine.wire() + " (the performance service "
                     + "reports mysql_innodb_buffer_pool_hit_ratio)");
         }
         try (Connection c = databases.connect(id, "status");
-             PreparedStatement ps = c.prepareStatement(postgres ? PROBE : MYSQL_PROBE)) {
+             PreparedStatement ps = c.prepareStatement(postgres ? PROBE : sqlite ? SQLITE_PROBE : MYSQL_PROBE)) {
             if (postgres) {
                 ps.setString(1, settings.slowQueryThreshold().toMillis() + " milliseconds");
             } else {

@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * One managed database's effective settings: each local property ({@code autopilot.databases.<id>.*}) that is set,
  * else the registry target's field, else the default; the password is resolved when a connection is opened.
  *
- * @param url                      where it is (PostgreSQL, MySQL, MariaDB or Redis)
+ * @param url                      where it is (PostgreSQL, MySQL, MariaDB, Redis or a local SQLite file)
  * @param username                 user to connect as
  * @param secret                   resolves the password (local property, else the target's {@code credentials_ref})
  * @param lockTimeout              see {@link ManagedDatabasesConfig.Database#lockTimeout()}
@@ -42,7 +42,8 @@ import java.util.function.Supplier;
  * @param canary                   whether the canary runs on this database (docs/canary.md)
  * @param source                   {@code properties}, {@code registry} or {@code registry+properties}
  * @param engine                   the registry target's engine, else the URL's ({@code mysql://} MySQL,
- *                                 {@code mariadb://} MariaDB); capabilities are looked up by it
+ *                                 {@code mariadb://} MariaDB, {@code sqlite://} SQLite); capabilities are looked
+ *                                 up by it
  */
 public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Supplier<Optional<String>> secret,
                                Duration lockTimeout, Duration statementTimeout, Optional<List<String>> maintenanceWindows,
@@ -183,7 +184,7 @@ public record DatabaseSettings(DatabaseUrl url, Optional<String> username, Suppl
 
     /** Engines this service manages. */
     static final java.util.Set<Engine> MANAGED_ENGINES = java.util.EnumSet.of(Engine.POSTGRESQL, Engine.MYSQL,
-            Engine.MARIADB, Engine.REDIS);
+            Engine.MARIADB, Engine.REDIS, Engine.SQLITE);
 
     /** The target's engine when it names one (its URL must speak it), else the URL's. */
     private static Engine engine(TargetDefinition target, DatabaseUrl url) {

@@ -11,7 +11,7 @@ import java.util.List;
  * One managed database as shown by {@code GET /api/databases}.
  *
  * @param id                configured id
- * @param databaseName      database name on the server (null when unreachable)
+ * @param databaseName      database name on the server, the file's path for SQLite (null when unreachable)
  * @param status            {@code reachable}, {@code unreachable} or {@code unavailable} (not managed here)
  * @param error             why it is unreachable, or {@code unavailable: <reason>} naming the target's field
  * @param serverVersion     {@code server_version}
@@ -29,7 +29,8 @@ import java.util.List;
  * @param notes             what could not be reported and why
  * @param trust             {@code observe}, {@code approve} or {@code auto}; null when unavailable
  * @param source            {@code properties}, {@code registry} or {@code registry+properties}; null when unavailable
- * @param engine            {@code postgresql}, {@code mysql}, {@code mariadb} or {@code redis}; null when unavailable
+ * @param engine            {@code postgresql}, {@code mysql}, {@code mariadb}, {@code redis} or {@code sqlite}; null when
+ *                          unavailable
  * @param capabilities      per capability (maintenance, sessions, index_changes, partitions, backups, migrations,
  *                          tuning): {@code available} or {@code unavailable: <reason>}; empty when unavailable
  */

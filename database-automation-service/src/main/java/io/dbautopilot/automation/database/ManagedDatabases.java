@@ -2,6 +2,7 @@ package io.dbautopilot.automation.database;
 
 import io.dbautopilot.automation.maintenance.MaintenanceSchedule;
 import io.dbautopilot.automation.mysql.MySqlConnections;
+import io.dbautopilot.automation.sqlite.SqliteConnections;
 import io.dbautopilot.automation.policy.Policy;
 import io.dbautopilot.automation.policy.PolicyConfig;
 import io.dbautopilot.automation.policy.PolicyDecider;
@@ -152,9 +153,10 @@ public class ManagedDatabases {
     }
 
     /**
-     * The JDBC URL of a managed database's URL: PostgreSQL ({@code postgresql://}) or MySQL / MariaDB
-     * ({@code mysql://}, {@code mariadb://}, MariaDB Connector/J); null for Redis ({@code redis://host:port/db},
-     * checked); any other engine fails naming {@code setting}.
+     * The JDBC URL of a managed database's URL: PostgreSQL ({@code postgresql://}), MySQL / MariaDB
+     * ({@code mysql://}, {@code mariadb://}, MariaDB Connector/J) or SQLite ({@code sqlite:///path}, the file must exist
+     * here and be a SQLite database); null for Redis ({@code redis://host:port/db}, checked); any other engine fails
+     * naming {@code setting}.
      */
     static String jdbcUrl(String setting, DatabaseUrl url) {
         if (url.isPostgres()) {
@@ -167,8 +169,12 @@ public class ManagedDatabases {
             io.dbautopilot.automation.redis.RedisConnections.check(setting, url);
             return null; // no JDBC: Redis targets are reached through the Vert.x Redis client (RedisConnections)
         }
-        throw new IllegalArgumentException(setting + " must be a PostgreSQL, MySQL, MariaDB or Redis URL "
-                + "(postgresql://, mysql://, mariadb://host:port/database, redis://host:port/db), not " + url.engine()
+        if (SqliteConnections.isSqlite(url)) {
+            return "jdbc:sqlite:" + SqliteConnections.file(setting, url);
+        }
+        throw new IllegalArgumentException(setting + " must be a PostgreSQL, MySQL, MariaDB, Redis or SQLite URL "
+                + "(postgresql://, mysql://, mariadb://host:port/database, redis://host:port/db, "
+                + "sqlite:///absolute/path.db), not " + url.engine()
                 + ": this service manages no " + url.engine() + " databases yet");
     }
 
@@ -233,7 +239,8 @@ public class ManagedDatabases {
     /**
      * Opens a JDBC connection (autocommit) to a configured database with its {@code lock_timeout} and
      * {@code statement_timeout}; {@code purpose} goes into application_name (PostgreSQL) or the connection attribute
-     * {@code program_name} (MySQL / MariaDB, see {@link MySqlConnections}).
+     * {@code program_name} (MySQL / MariaDB, see {@link MySqlConnections}); a SQLite file is opened read-write with
+     * the lock timeout as its busy timeout ({@link SqliteConnections}, SQLite has no statement timeout).
      */
     public Connection connect(String id, String purpose) throws SQLException {
         Managed m = managed.get(id);
@@ -243,6 +250,9 @@ public class ManagedDatabases {
         DatabaseSettings db = m.settings();
         if (m.engine() == Engine.REDIS) {
             throw new SQLException("'" + id + "' is a Redis target: it has no SQL connection (RedisConnections)", "0A000");
+        }
+        if (m.engine() == Engine.SQLITE) {
+            return SqliteConnections.open(java.nio.file.Path.of(db.url().database()), db.lockTimeout());
         }
         if (m.engine() != Engine.POSTGRESQL) {
             return MySqlConnections.connect(id, m.jdbcUrl(), db, purpose == null ? APPLICATION_NAME

@@ -27,8 +27,12 @@ public class Engines {
     /** Capability names as {@code GET /api/databases} reports them, with the operation types each needs. */
     public static final Map<String, Set<OperationType>> CAPABILITIES = capabilities();
 
-    /** Engines whose migrations Flyway runs here (flyway-database-postgresql, flyway-mysql). */
-    public static final Set<Engine> MIGRATION_ENGINES = EnumSet.of(Engine.POSTGRESQL, Engine.MYSQL, Engine.MARIADB);
+    /**
+     * Engines whose migrations Flyway runs here: PostgreSQL (flyway-database-postgresql), MySQL / MariaDB
+     * (flyway-mysql) and SQLite (Flyway core's own support; {@code migrate} only, see {@code SqliteMigrationExecutor}).
+     */
+    public static final Set<Engine> MIGRATION_ENGINES = EnumSet.of(Engine.POSTGRESQL, Engine.MYSQL, Engine.MARIADB,
+            Engine.SQLITE);
 
     private final Map<OperationType, Map<Engine, OperationExecutor>> executors = new EnumMap<>(OperationType.class);
     private final List<BackupEngine> backupEngines;

@@ -49,11 +49,17 @@ final class FlywayProgress implements Callback {
     public void handle(Event event, Context context) {
         MigrationInfo mi = context.getMigrationInfo();
         current.set(mi);
-        try (PreparedStatement ps = context.getConnection().prepareStatement(
-                MigrationTexts.postgres(context.getConnection()) ? "SELECT pg_backend_pid()" : "SELECT CONNECTION_ID()");
-             ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-                ctx.backendStarted(rs.getInt(1));
+        try {
+            String product = context.getConnection().getMetaData().getDatabaseProductName();
+            // SQLite has no server backend to name; MySQL / MariaDB's is the connection id
+            if (!"SQLite".equals(product)) {
+                try (PreparedStatement ps = context.getConnection().prepareStatement(
+                        MigrationTexts.postgres(context.getConnection()) ? "SELECT pg_backend_pid()" : "SELECT CONNECTION_ID()");
+                     ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        ctx.backendStarted(rs.getInt(1));
+                    }
+                }
             }
         } catch (SQLException e) {
             LOG.debugf("backend pid of the migration connection unknown: %s", e.getMessage());

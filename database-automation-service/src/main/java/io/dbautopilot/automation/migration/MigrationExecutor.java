@@ -63,7 +63,9 @@ public class MigrationExecutor implements OperationExecutor {
 
     @Override
     public Set<Engine> engines() {
-        return EnumSet.copyOf(Engines.MIGRATION_ENGINES);
+        Set<Engine> engines = EnumSet.copyOf(Engines.MIGRATION_ENGINES);
+        engines.remove(Engine.SQLITE); // SqliteMigrationExecutor
+        return engines;
     }
 
     @Override
@@ -79,6 +81,29 @@ public class MigrationExecutor implements OperationExecutor {
             return new Outcome.Failed("database '" + id + "' has no migrations location (autopilot.migrations.databases."
                     + id + ".location)", Map.of());
         }
+        return underLock(ctx, () -> {
+            if (databases.engine(id) != Engine.POSTGRESQL) {
+                return mysqlGuarded.execute(ctx, s -> run(ctx, s.connection()));
+            }
+            try (GuardedSession session = guarded.open(ctx)) {
+                return run(ctx, session.connection());
+            }
+        });
+    }
+
+    /** Work on the managed database under its migration lock; target-side problems are thrown. */
+    @FunctionalInterface
+    interface LockedWork {
+        Outcome run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} holding the database's one-runner lock (waiting up to {@code autopilot.migrations.lock-wait});
+     * cancelled or deferred naming the holder when the lock cannot be had; SQL and Flyway errors become the outcome.
+     */
+    Outcome underLock(ExecutionContext ctx, LockedWork work) {
+        Operation op = ctx.operation();
+        String id = op.targetId();
         String owner = "op:" + op.id();
         Optional<MigrationLease.Held> held;
         try {
@@ -97,12 +122,7 @@ public class MigrationExecutor implements OperationExecutor {
                     + config.lockWait() + " (autopilot.migrations.lock-wait)", Map.of("cause", "migration_lock"));
         }
         try (MigrationLease.Held lock = held.get()) {
-            if (databases.engine(id) != Engine.POSTGRESQL) {
-                return mysqlGuarded.execute(ctx, s -> run(ctx, s.connection()));
-            }
-            try (GuardedSession session = guarded.open(ctx)) {
-                return run(ctx, session.connection());
-            }
+            return work.run();
         } catch (SQLException e) {
             if (ctx.stopRequested()) {
                 return new Outcome.Cancelled("cancelled while running: " + e.getMessage());

@@ -51,7 +51,19 @@ public class MigrationHealthGate {
         if (unsafe.isPresent()) {
             return unsafe;
         }
-        Optional<String> running = transactions.inTransaction(tx -> {
+        Optional<String> running = otherOperation(databaseId, operationId);
+        if (running.isPresent()) {
+            return running;
+        }
+        return otherBackends(target, databaseId, operationId, postgres);
+    }
+
+    /**
+     * Another operation of this service (not a migration) running on the managed database, from the state database:
+     * the reason to defer, or empty.
+     */
+    public Optional<String> otherOperation(String databaseId, UUID operationId) {
+        return transactions.inTransaction(tx -> {
             try (PreparedStatement ps = tx.prepareStatement("""
                     SELECT id, type FROM automation.operation
                      WHERE target_id = ? AND status = 'running' AND id <> ? AND type NOT IN ('migrate', 'migrate_undo')
@@ -64,9 +76,14 @@ public class MigrationHealthGate {
                 }
             }
         });
-        if (running.isPresent()) {
-            return running;
-        }
+    }
+
+    /**
+     * Sessions of other operations of this service on the same physical database (PostgreSQL: pg_stat_activity by
+     * application_name; MySQL / MariaDB: performance_schema connection attributes).
+     */
+    private Optional<String> otherBackends(Connection target, String databaseId, UUID operationId, boolean postgres)
+            throws SQLException {
         List<UUID> others = new ArrayList<>();
         List<Integer> pids = new ArrayList<>();
         try (PreparedStatement ps = target.prepareStatement(postgres ? """

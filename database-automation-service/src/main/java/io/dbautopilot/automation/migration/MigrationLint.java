@@ -91,7 +91,10 @@ public class MigrationLint {
         }
     }
 
-    /** The lint reads PostgreSQL's catalog; MySQL / MariaDB scripts get no findings (docs/migrations.md). */
+    /**
+     * Whether the lint applies: it reads PostgreSQL's catalog (lock levels, CONCURRENTLY, rewrites); MySQL / MariaDB and
+     * SQLite scripts get no findings (docs/migrations.md; a SQLite migration locks the whole file whatever it does).
+     */
     private boolean postgres(String id) {
         return databases.engineOf(id).map(e -> e == io.dbautopilot.model.Engine.POSTGRESQL).orElse(true);
     }

@@ -27,9 +27,12 @@ public class MigrationRequests {
     private final StateTransactions transactions;
     private final OperationsConfig config;
     private final MigrationCatalog catalog;
+    private final io.dbautopilot.automation.engine.Engines engines;
 
     public MigrationRequests(ManagedDatabases databases, MigrationFlyway flyways, OperationStore store,
-                             StateTransactions transactions, OperationsConfig config, MigrationCatalog catalog) {
+                             StateTransactions transactions, OperationsConfig config, MigrationCatalog catalog,
+                             io.dbautopilot.automation.engine.Engines engines) {
+        this.engines = engines;
         this.databases = databases;
         this.flyways = flyways;
         this.store = store;
@@ -91,6 +94,9 @@ public class MigrationRequests {
     /** A manual apply (optionally up to a target version) or undo (down to a version), as an operation. */
     public Operation manual(String database, OperationType type, Request request, String caller) {
         requireConfigured(database);
+        databases.engineOf(database).flatMap(e -> engines.unavailable(type, e)).ifPresent(why -> {
+            throw ProblemException.conflict(type.wire() + " of '" + database + "' is unavailable: " + why);
+        });
         Request r = request == null ? new Request(null, null, null, null) : request;
         Map<String, Object> parameters = new LinkedHashMap<>();
         if (type == OperationType.MIGRATE && r.targetVersion() != null) {

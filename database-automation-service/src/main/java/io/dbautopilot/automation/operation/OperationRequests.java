@@ -43,7 +43,7 @@ public class OperationRequests {
     /** Types an operator may request by hand. */
     public static final Set<OperationType> MANUAL = Set.of(OperationType.VACUUM, OperationType.VACUUM_FREEZE,
             OperationType.ANALYZE, OperationType.OPTIMIZE, OperationType.REINDEX, OperationType.TERMINATE,
-            OperationType.MEMORY_PURGE);
+            OperationType.MEMORY_PURGE, OperationType.CHECKPOINT);
 
     /** Parameter of a drop_index: the anomaly rule or recommendation kind that asked for it (re-checked when it runs). */
     public static final String DROP_TRIGGER = "drop_trigger";
@@ -95,6 +95,10 @@ public class OperationRequests {
         }
         Decision d = decision.get();
         OperationType.ObjectKind kind = d.operation().objectKind();
+        boolean sqlite = databases.engineOf(event.targetId()).filter(e -> e == Engine.SQLITE).isPresent();
+        if (sqlite) {
+            kind = OperationType.ObjectKind.NONE; // SQLite maintenance acts on the whole file: the object is not used
+        }
         if (event.object() == null && (kind == OperationType.ObjectKind.TABLE || kind == OperationType.ObjectKind.INDEX)) {
             LOG.warnf("Policy rule '%s' asks for %s but anomaly %s names no object: no operation", d.ruleName(),
                     d.operation().wire(), eventId);
@@ -258,7 +262,7 @@ public class OperationRequests {
         OperationType type = OperationType.parse(request.type())
                 .filter(t -> MANUAL.contains(t) || validators.containsKey(t)).orElseThrow(() ->
                 ProblemException.badRequest("field 'type': '" + request.type() + "' is not a manual operation (one of "
-                        + "vacuum, vacuum_freeze, analyze, optimize, reindex, terminate, memory_purge"
+                        + "vacuum, vacuum_freeze, analyze, optimize, reindex, terminate, memory_purge, checkpoint"
                         + validators.keySet().stream().map(t -> ", " + t.wire()).collect(java.util.stream.Collectors.joining())
                         + ")"));
         Engine engine = databases.engineOf(request.database()).orElse(Engine.POSTGRESQL);
@@ -296,6 +300,13 @@ public class OperationRequests {
 
     /** The object checked against the catalog; for a pid, its session identity is put into {@code parameters}. */
     private String validatedObject(String database, OperationType type, String object, Map<String, Object> parameters) {
+        if (databases.engineOf(database).filter(e -> e == Engine.SQLITE).isPresent()) {
+            if (object != null && !object.isBlank()) {
+                throw ProblemException.badRequest("field 'object': SQLite " + type.wire() + " acts on the whole database "
+                        + "file of '" + database + "'; leave 'object' out");
+            }
+            return null;
+        }
         if (type.objectKind() == OperationType.ObjectKind.NONE) {
             if (object != null && !object.isBlank()) {
                 throw ProblemException.badRequest("field 'object': " + type.wire() + " takes no object");

@@ -96,9 +96,10 @@ public enum OperationType {
      */
     public String expectedEffect() {
         return switch (this) {
-            case VACUUM -> "dead tuples of the table down";
+            case VACUUM -> "dead tuples of the table down (SQLite: freelist pages of the file down)";
             case VACUUM_FREEZE -> "transaction ID age of the table (or database) down";
-            case ANALYZE -> "last_analyze of the table moved (MySQL / MariaDB: ANALYZE TABLE status OK)";
+            case ANALYZE -> "last_analyze of the table moved (MySQL / MariaDB: ANALYZE TABLE status OK; SQLite: "
+                    + "sqlite_stat1 rows present)";
             case OPTIMIZE -> "data_free of the table down";
             case MEMORY_PURGE -> "mem_fragmentation_ratio down";
             case CHECKPOINT -> "the write-ahead log file truncated";

@@ -38,13 +38,26 @@ public final class PlannedStatement {
 
     /**
      * The statement {@code n} would run on a target of {@code engine}: MySQL / MariaDB's own for the types their
-     * executors run ({@code ANALYZE TABLE `s`.`t`}, {@code KILL ...}), Redis's {@code CLIENT KILL}, else
-     * {@link #of(NewOperation)}.
+     * executors run ({@code ANALYZE TABLE `s`.`t`}, {@code KILL ...}), Redis's {@code CLIENT KILL}, SQLite's
+     * ({@code VACUUM}, {@code PRAGMA optimize; ANALYZE}, {@code PRAGMA wal_checkpoint(TRUNCATE)}, on the whole file),
+     * else {@link #of(NewOperation)}.
      */
     public static String of(NewOperation n, io.dbautopilot.model.Engine engine) {
         if (engine == io.dbautopilot.model.Engine.REDIS && n.type() == OperationType.TERMINATE_IDLE) {
             return "CLIENT KILL ID <id> ADDR <addr> (each normal client idle for over " + limit(n)
                     + " s: not replicas, masters, pub/sub, blocked or this service's clients)";
+        }
+        if (engine == io.dbautopilot.model.Engine.SQLITE) {
+            switch (n.type()) {
+                case VACUUM:
+                    return "VACUUM (the whole database file, once free disk >= file + WAL size)";
+                case ANALYZE:
+                    return "PRAGMA optimize; ANALYZE";
+                case CHECKPOINT:
+                    return "PRAGMA wal_checkpoint(TRUNCATE)";
+                default:
+                    break;
+            }
         }
         if (engine == io.dbautopilot.model.Engine.MYSQL || engine == io.dbautopilot.model.Engine.MARIADB) {
             String table = io.dbautopilot.automation.mysql.MySqlNames.table(n.object())

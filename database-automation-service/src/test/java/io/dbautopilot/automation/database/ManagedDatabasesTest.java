@@ -33,8 +33,8 @@ class ManagedDatabasesTest {
 
     @Test
     void aBadUrlWindowZoneOrPartitionSetIsNamedBySetting() {
-        assertError(Map.of("url", "sqlite:///var/lib/app/app.db"),
-                "autopilot.databases.orders.url must be a PostgreSQL, MySQL, MariaDB or Redis URL");
+        assertError(Map.of("url", "mongodb://x:27017/app"),
+                "autopilot.databases.orders.url must be a PostgreSQL, MySQL, MariaDB, Redis or SQLite URL");
         assertError(Map.of("url", "redis://x:6379/0?timeout=5"),
                 "autopilot.databases.orders.url: unknown parameter 'timeout' (a Redis URL takes none");
         assertError(Map.of("url", "mysql://x:3306/y?useSSL=false"),
@@ -49,6 +49,31 @@ class ManagedDatabasesTest {
                 "autopilot.databases.orders.partitions.ev.interval: 'hourly' is not one of daily, weekly, monthly");
         assertError(Map.of("trust", "sometimes"),
                 "autopilot.databases.orders.trust: 'sometimes' is not a trust level (observe, approve, auto)");
+    }
+
+    @Test
+    void aSqliteFileThatIsMissingOrNotSqliteIsRefusedNamingThePath(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path missing = dir.resolve("missing.db");
+        assertError(Map.of("url", "sqlite://" + missing), "autopilot.databases.orders.url: SQLite database file "
+                + missing + " does not exist here");
+        java.nio.file.Path text = java.nio.file.Files.writeString(dir.resolve("notes.db"), "not a database at all");
+        assertError(Map.of("url", "sqlite://" + text), "autopilot.databases.orders.url: " + text
+                + " is not a SQLite database");
+        assertEquals("url: SQLite database file " + missing + " does not exist here (a SQLite target's file must be "
+                + "local to the automation-service instance that manages it)", refused(target(Engine.SQLITE,
+                "sqlite://" + missing, TargetDefinition.Automation.DEFAULTS, Trust.AUTO)));
+        java.nio.file.Path real = dir.resolve("real.db");
+        try (java.sql.Connection c = new org.sqlite.SQLiteConfig().createConnection("jdbc:sqlite:" + real);
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (id integer)");
+        }
+        DatabaseSettings s = DatabaseSettings.of("orders", null, target(Engine.SQLITE, "sqlite://" + real,
+                TargetDefinition.Automation.DEFAULTS, Trust.AUTO), ref -> "pw", POLICY, Trust.AUTO);
+        assertEquals(Engine.SQLITE, s.engine());
+        assertEquals("jdbc:sqlite:" + real, ManagedDatabases.jdbcUrl("url", s.url()));
+        assertTrue(refused(target(Engine.MYSQL, "sqlite://" + real, TargetDefinition.Automation.DEFAULTS, Trust.AUTO))
+                .startsWith("url: a sqlite:// URL cannot reach a target of engine mysql"));
     }
 
     @Test

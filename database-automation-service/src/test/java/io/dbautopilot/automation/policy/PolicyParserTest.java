@@ -15,12 +15,16 @@ class PolicyParserTest {
     @Test
     void theBuiltInPolicyIsValid() {
         Policy policy = PolicyParser.parse(PolicyDecider.read(PolicyDecider.DEFAULT_POLICY), "default");
-        assertEquals(26, policy.rules().size());
         assertEquals(OperationType.MEMORY_PURGE, policy.rule("redis-fragmentation").orElseThrow().operation());
         PolicyRule redisIdle = policy.rule("redis-idle-clients").orElseThrow();
         assertEquals(OperationType.TERMINATE_IDLE, redisIdle.operation());
         assertEquals(Mode.APPROVAL, redisIdle.mode());
         assertEquals(Duration.ofMinutes(30), redisIdle.limit());
+        assertEquals(29, policy.rules().size());
+        assertEquals(OperationType.VACUUM, policy.rule("sqlite-freelist").orElseThrow().operation());
+        assertEquals(Mode.WINDOW, policy.rule("sqlite-freelist").orElseThrow().mode());
+        assertEquals(OperationType.CHECKPOINT, policy.rule("sqlite-wal-large").orElseThrow().operation());
+        assertEquals(OperationType.BACKUP, policy.rule("sqlite-backup-stale").orElseThrow().operation());
         PolicyRule fragmentation = policy.rule("mysql-table-fragmentation").orElseThrow();
         assertEquals(OperationType.OPTIMIZE, fragmentation.operation());
         assertEquals(Mode.WINDOW, fragmentation.mode());

@@ -123,7 +123,11 @@ public class TargetValidator {
         }
     }
 
-    private static Optional<String> sqliteProblem(Path file) {
+    /**
+     * Why {@code file} cannot be a SQLite target (missing, not a regular file, unreadable, not starting with the
+     * SQLite header), naming the path; empty when it is a SQLite database file.
+     */
+    public static Optional<String> sqliteProblem(Path file) {
         if (!Files.exists(file)) {
             return Optional.of("SQLite database file " + file + " does not exist here");
         }

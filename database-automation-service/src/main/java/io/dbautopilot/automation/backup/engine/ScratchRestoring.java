@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * A backup engine whose backups are restored into a scratch server of their own engine (MariaDB, Redis) under the
- * restore's directory, checked against what the backup recorded and stopped, instead of into a PostgreSQL data
- * directory; restores and drills of its backups go through {@link #restoreAndCheck}.
+ * A backup engine whose backups are restored as one step into a scratch copy of their own engine under the
+ * restore's directory (MariaDB, Redis: a scratch server, stopped afterwards; SQLite: a scratch file), checked against
+ * what the backup recorded, instead of into a PostgreSQL data directory; restores and drills go through
+ * {@link #restoreAndCheck}.
  */
 public interface ScratchRestoring {
 
@@ -19,8 +20,8 @@ public interface ScratchRestoring {
     }
 
     /**
-     * Restores the backup under {@code work}, starts a scratch server on it, compares it with what the backup recorded
-     * and stops the server before returning. RTO = start of the restore → server ready.
+     * Restores the backup under {@code work}, opens it (a scratch server, stopped before returning, or a scratch file)
+     * and compares it with what the backup recorded. RTO = start of the restore → the copy usable.
      */
     RestoreCheck restoreAndCheck(BackupTarget t, Backup backup, Path work, BooleanSupplier stop, Instant deadline)
             throws BackupEngine.BackupFailure;

@@ -40,7 +40,8 @@ public class RestoreExecutor implements OperationExecutor {
     @Override
     public Set<io.dbautopilot.model.Engine> engines() {
         return Set.of(io.dbautopilot.model.Engine.POSTGRESQL, io.dbautopilot.model.Engine.MYSQL,
-                io.dbautopilot.model.Engine.MARIADB, io.dbautopilot.model.Engine.REDIS);
+                io.dbautopilot.model.Engine.MARIADB, io.dbautopilot.model.Engine.REDIS,
+                io.dbautopilot.model.Engine.SQLITE);
     }
 
     @Override

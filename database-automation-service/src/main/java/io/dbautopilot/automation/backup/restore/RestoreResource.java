@@ -117,8 +117,8 @@ public class RestoreResource {
                     : Boolean.TRUE.equals(request.keepRunning()) ? "keep_running" : targetTime != null ? "target_time" : null;
             if (field != null) {
                 throw ProblemException.badRequest("field '" + field + "': not for " + backup.engine().wire()
-                        + " backups: they are restored into a scratch server (socket only) under the service's backup "
-                        + "directory, checked and stopped");
+                        + " backups: they are restored into a scratch copy (a server on a socket only, or a file) "
+                        + "under the service's backup directory, checked and closed");
             }
         }
         if (targetTime != null) {

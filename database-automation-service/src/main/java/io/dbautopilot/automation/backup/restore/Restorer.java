@@ -148,10 +148,11 @@ public class Restorer {
     }
 
     /**
-     * A restore or drill of a MariaDB or Redis engine's backup: restored under the restore's own directory, started
-     * as a scratch server, compared with what the backup recorded (MariaDB: the tables' checksums; Redis: the key
-     * count and a sample of keys), stopped; a drill removes it, a restore keeps its data directory ({@code <home>/data},
-     * start it with {@code mariadbd --datadir} or {@code redis-server --dir}).
+     * A restore or drill of a MariaDB, Redis or SQLite engine's backup: restored under the restore's own directory,
+     * opened (a scratch server; a scratch copy of the SQLite file), compared with what the backup recorded (MariaDB: the
+     * tables' checksums; Redis: the key count and a sample of keys; SQLite: integrity_check and row counts), closed; a
+     * drill removes it, a restore keeps its data directory ({@code <home>/data}: start it with {@code mariadbd
+     * --datadir} or {@code redis-server --dir}; the SQLite copy is the file in it).
      */
     private Restore runScratch(Restore r, Backup backup, ScratchRestoring engine, Path home, boolean drill,
                                BooleanSupplier stop, Instant deadline) {

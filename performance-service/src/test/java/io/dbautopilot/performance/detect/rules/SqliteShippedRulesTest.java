@@ -70,6 +70,9 @@ class SqliteShippedRulesTest {
         }
     }
 
+    @io.dbautopilot.localstack.quarkus.InjectInfra
+    io.dbautopilot.localstack.kafka.KafkaBroker kafka;
+
     @Inject
     LatestSnapshots latest;
 
@@ -311,8 +314,25 @@ class SqliteShippedRulesTest {
     }
 
     /** A copy of the file with a table page overwritten: quick_check reports corruption (emergency). */
+    /** A last successful backup of the file 26 h old, as the automation service publishes it, opens the rule. */
     @Test
     @Order(5)
+    void anOldLastBackup() throws Exception {
+        LifecycleDriver d = driver(shipped("sqlite_backup_stale"));
+        Instant old = Instant.now().minus(Duration.ofHours(26));
+        try (io.dbautopilot.performance.operations.OperationEvents events =
+                     new io.dbautopilot.performance.operations.OperationEvents(kafka.bootstrapServers())) {
+            events.publish(new io.dbautopilot.model.OperationEvent(java.util.UUID.randomUUID(), null, TARGET, "backup",
+                    io.dbautopilot.model.OperationState.SUCCEEDED, 1.0, "test", old.minusSeconds(60), old.minusSeconds(50),
+                    old, old, java.util.Map.of("object", "full")));
+        }
+        LifecycleDriver.Published p = awaitOpened(TARGET, d, "sqlite_backup_stale", o -> true);
+        assertEquals(Severity.WARNING, p.record().severity());
+        assertTrue(p.record().value() > 26 * 3600 - 60, p.record().evidence().toString());
+    }
+
+    @Test
+    @Order(6)
     void aCorruptedFile() throws Exception {
         Path broken = database("broken.db", 3000);
         try (RandomAccessFile raf = new RandomAccessFile(broken.toFile(), "rw")) {
@@ -340,7 +360,7 @@ class SqliteShippedRulesTest {
 
     /** Shipped thresholds: the file is moved away (down within 2 cycles), then back (up again without a restart). */
     @Test
-    @Order(6)
+    @Order(7)
     void aMissingFileIsDownAndComesBack() throws Exception {
         Path file = DIR.resolve("app.db");
         Path aside = DIR.resolve("app.db.aside");
