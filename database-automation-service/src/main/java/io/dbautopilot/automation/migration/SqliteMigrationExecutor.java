@@ -20,7 +20,8 @@ import java.util.Set;
  * {@code migrate} on SQLite files (Flyway core's own SQLite support): under the same one-runner lock as PostgreSQL,
  * deferred while another operation of this service runs on the file, then the same {@link ApplyRun} (validation,
  * pre-migration backup, Flyway migrate, journal) in a plain session of the file; PostgreSQL's lint and invalid-index
- * cleanup do not apply. No undo on SQLite yet ({@code migrate_undo} stays unavailable).
+ * cleanup do not apply; {@code migrate_undo} runs the same {@link UndoRun} (pre-undo backup, the {@code U} scripts newest
+ * first, each in one transaction: SQLite's DDL is transactional).
  */
 @ApplicationScoped
 public class SqliteMigrationExecutor implements OperationExecutor {
@@ -29,11 +30,14 @@ public class SqliteMigrationExecutor implements OperationExecutor {
     private final MigrationFlyway flyways;
     private final MigrationHealthGate gate;
     private final ApplyRun applyRun;
+    private final UndoRun undoRun;
     private final ManagedDatabases databases;
     private final MigrationsConfig config;
 
     public SqliteMigrationExecutor(MigrationExecutor migrations, MigrationFlyway flyways, MigrationHealthGate gate,
-                                   ApplyRun applyRun, ManagedDatabases databases, MigrationsConfig config) {
+                                   ApplyRun applyRun, UndoRun undoRun, ManagedDatabases databases,
+                                   MigrationsConfig config) {
+        this.undoRun = undoRun;
         this.migrations = migrations;
         this.flyways = flyways;
         this.gate = gate;
@@ -44,7 +48,7 @@ public class SqliteMigrationExecutor implements OperationExecutor {
 
     @Override
     public Set<OperationType> types() {
-        return EnumSet.of(OperationType.MIGRATE);
+        return EnumSet.of(OperationType.MIGRATE, OperationType.MIGRATE_UNDO);
     }
 
     @Override
@@ -71,7 +75,7 @@ public class SqliteMigrationExecutor implements OperationExecutor {
                 return new Outcome.Deferred(busy.get(), Map.of("cause", "precondition"));
             }
             try (Connection c = databases.connect(id, "op:" + op.id())) {
-                return applyRun.apply(ctx, c);
+                return op.type() == OperationType.MIGRATE_UNDO ? undoRun.undo(ctx, c) : applyRun.apply(ctx, c);
             }
         });
     }

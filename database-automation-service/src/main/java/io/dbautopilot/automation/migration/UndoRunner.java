@@ -46,12 +46,14 @@ public class UndoRunner {
             throw new SQLException("cannot read undo script " + undo.file() + ": " + e.getMessage(), "58030", e);
         }
         boolean postgres = MigrationTexts.postgres(c);
-        String history = postgres ? historyTable(c, schema, table) : mysqlHistoryTable(c, schema, table);
+        boolean sqlite = "SQLite".equals(c.getMetaData().getDatabaseProductName());
+        String history = postgres ? historyTable(c, schema, table)
+                : sqlite ? sqliteHistoryTable(c, schema, table) : mysqlHistoryTable(c, schema, table);
         int checksum = checksum(sql);
         long start = System.nanoTime();
         boolean autoCommit = c.getAutoCommit();
-        String database = postgres ? null : c.getCatalog();
-        if (!postgres && schema != null) {
+        String database = postgres || sqlite ? null : c.getCatalog();
+        if (!postgres && !sqlite && schema != null) {
             c.setCatalog(schema); // as Flyway ran the V script: its schema is the session's default database
         }
         c.setAutoCommit(false);
@@ -59,6 +61,10 @@ public class UndoRunner {
             running.accept(st);
             if (postgres) {
                 st.execute(sql);
+            } else if (sqlite) {
+                for (String statement : SqlStatements.split(sql)) { // sqlite-jdbc runs one statement per call
+                    st.execute(statement);
+                }
             } else {
                 for (String statement : SqlStatements.splitMySql(sql)) {
                     st.execute(statement);
@@ -67,7 +73,8 @@ public class UndoRunner {
             long millis = (System.nanoTime() - start) / 1_000_000;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + history + " (installed_rank, version, description,"
                     + " type, script, checksum, installed_by, execution_time, success)"
-                    + " SELECT coalesce(max(installed_rank), 0) + 1, ?, ?, 'DELETE', ?, ?, current_user, ?, true FROM " + history)) {
+                    + " SELECT coalesce(max(installed_rank), 0) + 1, ?, ?, 'DELETE', ?, ?, "
+                    + (sqlite ? "'db-autopilot'" : "current_user") + ", ?, true FROM " + history)) {
                 ps.setString(1, undo.version().getVersion());
                 ps.setString(2, "undo: " + undo.description());
                 ps.setString(3, undo.file().getFileName().toString());
@@ -102,6 +109,28 @@ public class UndoRunner {
                             + (schema == null ? "current_schema()" : schema) + ": nothing was ever applied", "42P01");
                 }
                 return rs.getString(1);
+            }
+        }
+    }
+
+    /**
+     * The history table in a SQLite file ({@code main} unless the settings name an attached schema), double-quoted from
+     * {@code sqlite_schema}; fails when it does not exist.
+     */
+    static String sqliteHistoryTable(Connection c, String schema, String table) throws SQLException {
+        String db = schema == null ? "main" : schema;
+        if (!"main".equals(db)) {
+            throw new SQLException("Flyway history schema " + db + ": a SQLite target's history is in 'main'", "42P01");
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("Flyway history table " + table + " not found in the file: nothing was ever "
+                            + "applied", "42P01");
+                }
+                return "main.\"" + rs.getString(1).replace("\"", "\"\"") + "\"";
             }
         }
     }

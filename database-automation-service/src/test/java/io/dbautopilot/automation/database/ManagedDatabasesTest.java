@@ -33,8 +33,6 @@ class ManagedDatabasesTest {
 
     @Test
     void aBadUrlWindowZoneOrPartitionSetIsNamedBySetting() {
-        assertError(Map.of("url", "mongodb://x:27017/app"),
-                "autopilot.databases.orders.url must be a PostgreSQL, MySQL, MariaDB, Redis or SQLite URL");
         assertError(Map.of("url", "redis://x:6379/0?timeout=5"),
                 "autopilot.databases.orders.url: unknown parameter 'timeout' (a Redis URL takes none");
         assertError(Map.of("url", "mysql://x:3306/y?useSSL=false"),
@@ -138,7 +136,8 @@ class ManagedDatabasesTest {
 
     @Test
     void aRegistryTargetThatCannotBeManagedHereIsRefusedNamingTheField() {
-        assertEquals("engine sqlite is not managed yet", refused(target(Engine.SQLITE, "sqlite:///var/lib/app/app.db",
+        // every engine is managed now: a SQLite file that is not on this instance cannot be
+        assertEquals("url: SQLite database file /var/lib/app/app.db does not exist here (a SQLite target's file must be local to the automation-service instance that manages it)", refused(target(Engine.SQLITE, "sqlite:///var/lib/app/app.db",
                 TargetDefinition.Automation.DEFAULTS, Trust.AUTO)));
         assertEquals("url: a redis:// URL cannot reach a target of engine mariadb", refused(target(Engine.MARIADB,
                 "redis://db1:6379/0", TargetDefinition.Automation.DEFAULTS, Trust.AUTO)));

@@ -127,7 +127,7 @@ class RegistryTargetsTest {
         writer.put(new TargetDefinition(sqlite, Engine.SQLITE, "sqlite:///var/lib/app/app.db", null, null, Map.of(),
                 null, null, Trust.AUTO, "api", null, null));
         await().atMost(Duration.ofSeconds(30)).until(() -> databases.unavailable().containsKey(sqlite));
-        assertEquals("engine sqlite is not managed yet", databases.unavailable().get(sqlite));
+        assertEquals("url: SQLite database file /var/lib/app/app.db does not exist here (a SQLite target's file must be local to the automation-service instance that manages it)", databases.unavailable().get(sqlite));
         writer.remove(id);
         writer.remove(sqlite);
     }

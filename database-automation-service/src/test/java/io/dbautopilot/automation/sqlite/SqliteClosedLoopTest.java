@@ -118,7 +118,7 @@ class SqliteClosedLoopTest {
                 .body("find { it.id == 'lite' }.database_name", equalTo(lite.toString()))
                 .body("find { it.id == 'lite' }.capabilities.maintenance", equalTo("available: analyze, checkpoint, vacuum"))
                 .body("find { it.id == 'lite' }.capabilities.backups", equalTo("available"))
-                .body("find { it.id == 'lite' }.capabilities.migrations", equalTo("available: migrate"))
+                .body("find { it.id == 'lite' }.capabilities.migrations", equalTo("available"))
                 .body("find { it.id == 'lite' }.capabilities.sessions", startsWith("unavailable: "));
         given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON)
                 .body(Map.of("database", "lite", "type", "vacuum", "object", "main.seed; DROP TABLE seed"))
@@ -294,6 +294,8 @@ class SqliteClosedLoopTest {
         Path mig = Path.of(directory, SqliteFilesTestResource.MIGRATED);
         Files.writeString(Path.of(directory, "migrations", "V1__notes.sql"),
                 "CREATE TABLE notes (id integer PRIMARY KEY, body text);\nCREATE INDEX notes_body ON notes (body);\n");
+        Files.writeString(Path.of(directory, "migrations", "U1__notes.sql"),
+                "-- undo of V1\nDROP INDEX notes_body;\nDROP TABLE notes;\n");
         given().header("X-API-Key", VIEWER).get("/api/migrations/lite-mig/validate").then().statusCode(200)
                 .body("valid", equalTo(true));
         given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON).body("{}")
@@ -312,9 +314,20 @@ class SqliteClosedLoopTest {
         assertEquals(1L, value(mig, "SELECT count(*) FROM flyway_schema_history WHERE version = '1' AND success"));
         given().header("X-API-Key", VIEWER).get("/api/databases").then().statusCode(200)
                 .body("find { it.id == 'lite-mig' }.schema_version", equalTo("1"));
-        given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON).body("{}")
-                .post("/api/migrations/lite-mig/undo").then().statusCode(409)
-                .body("detail", containsString("migrate_undo of 'lite-mig' is unavailable"));
+        // undo with its U1 script, after a backup of its own: the table and its index are gone, the history says so,
+        // and V1 is pending again (applied once more: the round trip)
+        String undo = given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON).body("{\"mode\": \"auto\"}")
+                .post("/api/migrations/lite-mig/undo").then().statusCode(202).extract().path("id");
+        JsonNode undone = last(UUID.fromString(undo), "succeeded").path("details").path("effect");
+        assertEquals(1, undone.path("undone").size(), undone.toString());
+        assertEquals("sqlite_vacuum_into", undone.path("backup").path("method").asText(), undone.toString());
+        assertEquals(0L, value(mig, "SELECT count(*) FROM sqlite_schema WHERE name IN ('notes', 'notes_body')"));
+        assertEquals(1L, value(mig, "SELECT count(*) FROM flyway_schema_history WHERE version = '1' AND type = 'DELETE'"));
+        String again = given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON).body("{\"mode\": \"auto\"}")
+                .post("/api/migrations/lite-mig/apply").then().statusCode(202).extract().path("id");
+        assertEquals("1", last(UUID.fromString(again), "succeeded").path("details").path("effect").path("to_version")
+                .asText());
+        assertEquals(2L, value(mig, "SELECT count(*) FROM pragma_table_info('notes')"), "V1 applied again");
     }
 
     // --- helpers ---

@@ -97,7 +97,11 @@ public class SqliteFilesTestResource implements QuarkusTestResourceLifecycleMana
         try (Stream<Path> s = Files.list(tmp)) {
             for (Path p : s.filter(x -> x.getFileName().toString().startsWith(PREFIX)).toList()) {
                 String pid = p.getFileName().toString().substring(PREFIX.length()).split("-")[0];
-                boolean alive = pid.matches("\\d+") && ProcessHandle.of(Long.parseLong(pid)).isPresent();
+                // only this resource's own directories (prefix + pid): other tests' "dbautopilot-sqlite-..." are not ours
+                if (!pid.matches("\\d+")) {
+                    continue;
+                }
+                boolean alive = ProcessHandle.of(Long.parseLong(pid)).isPresent();
                 if (!alive) {
                     if (Files.readString(Path.of("/proc/mounts")).contains(p.resolve("tmpfs").toString())) {
                         run("umount", p.resolve("tmpfs").toString());

@@ -160,7 +160,7 @@ public class MariaDbBackupEngine extends MariaDbEngineBase {
                 }
             }, stop, deadline);
             if (!r.ok() || !completed[0]) {
-                deleteQuietly(dir);
+                StoredFiles.deleteQuietly(dir);
                 throw new BackupFailure(r.stopped() ? "stopped" : r.timedOut() ? "time budget spent"
                         : "mariadb-backup exited with " + r.exitCode() + (completed[0] ? "" : " without 'completed OK!'")
                         + ": " + r.output());
@@ -172,7 +172,7 @@ public class MariaDbBackupEngine extends MariaDbEngineBase {
                     dataSize(t, null), StoredFiles.size(dir), null, null, lsn.get("from_lsn"), lsn.get("to_lsn"),
                     StoredFiles.sha256(dir));
         } catch (IOException e) {
-            deleteQuietly(dir);
+            StoredFiles.deleteQuietly(dir);
             throw new BackupFailure("mariadb-backup of '" + t.databaseId() + "' failed: " + e.getMessage(), e);
         } finally {
             MariaDbClientFiles.delete(options);
@@ -246,13 +246,13 @@ public class MariaDbBackupEngine extends MariaDbEngineBase {
             Path copy = work.resolve("incremental-" + (++n));
             copyTree(Path.of(inc.location()).resolve("data"), copy);
             prepare(List.of("--prepare", "--target-dir=" + prepared, "--incremental-dir=" + copy), stop, deadline);
-            deleteQuietly(copy);
+            StoredFiles.deleteQuietly(copy);
         }
         Path data = work.resolve("data");
         prepare(List.of("--move-back", "--target-dir=" + prepared, "--datadir=" + data), stop, deadline);
         checks.put("chain_length", chain.size());
         checks.put("prepare_ms", Duration.between(t0, Instant.now()).toMillis());
-        deleteQuietly(prepared);
+        StoredFiles.deleteQuietly(prepared);
         return ScratchMariaDb.start(tools.tool("mariadbd"), tools.tool("mariadb"), data, stop, deadline);
     }
 

@@ -76,7 +76,7 @@ public class MariaDbDumpEngine extends MariaDbEngineBase {
                 }
             }, stop, deadline);
             if (!r.ok()) {
-                deleteQuietly(dir);
+                StoredFiles.deleteQuietly(dir);
                 throw new BackupFailure(r.stopped() ? "stopped" : r.timedOut() ? "time budget spent"
                         : "mariadb-dump exited with " + r.exitCode() + ": " + r.output());
             }
@@ -85,7 +85,7 @@ public class MariaDbDumpEngine extends MariaDbEngineBase {
             return new EngineResult(BackupType.LOGICAL, name, null, dir.toString(), dataSize(t, t.database()),
                     StoredFiles.size(dir), null, null, null, null, StoredFiles.sha256(dir));
         } catch (IOException e) {
-            deleteQuietly(dir);
+            StoredFiles.deleteQuietly(dir);
             throw new BackupFailure("mariadb-dump backup of '" + t.databaseId() + "' failed: " + e.getMessage(), e);
         } finally {
             MariaDbClientFiles.delete(options);

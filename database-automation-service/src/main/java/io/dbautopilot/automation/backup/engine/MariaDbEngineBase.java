@@ -26,7 +26,7 @@ import java.util.function.BooleanSupplier;
  * verification of a stored backup by its SHA-256, a restore into a scratch MariaDB server and a comparison of the
  * checksums; restore drills run the same restore and record its RTO.
  */
-public abstract class MariaDbEngineBase implements BackupEngine, ScratchRestoring {
+public abstract class MariaDbEngineBase implements DirectoryBackupEngine, ScratchRestoring {
 
     private static final Logger LOG = Logger.getLogger(MariaDbEngineBase.class);
     /** How long a verification's restore may take (the verification itself has no operation budget). */
@@ -113,7 +113,7 @@ public abstract class MariaDbEngineBase implements BackupEngine, ScratchRestorin
             return new Verification(false, "files unchanged (SHA-256), but the restore into a scratch server failed: "
                     + e.getMessage());
         } finally {
-            deleteQuietly(work);
+            StoredFiles.deleteQuietly(work);
         }
     }
 
@@ -152,31 +152,6 @@ public abstract class MariaDbEngineBase implements BackupEngine, ScratchRestorin
         } catch (IOException e) {
             throw new BackupFailure("restore of backup " + backup.backupId() + " into a scratch server failed: "
                     + e.getMessage(), e);
-        }
-    }
-
-    /** Removes a directory tree, logging what could not be removed. */
-    protected static void deleteQuietly(Path dir) {
-        try {
-            StoredFiles.delete(dir);
-        } catch (IOException e) {
-            LOG.warnf("could not remove %s: %s", dir, e.getMessage());
-        }
-    }
-
-    @Override
-    public void remove(BackupTarget t, Backup backup) throws BackupFailure {
-        try {
-            StoredFiles.delete(Path.of(backup.location()));
-        } catch (IOException e) {
-            throw new BackupFailure("cannot remove " + backup.location() + ": " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public void cleanPartial(BackupTarget t, Backup backup) {
-        if (backup.location() != null) {
-            deleteQuietly(Path.of(backup.location()));
         }
     }
 

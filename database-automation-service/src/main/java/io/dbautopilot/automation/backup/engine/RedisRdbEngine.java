@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  * same type. The password reaches redis-cli through {@code REDISCLI_AUTH}, never its command line.
  */
 @Singleton
-public class RedisRdbEngine implements BackupEngine, ScratchRestoring {
+public class RedisRdbEngine implements DirectoryBackupEngine, ScratchRestoring {
 
     private static final Logger LOG = Logger.getLogger(RedisRdbEngine.class);
     /** How long a verification's restore may take. */
@@ -151,7 +151,7 @@ public class RedisRdbEngine implements BackupEngine, ScratchRestoring {
             return new EngineResult(BackupType.FULL, name, null, dir.toString(), Files.size(file),
                     StoredFiles.size(dir), null, null, null, null, StoredFiles.sha256(dir));
         } catch (IOException | RuntimeException e) {
-            deleteQuietly(dir);
+            StoredFiles.deleteQuietly(dir);
             throw new BackupFailure("redis_rdb backup of '" + t.databaseId() + "' failed: " + e.getMessage(), e);
         }
     }
@@ -234,7 +234,7 @@ public class RedisRdbEngine implements BackupEngine, ScratchRestoring {
         } catch (IOException e) {
             throw new BackupFailure("cannot read " + dir + ": " + e.getMessage(), e);
         } finally {
-            deleteQuietly(work);
+            StoredFiles.deleteQuietly(work);
         }
     }
 
@@ -295,33 +295,10 @@ public class RedisRdbEngine implements BackupEngine, ScratchRestoring {
     }
 
     @Override
-    public void remove(BackupTarget t, Backup backup) throws BackupFailure {
-        try {
-            StoredFiles.delete(Path.of(backup.location()));
-        } catch (IOException e) {
-            throw new BackupFailure("cannot remove " + backup.location() + ": " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public void cleanPartial(BackupTarget t, Backup backup) {
-        if (backup.location() != null) {
-            deleteQuietly(Path.of(backup.location()));
-        }
-    }
-
-    @Override
     public void restore(BackupTarget t, Backup backup, Path dataDir, Optional<Instant> targetTime,
                         BooleanSupplier stop, Instant deadline) throws BackupFailure {
         throw new BackupFailure("a redis_rdb backup is restored into a scratch redis-server by the restore operation "
                 + "itself (restoreAndCheck), not into a PostgreSQL data directory");
     }
 
-    private static void deleteQuietly(Path dir) {
-        try {
-            StoredFiles.delete(dir);
-        } catch (IOException e) {
-            LOG.warnf("could not remove %s: %s", dir, e.getMessage());
-        }
-    }
 }

@@ -41,7 +41,7 @@ import java.util.function.BooleanSupplier;
  * restore (drill) copies it to a scratch file and checks the same.
  */
 @ApplicationScoped
-public class SqliteVacuumIntoEngine implements BackupEngine, ScratchRestoring {
+public class SqliteVacuumIntoEngine implements DirectoryBackupEngine, ScratchRestoring {
 
     private static final Logger LOG = Logger.getLogger(SqliteVacuumIntoEngine.class);
     /** Attempts at a copy no other connection committed during, before falling back to per-table comparison. */
@@ -119,11 +119,11 @@ public class SqliteVacuumIntoEngine implements BackupEngine, ScratchRestoring {
             return new EngineResult(BackupType.FULL, name, null, dir.toString(), Files.size(Path.of(t.database())),
                     StoredFiles.size(dir), null, null, null, null, StoredFiles.sha256(dir));
         } catch (SQLException | IOException | RuntimeException e) {
-            deleteQuietly(dir);
+            StoredFiles.deleteQuietly(dir);
             throw new BackupFailure("VACUUM INTO backup of '" + t.databaseId() + "' (" + t.database() + ") failed: "
                     + e.getMessage(), e);
         } catch (BackupFailure e) {
-            deleteQuietly(dir);
+            StoredFiles.deleteQuietly(dir);
             throw e;
         }
     }
@@ -266,34 +266,10 @@ public class SqliteVacuumIntoEngine implements BackupEngine, ScratchRestoring {
     }
 
     @Override
-    public void remove(BackupTarget t, Backup backup) throws BackupFailure {
-        try {
-            StoredFiles.delete(Path.of(backup.location()));
-        } catch (IOException e) {
-            throw new BackupFailure("cannot remove " + backup.location() + ": " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public void cleanPartial(BackupTarget t, Backup backup) {
-        if (backup.location() != null) {
-            deleteQuietly(Path.of(backup.location()));
-        }
-    }
-
-    @Override
     public void restore(BackupTarget t, Backup backup, Path dataDir, Optional<Instant> targetTime, BooleanSupplier stop,
                         Instant deadline) throws BackupFailure {
         throw new BackupFailure("a sqlite_vacuum_into backup is restored into a scratch file by the restore operation "
                 + "itself (restoreAndCheck), not into a PostgreSQL data directory");
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try {
-            StoredFiles.delete(dir);
-        } catch (IOException e) {
-            LOG.warnf("could not remove %s: %s", dir, e.getMessage());
-        }
     }
 
     /** A new backup's name: UTC time and a short random suffix. */

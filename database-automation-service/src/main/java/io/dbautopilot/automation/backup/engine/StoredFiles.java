@@ -82,6 +82,15 @@ public final class StoredFiles {
         }
     }
 
+    /** Deletes a directory tree (or file), logging what could not be removed instead of failing. */
+    public static void deleteQuietly(Path root) {
+        try {
+            delete(root);
+        } catch (IOException e) {
+            org.jboss.logging.Logger.getLogger(StoredFiles.class).warnf("could not remove %s: %s", root, e.getMessage());
+        }
+    }
+
     /**
      * Creates a directory (and missing parents, all 0700 whatever the umask), makes it 0700 if it existed, and gives
      * it to {@code owner} when given and this JVM is root.

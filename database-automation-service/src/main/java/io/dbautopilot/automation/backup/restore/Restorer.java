@@ -141,7 +141,7 @@ public class Restorer {
                 stopQuietly(cluster);
             }
             if (drill || r.dataDirectory() == null) {
-                deleteQuietly(home);
+                StoredFiles.deleteQuietly(home);
             }
             return restores.finished(restoreId, "failed", null, checks, e.getMessage());
         }
@@ -158,11 +158,11 @@ public class Restorer {
                                BooleanSupplier stop, Instant deadline) {
         try {
             BackupTarget target = targets.offline(r.databaseId(), backup);
-            deleteQuietly(home); // left by an interrupted attempt
+            StoredFiles.deleteQuietly(home); // left by an interrupted attempt
             restores.running(r.restoreId(), home.resolve("data").toString(), null);
             ScratchRestoring.RestoreCheck c = engine.restoreAndCheck(target, backup, home, stop, deadline);
             if (drill || !c.equal()) {
-                deleteQuietly(home);
+                StoredFiles.deleteQuietly(home);
             }
             LOG.infof("%s %s of backup %s (%s): RTO %d ms, %s", drill ? "Drill" : "Restore", r.restoreId(),
                     backup.backupId(), r.databaseId(), c.rtoMillis(), c.detail());
@@ -171,7 +171,7 @@ public class Restorer {
         } catch (BackupEngine.BackupFailure | RuntimeException e) {
             LOG.warnf("%s %s of backup %s failed: %s", drill ? "Drill" : "Restore", r.restoreId(), backup.backupId(),
                     e.getMessage());
-            deleteQuietly(home);
+            StoredFiles.deleteQuietly(home);
             return restores.finished(r.restoreId(), "failed", null, Map.of(), e.getMessage());
         }
     }
@@ -183,7 +183,7 @@ public class Restorer {
             new ScratchCluster(tools.serverTool("pg_ctl"), Path.of(r.dataDirectory()), home, r.port(),
                     config.osUser().filter(u -> !u.isBlank())).stop();
         }
-        deleteQuietly(home);
+        StoredFiles.deleteQuietly(home);
         return restores.removed(r.restoreId());
     }
 
@@ -266,14 +266,6 @@ public class Restorer {
             cluster.stop();
         } catch (IOException | RuntimeException e) {
             LOG.warnf("could not stop the scratch cluster on port %d: %s", cluster.port(), e.getMessage());
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try {
-            StoredFiles.delete(dir);
-        } catch (IOException e) {
-            LOG.warnf("could not remove %s: %s", dir, e.getMessage());
         }
     }
 }
