@@ -172,6 +172,11 @@ public final class LocalStack {
         redis = ThrowawayRedis.launch(RedisBinaries.locate(), List.of("maxmemory 64mb", "maxmemory-policy allkeys-lru"));
         done(t0, redis.host() + ":" + redis.port());
 
+        t0 = System.nanoTime();
+        step("Creating the SQLite file (target 'notes')");
+        Path notes = sqliteNotes(postgres.directory().resolve("sqlite"));
+        done(t0, notes.toString());
+
         Path logs = root.resolve("deploy/local-stack/target/logs");
         try {
             Files.createDirectories(logs);
@@ -203,6 +208,8 @@ public final class LocalStack {
                 "-Dautopilot.targets.cache.url=redis://" + redis.host() + ":" + redis.port() + "/0",
                 "-Dautopilot.targets.cache.password=${CACHE_PASSWORD}",
                 "-Dautopilot.targets.cache.interval=15s",
+                "-Dautopilot.targets.notes.url=sqlite://" + notes, // a local file: read-only, no credentials
+                "-Dautopilot.targets.notes.interval=15s",
                 "-Dautopilot.dashboard.automation-url=http://localhost:" + automationPort,
                 // the dashboard's backups and migrations panels read the automation service with its viewer key
                 "-Dautopilot.dashboard.automation-key=" + secret(LOCAL_VIEWER_KEY),
@@ -224,6 +231,8 @@ public final class LocalStack {
                 // the Redis target too: MEMORY PURGE, CLIENT KILL of idle clients, redis_rdb backups (password from env)
                 "-Dautopilot.databases.cache.url=redis://" + redis.host() + ":" + redis.port() + "/0",
                 "-Dautopilot.databases.cache.password=${CACHE_PASSWORD}",
+                // the SQLite file: VACUUM, PRAGMA optimize, checkpoints, VACUUM INTO backups
+                "-Dautopilot.databases.notes.url=sqlite://" + notes,
                 "-Dautopilot.api.viewer-keys=" + LOCAL_VIEWER_KEY,
                 "-Dautopilot.api.operator-keys=" + LOCAL_OPERATOR_KEY));
         // backups live in the cluster's throwaway directory: removed with it, even when this JVM is killed
@@ -233,6 +242,7 @@ public final class LocalStack {
 
         awaitHealthy("performance-service", performancePort, services.get(0), logs);
         awaitHealthy("database-automation-service", automationPort, services.get(1), logs);
+        awaitEnginesSideBySide();
 
         System.out.println();
         System.out.println("DB Autopilot is running:");
@@ -253,6 +263,8 @@ public final class LocalStack {
                 + "autopilot_monitor, managed as autopilot_automation)");
         System.out.println("  Redis                        redis://" + redis.host() + ":" + redis.port()
                 + "/0   (target 'cache', maxmemory 64 MB, allkeys-lru)");
+        System.out.println("  SQLite                       " + postgres.directory().resolve("sqlite/notes.db")
+                + "   (target 'notes')");
         System.out.println("  Demo target 'demo'           migrations " + DemoDatabase.MIGRATIONS
                 + " (applied by policy: GET /api/migrations), pg_basebackup every 30 min, partitioned table events "
                 + "(GET /api/partitions)");
@@ -276,6 +288,89 @@ public final class LocalStack {
         workload = DemoWorkload.start(postgres, DemoDatabase.NAME);
         System.out.println("  Demo workload                ~5 transactions/s, churn on stock and a slow report on 'demo' "
                 + "(application_name " + DemoWorkload.APPLICATION + "; --no-workload turns it off)");
+    }
+
+    /** The four engines' targets, as each service lists them. */
+    static final Map<String, String> ENGINES = Map.of("demo", "postgresql", "shop", "mariadb", "cache", "redis",
+            "notes", "sqlite");
+
+    /**
+     * Waits until both services show the four engines side by side: performance-service's {@code /api/targets} (what
+     * the dashboard draws) with each target collected and reachable, the automation service's {@code /api/databases}
+     * with each reachable.
+     */
+    private void awaitEnginesSideBySide() {
+        long t0 = System.nanoTime();
+        step("Waiting for PostgreSQL, MariaDB, Redis and SQLite targets in both services");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        long deadline = t0 + Duration.ofSeconds(120).toNanos();
+        String missing = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<String, String> collected = new java.util.TreeMap<>();
+                for (com.fasterxml.jackson.databind.JsonNode t : json.readTree(get(http, performancePort, "/api/targets"))) {
+                    if (t.path("reachable").asBoolean(false)) {
+                        collected.put(t.path("id").asText(), t.path("engine").asText());
+                    }
+                }
+                Map<String, String> managed = new java.util.TreeMap<>();
+                for (com.fasterxml.jackson.databind.JsonNode d : json.readTree(get(http, automationPort, "/api/databases"))) {
+                    if ("reachable".equals(d.path("status").asText())) {
+                        managed.put(d.path("id").asText(), d.path("engine").asText());
+                    }
+                }
+                missing = "";
+                for (Map.Entry<String, String> e : ENGINES.entrySet()) {
+                    if (!e.getValue().equals(collected.get(e.getKey()))) {
+                        missing += " " + e.getKey() + " (" + e.getValue() + ") not collected yet;";
+                    }
+                    if (!e.getValue().equals(managed.get(e.getKey()))) {
+                        missing += " " + e.getKey() + " (" + e.getValue() + ") not reachable by the automation service;";
+                    }
+                }
+                if (missing.isEmpty()) {
+                    done(t0, "4 of 4 in /api/targets and /api/databases");
+                    return;
+                }
+            } catch (IOException e) {
+                missing = " " + e.getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            }
+            sleep(1000);
+        }
+        throw new IllegalStateException("the four engines were not side by side within 120 s:" + missing);
+    }
+
+    private static String get(HttpClient http, int port, String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("X-API-Key", secret(LOCAL_VIEWER_KEY)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException(path + " answered " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    /** A small SQLite database file (notes with an index), in a directory removed with the stack. */
+    private static Path sqliteNotes(Path dir) {
+        Path file = dir.resolve("notes.db");
+        try {
+            Files.createDirectories(dir);
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+                 java.sql.Statement st = c.createStatement()) {
+                st.execute("PRAGMA journal_mode=WAL");
+                st.execute("CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL, created_at TEXT)");
+                st.execute("CREATE INDEX IF NOT EXISTS notes_created ON notes (created_at)");
+                st.execute("INSERT INTO notes (body, created_at) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
+                        + "SELECT i + 1 FROM n WHERE i < 1000) SELECT 'note ' || i, datetime('now') FROM n");
+            }
+        } catch (IOException | java.sql.SQLException e) {
+            throw new IllegalStateException("cannot create the SQLite file " + file + ": " + e.getMessage(), e);
+        }
+        return file;
     }
 
     private static String secret(String nameAndSecret) {

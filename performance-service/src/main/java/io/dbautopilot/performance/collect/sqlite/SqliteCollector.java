@@ -160,6 +160,10 @@ public class SqliteCollector implements EngineCollector {
             FileStore store = Files.getFileStore(file);
             own.add(MetricPoint.of("sqlite_filesystem_free_bytes", store.getUsableSpace()));
             own.add(MetricPoint.of("sqlite_filesystem_size_bytes", store.getTotalSpace()));
+            if (store.getTotalSpace() > 0) { // the series the disk-full forecast extrapolates (sqlite_disk_full)
+                own.add(MetricPoint.of("sqlite_filesystem_used_ratio",
+                        1.0 - (double) store.getUsableSpace() / store.getTotalSpace()));
+            }
         } catch (IOException e) {
             LOG.debugf("sizes of %s not read: %s", file, e.getMessage());
         }

@@ -84,6 +84,59 @@ class SqliteShippedRulesTest {
         io.dbautopilot.localstack.TempDirectories.deleteRecursively(DIR);
     }
 
+    /**
+     * The disk-full forecast (series {@code sqlite_disk_full}, not a rule of sqlite-rules.yaml): a SQLite file on a
+     * 64 MiB tmpfs mounted for the test (root, as CI runs) whose filesystem another file fills by 1 MiB every 500 ms
+     * is forecast to fill up within minutes (emergency, with its ETA); the forecast resolves once the filler is gone.
+     */
+    @Test
+    @Order(8)
+    void aFillingFilesystemIsForecastToRunOut() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "mounting a tmpfs needs root (CI runs as root)");
+        Path mount = Files.createDirectory(DIR.resolve("filling"));
+        exec("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mount.toString());
+        java.util.concurrent.ScheduledExecutorService filler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        String id = "sqlite-filling";
+        try (io.dbautopilot.performance.detect.AnomalyEvents events =
+                     new io.dbautopilot.performance.detect.AnomalyEvents(kafka.bootstrapServers())) {
+            Path file = Files.copy(database("small.db", 10), mount.resolve("app.db"));
+            register(id, file).statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(200),
+                    org.hamcrest.Matchers.is(201)));
+            Path fill = mount.resolve("filler.bin");
+            byte[] mib = new byte[1 << 20];
+            filler.scheduleAtFixedRate(() -> {
+                try {
+                    Files.write(fill, mib, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                } catch (java.io.IOException full) {
+                    // the filesystem is full: the forecast must have opened long before
+                }
+            }, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+            io.dbautopilot.model.AnomalyEvent opened = events.await(90, "forecast_sqlite_disk_full opened",
+                    r -> id.equals(r.key()) && r.event().detector().equals("forecast_sqlite_disk_full")
+                            && r.event().state() == io.dbautopilot.model.AnomalyState.OPENED).event();
+            assertEquals(io.dbautopilot.model.Severity.EMERGENCY, opened.severity(), "minutes away: " + opened.evidence());
+            double etaHours = opened.evidence().get("eta_hours");
+            assertTrue(etaHours > 0 && etaHours < 0.1, "64 MiB at 2 MiB/s: well under 6 minutes: " + opened.evidence());
+            assertTrue(opened.summary().contains("filesystem of the SQLite file full"), opened.summary());
+            filler.shutdownNow();
+            filler.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            Files.delete(fill);
+            events.await(90, "forecast_sqlite_disk_full resolved", r -> r.event().fingerprint().equals(opened.fingerprint())
+                    && r.event().state() == io.dbautopilot.model.AnomalyState.RESOLVED);
+        } finally {
+            filler.shutdownNow();
+            RestAssured.delete("/api/targets/" + id);
+            exec("umount", "-l", mount.toString());
+        }
+    }
+
+    private static void exec(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
+    }
+
     /** Last: the target leaves the registry (later classes on the same broker must not see it). */
     @Test
     @Order(99)
