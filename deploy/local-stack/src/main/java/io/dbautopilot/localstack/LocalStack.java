@@ -91,7 +91,7 @@ public final class LocalStack {
             fail("the local stack did not start: " + e.getMessage());
         }
         if (check) {
-            System.out.println("Check passed: both services are UP. Stopping everything.");
+            System.out.println("Check passed: both services are UP and list the four engines. Stopping everything.");
             stack.stop();
             System.exit(0);
         }
