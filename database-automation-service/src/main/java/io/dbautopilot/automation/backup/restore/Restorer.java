@@ -126,7 +126,8 @@ public class Restorer {
             check(cluster, target, checks);
             LOG.infof("%s %s of backup %s (%s): RTO %d ms, checks %s", drill ? "Drill" : "Restore", restoreId,
                     backup.backupId(), r.databaseId(), rto, checks);
-            Restore done = restores.finished(restoreId, "succeeded", rto, checks, null);
+            // stopped (and, for a drill, removed) before the restore is recorded as finished: whoever sees
+            // "succeeded" sees the copy in its final state
             if (drill) {
                 stopAndRemove(cluster, home, r.dataDirectory() == null ? null : dataDir);
                 cluster = null;
@@ -134,7 +135,7 @@ public class Restorer {
                 cluster.stop(); // the restored copy stays on disk, stopped: DELETE /api/restores/{id} removes it
                 cluster = null;
             }
-            return done;
+            return restores.finished(restoreId, "succeeded", rto, checks, null);
         } catch (BackupEngine.BackupFailure | IOException | SQLException | RuntimeException e) {
             LOG.warnf("%s %s of backup %s failed: %s", drill ? "Drill" : "Restore", restoreId, backup.backupId(), e.getMessage());
             if (cluster != null) {
