@@ -78,7 +78,7 @@ public class BaseBackupEngine implements BackupEngine {
             throw new BackupFailure("cannot create " + dir.getParent() + ": " + e.getMessage(), e);
         }
         progress.location(dir.toString());
-        WalSenderLeftovers.stop(t);
+        ToolSessionLeftovers.stopWalSenders(t);
         List<String> cmd = new ArrayList<>(List.of(tools.tool("pg_basebackup").toString()));
         cmd.addAll(t.libpqArgs());
         cmd.addAll(List.of("-D", dir.toString(), "-Ft", "--compress=client-gzip:1", "-X", "stream", "--progress",

@@ -60,6 +60,7 @@ public class PgDumpEngine implements BackupEngine {
         if (why.isPresent()) {
             throw new BackupFailure(why.get());
         }
+        ToolSessionLeftovers.stopDumpSessions(t);
         long tables = tableCount(t);
         String name = NAME.format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
         Path dir = t.home().resolve("pg_dump").resolve(name);
