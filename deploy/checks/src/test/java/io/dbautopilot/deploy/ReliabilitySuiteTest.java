@@ -103,6 +103,8 @@ class ReliabilitySuiteTest {
     /** performance-service's rules file and the suite's rules in it (the drill adds its own while it runs). */
     static Path rulesFile;
     static String suiteRules;
+    /** The drill's MariaDB, Redis and SQLite file (scenario 10, full run only; null in the quick run). */
+    static EngineDrill engines;
 
     @BeforeAll
     static void start() throws Exception {
@@ -117,11 +119,18 @@ class ReliabilitySuiteTest {
         rulesFile = stack.work.resolve("reliability-rules.yaml");
         suiteRules = rules();
         Files.writeString(rulesFile, suiteRules, StandardCharsets.UTF_8);
-        Map<String, String> env = Map.of(PASSWORD_ENV, target.password());
+        Map<String, String> env = new HashMap<>(Map.of(PASSWORD_ENV, target.password()));
+        engines = ReliabilityReport.quick() ? null : EngineDrill.launch(stack.work);
+        if (engines != null) {
+            env.putAll(engines.environment());
+        }
         // relation sizes and bloat statistics re-read every run: the drill's index bloat and its REINDEX show at once
-        stack.start(PERF, ReliabilityReport.quick() ? List.of("-Dautopilot.detection.rules-file=" + rulesFile)
-                : List.of("-Dautopilot.detection.rules-file=" + rulesFile, "-Dautopilot.collection.relation-cache-max-age=0s"),
-                env);
+        List<String> perf = new ArrayList<>(ReliabilityReport.quick() ? List.of("-Dautopilot.detection.rules-file=" + rulesFile)
+                : List.of("-Dautopilot.detection.rules-file=" + rulesFile, "-Dautopilot.collection.relation-cache-max-age=0s"));
+        if (engines != null) {
+            perf.addAll(engines.performanceSettings());
+        }
+        stack.start(PERF, perf, env);
         backups = stack.work.resolve(AUTOMATION).resolve("backups");
         mountError = mountSmallFilesystem(backups);
         // the drill's partitioned table, migrations folder and policy (scenario 10; the migration kill loops of 5)
@@ -130,6 +139,9 @@ class ReliabilitySuiteTest {
         List<String> automation = new ArrayList<>(ClosedLoopDrill.prepare(target, stack.work));
         automation.addAll(List.of("-Dautopilot.operations.lease=10s", "-Dautopilot.operations.heartbeat-interval=2s",
                 "-Dautopilot.operations.max-parallel=3"));
+        if (engines != null) {
+            EngineDrill.policy(stack.work);
+        }
         stack.startAutomation(AUTOMATION, automation, env);
         stack.awaitUp(PERF, PATIENCE);
         stack.awaitUp(AUTOMATION, PATIENCE);
@@ -195,6 +207,9 @@ class ReliabilitySuiteTest {
         }
         if (target != null) {
             target.close();
+        }
+        if (engines != null) {
+            engines.close();
         }
         if (stack != null) {
             stack.close(); // closes the broker too
@@ -533,7 +548,7 @@ class ReliabilitySuiteTest {
     // 3. malformed records on each input topic
 
     @Test
-    @Order(9) // last: a record the service could not dead-letter would stop its intake for the scenarios after it, and
+    @Order(10) // last: a record the service could not dead-letter would stop its intake for the scenarios after it, and
     // the backlog of its flood would delay the drill's anomalies
     void malformedRecordsGoToTheDlq() throws Exception {
         int perTopic = ReliabilityReport.size(10_000, 200);
@@ -1046,6 +1061,19 @@ class ReliabilitySuiteTest {
         ReliabilityReport report = new ReliabilityReport("10. closed-loop drill (PostgreSQL)");
         try {
             ClosedLoopDrill.run(report, target, stack.work, rulesFile, suiteRules);
+        } catch (Throwable e) {
+            report.aborted(e);
+        }
+        report.assertAllHeld();
+    }
+
+    @Test
+    @Order(9) // right after closedLoopDrill (8), before the malformed records (10)
+    void engineDrill() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(ReliabilityReport.quick(), "full run only (reliability/run.sh)");
+        ReliabilityReport report = new ReliabilityReport("10. closed-loop drill (MariaDB, SQLite, Redis)");
+        try {
+            engines.run(report);
         } catch (Throwable e) {
             report.aborted(e);
         }
