@@ -279,7 +279,8 @@ final class EngineDrill implements AutoCloseable {
 
             // Redis: the backup of before goes stale (its made moment: when its age passed the 20 s)
             made.put(new Condition(REDIS, "Redis backup stale (none succeeded in the last 20 s)", "backup", null,
-                    () -> true), backedUp.plusSeconds(20).isAfter(Instant.now()) ? backedUp.plusSeconds(20) : Instant.now());
+                    () -> newerRedisBackup(firstBackup)), backedUp.plusSeconds(20).isAfter(Instant.now())
+                    ? backedUp.plusSeconds(20) : Instant.now());
 
             for (Outcome o : follow(made, drillStart, firstBackup)) {
                 JsonNode op = o.operation();
@@ -306,6 +307,11 @@ final class EngineDrill implements AutoCloseable {
                 } catch (Exception e) {
                     // killed by the drill
                 }
+            }
+            // the scenarios after the drill see the registry as before it
+            for (String id : List.of(MARIA, SQLITE, REDIS)) {
+                ReliabilitySuiteTest.stack.send(PERF, "DELETE", "/api/targets/" + id, PerformanceInstances.OPERATOR_KEY,
+                        null);
             }
         }
     }
@@ -340,6 +346,19 @@ final class EngineDrill implements AutoCloseable {
             throw new AssertionError("the drill's first Redis backup did not succeed: " + done);
         }
         return id;
+    }
+
+    /** Whether the catalog holds a completed Redis backup other than the drill's first one. */
+    private static boolean newerRedisBackup(String firstBackupOperation) throws Exception {
+        JsonNode page = ReliabilitySuiteTest.get(AUTOMATION, "/api/backups?database=" + REDIS);
+        JsonNode backups = page.isArray() ? page : page.has("items") ? page.get("items") : page.path("backups");
+        for (JsonNode b : backups) {
+            if ("completed".equals(b.path("status").asText())
+                    && !firstBackupOperation.equals(b.path("operation_id").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An authenticated, named Redis client that then sends nothing (a plain socket: the protocol's inline commands). */
