@@ -69,7 +69,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Issue 19's reliability suite, scenarios 1-7 and 10 (8 and 9 are classes of their own; the drill of 10 is
- * {@link ClosedLoopDrill}, on MariaDB, SQLite and Redis {@link EngineDrill}), on one set of real pieces: the Kafka broker in its own JVM
+ * {@link ClosedLoopDrill}, on MariaDB, SQLite and Redis {@link EngineDrill}), on one set of real pieces: the Kafka
+ * broker in its own JVM
  * ({@link ProcessKafka}, so it can be SIGKILLed and restarted with its data), a throwaway PostgreSQL cluster for the
  * state database and another one for the target, and both packaged services ({@link PerformanceInstances}). Each
  * scenario injects its fault, measures what the issue's table asks and records PASS / FAIL with the figure
