@@ -311,11 +311,18 @@ class ReliabilitySuiteTest {
 
         // both services polled side by side: each one's first /health 200 after the broker answers
         Map<String, Long> upAfter = new LinkedHashMap<>(Map.of(PERF, -1L, AUTOMATION, -1L));
+        // what each service's /health still reported DOWN (or not healthy) after the broker answered: what it waited for
+        Map<String, Set<String>> waitedFor = new LinkedHashMap<>(Map.of(PERF, new TreeSet<>(), AUTOMATION, new TreeSet<>()));
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (upAfter.containsValue(-1L) && System.nanoTime() < deadline) {
             for (String s : List.of(PERF, AUTOMATION)) {
-                if (upAfter.get(s) < 0 && health(s) == 200) {
-                    upAfter.put(s, (System.nanoTime() - restartNanos) / 1_000_000);
+                if (upAfter.get(s) < 0) {
+                    Set<String> down = notHealthy(s);
+                    if (down.isEmpty()) {
+                        upAfter.put(s, (System.nanoTime() - restartNanos) / 1_000_000);
+                    } else {
+                        waitedFor.get(s).addAll(down);
+                    }
                 }
             }
             Thread.sleep(200);
@@ -330,8 +337,9 @@ class ReliabilitySuiteTest {
             long afterBroker = e.getValue() - brokerStartMs;
             report.check(e.getKey() + " UP <= 10 s after the broker is back",
                     e.getValue() < 0 ? "not UP within " + PATIENCE
-                            : String.format("/health 200 %.1f s after the broker answered again (its JVM took %.1f s to start)",
-                            afterBroker / 1000.0, brokerStartMs / 1000.0),
+                            : String.format("/health 200 %.1f s after the broker answered again (its JVM took %.1f s to start);"
+                                    + " not healthy meanwhile: %s", afterBroker / 1000.0, brokerStartMs / 1000.0,
+                            waitedFor.get(e.getKey())),
                     e.getValue() >= 0 && afterBroker <= 10_000);
         }
 
@@ -1292,6 +1300,40 @@ class ReliabilitySuiteTest {
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    /**
+     * What a service's {@code /health} names as not healthy: its checks that are not UP, its reasons (overdue tasks,
+     * unreachable targets), or the status code when it did not answer 200 with a body; empty when it answers 200.
+     */
+    static Set<String> notHealthy(String service) {
+        Set<String> down = new TreeSet<>();
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.port(service)
+                    + "/health")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                return down;
+            }
+            JsonNode body = Repo.JSON.readTree(r.body());
+            for (JsonNode c : body.path("checks")) {
+                if (!"UP".equals(c.path("status").asText())) {
+                    // with the channels or clients the check names as not ready ("[KO] - ..."), when it says
+                    List<String> ko = new ArrayList<>();
+                    c.path("data").fields().forEachRemaining(f -> {
+                        if (f.getValue().asText().contains("KO")) {
+                            ko.add(f.getKey());
+                        }
+                    });
+                    down.add(c.path("name").asText() + (ko.isEmpty() ? "" : " " + ko));
+                }
+            }
+            if (down.isEmpty()) {
+                down.add("status " + r.statusCode() + " " + body.path("status").asText());
+            }
+        } catch (Exception e) {
+            down.add("no answer: " + e.getClass().getSimpleName());
+        }
+        return down;
     }
 
     static JsonNode get(String service, String path) throws Exception {

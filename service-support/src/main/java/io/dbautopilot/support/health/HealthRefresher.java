@@ -42,6 +42,8 @@ public class HealthRefresher {
     private final String service;
     private final String version;
     private volatile String lastStatus;
+    /** Whether every startup check has been UP once (from then on they no longer count). */
+    private volatile boolean started;
 
     public HealthRefresher(SmallRyeHealthReporter reporter, Instance<HealthContribution> contributions,
                            TaskRuns taskRuns, PeerHealth peerHealth, LatestHealth latest, HealthSummaryConfig config,
@@ -68,12 +70,24 @@ public class HealthRefresher {
 
     /** Computes a summary now (blocking: runs every check and reads the peer). */
     HealthSummary compute() {
-        SmallRyeHealth health = reporter.getHealth();
-        List<HealthSummary.Check> checks;
-        try {
-            checks = HealthSummary.checksOf(mapper.readValue(health.getPayload().toString(), MAP));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("health payload is not JSON", e);
+        // the startup checks count until they have all been UP once, as a startup probe does: afterwards an idle Kafka
+        // producer's "startup" check (an open connection, which it only re-opens on its next send) would hold /health
+        // unhealthy after a broker outage that liveness and readiness have long recovered from
+        List<SmallRyeHealth> groups = started
+                ? List.of(reporter.getLiveness(), reporter.getReadiness(), reporter.getWellness())
+                : List.of(reporter.getHealth());
+        if (!started && !reporter.getStartup().isDown()) {
+            started = true;
+        }
+        List<HealthSummary.Check> checks = new ArrayList<>();
+        boolean down = false;
+        for (SmallRyeHealth health : groups) {
+            down |= health.isDown();
+            try {
+                checks.addAll(HealthSummary.checksOf(mapper.readValue(health.getPayload().toString(), MAP)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("health payload is not JSON", e);
+            }
         }
         List<WatchedTask> watched = new ArrayList<>();
         List<HealthSummary.TargetReach> targets = null;
@@ -100,7 +114,7 @@ public class HealthRefresher {
 
         List<String> reasons = new ArrayList<>();
         String status;
-        if (health.isDown()) {
+        if (down) {
             status = HealthSummary.UNHEALTHY;
             checks.stream().filter(c -> HealthSummary.DOWN.equals(c.status()))
                     .forEach(c -> reasons.add("check " + c.name() + " is DOWN"));
