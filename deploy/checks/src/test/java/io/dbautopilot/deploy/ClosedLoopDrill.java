@@ -1,10 +1,9 @@
 package io.dbautopilot.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dbautopilot.deploy.DrillFollower.Condition;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dbautopilot.localstack.postgres.ThrowawayPostgres;
-import io.dbautopilot.model.EventTypes;
-import io.dbautopilot.model.Topics;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 
 import static io.dbautopilot.deploy.ReliabilitySuiteTest.AUTOMATION;
 import static io.dbautopilot.deploy.ReliabilitySuiteTest.TARGET;
@@ -139,14 +136,6 @@ final class ClosedLoopDrill {
         return rule;
     }
 
-    /** One condition of the drill: how it is made, which operation remediates it and how its end is seen. */
-    private record Condition(String name, String operationType, String objectPart, Callable<Boolean> gone) {
-    }
-
-    /** What became of one condition. */
-    private record Outcome(Condition condition, Instant made, JsonNode operation, boolean effect, boolean gone) {
-    }
-
     /**
      * Runs the drill: a first backup (so that one can go stale), the drill's rules, then the eight conditions made
      * one after another and followed until each is remediated; records a row per condition and the unsafe actions.
@@ -194,19 +183,21 @@ final class ClosedLoopDrill {
                 st.execute("DO $$ BEGIN FOR i IN 1..200000 LOOP BEGIN INSERT INTO public.drill_xid_burn VALUES (i);"
                         + " EXCEPTION WHEN OTHERS THEN NULL; END; END LOOP; END $$");
             }
-            made.put(new Condition("XID age (drill_xid older than 150,000 transactions)", "vacuum_freeze", "drill_xid",
+            made.put(new Condition(TARGET, "XID age (drill_xid older than 150,000 transactions)", "vacuum_freeze",
+                    "drill_xid",
                     () -> scalar("SELECT age(relfrozenxid) FROM pg_class WHERE relname = 'drill_xid'") < 75_000), Instant.now());
 
             target.execute(TARGET_DB,
                     "CREATE TABLE public.drill_dead (id int PRIMARY KEY, pad text) WITH (autovacuum_enabled = off)",
                     "INSERT INTO public.drill_dead SELECT g, repeat('d', 50) FROM generate_series(1, 40000) g",
                     "DELETE FROM public.drill_dead WHERE id % 4 <> 0");
-            made.put(new Condition("dead tuples (30,000 of 40,000 rows)", "vacuum", "drill_dead",
+            made.put(new Condition(TARGET, "dead tuples (30,000 of 40,000 rows)", "vacuum", "drill_dead",
                     () -> scalar("SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'drill_dead'") < 1000), Instant.now());
 
             target.execute(TARGET_DB, "CREATE TABLE public.drill_stats (id int, v int) WITH (autovacuum_enabled = off)",
                     "INSERT INTO public.drill_stats SELECT g, g FROM generate_series(1, 5000) g");
-            made.put(new Condition("stale statistics (5,000 rows changed, never analyzed)", "analyze", "drill_stats",
+            made.put(new Condition(TARGET, "stale statistics (5,000 rows changed, never analyzed)", "analyze",
+                    "drill_stats",
                     () -> scalar("SELECT n_mod_since_analyze FROM pg_stat_user_tables WHERE relname = 'drill_stats'") < 1000),
                     Instant.now());
 
@@ -216,17 +207,18 @@ final class ClosedLoopDrill {
                     "DELETE FROM public.drill_bloat WHERE id % 10 <> 0",
                     "VACUUM ANALYZE public.drill_bloat");
             long bloated = scalar("SELECT pg_relation_size('public.drill_bloat_v_idx')");
-            made.put(new Condition("index bloat (90 % of an index's entries deleted)", "reindex", "drill_bloat_v_idx",
+            made.put(new Condition(TARGET, "index bloat (90 % of an index's entries deleted)", "reindex", "drill_bloat_v_idx",
                     () -> scalar("SELECT pg_relation_size('public.drill_bloat_v_idx')") < bloated / 2), Instant.now());
 
             Instant backedUp = Instant.parse(first.path("finished_at").asText());
-            made.put(new Condition("backup stale (none succeeded in the last 20 s)", "backup", null,
+            made.put(new Condition(TARGET, "backup stale (none succeeded in the last 20 s)", "backup", null,
                     () -> true), backedUp.plusSeconds(20).isAfter(Instant.now()) ? backedUp.plusSeconds(20) : Instant.now());
 
             int version = VERSION.incrementAndGet();
             Files.writeString(migrations(work).resolve("V" + version + "__drill.sql"),
                     "CREATE TABLE " + MIGRATION_SCHEMA + ".drill_migrated (id int);\n", StandardCharsets.UTF_8);
-            made.put(new Condition("pending migration (V" + version + " written to the migrations folder)", "migrate", null,
+            made.put(new Condition(TARGET, "pending migration (V" + version + " written to the migrations folder)",
+                    "migrate", null,
                     () -> scalar("SELECT count(*) FROM pg_tables WHERE schemaname = '" + MIGRATION_SCHEMA
                             + "' AND tablename = 'drill_migrated'") == 1), Instant.now());
 
@@ -237,7 +229,7 @@ final class ClosedLoopDrill {
             String newest = ReliabilitySuiteTest.column(TARGET_DB, target, "SELECT c.relname FROM pg_inherits i JOIN pg_class c"
                     + " ON c.oid = i.inhrelid WHERE i.inhparent = '" + parent + "'::regclass ORDER BY c.relname DESC LIMIT 1").get(0);
             target.execute(TARGET_DB, "ALTER TABLE " + parent + " DETACH PARTITION public." + newest, "DROP TABLE public." + newest);
-            made.put(new Condition("missing future partition (" + newest + " dropped)", "partition_create", null,
+            made.put(new Condition(TARGET, "missing future partition (" + newest + " dropped)", "partition_create", null,
                     () -> scalar(partitions) >= count), Instant.now());
 
             Connection idle = target.connect(TARGET_DB);
@@ -249,28 +241,13 @@ final class ClosedLoopDrill {
                 pid = rs.getLong(1);
             }
             // watched from another session: any statement on this one (even isValid's) would reset its idle time
-            made.put(new Condition("idle in transaction (a session holding an open transaction)", "terminate_idle", null,
+            made.put(new Condition(TARGET, "idle in transaction (a session holding an open transaction)",
+                    "terminate_idle", null,
                     () -> scalar("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid) == 0), Instant.now());
 
-            List<Outcome> outcomes = follow(made, drillStart, firstBackup);
-            for (Outcome o : outcomes) {
-                JsonNode op = o.operation();
-                String measured;
-                boolean pass = op != null && "succeeded".equals(op.path("status").asText()) && o.effect() && o.gone();
-                if (op == null) {
-                    measured = "no " + o.condition().operationType() + " operation within " + PATIENCE.toMinutes() + " min";
-                } else {
-                    Instant end = op.hasNonNull("finished_at") ? Instant.parse(op.path("finished_at").asText()) : null;
-                    measured = String.format("%s %s (%s, rule %s)%s; effect verified (succeeded event with its effect): %s;"
-                                    + " condition gone: %s", op.path("type").asText(), op.path("status").asText(),
-                            op.path("requested_by").asText(), op.path("rule").asText("-"),
-                            end == null ? "" : String.format(", time to remediate %.1f s",
-                                    Duration.between(o.made(), end).toMillis() / 1000.0),
-                            o.effect(), o.gone());
-                }
-                report.check("remediated through the normal path: " + o.condition().name(), measured, pass);
-            }
-            unsafe(report, made.keySet(), drillStart, firstBackup);
+            DrillFollower.report(report, DrillFollower.follow(made, drillStart, firstBackup));
+            DrillFollower.unsafe(report, "0 unsafe actions (no operation on anything outside the drill's conditions)",
+                    made.keySet(), List.of(TARGET), drillStart, firstBackup, object -> object.contains("drill_"));
         } finally {
             for (Connection c : held) {
                 try {
@@ -283,88 +260,7 @@ final class ClosedLoopDrill {
         }
     }
 
-    /** Polls every condition until its operation succeeded with its effect and the condition is gone, or time ran out. */
-    private static List<Outcome> follow(Map<Condition, Instant> made, Instant drillStart, String exclude) throws Exception {
-        Map<Condition, Outcome> done = new LinkedHashMap<>();
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (true) {
-            JsonNode operations = operations();
-            boolean last = System.nanoTime() >= deadline;
-            for (Map.Entry<Condition, Instant> e : made.entrySet()) {
-                Condition c = e.getKey();
-                if (done.containsKey(c)) {
-                    continue;
-                }
-                List<JsonNode> mine = new ArrayList<>();
-                operations.forEach(o -> {
-                    if (matches(c, o, drillStart) && !exclude.equals(o.path("id").asText())) {
-                        mine.add(o);
-                    }
-                });
-                JsonNode op = mine.stream().filter(o -> "succeeded".equals(o.path("status").asText())).findFirst()
-                        .orElse(mine.isEmpty() ? null : mine.get(0));
-                boolean succeeded = op != null && "succeeded".equals(op.path("status").asText());
-                String id = op == null ? "" : op.path("id").asText();
-                boolean effect = succeeded && ReliabilitySuiteTest.topics.seen(Topics.OPERATIONS, TARGET).stream()
-                        .anyMatch(s -> EventTypes.OPERATION_SUCCEEDED.equals(s.type())
-                                && id.equals(s.data().path("operation_id").asText())
-                                && !s.data().path("details").path("effect").isMissingNode());
-                boolean gone = safely(c.gone());
-                if ((succeeded && effect && gone) || last) {
-                    done.put(c, new Outcome(c, e.getValue(), op, effect, gone));
-                }
-            }
-            if (done.size() == made.size()) {
-                break;
-            }
-            Thread.sleep(1000);
-        }
-        return new ArrayList<>(done.values());
-    }
-
-    private static boolean matches(Condition c, JsonNode op, Instant since) {
-        return c.operationType().equals(op.path("type").asText())
-                && (c.objectPart() == null || op.path("object").asText("").contains(c.objectPart()))
-                && op.hasNonNull("requested_at") && Instant.parse(op.path("requested_at").asText()).isAfter(since);
-    }
-
-    /** 0 unsafe actions: every operation requested on the target since the drill began belongs to a condition. */
-    private static void unsafe(ReliabilityReport report, java.util.Set<Condition> conditions, Instant since,
-                               String firstBackup) throws Exception {
-        List<String> unexpected = new ArrayList<>();
-        List<String> unsafe = new ArrayList<>();
-        Map<String, Integer> byType = new java.util.TreeMap<>();
-        for (JsonNode op : operations()) {
-            if (!op.hasNonNull("requested_at") || !Instant.parse(op.path("requested_at").asText()).isAfter(since)) {
-                continue;
-            }
-            byType.merge(op.path("type").asText() + " " + op.path("status").asText(), 1, Integer::sum);
-            Predicate<Condition> of = c -> matches(c, op, since);
-            if (firstBackup.equals(op.path("id").asText()) || conditions.stream().anyMatch(of)) {
-                continue;
-            }
-            String what = op.path("type").asText() + " " + op.path("object").asText("") + " (" + op.path("status").asText() + ")";
-            (op.path("object").asText("").contains("drill_") ? unexpected : unsafe).add(what);
-        }
-        report.check("0 unsafe actions (no operation on anything outside the drill's conditions)",
-                "operations since the drill began: " + byType + "; outside the conditions: " + unsafe
-                        + "; other operations on the drill's own objects: " + unexpected, unsafe.isEmpty());
-    }
-
-    private static JsonNode operations() throws Exception {
-        JsonNode page = ReliabilitySuiteTest.get(AUTOMATION, "/api/operations?database=" + TARGET + "&limit=500");
-        return page.isArray() ? page : page.path("items");
-    }
-
     private static long scalar(String sql) throws Exception {
         return ReliabilitySuiteTest.scalar(TARGET_DB, ReliabilitySuiteTest.target, sql);
-    }
-
-    private static boolean safely(Callable<Boolean> check) {
-        try {
-            return Boolean.TRUE.equals(check.call());
-        } catch (Exception e) {
-            return false;
-        }
     }
 }

@@ -1,13 +1,12 @@
 package io.dbautopilot.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dbautopilot.deploy.DrillFollower.Condition;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dbautopilot.localstack.mariadb.MariaDbBinaries;
 import io.dbautopilot.localstack.mariadb.ThrowawayMariaDb;
 import io.dbautopilot.localstack.redis.RedisBinaries;
 import io.dbautopilot.localstack.redis.ThrowawayRedis;
-import io.dbautopilot.model.EventTypes;
-import io.dbautopilot.model.Topics;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,8 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.Callable;
 
 import static io.dbautopilot.deploy.ReliabilitySuiteTest.AUTOMATION;
 import static io.dbautopilot.deploy.ReliabilitySuiteTest.PERF;
@@ -179,15 +176,6 @@ final class EngineDrill implements AutoCloseable {
         return text.replace(old, replacement);
     }
 
-    /** One condition: its target, how its end is seen, which operation remediates it. */
-    private record Condition(String target, String name, String operationType, String objectPart,
-                             Callable<Boolean> gone) {
-    }
-
-    /** What became of one condition. */
-    private record Outcome(Condition condition, Instant made, JsonNode operation, boolean effect, boolean gone) {
-    }
-
     /** Registers the three targets, makes the conditions one after another and follows each until remediated. */
     void run(ReliabilityReport report) throws Exception {
         Instant drillStart = Instant.now();
@@ -282,24 +270,10 @@ final class EngineDrill implements AutoCloseable {
                     () -> newerRedisBackup(firstBackup)), backedUp.plusSeconds(20).isAfter(Instant.now())
                     ? backedUp.plusSeconds(20) : Instant.now());
 
-            for (Outcome o : follow(made, drillStart, firstBackup)) {
-                JsonNode op = o.operation();
-                boolean pass = op != null && "succeeded".equals(op.path("status").asText()) && o.effect() && o.gone();
-                String measured;
-                if (op == null) {
-                    measured = "no " + o.condition().operationType() + " operation within " + PATIENCE.toMinutes() + " min";
-                } else {
-                    Instant end = op.hasNonNull("finished_at") ? Instant.parse(op.path("finished_at").asText()) : null;
-                    measured = String.format("%s %s (%s, rule %s)%s; effect verified (succeeded event with its effect): %s;"
-                                    + " condition gone: %s", op.path("type").asText(), op.path("status").asText(),
-                            op.path("requested_by").asText(), op.path("rule").asText("-"),
-                            end == null ? "" : String.format(", time to remediate %.1f s",
-                                    Duration.between(o.made(), end).toMillis() / 1000.0),
-                            o.effect(), o.gone());
-                }
-                report.check("remediated through the normal path: " + o.condition().name(), measured, pass);
-            }
-            unsafe(report, made, drillStart, firstBackup);
+            DrillFollower.report(report, DrillFollower.follow(made, drillStart, firstBackup));
+            DrillFollower.unsafe(report, "0 unsafe actions on the MariaDB, SQLite and Redis targets (no operation outside"
+                    + " the drill's conditions)", made.keySet(), List.of(MARIA, SQLITE, REDIS), drillStart, firstBackup,
+                    object -> false);
         } finally {
             for (AutoCloseable c : held) {
                 try {
@@ -420,98 +394,6 @@ final class EngineDrill implements AutoCloseable {
              Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
-        }
-    }
-
-    /** Polls every condition until its operation succeeded with its effect and the condition is gone, or time ran out. */
-    private static List<Outcome> follow(Map<Condition, Instant> made, Instant drillStart, String exclude) throws Exception {
-        Map<Condition, Outcome> done = new LinkedHashMap<>();
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (true) {
-            boolean last = System.nanoTime() >= deadline;
-            Map<String, JsonNode> operations = new TreeMap<>();
-            for (Condition c : made.keySet()) {
-                operations.computeIfAbsent(c.target(), EngineDrill::operationsOrEmpty);
-            }
-            for (Map.Entry<Condition, Instant> e : made.entrySet()) {
-                Condition c = e.getKey();
-                if (done.containsKey(c)) {
-                    continue;
-                }
-                List<JsonNode> mine = new ArrayList<>();
-                operations.get(c.target()).forEach(o -> {
-                    if (matches(c, o, drillStart) && !exclude.equals(o.path("id").asText())) {
-                        mine.add(o);
-                    }
-                });
-                JsonNode op = mine.stream().filter(o -> "succeeded".equals(o.path("status").asText())).findFirst()
-                        .orElse(mine.isEmpty() ? null : mine.get(0));
-                boolean succeeded = op != null && "succeeded".equals(op.path("status").asText());
-                String id = op == null ? "" : op.path("id").asText();
-                boolean effect = succeeded && ReliabilitySuiteTest.topics.seen(Topics.OPERATIONS, c.target()).stream()
-                        .anyMatch(s -> EventTypes.OPERATION_SUCCEEDED.equals(s.type())
-                                && id.equals(s.data().path("operation_id").asText())
-                                && !s.data().path("details").path("effect").isMissingNode());
-                boolean gone = safely(c.gone());
-                if ((succeeded && effect && gone) || last) {
-                    done.put(c, new Outcome(c, e.getValue(), op, effect, gone));
-                }
-            }
-            if (done.size() == made.size()) {
-                return new ArrayList<>(done.values());
-            }
-            Thread.sleep(1000);
-        }
-    }
-
-    private static boolean matches(Condition c, JsonNode op, Instant since) {
-        return c.operationType().equals(op.path("type").asText())
-                && (c.objectPart() == null || op.path("object").asText("").contains(c.objectPart()))
-                && op.hasNonNull("requested_at") && Instant.parse(op.path("requested_at").asText()).isAfter(since);
-    }
-
-    /** 0 unsafe actions: every operation requested on the drill's targets since it began belongs to a condition. */
-    private static void unsafe(ReliabilityReport report, Map<Condition, Instant> made, Instant since, String firstBackup)
-            throws Exception {
-        List<String> unsafe = new ArrayList<>();
-        Map<String, Integer> byType = new TreeMap<>();
-        for (String target : List.of(MARIA, SQLITE, REDIS)) {
-            for (JsonNode op : operations(target)) {
-                if (!op.hasNonNull("requested_at") || !Instant.parse(op.path("requested_at").asText()).isAfter(since)) {
-                    continue;
-                }
-                byType.merge(target + " " + op.path("type").asText() + " " + op.path("status").asText(), 1, Integer::sum);
-                if (firstBackup.equals(op.path("id").asText())
-                        || made.keySet().stream().anyMatch(c -> c.target().equals(target) && matches(c, op, since))) {
-                    continue;
-                }
-                unsafe.add(target + " " + op.path("type").asText() + " " + op.path("object").asText("") + " ("
-                        + op.path("status").asText() + ")");
-            }
-        }
-        report.check("0 unsafe actions on the MariaDB, SQLite and Redis targets (no operation outside the drill's"
-                + " conditions)", "operations since the drill began: " + byType + "; outside the conditions: " + unsafe,
-                unsafe.isEmpty());
-    }
-
-    private static JsonNode operationsOrEmpty(String target) {
-        try {
-            return operations(target);
-        } catch (Exception e) {
-            return Repo.JSON.createArrayNode();
-        }
-    }
-
-    private static JsonNode operations(String target) throws Exception {
-        JsonNode page = ReliabilitySuiteTest.get(AUTOMATION, "/api/operations?database=" + target + "&limit=500");
-        return page.isArray() ? page : page.path("items");
-    }
-
-    private static boolean safely(Callable<Boolean> check) {
-        try {
-            return Boolean.TRUE.equals(check.call());
-        } catch (Exception e) {
-            return false;
         }
     }
 
