@@ -116,7 +116,15 @@ class MySqlShippedRulesTest {
     /** Evaluates the target's current values every 300 ms until {@code rule} opened (values of cycles after the call). */
     private LifecycleDriver.Published awaitOpened(LifecycleDriver d, String rule, Predicate<String> object)
             throws InterruptedException {
-        Instant since = Instant.now();
+        return awaitOpened(d, rule, object, Instant.now());
+    }
+
+    /**
+     * Evaluates the target's current values every 300 ms until {@code rule} opened, from the first cycle collected
+     * after {@code since} (a workload's start: rules on interval deltas see it only in the cycles that ran meanwhile).
+     */
+    private LifecycleDriver.Published awaitOpened(LifecycleDriver d, String rule, Predicate<String> object,
+            Instant since) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             if (latest.latest(TARGET).filter(s -> s.collectedAt().isAfter(since)).isPresent()) {
@@ -382,24 +390,28 @@ class MySqlShippedRulesTest {
             for (int i = 0; i < 8; i++) {
                 sessions.add(session());
             }
+            // the statements' mean is per interval (1 s here): the rule sees the workload only in the cycles that
+            // ran while it did, so they are evaluated while it runs (12 s, well past a cycle however loaded the CI)
+            Instant start = Instant.now();
             List<Future<?>> runs = new ArrayList<>();
             for (Connection c : sessions) {
                 runs.add(pool.submit(() -> {
                     c.createStatement().execute("SET SESSION long_query_time = 0.1");
-                    long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+                    long end = System.nanoTime() + Duration.ofSeconds(12).toNanos();
                     while (System.nanoTime() < end) {
                         c.createStatement().execute("SELECT SLEEP(0.25)");
                     }
                     return null;
                 }));
             }
+            LifecycleDriver.Published s = awaitOpened(d, "mysql_slow_statements",
+                    o -> o.contains(mariadb.database()), start);
+            assertTrue(s.record().value() > 0.1, s.record().evidence().toString());
+            LifecycleDriver.Published q = awaitOpened(d, "mysql_slow_queries", o -> true, start);
+            assertTrue(q.record().value() > 0, q.record().evidence().toString());
             for (Future<?> f : runs) {
                 f.get(30, TimeUnit.SECONDS);
             }
-            LifecycleDriver.Published q = awaitOpened(d, "mysql_slow_queries", o -> true);
-            assertTrue(q.record().value() > 0, q.record().evidence().toString());
-            LifecycleDriver.Published s = awaitOpened(d, "mysql_slow_statements", o -> o.contains(mariadb.database()));
-            assertTrue(s.record().value() > 0.1, s.record().evidence().toString());
         } finally {
             pool.shutdownNow();
             for (Connection c : sessions) {
