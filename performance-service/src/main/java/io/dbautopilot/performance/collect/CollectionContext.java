@@ -14,14 +14,15 @@ import java.time.Instant;
  * @param counters      counter history of this target, for rates and per-interval deltas
  * @param settings      collection settings shared by all targets
  * @param turns         the target's turns for relation listings (null: statements run at once)
+ * @param visit         what the families of this visit to {@code database} share (null: nothing is shared)
  */
 public record CollectionContext(String targetId, String database, int serverVersion, boolean inRecovery,
                                 String epoch, Instant cycleStart, CounterHistory counters, TargetsConfig.Collection settings,
-                                StatementTurns turns) {
+                                StatementTurns turns, DatabaseVisit visit) {
 
-    /** The same context for another database of the target. */
+    /** The same context for a visit to another database of the target. */
     public CollectionContext forDatabase(String otherDatabase) {
         return new CollectionContext(targetId, otherDatabase, serverVersion, inRecovery, epoch, cycleStart, counters, settings,
-                turns);
+                turns, new DatabaseVisit());
     }
 }

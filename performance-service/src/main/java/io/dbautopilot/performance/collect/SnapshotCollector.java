@@ -67,7 +67,7 @@ public class SnapshotCollector {
                             CollectionContext context = new CollectionContext(target.id(), probe.currentDatabase(),
                                     probe.serverVersion(), probe.inRecovery(),
                                     Double.toString(probe.postmasterStart()), cycle.start, target.counters(),
-                                    config.collection(), target.turns());
+                                    config.collection(), target.turns(), new DatabaseVisit());
                             Uni<Void> main = runServerFamilies(cycle, context, conn)
                                     .chain(() -> visited.contains(probe.currentDatabase())
                                             ? runDatabaseFamilies(cycle, context, conn).replaceWithVoid()

@@ -35,6 +35,11 @@ public class BloatFamily extends DatabaseSqlFamily {
         super("bloat", Duration.ofMinutes(10), true);
     }
 
+    @Override
+    RelationDigest.Kind digestKind() {
+        return RelationDigest.Kind.STRUCTURE;
+    }
+
     /** Tuple header of a heap tuple (HeapTupleHeaderData). */
     static final int HEAP_TUPLE_HEADER = 23;
     /** Page header (PageHeaderData). */
@@ -144,6 +149,10 @@ public class BloatFamily extends DatabaseSqlFamily {
 
     @Override
     public Uni<List<MetricPoint>> collect(CollectionContext context, SqlClient client) {
+        return gated(context, client, () -> listAndEstimate(context, client));
+    }
+
+    private Uni<List<MetricPoint>> listAndEstimate(CollectionContext context, SqlClient client) {
         Instant now = Instant.now();
         return listing(context, () -> client.query(sql(context)).execute()).chain(first -> {
             Row facts = first.iterator().next();

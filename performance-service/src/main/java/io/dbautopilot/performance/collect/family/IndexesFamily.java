@@ -28,6 +28,11 @@ public class IndexesFamily extends DatabaseSqlFamily {
         super("indexes", Duration.ofMinutes(10), true);
     }
 
+    @Override
+    RelationDigest.Kind digestKind() {
+        return RelationDigest.Kind.ACTIVITY;
+    }
+
     /**
      * pg_stat_user_indexes and pg_statio_user_indexes with their index's catalog row, in one pass: the views' own
      * pg_stat_get_* functions over pg_index joined once to pg_class (index and table) instead of joining the two
@@ -77,7 +82,8 @@ public class IndexesFamily extends DatabaseSqlFamily {
 
     @Override
     public Uni<List<MetricPoint>> collect(CollectionContext context, SqlClient client) {
-        return collectCached(context, client, SQL, SQL_SIZES, sizes, r -> r.getLong("size_bytes"));
+        return gated(context, client,
+                () -> collectCached(context, client, SQL, SQL_SIZES, sizes, r -> r.getLong("size_bytes")));
     }
 
     @Override

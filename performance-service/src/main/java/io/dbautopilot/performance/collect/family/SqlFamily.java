@@ -72,7 +72,70 @@ abstract class SqlFamily implements MetricFamily {
 
     @Override
     public Uni<List<MetricPoint>> collect(CollectionContext context, SqlClient client) {
-        return run(context, client, sql(context));
+        return gated(context, client, () -> run(context, client, sql(context)));
+    }
+
+    /** The relation digest this family's listing depends on; null (the default): the listing runs every time. */
+    RelationDigest.Kind digestKind() {
+        return null;
+    }
+
+    /** A gated family's last complete listing of one database: its points and the digest read before it. */
+    private record Listed(String digest, String epoch, List<MetricPoint> points, Instant readAt) {
+    }
+
+    /** Per database (target and name): this family's last listing, for as long as the digest stays the same. */
+    private final Map<String, Listed> listed = new ConcurrentHashMap<>();
+
+    /**
+     * Runs this family's listing, or reuses the points of its last one when nothing it reports can have changed: in a
+     * database whose listing answers more than {@link #TURN_ABOVE_ROWS} rows, the visit's {@link RelationDigest}
+     * (read before any listing of the visit) is compared with the one read before the last listing; equal (same
+     * server life, younger than {@code relation-cache-max-age}) means the same statistics functions would return the
+     * same values, so the statement is skipped. Every run of a gated family reports
+     * {@code pg_relation_listing_reused{family}} (1: reused, 0: listed).
+     */
+    Uni<List<MetricPoint>> gated(CollectionContext context, SqlClient client, Supplier<Uni<List<MetricPoint>>> listing) {
+        RelationDigest.Kind kind = digestKind();
+        if (kind == null) {
+            return listing.get();
+        }
+        String key = key(context);
+        Duration maxAge = context.settings() == null ? Duration.ZERO : context.settings().relationCacheMaxAge();
+        Instant now = Instant.now();
+        listed.values().removeIf(l -> !l.readAt().plus(maxAge).isAfter(now));
+        if (!large.contains(key) || maxAge.isZero()) {
+            listed.remove(key);
+            return listing.get().map(points -> marked(context, points, false));
+        }
+        return RelationDigest.read(context, client).onFailure().recoverWithNull().chain(digests -> {
+            String digest = digests == null ? null : digests.of(kind);
+            Listed last = listed.get(key);
+            if (digest != null && last != null && last.digest().equals(digest) && last.epoch().equals(context.epoch())) {
+                return Uni.createFrom().item(marked(context, last.points(), true));
+            }
+            return listing.get().map(points -> {
+                if (digest != null && large.contains(key)) {
+                    listed.put(key, new Listed(digest, context.epoch(), points, now));
+                } else {
+                    listed.remove(key);
+                }
+                return marked(context, points, false);
+            });
+        });
+    }
+
+    private List<MetricPoint> marked(CollectionContext context, List<MetricPoint> points, boolean reused) {
+        PointsBuilder marker = new PointsBuilder(baseLabels(context));
+        marker.add("pg_relation_listing_reused", reused ? 1 : 0, "family", name());
+        List<MetricPoint> out = new ArrayList<>(points.size() + 1);
+        out.addAll(points);
+        out.addAll(marker.build());
+        return out;
+    }
+
+    private static String key(CollectionContext context) {
+        return context.targetId() + '\u0000' + context.database();
     }
 
     /**
@@ -90,7 +153,7 @@ abstract class SqlFamily implements MetricFamily {
      * the target's connections); others run at once. Remembers the size of the answer for next time.
      */
     Uni<RowSet<Row>> listing(CollectionContext context, Supplier<Uni<RowSet<Row>>> statement) {
-        String key = context.targetId() + '\u0000' + context.database();
+        String key = key(context);
         Uni<RowSet<Row>> run = large.contains(key) ? statement(context, statement) : statement.get();
         return run.invoke(first -> {
             int rows = 0;

@@ -34,6 +34,11 @@ public class TableSizesFamily extends DatabaseSqlFamily {
         super("table_sizes", Duration.ofMinutes(5), true);
     }
 
+    @Override
+    RelationDigest.Kind digestKind() {
+        return RelationDigest.Kind.STRUCTURE;
+    }
+
     /**
      * Every user table with what tells whether its sizes changed; cheap (catalog and statistics counters only). Its
      * indexes' file nodes are summarized per table (count and sum: a new, dropped or rebuilt index gets a fresh file
@@ -72,8 +77,8 @@ public class TableSizesFamily extends DatabaseSqlFamily {
 
     @Override
     public Uni<List<MetricPoint>> collect(CollectionContext context, SqlClient client) {
-        return collectCached(context, client, SQL_KEYS, SQL_SIZES, cache, r -> new Sizes(r.getLong("table_size"), r.getLong("index_size"),
-                r.getLong("toast_size")));
+        return gated(context, client, () -> collectCached(context, client, SQL_KEYS, SQL_SIZES, cache,
+                r -> new Sizes(r.getLong("table_size"), r.getLong("index_size"), r.getLong("toast_size"))));
     }
 
     @Override

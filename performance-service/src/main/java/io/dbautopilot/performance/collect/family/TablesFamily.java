@@ -21,6 +21,11 @@ public class TablesFamily extends DatabaseSqlFamily {
         super("tables", Duration.ofSeconds(60), true);
     }
 
+    @Override
+    RelationDigest.Kind digestKind() {
+        return RelationDigest.Kind.ACTIVITY;
+    }
+
     static final List<String> STAT_COLUMNS = List.of("seq_scan", "seq_tup_read", "idx_scan", "idx_tup_fetch",
             "n_tup_ins", "n_tup_upd", "n_tup_del", "n_tup_hot_upd", "n_live_tup", "n_dead_tup", "n_mod_since_analyze",
             "n_ins_since_vacuum", "last_vacuum", "last_autovacuum", "last_analyze", "last_autoanalyze", "vacuum_count",
