@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -80,20 +81,17 @@ abstract class SqlFamily implements MetricFamily {
         return null;
     }
 
-    /** A gated family's last complete listing of one database: its points and the digest read before it. */
-    private record Listed(String digest, String epoch, List<MetricPoint> points, Instant readAt) {
-    }
-
-    /** Per database (target and name): this family's last listing, for as long as the digest stays the same. */
-    private final Map<String, Listed> listed = new ConcurrentHashMap<>();
+    /** This family's last listing per database, when it is gated. */
+    private final ListingReuse reuse = new ListingReuse();
 
     /**
      * Runs this family's listing, or reuses the points of its last one when nothing it reports can have changed: in a
      * database whose listing answers more than {@link #TURN_ABOVE_ROWS} rows, the visit's {@link RelationDigest}
      * (read before any listing of the visit) is compared with the one read before the last listing; equal (same
      * server life, younger than {@code relation-cache-max-age}) means the same statistics functions would return the
-     * same values, so the statement is skipped. Every run of a gated family reports
-     * {@code pg_relation_listing_reused{family}} (1: reused, 0: listed).
+     * same values, so the statement is skipped. A database whose digest keeps moving is listed without it for a while
+     * ({@link ListingReuse}). Every run of a gated family reports {@code pg_relation_listing_reused{family}} (1:
+     * reused, 0: listed).
      */
     Uni<List<MetricPoint>> gated(CollectionContext context, SqlClient client, Supplier<Uni<List<MetricPoint>>> listing) {
         RelationDigest.Kind kind = digestKind();
@@ -103,23 +101,24 @@ abstract class SqlFamily implements MetricFamily {
         String key = key(context);
         Duration maxAge = context.settings() == null ? Duration.ZERO : context.settings().relationCacheMaxAge();
         Instant now = Instant.now();
-        listed.values().removeIf(l -> !l.readAt().plus(maxAge).isAfter(now));
-        if (!large.contains(key) || maxAge.isZero()) {
-            listed.remove(key);
+        if (!large.contains(key) || maxAge.isZero() || context.visit() == null) {
+            reuse.forget(key);
             return listing.get().map(points -> marked(context, points, false));
+        }
+        if (!reuse.worthChecking(key, now)) {
+            return listing.get().map(points -> {
+                reuse.listed(key, null, context.epoch(), points, now);
+                return marked(context, points, false);
+            });
         }
         return RelationDigest.read(context, client).onFailure().recoverWithNull().chain(digests -> {
             String digest = digests == null ? null : digests.of(kind);
-            Listed last = listed.get(key);
-            if (digest != null && last != null && last.digest().equals(digest) && last.epoch().equals(context.epoch())) {
-                return Uni.createFrom().item(marked(context, last.points(), true));
+            Optional<List<MetricPoint>> last = reuse.reusable(key, digest, context.epoch(), maxAge, now);
+            if (last.isPresent()) {
+                return Uni.createFrom().item(marked(context, last.get(), true));
             }
             return listing.get().map(points -> {
-                if (digest != null && large.contains(key)) {
-                    listed.put(key, new Listed(digest, context.epoch(), points, now));
-                } else {
-                    listed.remove(key);
-                }
+                reuse.listed(key, large.contains(key) ? digest : null, context.epoch(), points, now);
                 return marked(context, points, false);
             });
         });
