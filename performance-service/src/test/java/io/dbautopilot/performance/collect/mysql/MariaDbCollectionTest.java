@@ -96,6 +96,13 @@ class MariaDbCollectionTest {
             assertTrue(snapshot.findValue("mysql_global_status_innodb_buffer_pool_pages_dirty").isPresent());
             assertTrue(snapshot.findValue("mysql_global_status_innodb_history_list_length").isPresent());
             assertTrue(snapshot.findValue("mysql_binlog_size_bytes").orElseThrow() > 0, "the server runs with --log-bin");
+            // the redo log: its size and how far it was written
+            assertTrue(snapshot.findValue("mysql_global_variables_innodb_log_file_size").orElseThrow() > 0);
+            assertTrue(snapshot.findValue("mysql_global_status_innodb_lsn_current").orElseThrow() > 0);
+            for (String counter : List.of("threads_running", "aborted_clients", "aborted_connects",
+                    "innodb_row_lock_waits", "innodb_deadlocks", "innodb_os_log_written")) {
+                assertTrue(snapshot.findValue("mysql_global_status_" + counter).isPresent(), counter);
+            }
             assertEquals(0.0, snapshot.findValue("mysql_slave_status_configured").orElseThrow());
             assertEquals(2.0, snapshot.findValue("mysql_info_schema_table_rows", "table", "orders").orElseThrow());
             Set<String> schemas = new TreeSet<>();
