@@ -182,7 +182,9 @@ public final class EngineBench {
         exp.waitFor(10, TimeUnit.SECONDS);
 
         // --- the service's Redis target alone ---
-        Path password = Files.createTempFile(out, "server-password", ".txt");
+        // outside the results directory (committed with the results): owner-only, removed when the bench exits
+        Path password = Files.createTempFile("server-password", ".txt");
+        password.toFile().deleteOnExit();
         Files.writeString(password, server.password() + "\n");
         String base = "http://127.0.0.1:" + perfPort;
         ObjectNode t = JSON.createObjectNode();

@@ -68,7 +68,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * migration applied after its verified mariadb-dump pre-migration backup and undone, a failing migration reported
  * with what MySQL's non-transactional DDL left behind; an index created from a missing_index recommendation after
  * approval, a duplicate index dropped on its anomaly, and a primary key, a foreign key's index and an index that is no
- * longer a duplicate refused at execution, a hostile index name dead-lettered.
+ * longer a duplicate refused at execution, a hostile index name dead-lettered; validate naming an edited applied
+ * script and the failed version; a migration deferred by the health gate while a transaction is open too long.
  */
 @QuarkusTest
 @TestProfile(MySqlTestProfile.class)
@@ -252,6 +253,67 @@ class MySqlMigrationIndexTest {
             assertNull(stateValue("SELECT id FROM automation.operation WHERE triggering_event_id = ?", eventId));
         }
         assertEquals(List.of("ix_ab", "PRIMARY"), indexes("ix_parent"));
+    }
+
+    @Test
+    @Order(5)
+    void validateReportsAnEditedAppliedScriptAndTheFailedVersion() throws Exception {
+        // after the runs above: V1 applied (again), V2 failed in Flyway's history
+        java.nio.file.Path v1 = MySqlTestProfile.MIGRATIONS.resolve("V1__items.sql");
+        String original = Files.readString(v1, StandardCharsets.UTF_8);
+        Files.writeString(v1, original + "-- edited after it was applied\nSELECT 1;\n", StandardCharsets.UTF_8);
+        try {
+            JsonPath report = given().header("X-API-Key", OPERATOR).get("/api/migrations/maria/validate").then()
+                    .statusCode(200).extract().jsonPath();
+            assertFalse(report.getBoolean("valid"), report.prettify());
+            Map<String, Object> mismatch = report.getMap("checksum_mismatches.find { it.version == '1' }");
+            assertNotNull(mismatch, report.prettify());
+            assertTrue(String.valueOf(mismatch.get("file")).endsWith("V1__items.sql"), mismatch.toString());
+            assertNotNull(mismatch.get("applied_checksum"), mismatch.toString());
+            assertFalse(mismatch.get("applied_checksum").equals(mismatch.get("resolved_checksum")), mismatch.toString());
+            assertTrue(report.getList("errors").stream().anyMatch(e -> String.valueOf(e).startsWith("version 2 ")),
+                    "the failed V2 is reported: " + report.prettify());
+            assertTrue(report.getString("what_to_do").contains("never repairs"), report.prettify());
+        } finally {
+            Files.writeString(v1, original, StandardCharsets.UTF_8);
+        }
+        JsonPath restored = given().header("X-API-Key", OPERATOR).get("/api/migrations/maria/validate").then()
+                .statusCode(200).extract().jsonPath();
+        assertTrue(restored.getList("checksum_mismatches").isEmpty(), restored.prettify());
+    }
+
+    @Test
+    @Order(6)
+    void aLongTransactionDefersAMigrationWithTheReasonAndNothingRunsThenItDoes() throws Exception {
+        Files.writeString(MySqlTestProfile.CAREFUL_MIGRATIONS.resolve("V1__gated.sql"),
+                "CREATE TABLE gated (id int PRIMARY KEY) ENGINE=InnoDB;\n");
+        mariaExecute("CREATE TABLE IF NOT EXISTS gate_held (id int PRIMARY KEY) ENGINE=InnoDB");
+        try (Connection holder = mariaConnection()) {
+            holder.setAutoCommit(false);
+            try (Statement st = holder.createStatement()) {
+                st.execute("INSERT INTO gate_held VALUES (1)");
+            }
+            // maria-careful's long-transaction-limit is 1 s
+            await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT COUNT(*) FROM information_schema.INNODB_TRX "
+                    + "WHERE trx_started < NOW() - INTERVAL 2 SECOND") > 0);
+            String body = given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON).body(Map.of())
+                    .post("/api/migrations/maria-careful/apply").then().statusCode(202).extract().asString();
+            UUID op = UUID.fromString(JsonPath.from(body).getString("id"));
+            JsonNode deferred = events.first(e -> e.path("operation_id").asText().equals(op.toString())
+                    && e.path("state").asText().equals("deferred"));
+            assertTrue(deferred.path("reason").asText().contains("precondition long_running_transaction"),
+                    deferred.toString());
+            assertEquals(0L, count("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = "
+                    + "'maria_careful_app'"), "nothing ran: no backup restore, no Flyway history, no table");
+            given().header("X-API-Key", OPERATOR).post("/api/operations/" + op + "/cancel").then().statusCode(200);
+            holder.rollback();
+        }
+        // the transaction gone, the same apply runs
+        JsonNode applied = succeeded(given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON)
+                .body(Map.of()).post("/api/migrations/maria-careful/apply"));
+        assertEquals("1", applied.path("details").path("effect").path("to_version").asText(), applied.toString());
+        assertEquals(1L, count("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'maria_careful_app' "
+                + "AND TABLE_NAME = 'gated'"));
     }
 
     /** Publishes a mysql_duplicate_index anomaly on {@code object} and returns its operation. */

@@ -13,21 +13,27 @@ import java.util.Map;
  * and {@code maria-down}, a port where nothing listens; {@code maria-careful} is the same server with a 1 s
  * long-transaction limit (the heavy-work precondition); {@code maria-down} has the canary on (a MySQL target skips it).
  * {@code maria} has a migrations location, {@code target/mysql-migrations} (emptied once per JVM, filled by the tests;
- * the periodic pending check is off so it never races them), applied to the database {@code maria_app}.
+ * the periodic pending check is off so it never races them), applied to the database {@code maria_app};
+ * {@code maria-careful}'s, {@code target/mysql-migrations-careful}, to {@code maria_careful_app}.
  */
 public class MySqlTestProfile implements QuarkusTestProfile {
 
     /** Migrations location of {@code maria}. */
     static final Path MIGRATIONS = Path.of("target", "mysql-migrations");
 
+    /** Migrations location of {@code maria-careful} (its 1 s long-transaction limit gates them). */
+    static final Path CAREFUL_MIGRATIONS = Path.of("target", "mysql-migrations-careful");
+
     static {
         try {
-            if (Files.isDirectory(MIGRATIONS)) {
-                try (var files = Files.walk(MIGRATIONS)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            for (Path dir : java.util.List.of(MIGRATIONS, CAREFUL_MIGRATIONS)) {
+                if (Files.isDirectory(dir)) {
+                    try (var files = Files.walk(dir)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    }
                 }
+                Files.createDirectories(dir);
             }
-            Files.createDirectories(MIGRATIONS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -40,6 +46,8 @@ public class MySqlTestProfile implements QuarkusTestProfile {
                 // a database of its own: Flyway refuses a non-empty schema without its history table
                 Map.entry("autopilot.migrations.databases.maria.schema", "maria_app"),
                 Map.entry("autopilot.migrations.check-interval", "24h"),
+                Map.entry("autopilot.migrations.databases.maria-careful.location", CAREFUL_MIGRATIONS.toString()),
+                Map.entry("autopilot.migrations.databases.maria-careful.schema", "maria_careful_app"),
                 Map.entry("autopilot.databases.maria-careful.url", "mariadb://${dbautopilot.test.mariadb.host}:"
                         + "${dbautopilot.test.mariadb.port}/${dbautopilot.test.mariadb.database}"),
                 Map.entry("autopilot.databases.maria-careful.username", "${dbautopilot.test.mariadb.user}"),

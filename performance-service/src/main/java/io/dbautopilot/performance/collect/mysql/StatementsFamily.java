@@ -5,6 +5,7 @@ import io.dbautopilot.performance.collect.CounterHistory;
 import io.dbautopilot.performance.collect.FamilyUnavailableException;
 import io.dbautopilot.performance.collect.PointsBuilder;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mysqlclient.MySQLException;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -73,8 +74,15 @@ public class StatementsFamily implements MySqlFamily {
                 throw new FamilyUnavailableException("performance_schema is OFF (start the server with "
                         + "--performance-schema=ON)");
             }
-            return client.query(SQL).execute();
+            return client.query(SQL).execute().onFailure(StatementsFamily::denied).transform(e ->
+                    new FamilyUnavailableException("cannot read performance_schema (" + e.getMessage()
+                            + "): the monitoring user needs SELECT on performance_schema"));
         }).map(rows -> map(context, rows));
+    }
+
+    /** The server refused the read for a missing privilege (1142 table, 1044 database access denied). */
+    private static boolean denied(Throwable e) {
+        return e instanceof MySQLException my && (my.getErrorCode() == 1142 || my.getErrorCode() == 1044);
     }
 
     private List<MetricPoint> map(MySqlContext context, Iterable<Row> rows) {

@@ -96,6 +96,13 @@ class MariaDbCollectionTest {
             assertTrue(snapshot.findValue("mysql_global_status_innodb_buffer_pool_pages_dirty").isPresent());
             assertTrue(snapshot.findValue("mysql_global_status_innodb_history_list_length").isPresent());
             assertTrue(snapshot.findValue("mysql_binlog_size_bytes").orElseThrow() > 0, "the server runs with --log-bin");
+            // the redo log: its size and how far it was written
+            assertTrue(snapshot.findValue("mysql_global_variables_innodb_log_file_size").orElseThrow() > 0);
+            assertTrue(snapshot.findValue("mysql_global_status_innodb_lsn_current").orElseThrow() > 0);
+            for (String counter : List.of("threads_running", "aborted_clients", "aborted_connects",
+                    "innodb_row_lock_waits", "innodb_deadlocks", "innodb_os_log_written")) {
+                assertTrue(snapshot.findValue("mysql_global_status_" + counter).isPresent(), counter);
+            }
             assertEquals(0.0, snapshot.findValue("mysql_slave_status_configured").orElseThrow());
             assertEquals(2.0, snapshot.findValue("mysql_info_schema_table_rows", "table", "orders").orElseThrow());
             Set<String> schemas = new TreeSet<>();
@@ -121,6 +128,62 @@ class MariaDbCollectionTest {
                 .body("capabilities.advice", equalTo("unavailable: engine mariadb has no advisors yet"));
     }
 
+    /**
+     * A monitoring user with SELECT on its database only (no PROCESS, BINLOG MONITOR, SLAVE MONITOR, nothing on
+     * performance_schema): the families it cannot read are {@code unavailable} with the reason in the snapshot, not
+     * errors of every cycle; the rest is collected. A statement whose mean is above 100 ms counts as slow.
+     */
+    @Test
+    void whatTheUserMayNotReadIsUnavailableWithItsReasonAndSlowStatementsAreCounted() throws Exception {
+        String limited = "maria-limited";
+        String password = "limited-" + UUID.randomUUID().toString().replace("-", "");
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("mariadb-limited", ".txt");
+        java.nio.file.Files.writeString(file, password + "\n");
+        file.toFile().deleteOnExit();
+        MariaDbTarget.execute(mariadb, "CREATE USER IF NOT EXISTS 'autopilot_limited'@'%' IDENTIFIED BY '" + password + "'",
+                "ALTER USER 'autopilot_limited'@'%' IDENTIFIED BY '" + password + "'",
+                "GRANT SELECT ON `" + mariadb.database() + "`.* TO 'autopilot_limited'@'%'",
+                "SELECT SLEEP(0.15)", "SELECT SLEEP(0.15)");
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            RestAssured.given().contentType(io.restassured.http.ContentType.JSON).body("""
+                    {"engine": "mariadb", "url": "%s", "username": "autopilot_limited", "credentials_ref": "file:%s",
+                     "collection": %s}""".formatted(mariadb.url(), file, MariaDbTarget.COLLECTION))
+                    .queryParam("check", true).put("/api/targets/" + limited).then()
+                    .statusCode(org.hamcrest.Matchers.anyOf(equalTo(200), equalTo(201))).body("check.ok", equalTo(true));
+            MetricSnapshot snapshot = next(consumer, limited, s -> s.findValue("mysql_up").orElse(0) == 1
+                    && s.families().stream().anyMatch(f -> f.family().equals("replication")));
+            Map<String, io.dbautopilot.model.FamilyResult> families = new java.util.HashMap<>();
+            snapshot.families().forEach(f -> families.put(f.family(), f));
+            Map<String, String> unavailable = Map.of(
+                    "processlist", "PROCESS privilege",
+                    "binlog", "BINLOG MONITOR",
+                    "replication", "cannot read the replication status",
+                    "statements", "performance_schema");
+            unavailable.forEach((family, reason) -> {
+                io.dbautopilot.model.FamilyResult f = families.get(family);
+                assertEquals(io.dbautopilot.model.FamilyStatus.UNAVAILABLE, f == null ? null : f.status(),
+                        family + ": " + f);
+                assertTrue(f.detail().contains(reason), family + ": " + f.detail());
+            });
+            assertEquals(Map.of(), snapshot.errors(), "nothing the user may not read is an error of the cycle");
+            for (String family : List.of("global_status", "global_variables", "tables", "indexes")) {
+                assertEquals(io.dbautopilot.model.FamilyStatus.RAN, families.get(family).status(), families.toString());
+            }
+            assertTrue(snapshot.findValue("mysql_global_status_threads_connected").orElseThrow() >= 1);
+
+            // the full-privileged target sees the two SLEEP(0.15) calls: a digest with a mean above 100 ms
+            MetricSnapshot full = next(consumer, TARGET, s -> s.findValue("mysql_perf_schema_events_statements_slow_count")
+                    .isPresent());
+            assertTrue(full.findValue("mysql_perf_schema_events_statements_slow_count").orElseThrow() >= 1,
+                    "slow digests: " + full.findValue("mysql_perf_schema_events_statements_slow_count"));
+            assertTrue(full.points().stream().anyMatch(p -> p.name().equals("mysql_perf_schema_events_statements_mean_seconds")
+                    && String.valueOf(p.labels().get("digest_text")).contains("SLEEP") && p.value() > 0.1),
+                    "the SLEEP digest with its mean");
+        } finally {
+            RestAssured.delete("/api/targets/" + limited);
+        }
+    }
+
     @Test
     void aDuplicateIndexCostsSchemaIntegrityPointsWithItsEvidence() throws Exception {
         MariaDbTarget.execute(mariadb, "DROP TABLE IF EXISTS health_dup",
@@ -142,7 +205,23 @@ class MariaDbCollectionTest {
                 }
             }
             assertTrue(dup.get("points_lost").asInt() >= 5, dup.toString());
+            assertEquals("lost", dup.get("status").asText(), dup.toString());
+            assertTrue(dup.get("evidence").asDouble() >= 1, "the duplicate count is the evidence: " + dup);
+            assertTrue(dup.hasNonNull("threshold"), dup.toString());
             assertTrue(report.get("score").asInt() > 0, report.toString());
+            // every category is computed for MySQL, and every lost point carries its evidence and threshold
+            Set<String> categories = new TreeSet<>();
+            for (JsonNode c : report.get("categories")) {
+                categories.add(c.get("category").asText());
+                for (JsonNode check : c.path("checks")) {
+                    if (check.path("points_lost").asInt() > 0) {
+                        assertTrue(check.hasNonNull("evidence") && check.hasNonNull("threshold"),
+                                "a lost point without its evidence: " + check);
+                    }
+                }
+            }
+            assertTrue(categories.containsAll(List.of("connectivity", "connection_pool", "query_performance",
+                    "schema_integrity", "transactions", "storage", "backup_status")), categories.toString());
         });
         MariaDbTarget.execute(mariadb, "DROP TABLE health_dup");
     }
@@ -192,10 +271,16 @@ class MariaDbCollectionTest {
     /** The next snapshot of the MariaDB target on the topic matching {@code wanted} (within 60 s). */
     private static MetricSnapshot next(KafkaConsumer<String, String> consumer, Predicate<MetricSnapshot> wanted)
             throws Exception {
+        return next(consumer, TARGET, wanted);
+    }
+
+    /** The next snapshot of {@code target} on the topic matching {@code wanted} (within 60 s). */
+    private static MetricSnapshot next(KafkaConsumer<String, String> consumer, String target,
+            Predicate<MetricSnapshot> wanted) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                if (TARGET.equals(r.key())) {
+                if (target.equals(r.key())) {
                     MetricSnapshot s = EventJson.newMapper().readValue(r.value(), MetricSnapshot.class);
                     if (wanted.test(s)) {
                         return s;
@@ -203,6 +288,6 @@ class MariaDbCollectionTest {
                 }
             }
         }
-        throw new AssertionError("no matching snapshot of " + TARGET + " on " + Topics.METRICS + " within 60 s");
+        throw new AssertionError("no matching snapshot of " + target + " on " + Topics.METRICS + " within 60 s");
     }
 }
