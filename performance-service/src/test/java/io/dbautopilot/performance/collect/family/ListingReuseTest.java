@@ -34,8 +34,8 @@ class ListingReuseTest {
         assertTrue(reuse.reusable("other", "d1", "e1", HOUR, T0.plusSeconds(60)).isEmpty(), "databases kept apart");
     }
 
-    @Test
-    void aDigestThatMovesThreeTimesInARowIsNotReadForEightRunsThenTriedAgain() {
+    /** Three moved digests in a row, then the eight runs of the bypass; the time of the last run. */
+    private Instant busyThroughTheBypass() {
         Instant t = T0;
         reuse.listed("db", "d0", "e1", POINTS, t);
         for (int miss = 1; miss <= ListingReuse.MISSES_BEFORE_BYPASS; miss++) {
@@ -49,6 +49,12 @@ class ListingReuseTest {
             assertFalse(reuse.worthChecking("db", t), "run " + run + " of the bypass");
             reuse.listed("db", null, "e1", POINTS, t);
         }
+        return t;
+    }
+
+    @Test
+    void aDigestThatMovesThreeTimesInARowIsNotReadForEightRunsThenTriedAgain() {
+        Instant t = busyThroughTheBypass();
         // first check after the bypass only stores; a quiet database is reused from the second on
         t = t.plusSeconds(60);
         assertTrue(reuse.worthChecking("db", t));
@@ -61,20 +67,7 @@ class ListingReuseTest {
 
     @Test
     void aStillBusyDatabaseGoesBackToTheBypassAfterOneMoreMiss() {
-        Instant t = T0;
-        reuse.listed("db", "d0", "e1", POINTS, t);
-        for (int miss = 1; miss <= ListingReuse.MISSES_BEFORE_BYPASS; miss++) {
-            t = t.plusSeconds(60);
-            reuse.worthChecking("db", t);
-            reuse.reusable("db", "d" + miss, "e1", HOUR, t);
-            reuse.listed("db", "d" + miss, "e1", POINTS, t);
-        }
-        for (int run = 0; run < ListingReuse.BYPASS_RUNS; run++) {
-            t = t.plusSeconds(60);
-            reuse.worthChecking("db", t);
-            reuse.listed("db", null, "e1", POINTS, t);
-        }
-        t = t.plusSeconds(60);
+        Instant t = busyThroughTheBypass().plusSeconds(60);
         reuse.worthChecking("db", t);
         reuse.reusable("db", "b1", "e1", HOUR, t);
         reuse.listed("db", "b1", "e1", POINTS, t);
