@@ -64,9 +64,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The closed loop on real SQLite files with the real broker: the target and its capabilities in GET /api/databases;
  * sqlite_freelist_high → VACUUM with the freelist falling, deferred on a tmpfs too small for it; sqlite_wal_large →
  * wal_checkpoint(TRUNCATE) deferred while a reader holds the WAL, then truncating a WAL a writer grew; a manual
- * ANALYZE; a VACUUM INTO backup while another thread writes, verified, drilled into a scratch file that is removed,
- * and a tampered copy found corrupt; a Flyway migration applied after its verified pre-migration backup, undone and
- * applied again, the oldest of its three copies expired by retention.
+ * ANALYZE; sqlite_backup_stale → a verified backup; a VACUUM INTO backup while another thread writes, verified,
+ * drilled into a scratch file that is removed, and a tampered copy found corrupt; a Flyway migration applied after its
+ * verified pre-migration backup, undone and applied again, the oldest of its three copies expired by retention.
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
@@ -288,6 +288,16 @@ class SqliteClosedLoopTest {
         assertEquals("corrupt", corrupt.getString("status"));
         assertTrue(corrupt.getString("verification").contains("row counts differ for 1 of")
                 && corrupt.getString("verification").contains("seed (source 1, copy 0)"), corrupt.getString("verification"));
+    }
+
+    @Test
+    void aStaleBackupAnomalyTakesAVerifiedCopy() throws Exception {
+        UUID op = operationFor(publish("lite", "sqlite_backup_stale", null));
+        String id = last(op, "succeeded").path("details").path("effect").path("backup_id").asText();
+        given().header("X-API-Key", OPERATOR).get("/api/backups/" + id).then().statusCode(200)
+                .body("status", equalTo("completed"))
+                .body("engine", equalTo("sqlite_vacuum_into"))
+                .body("verification", containsString("integrity_check ok"));
     }
 
     @Test
