@@ -66,8 +66,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The automation side of a real redis-server with the real broker: {@code /api/databases} shows the Redis target with
- * its capabilities (migrations unavailable, answered 409); a redis_rdb backup is verified, drilled into a scratch
- * redis-server with the same key count and sampled keys, and a flipped byte is found corrupt; redis_fragmentation →
+ * its capabilities (migrations unavailable: every migration endpoint answers 409, no operation is created); a redis_rdb
+ * backup is verified, drilled into a scratch redis-server with the same key count and sampled keys, expired by the
+ * next one (retention 1) with its files removed, and a flipped byte is found corrupt; redis_fragmentation →
  * MEMORY PURGE with the fragmentation ratio verified; redis_clients_near_max → (approval) CLIENT KILL of idle clients,
  * an active client and a subscriber spared.
  */
@@ -132,10 +133,26 @@ class RedisClosedLoopTest {
                 .body("find { it.id == 'cache' }.capabilities.index_changes", startsWith("unavailable:"))
                 .body("find { it.id == 'cache-down' }.status", equalTo("unreachable"))
                 .body("find { it.id == 'cache-down' }.engine", equalTo("redis"));
-        given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON).body(Map.of())
-                .post("/api/migrations/cache/apply").then().statusCode(409)
-                .contentType(startsWith("application/problem+json"))
-                .body("detail", containsString("migrations do not apply to engine redis"));
+        // every migration endpoint answers "unavailable" (409 problem+json), none fails or creates an operation
+        for (var request : List.<java.util.function.Supplier<io.restassured.response.Response>>of(
+                () -> given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON).body(Map.of())
+                        .post("/api/migrations/cache/apply"),
+                () -> given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON).body(Map.of())
+                        .post("/api/migrations/cache/undo"),
+                () -> given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON).body(Map.of())
+                        .post("/api/migrations/cache/dry-run"),
+                () -> given().header("X-API-Key", VIEWER).get("/api/migrations/cache/validate"),
+                () -> given().header("X-API-Key", VIEWER).queryParam("database", "cache").get("/api/migrations"))) {
+            request.get().then().statusCode(409).contentType(startsWith("application/problem+json"))
+                    .body("detail", containsString("migrations of 'cache' are unavailable: migrations do not apply "
+                            + "to engine redis"));
+        }
+        try {
+            assertEquals(0L, stateValue("SELECT count(*) FROM automation.operation WHERE type IN ('migrate', "
+                    + "'migrate_undo') AND target_id = ?", "cache"), "no migration operation for a Redis target");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
         given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON)
                 .body(Map.of("database", "cache", "type", "vacuum", "object", "public.t"))
                 .post("/api/operations").then().statusCode(400)
@@ -205,6 +222,22 @@ class RedisClosedLoopTest {
         assertTrue(effect.path("rto_ms").asLong() > 0, effect.toString());
         Path drillHome = Path.of("target/test-backups/cache/restores", drill.restore().restoreId().toString());
         assertFalse(Files.exists(drillHome), "the drill's scratch server and files are removed: " + drillHome);
+
+        // retention (the profile keeps one full): a second backup expires the first and removes its files
+        String second = JsonPath.from(given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON)
+                .body(Map.of("database", "cache")).post("/api/backups").then().statusCode(202).extract().asString())
+                .getString("id");
+        String secondId = last(events.until(UUID.fromString(second), "succeeded"), "succeeded").path("details")
+                .path("effect").path("backup_id").asText();
+        JsonPath kept = given().header("X-API-Key", OPERATOR).get("/api/backups/" + secondId).then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals("completed", kept.getString("status"), kept.prettify());
+        assertTrue(kept.getString("verification").contains("596 keys restored, 596 recorded"), kept.getString("verification"));
+        given().header("X-API-Key", OPERATOR).get("/api/backups/" + backupId).then().statusCode(200)
+                .body("status", equalTo("expired"));
+        assertFalse(Files.exists(location), "the expired backup's files are removed: " + location);
+        backupId = secondId;
+        location = Path.of(kept.getString("location"));
 
         // one flipped byte in the stored snapshot: the verification marks the backup corrupt
         Path rdb = location.resolve("dump.rdb");

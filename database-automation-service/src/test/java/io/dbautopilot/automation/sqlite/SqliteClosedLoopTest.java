@@ -32,12 +32,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.sqlite.SQLiteConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -64,8 +64,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The closed loop on real SQLite files with the real broker: the target and its capabilities in GET /api/databases;
  * sqlite_freelist_high → VACUUM with the freelist falling, deferred on a tmpfs too small for it; sqlite_wal_large →
  * wal_checkpoint(TRUNCATE) deferred while a reader holds the WAL, then truncating a WAL a writer grew; a manual
- * ANALYZE; a VACUUM INTO backup while another thread writes, verified, drilled into a scratch file that is removed,
- * and a tampered copy found corrupt; a Flyway migration applied after its verified pre-migration backup.
+ * ANALYZE; sqlite_backup_stale → a verified backup; a VACUUM INTO backup while another thread writes, verified,
+ * drilled into a scratch file that is removed, and a tampered copy found corrupt; a Flyway migration applied after its
+ * verified pre-migration backup, undone and applied again, the oldest of its three copies expired by retention.
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
@@ -167,7 +168,7 @@ class SqliteClosedLoopTest {
 
     @Test
     void aCheckpointIsDeferredWhileAReaderHoldsTheWalThenTruncatesIt() throws Exception {
-        try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + lite);
+        try (Connection writer = new SQLiteConfig().createConnection("jdbc:sqlite:" + lite);
              Statement w = writer.createStatement()) {
             w.execute("PRAGMA wal_autocheckpoint=0"); // the application never checkpoints: the WAL grows
             w.execute("CREATE TABLE IF NOT EXISTS journal (id integer PRIMARY KEY, body blob)");
@@ -180,7 +181,7 @@ class SqliteClosedLoopTest {
             assertTrue(grown > 1_000_000, "the writer grew the WAL: " + grown);
 
             // 1. a reader inside a transaction keeps TRUNCATE from resetting the WAL: busy, reported and deferred
-            try (Connection reader = DriverManager.getConnection("jdbc:sqlite:" + lite)) {
+            try (Connection reader = new SQLiteConfig().createConnection("jdbc:sqlite:" + lite)) {
                 reader.setAutoCommit(false);
                 try (Statement r = reader.createStatement(); ResultSet rs = r.executeQuery("SELECT count(*) FROM journal")) {
                     rs.next();
@@ -228,7 +229,7 @@ class SqliteClosedLoopTest {
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicLong written = new AtomicLong();
         Thread app = new Thread(() -> {
-            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + lite); Statement st = c.createStatement()) {
+            try (Connection c = new SQLiteConfig().createConnection("jdbc:sqlite:" + lite); Statement st = c.createStatement()) {
                 st.execute("PRAGMA busy_timeout=5000");
                 while (writing.get()) {
                     st.execute("INSERT INTO orders (total) VALUES (1)");
@@ -290,6 +291,16 @@ class SqliteClosedLoopTest {
     }
 
     @Test
+    void aStaleBackupAnomalyTakesAVerifiedCopy() throws Exception {
+        UUID op = operationFor(publish("lite", "sqlite_backup_stale", null));
+        String id = last(op, "succeeded").path("details").path("effect").path("backup_id").asText();
+        given().header("X-API-Key", OPERATOR).get("/api/backups/" + id).then().statusCode(200)
+                .body("status", equalTo("completed"))
+                .body("engine", equalTo("sqlite_vacuum_into"))
+                .body("verification", containsString("integrity_check ok"));
+    }
+
+    @Test
     void aFlywayMigrationIsAppliedAfterAVerifiedPreMigrationBackup() throws Exception {
         Path mig = Path.of(directory, SqliteFilesTestResource.MIGRATED);
         Files.writeString(Path.of(directory, "migrations", "V1__notes.sql"),
@@ -308,8 +319,10 @@ class SqliteClosedLoopTest {
         JsonNode backup = effect.path("backup");
         assertEquals("sqlite_vacuum_into", backup.path("method").asText(), effect.toString());
         assertTrue(backup.path("verification").asText().contains("integrity_check ok"), backup.toString());
-        given().header("X-API-Key", OPERATOR).get("/api/backups/" + backup.path("backup_id").asText()).then()
-                .statusCode(200).body("status", equalTo("completed"));
+        String firstBackup = backup.path("backup_id").asText();
+        Path firstLocation = Path.of(given().header("X-API-Key", OPERATOR).get("/api/backups/" + firstBackup).then()
+                .statusCode(200).body("status", equalTo("completed")).extract().<String>path("location"));
+        assertTrue(Files.isDirectory(firstLocation), "the copy is stored: " + firstLocation);
         assertEquals(2L, value(mig, "SELECT count(*) FROM pragma_table_info('notes')"));
         assertEquals(1L, value(mig, "SELECT count(*) FROM flyway_schema_history WHERE version = '1' AND success"));
         given().header("X-API-Key", VIEWER).get("/api/databases").then().statusCode(200)
@@ -328,6 +341,11 @@ class SqliteClosedLoopTest {
         assertEquals("1", last(UUID.fromString(again), "succeeded").path("details").path("effect").path("to_version")
                 .asText());
         assertEquals(2L, value(mig, "SELECT count(*) FROM pragma_table_info('notes')"), "V1 applied again");
+        // retention (retention-full 2 by default): the third copy of lite-mig (before the apply, the undo, the apply
+        // again) expired the first in the catalog and removed it from disk
+        given().header("X-API-Key", OPERATOR).get("/api/backups/" + firstBackup).then().statusCode(200)
+                .body("status", equalTo("expired"));
+        assertFalse(Files.exists(firstLocation), "the expired copy is removed: " + firstLocation);
     }
 
     // --- helpers ---
@@ -382,7 +400,7 @@ class SqliteClosedLoopTest {
     }
 
     private static long value(Path file, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();
+        try (Connection c = new SQLiteConfig().createConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

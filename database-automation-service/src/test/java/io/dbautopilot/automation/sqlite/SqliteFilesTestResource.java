@@ -1,12 +1,12 @@
 package io.dbautopilot.automation.sqlite;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Comparator;
@@ -68,7 +68,7 @@ public class SqliteFilesTestResource implements QuarkusTestResourceLifecycleMana
     }
 
     static void execute(Path file, String... statements) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+        try (Connection c = new SQLiteConfig().createConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
             for (String sql : statements) {
                 st.execute(sql);
             }

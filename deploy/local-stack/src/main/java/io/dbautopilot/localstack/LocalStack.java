@@ -295,9 +295,9 @@ public final class LocalStack {
             "notes", "sqlite");
 
     /**
-     * Waits until both services show the four engines side by side: performance-service's {@code /api/targets} (what
-     * the dashboard draws) with each target collected and reachable, the automation service's {@code /api/databases}
-     * with each reachable.
+     * Waits until both services show the four engines side by side: performance-service's {@code /api/fleet} (the
+     * dashboard's one request for its grid) with each target reachable and graded, the automation service's
+     * {@code /api/databases} with each reachable.
      */
     private void awaitEnginesSideBySide() {
         long t0 = System.nanoTime();
@@ -309,8 +309,9 @@ public final class LocalStack {
         while (System.nanoTime() < deadline) {
             try {
                 Map<String, String> collected = new java.util.TreeMap<>();
-                for (com.fasterxml.jackson.databind.JsonNode t : json.readTree(get(http, performancePort, "/api/targets"))) {
-                    if (t.path("reachable").asBoolean(false)) {
+                for (com.fasterxml.jackson.databind.JsonNode t : json.readTree(get(http, performancePort, "/api/fleet"))
+                        .path("rows")) {
+                    if (t.path("reachable").asBoolean(false) && t.path("grade").isTextual()) {
                         collected.put(t.path("id").asText(), t.path("engine").asText());
                     }
                 }
@@ -323,14 +324,15 @@ public final class LocalStack {
                 missing = "";
                 for (Map.Entry<String, String> e : ENGINES.entrySet()) {
                     if (!e.getValue().equals(collected.get(e.getKey()))) {
-                        missing += " " + e.getKey() + " (" + e.getValue() + ") not collected yet;";
+                        missing += " " + e.getKey() + " (" + e.getValue() + ") not on the dashboard (reachable and "
+                                + "graded in /api/fleet) yet;";
                     }
                     if (!e.getValue().equals(managed.get(e.getKey()))) {
                         missing += " " + e.getKey() + " (" + e.getValue() + ") not reachable by the automation service;";
                     }
                 }
                 if (missing.isEmpty()) {
-                    done(t0, "4 of 4 in /api/targets and /api/databases");
+                    done(t0, "4 of 4 in /api/fleet and /api/databases");
                     return;
                 }
             } catch (IOException e) {

@@ -151,12 +151,14 @@ public class SqliteCollector implements EngineCollector {
                 all), families, Set.of(), Set.of());
     }
 
-    /** Sizes of the database file and its write-ahead log, and its filesystem's space. */
+    /** Sizes of the database file and its write-ahead log, the log's checkpoint sequence, its filesystem's space. */
     private static void files(Path file, List<MetricPoint> own) {
         try {
             own.add(MetricPoint.of("sqlite_file_size_bytes", Files.size(file)));
             Path wal = file.resolveSibling(file.getFileName() + "-wal");
             own.add(MetricPoint.of("sqlite_wal_size_bytes", Files.exists(wal) ? Files.size(wal) : 0));
+            SqliteFile.walCheckpointSequence(wal)
+                    .ifPresent(n -> own.add(MetricPoint.of("sqlite_wal_checkpoint_sequence", n)));
             FileStore store = Files.getFileStore(file);
             own.add(MetricPoint.of("sqlite_filesystem_free_bytes", store.getUsableSpace()));
             own.add(MetricPoint.of("sqlite_filesystem_size_bytes", store.getTotalSpace()));

@@ -60,6 +60,28 @@ public final class SqliteFile {
         return Optional.empty();
     }
 
+    /**
+     * The checkpoint sequence number of a write-ahead log's header (bytes 12-15, big-endian; SQLite adds 1 each time a
+     * checkpoint lets a writer start the log over), read without opening the database; empty when there is no log, it
+     * is shorter than its 32-byte header, or its magic number is not a WAL's.
+     */
+    public static Optional<Long> walCheckpointSequence(Path wal) {
+        byte[] header = new byte[32];
+        try (InputStream in = Files.newInputStream(wal)) {
+            if (in.readNBytes(header, 0, header.length) < header.length) {
+                return Optional.empty();
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(header); // big-endian
+        int magic = b.getInt(0);
+        if (magic != 0x377f0682 && magic != 0x377f0683) {
+            return Optional.empty();
+        }
+        return Optional.of(Integer.toUnsignedLong(b.getInt(12)));
+    }
+
     /** A read-only connection to the file; waits at most {@code busyTimeoutMs} for a writer's lock. */
     public static Connection openReadOnly(Path file, long busyTimeoutMs) throws SQLException {
         String uri = "jdbc:sqlite:file:" + file.toUri().getRawPath() + "?mode=ro";

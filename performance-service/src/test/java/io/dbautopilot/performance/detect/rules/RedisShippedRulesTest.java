@@ -67,6 +67,9 @@ class RedisShippedRulesTest {
     @InjectInfra
     RedisServer redis;
 
+    @InjectInfra
+    io.dbautopilot.localstack.kafka.KafkaBroker kafka;
+
     @Inject
     LatestSnapshots latest;
 
@@ -388,7 +391,8 @@ class RedisShippedRulesTest {
 
     /**
      * Shipped thresholds: a BGSAVE whose snapshot cannot be renamed into place (a directory sits where dump.rdb goes),
-     * then an append-only file rewrite whose new base file cannot be renamed into place either.
+     * then an append-only file rewrite whose new base file cannot be renamed into place either. The failed snapshot
+     * is also the service's own anomaly on the broker, resolved once a snapshot succeeds again.
      */
     @Test
     @Order(8)
@@ -396,11 +400,19 @@ class RedisShippedRulesTest {
         LifecycleDriver d = driver(TARGET, shipped("redis_bgsave_failed"), shipped("redis_aof_rewrite_failing"));
         Path dir = ((ThrowawayRedis) redis).directory();
         RedisConnection c = admin();
+        io.dbautopilot.performance.detect.AnomalyEvents events =
+                new io.dbautopilot.performance.detect.AnomalyEvents(kafka.bootstrapServers());
+        io.dbautopilot.model.AnomalyEvent failedSave;
         try {
             Files.createDirectories(dir.resolve("dump.rdb").resolve("in-the-way"));
             RedisTarget.send(c, "BGSAVE");
             LifecycleDriver.Published bgsave = awaitOpened(d, "redis_bgsave_failed");
             assertEquals(Severity.CRITICAL, bgsave.record().severity());
+            // the shipped rule's for is 0: the service itself opens the anomaly on the broker
+            failedSave = events.await(30, "redis_bgsave_failed opened by the service", r -> TARGET.equals(r.key())
+                    && r.event().detector().equals("redis_bgsave_failed") && r.event().state() == AnomalyState.OPENED)
+                    .event();
+            assertEquals(Severity.CRITICAL, failedSave.severity());
 
             RedisTarget.send(c, "CONFIG", "SET", "appendonly", "yes");
             await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -421,11 +433,13 @@ class RedisShippedRulesTest {
             RedisTarget.send(c, "CONFIG", "SET", "appendonly", "no");
             c.close().await().indefinitely();
         }
-        // fixed: the next snapshot succeeds and the status is ok again
+        // fixed: the next snapshot succeeds, the status is ok again and the service resolves the anomaly
         RedisConnection again = admin();
-        try {
+        try (events) {
             RedisTarget.send(again, "BGSAVE", "SCHEDULE");
             await().atMost(Duration.ofSeconds(30)).until(() -> nextValue(TARGET, "redis_rdb_last_bgsave_status") == 1);
+            events.await(30, "redis_bgsave_failed resolved by the service",
+                    r -> r.event().fingerprint().equals(failedSave.fingerprint()) && r.event().state() == AnomalyState.RESOLVED);
         } finally {
             again.close().await().indefinitely();
         }
@@ -498,22 +512,35 @@ class RedisShippedRulesTest {
         assertTrue(p.record().value() > share / 2, p.record().evidence().toString());
     }
 
-    /** Shipped thresholds: the server stops (down within 2 cycles, up = 0), then starts again (uptime below 300 s). */
+    /**
+     * Shipped thresholds: the server stops (up = 0; the service publishes {@code redis_down} within its 2 cycles),
+     * then starts again (up = 1 and the service resolves {@code redis_down}; uptime below 300 s: restarted).
+     */
     @Test
     @Order(11)
     void aStoppedServerIsDownAndARestartedOneRestarted() throws Exception {
         ThrowawayRedis server = (ThrowawayRedis) redis;
         LifecycleDriver d = driver(TARGET, shipped("redis_down"));
-        try {
-            server.stop();
-            LifecycleDriver.Published down = awaitOpened(d, "redis_down");
-            assertEquals(Severity.CRITICAL, down.record().severity());
-        } finally {
-            server.restart();
+        Instant restartedAt;
+        try (io.dbautopilot.performance.detect.AnomalyEvents events =
+                     new io.dbautopilot.performance.detect.AnomalyEvents(kafka.bootstrapServers())) {
+            io.dbautopilot.model.AnomalyEvent opened;
+            try {
+                server.stop();
+                LifecycleDriver.Published down = awaitOpened(d, "redis_down");
+                assertEquals(Severity.CRITICAL, down.record().severity());
+                assertEquals(0.0, down.record().value(), down.record().evidence().toString());
+                opened = events.await(30, "redis_down opened by the service", r -> TARGET.equals(r.key())
+                        && r.event().detector().equals("redis_down") && r.event().state() == AnomalyState.OPENED).event();
+            } finally {
+                server.restart();
+            }
+            restartedAt = Instant.now();
+            await().atMost(Duration.ofSeconds(60)).until(() -> latest.latest(TARGET)
+                    .filter(s -> s.collectedAt().isAfter(restartedAt) && s.findValue("redis_up").orElse(0) == 1).isPresent());
+            events.await(30, "redis_down resolved by the service", r -> r.event().fingerprint().equals(opened.fingerprint())
+                    && r.event().state() == AnomalyState.RESOLVED);
         }
-        Instant restartedAt = Instant.now();
-        await().atMost(Duration.ofSeconds(60)).until(() -> latest.latest(TARGET)
-                .filter(s -> s.collectedAt().isAfter(restartedAt) && s.findValue("redis_up").orElse(0) == 1).isPresent());
         LifecycleDriver r = driver(TARGET, shipped("redis_restarted"));
         LifecycleDriver.Published restarted = awaitOpened(r, "redis_restarted");
         double sinceRestart = Duration.between(restartedAt, Instant.now()).toMillis() / 1000.0;

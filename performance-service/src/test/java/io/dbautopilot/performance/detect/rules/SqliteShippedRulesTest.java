@@ -267,7 +267,8 @@ class SqliteShippedRulesTest {
                 .body(containsString(missing.toString())).body(containsString("does not exist"));
         Path text = DIR.resolve("notes.txt");
         Files.writeString(text, "not a database at all, just some text that is long enough");
-        register("sqlite-text", text).statusCode(400).body(containsString("is not a SQLite database"));
+        register("sqlite-text", text).statusCode(400).contentType(containsString("application/problem+json"))
+                .body(containsString(text.toString())).body(containsString("is not a SQLite database"));
         RestAssured.get("/api/targets/sqlite-missing").then().statusCode(404);
 
         Path file = database("app.db", 2000);
@@ -286,6 +287,11 @@ class SqliteShippedRulesTest {
             assertTrue(value(current, "sqlite_object_size_bytes", "items") > 2_000_000);
             assertTrue(value(current, "sqlite_file_size_bytes", null) > 2_000_000);
             assertEquals(1.0, value(current, "sqlite_tables", null));
+            assertTrue(value(current, "sqlite_schema_version", null) >= 2, "a table and an index: " + current);
+            assertTrue(value(current, "sqlite_freelist_ratio", null) < 0.01, "no deletes yet: " + current);
+            assertEquals(0.0, value(current, "sqlite_wal_size_bytes", null), "rollback journal: no -wal file");
+            assertTrue(current.stream().anyMatch(p -> p.name().equals("sqlite_journal_mode_info")
+                    && "delete".equals(p.labels().get("mode"))), current.toString());
         });
         RestAssured.get("/api/targets/" + TARGET).then().statusCode(200)
                 .body("capabilities.collection", equalTo("available"))
@@ -327,7 +333,10 @@ class SqliteShippedRulesTest {
         assertEquals(Severity.CRITICAL, p.record().severity());
     }
 
-    /** Shipped thresholds: one 80 MiB transaction in WAL mode leaves a write-ahead log above 64 MiB. */
+    /**
+     * Shipped thresholds: one 80 MiB transaction in WAL mode leaves a write-ahead log above 64 MiB; then a truncating
+     * checkpoint and a write move the log's checkpoint sequence on by one.
+     */
     @Test
     @Order(3)
     void aLargeWriteAheadLog() throws Exception {
@@ -350,6 +359,18 @@ class SqliteShippedRulesTest {
             LifecycleDriver.Published p = awaitOpened(TARGET, d, "sqlite_wal_large", o -> true);
             assertTrue(p.record().value() > 64 * 1024 * 1024, p.record().evidence().toString());
             assertEquals(1.0, value(latest.current(TARGET), "sqlite_wal_enabled", null));
+            // a checkpoint that resets the log (TRUNCATE), then a write: the log's header counts one more checkpoint
+            // (while the writer stays connected: the last connection to close would checkpoint and delete the log)
+            double before = nextValue(TARGET, "sqlite_wal_checkpoint_sequence");
+            try (Connection k = open(file); Statement st = k.createStatement()) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    try (java.sql.ResultSet r = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                        return r.next() && r.getInt(1) == 0; // 1: busy (a reader, e.g. the collector's cycle)
+                    }
+                });
+                st.execute("INSERT INTO items (body) VALUES (randomblob(10))");
+            }
+            assertEquals(before + 1, nextValue(TARGET, "sqlite_wal_checkpoint_sequence"), "one checkpoint reset the log");
         }
     }
 
@@ -366,7 +387,6 @@ class SqliteShippedRulesTest {
         assertTrue(p.record().value() < free * 2, p.record().evidence().toString());
     }
 
-    /** A copy of the file with a table page overwritten: quick_check reports corruption (emergency). */
     /** A last successful backup of the file 26 h old, as the automation service publishes it, opens the rule. */
     @Test
     @Order(5)
@@ -384,6 +404,10 @@ class SqliteShippedRulesTest {
         assertTrue(p.record().value() > 26 * 3600 - 60, p.record().evidence().toString());
     }
 
+    /**
+     * A file with table and index pages overwritten: quick_check reports corruption, the shipped rule opens
+     * (emergency), and the service itself publishes that emergency anomaly on the broker (the rule's {@code for} is 0).
+     */
     @Test
     @Order(6)
     void aCorruptedFile() throws Exception {
@@ -397,7 +421,8 @@ class SqliteShippedRulesTest {
             }
         }
         String id = "sqlite-corrupt"; // not "broken": the test profile has a target of that name
-        try {
+        try (io.dbautopilot.performance.detect.AnomalyEvents events =
+                     new io.dbautopilot.performance.detect.AnomalyEvents(kafka.bootstrapServers())) {
             register(id, broken).statusCode(anyOf(equalTo(200), equalTo(201)));
             await().atMost(Duration.ofSeconds(30)).until(() -> latest.current(id).stream()
                     .anyMatch(p -> p.name().equals("sqlite_quick_check_ok")));
@@ -406,25 +431,41 @@ class SqliteShippedRulesTest {
             LifecycleDriver.Published p = awaitOpened(id, d, "sqlite_integrity_failed", o -> true);
             assertEquals(Severity.EMERGENCY, p.record().severity());
             assertTrue(value(latest.current(id), "sqlite_quick_check_problems", null) >= 1);
+            io.dbautopilot.model.AnomalyEvent published = events.await(30, "sqlite_integrity_failed opened by the service",
+                    r -> id.equals(r.key()) && r.event().detector().equals("sqlite_integrity_failed")
+                            && r.event().state() == AnomalyState.OPENED).event();
+            assertEquals(Severity.EMERGENCY, published.severity(), published.toString());
         } finally {
             RestAssured.delete("/api/targets/" + id);
         }
     }
 
-    /** Shipped thresholds: the file is moved away (down within 2 cycles), then back (up again without a restart). */
+    /**
+     * Shipped thresholds: the file is moved away ({@code sqlite_up} 0; the service publishes {@code sqlite_down}
+     * within its 2 cycles), then back (up again without a restart, and the service resolves the anomaly).
+     */
     @Test
     @Order(7)
     void aMissingFileIsDownAndComesBack() throws Exception {
         Path file = DIR.resolve("app.db");
         Path aside = DIR.resolve("app.db.aside");
         LifecycleDriver d = driver(shipped("sqlite_down"));
-        Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
-        try {
-            LifecycleDriver.Published down = awaitOpened(TARGET, d, "sqlite_down", o -> true);
-            assertEquals(Severity.CRITICAL, down.record().severity());
-        } finally {
-            Files.move(aside, file, StandardCopyOption.ATOMIC_MOVE);
+        try (io.dbautopilot.performance.detect.AnomalyEvents events =
+                     new io.dbautopilot.performance.detect.AnomalyEvents(kafka.bootstrapServers())) {
+            io.dbautopilot.model.AnomalyEvent opened;
+            Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                LifecycleDriver.Published down = awaitOpened(TARGET, d, "sqlite_down", o -> true);
+                assertEquals(Severity.CRITICAL, down.record().severity());
+                assertEquals(0.0, down.record().value(), down.record().evidence().toString());
+                opened = events.await(30, "sqlite_down opened by the service", r -> TARGET.equals(r.key())
+                        && r.event().detector().equals("sqlite_down") && r.event().state() == AnomalyState.OPENED).event();
+            } finally {
+                Files.move(aside, file, StandardCopyOption.ATOMIC_MOVE);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> nextValue(TARGET, "sqlite_up") == 1);
+            events.await(30, "sqlite_down resolved by the service", r -> r.event().fingerprint().equals(opened.fingerprint())
+                    && r.event().state() == AnomalyState.RESOLVED);
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> nextValue(TARGET, "sqlite_up") == 1);
     }
 }
