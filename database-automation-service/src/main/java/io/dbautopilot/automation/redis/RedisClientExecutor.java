@@ -130,16 +130,13 @@ public class RedisClientExecutor implements OperationExecutor {
                     break;
                 }
                 Map<String, Object> v = c.view();
-                Optional<Client> now = parse(s.send("CLIENT", "LIST", "ID", c.id())).stream().findFirst();
-                boolean same = now.isPresent() && now.get().addr().equals(c.addr()) && now.get().age() >= c.age()
-                        && now.get().idle() >= limit && now.get().protectedBecause(own).isEmpty();
+                Optional<String> skip = recheck(c, parse(s.send("CLIENT", "LIST", "ID", c.id())).stream().findFirst(),
+                        limit, own);
                 boolean done = false;
-                if (same) {
+                if (skip.isEmpty()) {
                     done = s.send("CLIENT", "KILL", "ID", c.id(), "ADDR", c.addr(), "SKIPME", "yes").toLong() == 1;
                 } else {
-                    v.put("skipped", now.isEmpty() ? "gone before the re-check"
-                            : "no longer the same client idle past the limit at the re-check (idle "
-                            + now.get().idle() + " s)");
+                    v.put("skipped", skip.get());
                 }
                 v.put("killed", done);
                 if (done) {
@@ -164,13 +161,35 @@ public class RedisClientExecutor implements OperationExecutor {
         }
     }
 
+    /**
+     * Why a client listed as idle past the limit must not be killed after all, from its {@code CLIENT LIST ID} line
+     * read just before the kill (empty: kill it): gone, another connection under a reused id (other address, or
+     * younger than when listed), active again, or become protected (subscribed, blocked, renamed to ours).
+     */
+    static Optional<String> recheck(Client listed, Optional<Client> now, long limit, long own) {
+        if (now.isEmpty()) {
+            return Optional.of("gone before the re-check");
+        }
+        Client c = now.get();
+        if (!c.addr().equals(listed.addr()) || c.age() < listed.age()) {
+            return Optional.of("id " + listed.id() + " is another connection at the re-check (" + c.addr() + ", age "
+                    + c.age() + " s)");
+        }
+        if (c.idle() < limit) {
+            return Optional.of("active again at the re-check (idle " + c.idle() + " s)");
+        }
+        return c.protectedBecause(own).map(why -> "protected at the re-check: " + why);
+    }
+
     /** The clients of a {@code CLIENT LIST} answer (one line per client, {@code key=value} fields). */
     static List<Client> parse(Response r) {
+        return r == null ? new ArrayList<>() : parse(r.toString());
+    }
+
+    /** The clients of {@code CLIENT LIST} text. */
+    static List<Client> parse(String text) {
         List<Client> out = new ArrayList<>();
-        if (r == null) {
-            return out;
-        }
-        for (String line : r.toString().split("\r?\n")) {
+        for (String line : text.split("\r?\n")) {
             if (line.isBlank()) {
                 continue;
             }
