@@ -123,11 +123,12 @@ class MySqlBackupTest {
                 .body(Map.of("backup_id", inc.getString("backup_id"), "keep_running", true))
                 .post("/api/restores").then().statusCode(400).body("detail", containsString("keep_running"));
 
-        // a corrupted physical backup: one flipped byte in the full's copy of the table's tablespace. Verifying the
-        // incremental checks its whole chain: the full it builds on is found changed and both are unusable
+        // a corrupted physical backup: one flipped byte in the full's largest data file (the InnoDB data). Verifying
+        // the incremental checks its whole chain: the full it builds on is found changed and both are unusable
         Path ibd;
         try (var files = Files.walk(Path.of(full.getString("location")).resolve("data"))) {
-            ibd = files.filter(f -> f.getFileName().toString().equals("bk_items.ibd")).findFirst().orElseThrow();
+            ibd = files.filter(Files::isRegularFile).max(java.util.Comparator.comparingLong(f -> f.toFile().length()))
+                    .orElseThrow();
         }
         byte[] bytes = Files.readAllBytes(ibd);
         bytes[bytes.length / 2] ^= 0x01;
