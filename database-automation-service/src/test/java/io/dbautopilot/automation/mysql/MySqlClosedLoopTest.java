@@ -194,7 +194,7 @@ class MySqlClosedLoopTest {
      * The KILL QUERY is bound to the session the anomaly named: approved after that statement ended and another one
      * took its place (the same session id and user, a later start) while a second session also runs past the limit,
      * nothing is killed and the operation records why; approved while the named statement still runs, it is killed
-     * and the other session's statement is not.
+     * and the other session's statement is not; approved after the named session ended, nothing is killed either.
      */
     @Test
     void aRunawayQueryWaitsForApprovalThenOnlyTheNamedOneIsKilled() throws Exception {
@@ -247,8 +247,22 @@ class MySqlClosedLoopTest {
                 assertTrue(rs.next(), "KILL QUERY leaves the session usable");
             }
             assertFalse(bystander.isDone(), "the other session's statement was not killed");
-            mariaExecute("KILL QUERY " + otherId);
+
+            // an anomaly naming the other session, approved after that session ended: nothing to kill, and it says so
+            long otherStart = queryStart(otherId, 3);
+            String gone = publish("maria", "mysql_long_running_query", otherId + "." + otherStart + "." + maria.user(),
+                    Severity.WARNING);
+            UUID goneOp = operationFor(gone);
+            await().atMost(Duration.ofSeconds(30)).until(() -> "awaiting_approval".equals(status(goneOp)));
+            mariaExecute("KILL CONNECTION " + otherId);
             bystander.get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> mariaValue(
+                    "SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = ?", otherId) == null);
+            given().header("X-API-Key", OPERATOR).post("/api/operations/" + goneOp + "/approve").then().statusCode(200);
+            effect = last(goneOp, "succeeded").path("details").path("effect");
+            assertFalse(effect.path("sessions").get(0).path("query_killed").asBoolean(), effect.toString());
+            assertTrue(effect.path("sessions").get(0).path("skipped").asText().contains("session " + otherId + " ended"),
+                    effect.toString());
         }
     }
 
