@@ -30,9 +30,13 @@ import static io.dbautopilot.automation.execute.Effects.verified;
  * Guarded self-healing on MySQL / MariaDB sessions: {@code KILL} of sessions sleeping inside an InnoDB transaction
  * beyond the policy's limit ({@code terminate_idle}) and {@code KILL QUERY} of statements running beyond it
  * ({@code cancel_query}). Never this service's own sessions (connection attribute {@code program_name}, the recorded
- * connections of running operations), replication or server threads. Each session is re-checked just before its
- * signal by id, user and start (the transaction's {@code trx_started}; for a statement, its text and a running time
- * not shorter than when it was found); verified by the sessions being gone or no longer over the limit.
+ * connections of running operations), replication or server threads. An operation decided on an anomaly is bound to
+ * the session(s) the anomaly named (parameter {@code sessions}: id, user, start): only those are signalled, each
+ * re-checked at execution by id, user and start (the transaction's start; the statement's, within
+ * {@value #START_TOLERANCE} s) and still being over the limit; a session that ended, whose id now belongs to another
+ * session or statement, or that no longer qualifies is not signalled and the effect records why. Without bound
+ * sessions (a manual operation) every session over the limit is signalled, each re-checked just before its signal by
+ * id, user and start. Verified by the signalled sessions being gone or no longer over the limit.
  */
 @ApplicationScoped
 public class MySqlSessionExecutor implements OperationExecutor {
@@ -60,6 +64,17 @@ public class MySqlSessionExecutor implements OperationExecutor {
              WHERE p.COMMAND IN ('Query', 'Execute') AND p.INFO IS NOT NULL AND p.TIME >= ? AND\s""" + CLIENTS;
 
     private static final String RUNNING_SAME = RUNNING + " AND p.ID = ? AND p.USER = ? AND MD5(p.INFO) = ?";
+
+    /** Seconds a statement's start may differ between two readings ({@code UNIX_TIMESTAMP() - TIME} rounds). */
+    static final int START_TOLERANCE = 2;
+
+    /** A session by id, with its user and the start of its statement or of its open transaction (epoch seconds). */
+    private static final String BY_ID = """
+            SELECT p.USER, p.COMMAND, p.TIME, p.INFO IS NOT NULL AS has_statement,
+                   CAST(UNIX_TIMESTAMP() - p.TIME AS SIGNED) AS statement_started,
+                   (SELECT CAST(UNIX_TIMESTAMP() - TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) AS SIGNED)
+                      FROM information_schema.INNODB_TRX t WHERE t.trx_mysql_thread_id = p.ID) AS trx_started
+              FROM information_schema.PROCESSLIST p WHERE p.ID = ?""";
 
     /** Sessions of this service on a target (connection attribute), when performance_schema is on. */
     private static final String OWN_SESSIONS = """
@@ -99,6 +114,15 @@ public class MySqlSessionExecutor implements OperationExecutor {
         boolean kill = op.type() == OperationType.TERMINATE_IDLE;
         String find = kill ? SLEEPING : RUNNING;
         String same = kill ? SLEEPING_SAME : RUNNING_SAME;
+        List<MySqlSessionRef> bound;
+        try {
+            bound = MySqlSessionRef.of(op.parameters());
+        } catch (IllegalArgumentException e) {
+            return new Outcome.Failed(e.getMessage(), Map.of());
+        }
+        if (!bound.isEmpty()) {
+            return guarded.execute(ctx, s -> bound(s.connection(), ctx, bound, limit, kill));
+        }
         return guarded.execute(ctx, s -> {
             Connection c = s.connection();
             Set<Long> own = own(c, op.targetId());
@@ -139,6 +163,91 @@ public class MySqlSessionExecutor implements OperationExecutor {
                     : "KILL QUERY of statements running for over " + limit + " s";
             return verified(remaining == 0, what, effect, remaining + " session(s) are still over the limit");
         });
+    }
+
+    /** Signals only the sessions the operation is bound to, each re-checked by id, user, start and limit. */
+    private Outcome bound(Connection c, ExecutionContext ctx, List<MySqlSessionRef> sessions, long limit, boolean kill)
+            throws SQLException {
+        Set<Long> own = own(c, ctx.operation().targetId());
+        List<Map<String, Object>> acted = new ArrayList<>();
+        for (MySqlSessionRef ref : sessions) {
+            Map<String, Object> session = new LinkedHashMap<>(ref.toParameter());
+            String refusal = own.contains(ref.id()) ? "session " + ref.id() + " is this service's own"
+                    : differs(c, ref, limit, kill);
+            boolean signalled = false;
+            if (refusal == null) {
+                try (Statement st = c.createStatement()) {
+                    st.execute((kill ? "KILL CONNECTION " : "KILL QUERY ") + ref.id());
+                    signalled = true;
+                } catch (SQLException gone) {
+                    refusal = "session " + ref.id() + " ended before its signal";
+                }
+            }
+            session.put(kill ? "killed" : "query_killed", signalled);
+            if (refusal != null) {
+                session.put("skipped", refusal + "; not " + (kill ? "killed" : "cancelled"));
+            }
+            acted.add(session);
+        }
+        String find = kill ? SLEEPING : RUNNING;
+        long remaining = stillOver(c, find, limit, acted);
+        for (int i = 1; i < SETTLE_POLLS && remaining > 0 && Retry.sleep(SETTLE_POLL, ctx::stopRequested); i++) {
+            remaining = stillOver(c, find, limit, acted);
+        }
+        Map<String, Object> effect = new LinkedHashMap<>();
+        effect.put("limit_seconds", limit);
+        effect.put("sessions", acted);
+        effect.put("sessions_still_over_limit", remaining);
+        String ids = sessions.stream().map(r -> String.valueOf(r.id())).collect(java.util.stream.Collectors.joining(", "));
+        String what = kill ? "KILL CONNECTION of session(s) " + ids + " sleeping in a transaction for over " + limit + " s"
+                : "KILL QUERY of the statement(s) of session(s) " + ids + " running for over " + limit + " s";
+        return verified(remaining == 0, what, effect, remaining + " session(s) are still over the limit");
+    }
+
+    /**
+     * Why the server's session {@code ref.id()} is not (any more) the one the operation is bound to, or null when it
+     * is: the same user, the same start (of its open transaction when {@code kill}, of its statement otherwise) and
+     * still over the limit.
+     */
+    private static String differs(Connection c, MySqlSessionRef ref, long limit, boolean kill) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BY_ID)) {
+            ps.setLong(1, ref.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return "session " + ref.id() + " ended";
+                }
+                String user = rs.getString(1);
+                if (!ref.user().equals(user)) {
+                    return "id " + ref.id() + " now belongs to another session (user " + user + ")";
+                }
+                String command = rs.getString(2);
+                long seconds = rs.getLong(3);
+                if (kill) {
+                    long trx = rs.getLong(6);
+                    if (rs.wasNull()) {
+                        return "session " + ref.id() + " has no open transaction any more";
+                    }
+                    if (trx != ref.started()) {
+                        return "session " + ref.id() + " is in another transaction (started " + trx + ", not "
+                                + ref.started() + ")";
+                    }
+                    return "Sleep".equals(command) && seconds >= limit ? null
+                            : "session " + ref.id() + " no longer sleeps in its transaction past the limit (" + command
+                            + ", " + seconds + " s)";
+                }
+                boolean running = ("Query".equals(command) || "Execute".equals(command)) && rs.getBoolean(4);
+                if (!running) {
+                    return "session " + ref.id() + " runs no statement any more (" + command + ")";
+                }
+                long started = rs.getLong(5);
+                if (Math.abs(started - ref.started()) > START_TOLERANCE) {
+                    return "session " + ref.id() + " runs another statement (started " + started + ", not "
+                            + ref.started() + ")";
+                }
+                return seconds >= limit ? null
+                        : "session " + ref.id() + "'s statement no longer runs past the limit (" + seconds + " s)";
+            }
+        }
     }
 
     private Set<Long> own(Connection c, String targetId) {

@@ -8,6 +8,7 @@ import io.dbautopilot.automation.execute.GuardedStatements;
 import io.dbautopilot.automation.mysql.MySqlCatalog;
 import io.dbautopilot.automation.mysql.MySqlGuardedStatements;
 import io.dbautopilot.automation.mysql.MySqlNames;
+import io.dbautopilot.automation.mysql.MySqlSessionRef;
 import io.dbautopilot.model.Engine;
 import io.dbautopilot.support.events.MalformedEventException;
 import io.dbautopilot.automation.policy.Decision;
@@ -112,6 +113,8 @@ public class OperationRequests {
             parameters.put(DROP_TRIGGER, event.detector());
         }
         mysqlEventObject(event.targetId(), kind, event.object());
+        mysqlSessions(event.targetId(), d.operation(), event.object()).ifPresent(session ->
+                parameters.put(MySqlSessionRef.PARAMETER, List.of(session.toParameter())));
         boolean sessionOp = kind == OperationType.ObjectKind.NONE;
         NewOperation n = new NewOperation(event.targetId(), d.operation(), sessionOp ? null : event.object(),
                 d.mode().wire(), d.ruleName(), event.severity().wire(), eventId, "policy", parameters, d.reason());
@@ -184,6 +187,25 @@ public class OperationRequests {
         if (kind == OperationType.ObjectKind.INDEX && MySqlNames.index(object).isEmpty()) {
             throw new MalformedEventException(MySqlNames.indexRefusal(object) + " (target " + targetId + ")");
         }
+    }
+
+    /**
+     * The MySQL / MariaDB session a KILL decided on an anomaly is bound to: the session the anomaly's object names
+     * ({@code <id>.<started>.<user>}, see the processlist rules). An anomaly naming no object (a custom rule without
+     * the session labels) binds none: the executor then acts on every session over the limit, each re-checked. An
+     * object that is not a session is dead-lettered with the reason.
+     */
+    private Optional<MySqlSessionRef> mysqlSessions(String targetId, OperationType type, String object) {
+        if (object == null || (type != OperationType.TERMINATE_IDLE && type != OperationType.CANCEL_QUERY)
+                || databases.engineOf(targetId).filter(e -> e == Engine.MYSQL || e == Engine.MARIADB).isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<MySqlSessionRef> session = MySqlSessionRef.parse(object);
+        if (session.isEmpty()) {
+            throw new MalformedEventException("object '" + object + "' is not a MySQL session <id>.<started>.<user> "
+                    + "for " + type.wire() + " (target " + targetId + ")");
+        }
+        return session;
     }
 
     /**

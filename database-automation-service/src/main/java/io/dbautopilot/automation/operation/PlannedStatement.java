@@ -68,10 +68,13 @@ public final class PlannedStatement {
                 case OPTIMIZE:
                     return "OPTIMIZE TABLE " + table;
                 case TERMINATE_IDLE:
-                    return "KILL CONNECTION <id> (each session sleeping inside a transaction for over " + limit(n)
-                            + " s)";
+                    return mysqlBound(n).map(b -> "KILL CONNECTION " + b + " (if still sleeping inside that "
+                            + "transaction for over " + limit(n) + " s)").orElse("KILL CONNECTION <id> (each session "
+                            + "sleeping inside a transaction for over " + limit(n) + " s)");
                 case CANCEL_QUERY:
-                    return "KILL QUERY <id> (each statement running for over " + limit(n) + " s)";
+                    return mysqlBound(n).map(b -> "KILL QUERY " + b + " (if still running that statement for over "
+                            + limit(n) + " s)").orElse("KILL QUERY <id> (each statement running for over " + limit(n)
+                            + " s)");
                 case CREATE_INDEX:
                     return "ALTER TABLE " + table + " ADD INDEX `<table>_<columns>_idx` (" + (n.parameters() != null
                             && n.parameters().get("columns") instanceof java.util.List<?> cols ? String.join(", ", cols.stream()
@@ -138,6 +141,19 @@ public final class PlannedStatement {
     private static String literal(NewOperation n, String parameter) {
         Object v = n.parameters() == null ? null : n.parameters().get(parameter);
         return v == null ? "<" + parameter + ">" : "'" + String.valueOf(v).replace("'", "''") + "'";
+    }
+
+    /** The sessions a MySQL KILL is bound to, e.g. {@code 42 (user app, started at epoch 1764900000)}. */
+    private static java.util.Optional<String> mysqlBound(NewOperation n) {
+        List<io.dbautopilot.automation.mysql.MySqlSessionRef> bound;
+        try {
+            bound = io.dbautopilot.automation.mysql.MySqlSessionRef.of(n.parameters());
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+        return bound.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(bound.stream()
+                .map(b -> b.id() + " (user " + b.user() + ", started at epoch " + b.started() + ")")
+                .collect(Collectors.joining(", ")));
     }
 
     private static Object limit(NewOperation n) {

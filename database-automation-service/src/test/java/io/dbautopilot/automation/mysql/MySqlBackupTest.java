@@ -44,7 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Backups of a real MariaDB target through the backup capability, with the real broker: mariadb-backup full +
  * incremental each restored into a scratch server with equal {@code CHECKSUM TABLE}s (and a restore of the chain with
- * its RTO), a mariadb-dump backup restored likewise, a flipped byte and a changed row in a dump detected as corrupt
+ * its RTO), a flipped byte in the full's files detected as corrupt (verifying the full and the incremental built on it),
+ * a mariadb-dump backup restored likewise, a flipped byte and a changed row in a dump detected as corrupt
  * (catalog and event), the engines listed as available, mismatched engines refused, the same-host rule of
  * mariadb-backup, and the password never in an event.
  */
@@ -121,6 +122,25 @@ class MySqlBackupTest {
         given().header("X-API-Key", OPERATOR).contentType(ContentType.JSON)
                 .body(Map.of("backup_id", inc.getString("backup_id"), "keep_running", true))
                 .post("/api/restores").then().statusCode(400).body("detail", containsString("keep_running"));
+
+        // a corrupted physical backup: one flipped byte in the full's largest data file (the InnoDB data). Verifying
+        // the incremental checks its whole chain: the full it builds on is found changed and both are unusable
+        Path ibd;
+        try (var files = Files.walk(Path.of(full.getString("location")).resolve("data"))) {
+            ibd = files.filter(Files::isRegularFile).max(java.util.Comparator.comparingLong(f -> f.toFile().length()))
+                    .orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(ibd);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(ibd, bytes);
+        JsonPath corruptInc = verify(inc.getString("backup_id"));
+        assertEquals("corrupt", corruptInc.getString("status"));
+        assertTrue(corruptInc.getString("verification").contains("checksum mismatch: the files of backup "
+                + full.getString("backup_id") + " changed"), corruptInc.getString("verification"));
+        JsonPath corruptFull = verify(full.getString("backup_id"));
+        assertEquals("corrupt", corruptFull.getString("status"));
+        assertTrue(corruptFull.getString("verification").contains("checksum mismatch"),
+                corruptFull.getString("verification"));
     }
 
     @Test

@@ -47,6 +47,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
@@ -89,6 +91,7 @@ class MySqlClosedLoopTest {
     private KafkaProducer<String, String> producer;
     private KafkaConsumer<String, String> operations;
     private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+    private final ExecutorService sessions = Executors.newCachedThreadPool();
 
     @BeforeAll
     void open() {
@@ -102,6 +105,7 @@ class MySqlClosedLoopTest {
     void close() {
         producer.close();
         operations.close();
+        sessions.shutdownNow();
     }
 
     @Test
@@ -163,13 +167,16 @@ class MySqlClosedLoopTest {
             // the test policy's limit is 2 s: wait until the session sleeps inside its transaction past it
             await().atMost(Duration.ofSeconds(30)).until(() -> mariaValue("SELECT 1 FROM information_schema.PROCESSLIST "
                     + "WHERE ID = ? AND COMMAND = 'Sleep' AND TIME >= 3", id) != null);
-            String eventId = publish("maria", "mysql_sleeping_in_transaction", null, Severity.WARNING);
+            long trxStarted = ((Number) mariaValue("SELECT CAST(UNIX_TIMESTAMP() - TIMESTAMPDIFF(SECOND, trx_started, "
+                    + "NOW()) AS SIGNED) FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = ?", id)).longValue();
+            String eventId = publish("maria", "mysql_sleeping_in_transaction", id + "." + trxStarted + "." + maria.user(),
+                    Severity.WARNING);
             UUID op = operationFor(eventId);
             JsonNode effect = last(op, "succeeded").path("details").path("effect");
             boolean killed = false;
             for (JsonNode s : effect.path("sessions")) {
                 if (s.path("id").asLong() == id) {
-                    killed = s.path("killed").asBoolean() && s.path("trx_started").isTextual()
+                    killed = s.path("killed").asBoolean() && s.path("started").asLong() == trxStarted
                             && s.path("user").asText().equals(maria.user());
                 }
             }
@@ -183,46 +190,79 @@ class MySqlClosedLoopTest {
         }
     }
 
+    /**
+     * The KILL QUERY is bound to the session the anomaly named: approved after that statement ended and another one
+     * took its place (the same session id and user, a later start) while a second session also runs past the limit,
+     * nothing is killed and the operation records why; approved while the named statement still runs, it is killed
+     * and the other session's statement is not; approved after the named session ended, nothing is killed either.
+     */
     @Test
-    void aRunawayQueryWaitsForApprovalThenIsKilled() throws Exception {
-        try (Connection runner = mariaConnection()) {
-            long id;
-            try (Statement st = runner.createStatement(); ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
-                rs.next();
-                id = rs.getLong(1);
-            }
-            CompletableFuture<Long> runaway = CompletableFuture.supplyAsync(() -> {
-                try (Statement st = runner.createStatement(); ResultSet rs = st.executeQuery("SELECT SLEEP(120)")) {
-                    rs.next();
-                    return rs.getLong(1);
-                } catch (SQLException e) {
-                    return -(long) e.getErrorCode(); // 1317: query execution was interrupted
-                }
-            });
-            await().atMost(Duration.ofSeconds(30)).until(() -> mariaValue("SELECT 1 FROM information_schema.PROCESSLIST "
-                    + "WHERE ID = ? AND COMMAND = 'Query' AND TIME >= 2", id) != null);
-            String eventId = publish("maria", "mysql_long_running_query", null, Severity.WARNING);
-            UUID op = operationFor(eventId);
-            await().atMost(Duration.ofSeconds(30)).until(() -> "awaiting_approval".equals(status(op)));
+    void aRunawayQueryWaitsForApprovalThenOnlyTheNamedOneIsKilled() throws Exception {
+        try (Connection runner = mariaConnection(); Connection other = mariaConnection()) {
+            long id = connectionId(runner);
+            long otherId = connectionId(other);
+            CompletableFuture<Long> first = sleep(runner, 120);
+            long firstStart = queryStart(id, 4);
+            String stale = publish("maria", "mysql_long_running_query", id + "." + firstStart + "." + maria.user(),
+                    Severity.WARNING);
+            UUID staleOp = operationFor(stale);
+            await().atMost(Duration.ofSeconds(30)).until(() -> "awaiting_approval".equals(status(staleOp)));
             // waiting for approval: the operation engine polled (its claim loop skips it) and the query still runs
-            assertFalse(runaway.isDone(), "nothing is killed before the approval");
-            last(op, "requested");
-            assertEquals(List.of("requested"), states(op), "requested and waiting, nothing started");
+            assertFalse(first.isDone(), "nothing is killed before the approval");
+            last(staleOp, "requested");
+            assertEquals(List.of("requested"), states(staleOp), "requested and waiting, nothing started");
 
+            // the named statement ends; the same session runs a new one and another session runs one, both past the limit
+            mariaExecute("KILL QUERY " + id);
+            first.get(30, TimeUnit.SECONDS);
+            CompletableFuture<Long> second = sleep(runner, 120);
+            CompletableFuture<Long> bystander = sleep(other, 120);
+            long secondStart = queryStart(id, 3);
+            queryStart(otherId, 3);
+            assertTrue(secondStart - firstStart > 2, "a later statement: " + firstStart + " then " + secondStart);
+
+            given().header("X-API-Key", OPERATOR).post("/api/operations/" + staleOp + "/approve").then().statusCode(200);
+            JsonNode effect = last(staleOp, "succeeded").path("details").path("effect");
+            assertEquals(1, effect.path("sessions").size(), "only the named session is considered: " + effect);
+            JsonNode named = effect.path("sessions").get(0);
+            assertEquals(id, named.path("id").asLong());
+            assertFalse(named.path("query_killed").asBoolean(), effect.toString());
+            assertTrue(named.path("skipped").asText().contains("runs another statement"), effect.toString());
+            assertFalse(second.isDone(), "the statement that took the named one's place runs on");
+            assertFalse(bystander.isDone(), "another session's statement over the limit runs on");
+
+            String current = publish("maria", "mysql_long_running_query", id + "." + secondStart + "." + maria.user(),
+                    Severity.WARNING);
+            UUID op = operationFor(current);
+            await().atMost(Duration.ofSeconds(30)).until(() -> "awaiting_approval".equals(status(op)));
             given().header("X-API-Key", OPERATOR).post("/api/operations/" + op + "/approve").then().statusCode(200);
-            JsonNode effect = last(op, "succeeded").path("details").path("effect");
-            boolean killed = false;
-            for (JsonNode s : effect.path("sessions")) {
-                killed |= s.path("id").asLong() == id && s.path("query_killed").asBoolean()
-                        && s.path("query").asText().contains("SLEEP(120)");
-            }
-            assertTrue(killed, "query of session " + id + " killed and recorded: " + effect);
+            effect = last(op, "succeeded").path("details").path("effect");
+            assertEquals(1, effect.path("sessions").size(), effect.toString());
+            assertTrue(effect.path("sessions").get(0).path("query_killed").asBoolean(), effect.toString());
+            assertEquals(0, effect.path("sessions_still_over_limit").asInt(), effect.toString());
             // an interrupted SLEEP() returns 1 or fails with 1317 (interrupted); either way it ended, the session stays
-            long ended = runaway.get(30, TimeUnit.SECONDS);
+            long ended = second.get(30, TimeUnit.SECONDS);
             assertTrue(ended == 1L || ended == -1317L, "SLEEP(120) interrupted: " + ended);
             try (Statement st = runner.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
                 assertTrue(rs.next(), "KILL QUERY leaves the session usable");
             }
+            assertFalse(bystander.isDone(), "the other session's statement was not killed");
+
+            // an anomaly naming the other session, approved after that session ended: nothing to kill, and it says so
+            long otherStart = queryStart(otherId, 3);
+            String gone = publish("maria", "mysql_long_running_query", otherId + "." + otherStart + "." + maria.user(),
+                    Severity.WARNING);
+            UUID goneOp = operationFor(gone);
+            await().atMost(Duration.ofSeconds(30)).until(() -> "awaiting_approval".equals(status(goneOp)));
+            mariaExecute("KILL CONNECTION " + otherId);
+            bystander.get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> mariaValue(
+                    "SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = ?", otherId) == null);
+            given().header("X-API-Key", OPERATOR).post("/api/operations/" + goneOp + "/approve").then().statusCode(200);
+            effect = last(goneOp, "succeeded").path("details").path("effect");
+            assertFalse(effect.path("sessions").get(0).path("query_killed").asBoolean(), effect.toString());
+            assertTrue(effect.path("sessions").get(0).path("skipped").asText().contains("session " + otherId + " ended"),
+                    effect.toString());
         }
     }
 
@@ -367,6 +407,33 @@ class MySqlClosedLoopTest {
     private Connection mariaConnection() throws SQLException {
         return DriverManager.getConnection("jdbc:mariadb://" + maria.host() + ":" + maria.port() + "/" + maria.database(),
                 maria.user(), maria.password());
+    }
+
+    private static long connectionId(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Runs SELECT SLEEP(seconds) on the session in the background: 1 when interrupted, -1317 when killed. */
+    private CompletableFuture<Long> sleep(Connection c, int seconds) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT SLEEP(" + seconds + ")")) {
+                rs.next();
+                return rs.getLong(1);
+            } catch (SQLException e) {
+                return -(long) e.getErrorCode(); // 1317: query execution was interrupted
+            }
+        }, sessions);
+    }
+
+    /** Waits until session {@code id} runs a statement for {@code seconds}; its start in epoch seconds, server clock. */
+    private long queryStart(long id, int seconds) throws SQLException {
+        await().atMost(Duration.ofSeconds(30)).until(() -> mariaValue("SELECT 1 FROM information_schema.PROCESSLIST "
+                + "WHERE ID = ? AND COMMAND = 'Query' AND TIME >= ?", id, seconds) != null);
+        return ((Number) mariaValue("SELECT CAST(UNIX_TIMESTAMP() - TIME AS SIGNED) FROM information_schema.PROCESSLIST "
+                + "WHERE ID = ?", id)).longValue();
     }
 
     private long dataFree(String table) throws SQLException {

@@ -33,4 +33,17 @@ class PlannedStatementTest {
                 + "interval '300 seconds'", PlannedStatement.of(op(OperationType.CANCEL_QUERY, null,
                 Map.of("limit_seconds", 300L))));
     }
+
+    @Test
+    void aMySqlKillNamesTheSessionItIsBoundTo() {
+        Map<String, Object> bound = Map.of("limit_seconds", 300L,
+                "sessions", java.util.List.of(Map.of("id", 42, "started", 1764900000L, "user", "app")));
+        assertEquals("KILL QUERY 42 (user app, started at epoch 1764900000) (if still running that statement for over "
+                + "300 s)", PlannedStatement.of(op(OperationType.CANCEL_QUERY, null, bound), io.dbautopilot.model.Engine.MARIADB));
+        assertEquals("KILL CONNECTION 42 (user app, started at epoch 1764900000) (if still sleeping inside that "
+                + "transaction for over 300 s)", PlannedStatement.of(op(OperationType.TERMINATE_IDLE, null, bound),
+                io.dbautopilot.model.Engine.MYSQL));
+        assertEquals("KILL QUERY <id> (each statement running for over 300 s)", PlannedStatement.of(
+                op(OperationType.CANCEL_QUERY, null, Map.of("limit_seconds", 300L)), io.dbautopilot.model.Engine.MARIADB));
+    }
 }

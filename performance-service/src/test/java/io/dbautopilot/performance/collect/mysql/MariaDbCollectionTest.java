@@ -13,6 +13,7 @@ import io.dbautopilot.model.EventJson;
 import io.dbautopilot.model.MetricSnapshot;
 import io.dbautopilot.model.Topics;
 import io.dbautopilot.performance.collect.LatestSnapshots;
+import io.dbautopilot.performance.collect.TargetsConfig;
 import io.dbautopilot.performance.detect.AnomalyEvents;
 import io.dbautopilot.performance.detect.rules.MetricCatalog;
 import io.quarkus.test.common.ResourceArg;
@@ -68,6 +69,15 @@ class MariaDbCollectionTest {
 
     @Inject
     MetricCatalog catalog;
+
+    @Inject
+    StatementsFamily statements;
+
+    @Inject
+    MySqlConnections connections;
+
+    @Inject
+    TargetsConfig config;
 
     @BeforeEach
     void registered() throws Exception {
@@ -182,6 +192,65 @@ class MariaDbCollectionTest {
         } finally {
             RestAssured.delete("/api/targets/" + limited);
         }
+    }
+
+    /**
+     * Top N of the statement digests with N = 2: digest A (8 calls of 0.3 s: the largest total, the second mean),
+     * B (one call of 1.2 s: the largest mean, the second total) and C (2 calls of 0.15 s: third by both) - A and B
+     * are reported with their counters and mean, C is not (the interval ranking needs a second reading: none yet).
+     */
+    @Test
+    void theTopTwoDigestsByTotalAndByMeanAreReported() throws Exception {
+        MariaDbTarget.execute(mariadb, "TRUNCATE TABLE performance_schema.events_statements_summary_by_digest");
+        Map<String, Integer> calls = Map.of("SELECT SLEEP(0.3)", 8, "SELECT SLEEP(1.2), 'b'", 1, "SELECT 'c', SLEEP(0.15)", 2);
+        try (java.sql.Connection c = MariaDbTarget.connect(mariadb, mariadb.database());
+             java.sql.Statement st = c.createStatement()) {
+            for (Map.Entry<String, Integer> e : calls.entrySet()) {
+                for (int i = 0; i < e.getValue(); i++) {
+                    st.execute(e.getKey());
+                }
+            }
+        }
+        // each workload digest by its (distinct) number of calls
+        Map<Long, String> byCalls = new java.util.HashMap<>();
+        try (java.sql.Connection c = MariaDbTarget.connect(mariadb, mariadb.database());
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT COUNT_STAR, DIGEST FROM "
+                     + "performance_schema.events_statements_summary_by_digest WHERE DIGEST_TEXT LIKE '%SLEEP%'")) {
+            while (rs.next()) {
+                byCalls.put(rs.getLong(1), rs.getString(2));
+            }
+        }
+        String a = byCalls.get(8L);
+        String b = byCalls.get(1L);
+        String cDigest = byCalls.get(2L);
+        assertTrue(a != null && b != null && cDigest != null, "three digests: " + byCalls);
+
+        TargetsConfig.Collection two = topN(config.collection(), 2);
+        MySqlProbe probe = new MySqlProbe("10.11", "MariaDB", true, false, 1000, 1, List.of(mariadb.database()));
+        MySqlContext context = new MySqlContext(TARGET, probe, List.of(mariadb.database()),
+                new io.dbautopilot.performance.collect.DatabaseFilter(List.of(), List.of()), Instant.now(),
+                new io.dbautopilot.performance.collect.CounterHistory(), two);
+        List<io.dbautopilot.model.MetricPoint> points = statements.collect(context, connections.pool(TARGET))
+                .await().atMost(Duration.ofSeconds(30));
+        Set<String> reported = new TreeSet<>();
+        points.stream().filter(p -> p.name().equals("mysql_perf_schema_events_statements_total"))
+                .forEach(p -> reported.add(p.labels().get("digest")));
+        assertTrue(reported.contains(a), "A (largest total) reported: " + reported);
+        assertTrue(reported.contains(b), "B (largest mean) reported: " + reported);
+        assertTrue(!reported.contains(cDigest), "C (third by total and by mean) not reported: " + reported);
+        assertTrue(reported.size() <= 4, "at most 2 by total and 2 by mean: " + reported);
+        double meanB = points.stream().filter(p -> p.name().equals("mysql_perf_schema_events_statements_mean_seconds")
+                && b.equals(p.labels().get("digest"))).findFirst().orElseThrow().value();
+        assertTrue(meanB >= 1.2 && meanB < 2, "B's mean: " + meanB);
+        assertTrue(points.stream().anyMatch(p -> p.name().equals("mysql_perf_schema_events_statements_digests")
+                && p.value() >= 3), "all digests are counted, reported or not");
+    }
+
+    /** The collection settings with another {@code statements-top-n}. */
+    private static TargetsConfig.Collection topN(TargetsConfig.Collection real, int n) {
+        return (TargetsConfig.Collection) java.lang.reflect.Proxy.newProxyInstance(
+                TargetsConfig.Collection.class.getClassLoader(), new Class<?>[] {TargetsConfig.Collection.class},
+                (proxy, method, args) -> method.getName().equals("statementsTopN") ? n : method.invoke(real, args));
     }
 
     @Test

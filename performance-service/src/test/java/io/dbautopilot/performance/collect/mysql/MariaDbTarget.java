@@ -32,6 +32,11 @@ public final class MariaDbTarget {
 
     /** Registers (or replaces) the server as target {@code id}; returns the answer of {@code PUT ?check=true}. */
     public static ValidatableResponse register(String id, MariaDbServer server) throws Exception {
+        return register(id, server, COLLECTION);
+    }
+
+    /** Registers (or replaces) the server as target {@code id} with the given collection settings (JSON). */
+    public static ValidatableResponse register(String id, MariaDbServer server, String collection) throws Exception {
         // one password file per server: registering again with the same definition changes nothing (a new file name
         // would be a new definition, and the target would be taken on afresh, its collected values forgotten)
         Path file = PASSWORD_FILES.get(server.password());
@@ -43,7 +48,7 @@ public final class MariaDbTarget {
         }
         String body = """
                 {"engine": "mariadb", "url": "%s", "username": "%s", "credentials_ref": "file:%s",
-                 "labels": {"env": "test"}, "collection": %s}""".formatted(server.url(), server.user(), file, COLLECTION);
+                 "labels": {"env": "test"}, "collection": %s}""".formatted(server.url(), server.user(), file, collection);
         return RestAssured.given().contentType(ContentType.JSON).body(body).queryParam("check", true)
                 .put("/api/targets/" + id).then();
     }

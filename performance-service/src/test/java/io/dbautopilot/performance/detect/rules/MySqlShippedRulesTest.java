@@ -1,5 +1,6 @@
 package io.dbautopilot.performance.detect.rules;
 
+import io.dbautopilot.localstack.kafka.KafkaBroker;
 import io.dbautopilot.localstack.mariadb.MariaDbBinaries;
 import io.dbautopilot.localstack.mariadb.MariaDbServer;
 import io.dbautopilot.localstack.mariadb.ThrowawayMariaDb;
@@ -7,9 +8,11 @@ import io.dbautopilot.localstack.quarkus.InjectInfra;
 import io.dbautopilot.localstack.quarkus.KafkaTestResource;
 import io.dbautopilot.localstack.quarkus.MariaDbTestResource;
 import io.dbautopilot.localstack.quarkus.PostgresTestResource;
+import io.dbautopilot.model.AnomalyEvent;
 import io.dbautopilot.model.AnomalyState;
 import io.dbautopilot.model.Severity;
 import io.dbautopilot.performance.collect.LatestSnapshots;
+import io.dbautopilot.performance.detect.AnomalyEvents;
 import io.dbautopilot.performance.collect.mysql.MariaDbTarget;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -35,6 +38,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -63,6 +67,9 @@ class MySqlShippedRulesTest {
 
     @InjectInfra
     MariaDbServer mariadb;
+
+    @InjectInfra
+    KafkaBroker kafka;
 
     @Inject
     LatestSnapshots latest;
@@ -143,6 +150,13 @@ class MySqlShippedRulesTest {
 
     private Connection session() throws SQLException {
         return MariaDbTarget.connect(mariadb, mariadb.database());
+    }
+
+    private static long connectionId(Connection c) throws SQLException {
+        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT CONNECTION_ID()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Test
@@ -243,12 +257,21 @@ class MySqlShippedRulesTest {
         try (Connection trx = session(); Connection query = session()) {
             trx.setAutoCommit(false);
             trx.createStatement().execute("UPDATE rules_trx SET v = v + 1 WHERE id = 1");
+            long trxId = connectionId(trx);
+            long queryId = connectionId(query);
             Future<?> slow = pool.submit(() -> query.createStatement().execute("SELECT SLEEP(6)"));
-            LifecycleDriver.Published q = awaitOpened(d, "mysql_long_running_query", o -> true);
+            // the anomalies name the session: <id>.<start in epoch seconds>.<user>
+            String user = "." + mariadb.user();
+            LifecycleDriver.Published q = awaitOpened(d, "mysql_long_running_query",
+                    o -> o != null && o.startsWith(queryId + ".") && o.endsWith(user));
             assertTrue(q.record().value() > 3, q.record().evidence().toString());
+            long queryStart = Long.parseLong(q.record().object().split("\\.")[1]);
+            assertTrue(Math.abs(Instant.now().getEpochSecond() - q.record().value() - queryStart) <= 3,
+                    "the statement's start: " + q.record().object());
             LifecycleDriver.Published t = awaitOpened(d, "mysql_long_transaction", o -> true);
             assertTrue(t.record().value() > 3, t.record().evidence().toString());
-            LifecycleDriver.Published s = awaitOpened(d, "mysql_sleeping_in_transaction", o -> true);
+            LifecycleDriver.Published s = awaitOpened(d, "mysql_sleeping_in_transaction",
+                    o -> o != null && o.startsWith(trxId + ".") && o.endsWith(user));
             assertTrue(s.record().value() > 3, s.record().evidence().toString());
             trx.rollback();
             slow.get(30, TimeUnit.SECONDS);
@@ -464,6 +487,63 @@ class MySqlShippedRulesTest {
                 MariaDbTarget.execute(mariadb, "STOP SLAVE", "RESET SLAVE ALL");
             }
         }
+    }
+
+    /**
+     * The disk-full forecast (series {@code mysql_disk_full}, not a rule of mysql-rules.yaml): a second throwaway
+     * MariaDB whose binary log is on a 64 MiB tmpfs mounted for the test (root, as CI runs) gets 1 MiB rows (row-based
+     * logging) every 500 ms; the binlog's filesystem is forecast to fill up within minutes, with its ETA.
+     */
+    @Test
+    void aGrowingBinaryLogIsForecastToFillItsFilesystem() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "mounting a tmpfs needs root (CI runs as root)");
+        java.nio.file.Path mount = java.nio.file.Files.createTempDirectory("dbautopilot-binlog-");
+        exec("mount", "-t", "tmpfs", "-o", "size=64m,mode=0777", "tmpfs", mount.toString());
+        String id = "maria-filling";
+        ScheduledExecutorService filler = Executors.newSingleThreadScheduledExecutor();
+        try (ThrowawayMariaDb server = ThrowawayMariaDb.launch(MariaDbBinaries.locate(), "filling",
+                List.of("--log-bin=" + mount.resolve("binlog"), "--server-id=3"));
+             AnomalyEvents events = new AnomalyEvents(kafka.bootstrapServers());
+             Connection c = java.sql.DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password())) {
+            MariaDbTarget.register(id, server, """
+                    {"interval": "1s", "query_timeout": "3s", "family_intervals": {"filesystem": "1s"}}""")
+                    .statusCode(anyOf(equalTo(200), equalTo(201)));
+            c.createStatement().execute("SET SESSION binlog_format = 'ROW'");
+            c.createStatement().execute("CREATE TABLE fill(id int AUTO_INCREMENT PRIMARY KEY, pad longblob)");
+            java.nio.file.FileStore store = java.nio.file.Files.getFileStore(mount);
+            filler.scheduleAtFixedRate(() -> {
+                try {
+                    // stop well before full: a server whose binlog's disk is full waits for space, it does not fail
+                    if (1.0 - (double) store.getUsableSpace() / store.getTotalSpace() < 0.8) {
+                        c.createStatement().execute("INSERT INTO fill(pad) VALUES (REPEAT('x', 1048576))");
+                    }
+                } catch (Exception e) {
+                    // the forecast must have opened long before
+                }
+            }, 0, 500, TimeUnit.MILLISECONDS);
+            // (the data directory's filesystem is this machine's disk: whatever it does, it is another object)
+            AnomalyEvent opened = events.await(90, "forecast_mysql_disk_full of the binlog opened", r -> id.equals(r.key())
+                    && r.event().detector().equals("forecast_mysql_disk_full") && "binlog".equals(r.event().object())
+                    && r.event().state() == AnomalyState.OPENED).event();
+            assertEquals(Severity.EMERGENCY, opened.severity(), "minutes away: " + opened.evidence());
+            double etaHours = opened.evidence().get("eta_hours");
+            assertTrue(etaHours > 0 && etaHours < 0.1, "64 MiB at 2 MiB/s: well under 6 minutes: " + opened.evidence());
+            assertTrue(opened.summary().contains("binary log full"), opened.summary());
+            filler.shutdownNow();
+            assertTrue(filler.awaitTermination(30, TimeUnit.SECONDS), "the filler stopped");
+        } finally {
+            filler.shutdownNow();
+            io.restassured.RestAssured.delete("/api/targets/" + id);
+            exec("umount", "-l", mount.toString());
+            java.nio.file.Files.deleteIfExists(mount);
+        }
+    }
+
+    private static void exec(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
     }
 
     /**
