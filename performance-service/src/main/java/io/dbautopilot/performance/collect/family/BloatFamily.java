@@ -59,25 +59,25 @@ public class BloatFamily extends DatabaseSqlFamily {
 
     private final RelationCache<ColumnStats> cache = new RelationCache<>();
 
-    /** The change key of statistics read incomplete: no listed relation has it (its keys are never empty). */
-    private static final String INCOMPLETE = "";
-
     /** The fillfactor of a relation's reloptions, or the default (most relations have no options: no regex then). */
     static final String FILLFACTOR = "CASE WHEN %1$s.reloptions IS NULL THEN %2$d ELSE "
             + "coalesce(substring(array_to_string(%1$s.reloptions, ' ') FROM 'fillfactor=([0-9]+)')::int, %2$d) END";
 
     /**
      * Every user table and valid btree index with its page and tuple counts (read on every run: VACUUM and ANALYZE
-     * move them) and the key of its column statistics, from the catalog alone: its table's {@code reltuples} and
-     * {@code relpages}, which every ANALYZE (manual or automatic) rewrites, and its number of columns
-     * ({@code relnatts}, which ADD COLUMN moves). A table whose counts an ANALYZE left exactly as they were has the
-     * same column statistics in all likelihood; a dropped column leaves the estimate at the table's next analyze. The
-     * cache's maximum age bounds both. No statistics function and no pass over pg_attribute per run.
+     * move them) and the key of its column statistics: its table's {@code reltuples} and {@code relpages}, its number
+     * of columns ({@code relnatts}, which ADD COLUMN moves) and its table's manual and automatic analyze counts, which
+     * every ANALYZE moves (even one that leaves the page and tuple counts as a VACUUM set them, when statistics arrive
+     * after a relation was read without). Statistics a role may not read (pg_stats shows only the tables it may
+     * SELECT) stay missing under the same key: they are not asked for again until the next analyze. A dropped column
+     * leaves the estimate at the table's next analyze; the cache's maximum age bounds it. No pass over pg_attribute
+     * per run.
      */
     static final String SQL_RELATIONS = """
             SELECT 'table' AS kind, c.oid::int8 AS oid, n.nspname AS schemaname, c.relname, NULL::name AS indexrelname,
                    c.relpages::float8 AS relpages, c.reltuples::float8 AS reltuples, %s AS fillfactor,
-                   concat_ws(':', c.reltuples, c.relpages, c.relnatts) AS stats_key
+                   concat_ws(':', c.reltuples, c.relpages, c.relnatts,
+                             pg_stat_get_analyze_count(c.oid) + pg_stat_get_autoanalyze_count(c.oid)) AS stats_key
               FROM pg_class c
               JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE c.relkind IN ('r', 'm') AND c.relpages > 0
@@ -85,7 +85,8 @@ public class BloatFamily extends DatabaseSqlFamily {
             UNION ALL
             SELECT 'index', ic.oid::int8, n.nspname, t.relname, ic.relname,
                    ic.relpages::float8, ic.reltuples::float8, %s,
-                   concat_ws(':', t.reltuples, t.relpages, i.indkey::text)
+                   concat_ws(':', t.reltuples, t.relpages, i.indkey::text,
+                             pg_stat_get_analyze_count(t.oid) + pg_stat_get_autoanalyze_count(t.oid))
               FROM pg_index i
               JOIN pg_class ic ON ic.oid = i.indexrelid
               JOIN pg_class t ON t.oid = i.indrelid
@@ -189,10 +190,7 @@ public class BloatFamily extends DatabaseSqlFamily {
                 long oid = r.getLong("oid");
                 ColumnStats stats = new ColumnStats(number(r, "data_width"), r.getLong("missing"),
                         Boolean.TRUE.equals(r.getBoolean("has_nulls")), r.getInteger("natts"));
-                // Statistics still missing (a VACUUM ran, its ANALYZE has not yet) are kept under a key that never
-                // matches, so the next run reads them again: the ANALYZE that brings them usually leaves reltuples
-                // and relpages exactly as the VACUUM set them, and the relation would stay unestimated for an hour.
-                cache.put(context, oid, stats.missing() > 0 ? INCOMPLETE : keys.get(oid), stats, now);
+                cache.put(context, oid, keys.get(oid), stats, now);
                 read++;
             }
         }

@@ -5,7 +5,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,13 +12,13 @@ import java.util.List;
  * ({@code tables}, {@code indexes}, {@code table_sizes}, {@code bloat}) whether anything they report can have changed
  * since their last run: one row instead of thousands, so a quiet database costs one small statement per visit.
  *
- * <p>Each digest is the sum over the relations (tables, TOAST tables, indexes, materialized views, partitioned
- * tables and indexes, all with OIDs from FirstNormalObjectId up) of a 64-bit hash of the same catalog columns and
- * statistics functions the listings read: the {@code structure} digest covers what sizes and the bloat estimate depend
- * on (the relation's identity and row versions in pg_class, pg_namespace and pg_index — a rename, ALTER, new or
- * dropped relation, an index turning valid —, file node, page and tuple counts, columns, tuples inserted, updated and
- * deleted, vacuum and analyze counts); the {@code activity} digest adds what moves with reads (scans, tuples returned
- * and fetched, blocks read and hit, live and dead tuples). A relation holding or awaiting an ACCESS EXCLUSIVE lock
+ * <p>Both cover every relation with an OID from FirstNormalObjectId up (tables, TOAST tables, indexes, materialized
+ * views, partitioned tables and indexes), read with the same catalog columns and statistics functions the listings
+ * use: the {@code structure} digest what sizes and the bloat estimate depend on (per relation a hash of its identity
+ * and row versions in pg_class, pg_namespace and pg_index — a rename, ALTER, new or dropped relation, an index turning
+ * valid —, file node, page and tuple counts and columns; summed over the relations, tuples inserted, updated and
+ * deleted, vacuums and analyzes); the {@code activity} digest adds what reads move (scans, tuples returned and
+ * fetched, blocks fetched, live and dead tuples). A relation holding or awaiting an ACCESS EXCLUSIVE lock
  * makes both digests absent: the listings skip such a relation's sizes, so what they read then is not reused.
  */
 final class RelationDigest {
@@ -39,30 +38,41 @@ final class RelationDigest {
         }
     }
 
-    static final List<String> STRUCTURE_INPUTS = List.of("c.oid::int8", "c.xmin::text::int8", "n.xmin::text::int8",
+    /** What identifies a relation's catalog row and storage: hashed per relation (a rename or rewrite changes it). */
+    static final List<String> CATALOG = List.of("c.oid::int8", "c.xmin::text::int8", "n.xmin::text::int8",
             "coalesce(x.xmin::text::int8, 0)", "c.relfilenode::int8", "c.relpages::int8", "c.reltuples::int8",
-            "c.relnatts::int8", "c.reltoastrelid::int8", "pg_stat_get_tuples_inserted(c.oid)",
-            "pg_stat_get_tuples_updated(c.oid)", "pg_stat_get_tuples_deleted(c.oid)", "pg_stat_get_vacuum_count(c.oid)",
-            "pg_stat_get_autovacuum_count(c.oid)", "pg_stat_get_analyze_count(c.oid)",
-            "pg_stat_get_autoanalyze_count(c.oid)");
+            "c.relnatts::int8");
 
-    static final List<String> ACTIVITY_INPUTS = List.of("c.oid::int8", "pg_stat_get_numscans(c.oid)",
-            "pg_stat_get_tuples_returned(c.oid)", "pg_stat_get_tuples_fetched(c.oid)",
-            "pg_stat_get_tuples_hot_updated(c.oid)", "pg_stat_get_live_tuples(c.oid)", "pg_stat_get_dead_tuples(c.oid)",
-            "pg_stat_get_mod_since_analyze(c.oid)", "pg_stat_get_blocks_fetched(c.oid)", "pg_stat_get_blocks_hit(c.oid)");
+    /** Counters that only grow between statistics resets: summed over the relations (any increase moves the sum). */
+    static final List<String> WRITES = List.of("pg_stat_get_tuples_inserted(c.oid)",
+            "pg_stat_get_tuples_updated(c.oid)", "pg_stat_get_tuples_deleted(c.oid)",
+            "pg_stat_get_vacuum_count(c.oid) + pg_stat_get_autovacuum_count(c.oid)",
+            "pg_stat_get_analyze_count(c.oid) + pg_stat_get_autoanalyze_count(c.oid)");
 
     /**
-     * One row: the relation count, both digests and the number of ACCESS EXCLUSIVE relation locks held or awaited in
-     * this database. A row's hash chains hashint8extended over its inputs (numbers, no text formatting: the statement
-     * costs about half of the {@code tables} listing it can save, measured on 2,500 relations).
+     * What reads move (every scan counts on the relation or on the index it used; tuples and blocks with it), and the
+     * live and dead tuple estimates, which on-access pruning lowers during reads.
      */
-    static String sql(int serverVersion) {
-        List<String> activity = new ArrayList<>(ACTIVITY_INPUTS);
-        if (serverVersion >= 130000) {
-            activity.add("pg_stat_get_ins_since_vacuum(c.oid)");
+    static final List<String> READS = List.of("pg_stat_get_numscans(c.oid)", "pg_stat_get_tuples_returned(c.oid)",
+            "pg_stat_get_tuples_fetched(c.oid)", "pg_stat_get_blocks_fetched(c.oid)",
+            "pg_stat_get_live_tuples(c.oid)", "pg_stat_get_dead_tuples(c.oid)");
+
+    /**
+     * One row: the relation count, the sum of the relations' catalog hashes, a sum per counter, and the number of
+     * ACCESS EXCLUSIVE relation locks held or awaited in this database. One hash per relation (hashint8extended
+     * chained over its catalog columns: order-sensitive, numbers only) and plain sums for the counters keep it a
+     * fraction of the listings it can save.
+     */
+    static String sql() {
+        StringBuilder sums = new StringBuilder();
+        for (int i = 0; i < WRITES.size(); i++) {
+            sums.append(", sum(").append(WRITES.get(i)).append(")::text AS w").append(i);
+        }
+        for (int i = 0; i < READS.size(); i++) {
+            sums.append(", sum(").append(READS.get(i)).append(")::text AS r").append(i);
         }
         return """
-                SELECT count(*) AS relations, sum(%s)::text AS structure, sum(%s)::text AS activity,
+                SELECT count(*) AS relations, sum(%s)::text AS catalog%s,
                        (SELECT count(*) FROM pg_locks
                          WHERE locktype = 'relation' AND mode = 'AccessExclusiveLock'
                            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())) AS locked
@@ -70,7 +80,7 @@ final class RelationDigest {
                   JOIN pg_namespace n ON n.oid = c.relnamespace
                   LEFT JOIN pg_index x ON x.indexrelid = c.oid
                  WHERE c.oid >= 16384 AND c.relkind IN ('r', 't', 'm', 'p', 'i', 'I')"""
-                .formatted(chain(STRUCTURE_INPUTS), chain(activity));
+                .formatted(chain(CATALOG), sums);
     }
 
     /** hashint8extended(last, ... hashint8extended(first, 0)): order-sensitive, so two swapped values differ. */
@@ -90,14 +100,22 @@ final class RelationDigest {
         if (context.visit() == null) {
             return Uni.createFrom().nullItem();
         }
-        return context.visit().once("relation-digest", () -> client.query(sql(context.serverVersion())).execute()
+        return context.visit().once("relation-digest", () -> client.query(sql()).execute()
                 .map(rows -> {
                     Row r = rows.iterator().next();
                     if (r.getLong("locked") > 0) {
                         return new Digests(null, null);
                     }
-                    String structure = r.getLong("relations") + "/" + r.getString("structure");
-                    return new Digests(structure, structure + "/" + r.getString("activity"));
+                    StringBuilder structure = new StringBuilder().append(r.getLong("relations")).append('/')
+                            .append(r.getString("catalog"));
+                    for (int i = 0; i < WRITES.size(); i++) {
+                        structure.append('/').append(r.getString("w" + i));
+                    }
+                    StringBuilder activity = new StringBuilder(structure);
+                    for (int i = 0; i < READS.size(); i++) {
+                        activity.append('/').append(r.getString("r" + i));
+                    }
+                    return new Digests(structure.toString(), activity.toString());
                 }));
     }
 }
