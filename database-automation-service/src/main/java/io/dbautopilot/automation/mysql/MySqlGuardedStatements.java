@@ -242,7 +242,29 @@ public class MySqlGuardedStatements {
                     ctx.executing(null);
                 }
             }
+            raiseTableMaintenanceError(rows);
             return rows;
+        }
+
+        /**
+         * Table maintenance statements ({@code OPTIMIZE TABLE}, {@code ANALYZE TABLE}) report a lock wait timeout and
+         * an interruption as result rows ({@code Msg_type = error}, then {@code status: Operation failed}) and
+         * succeed as statements (checked on MariaDB 10.11): raised here with the error code the statement itself
+         * would have, so a lock wait is retried and deferred and a time limit reported as such, as for any statement.
+         */
+        private void raiseTableMaintenanceError(List<Map<String, Object>> rows) throws SQLException {
+            for (Map<String, Object> row : rows) {
+                if (!"error".equalsIgnoreCase(String.valueOf(row.get("Msg_type")))) {
+                    continue;
+                }
+                String text = String.valueOf(row.get("Msg_text"));
+                if (text.startsWith("Lock wait timeout exceeded")) {
+                    throw new SQLException(text, "HY000", LOCK_WAIT_TIMEOUT);
+                }
+                if (text.startsWith("Query execution was interrupted") && !ctx.stopRequested()) {
+                    throw new SQLException(text + " (max_statement_time)", "70100", TIMED_OUT.get(0));
+                }
+            }
         }
 
         @Override

@@ -153,6 +153,30 @@ class MySqlClosedLoopTest {
     }
 
     @Test
+    void anOptimizeBlockedByAMetadataLockIsRetriedThenDeferred() throws Exception {
+        mariaExecute("CREATE TABLE blocked (id int PRIMARY KEY, pad varchar(200)) ENGINE=InnoDB",
+                "INSERT INTO blocked SELECT seq, REPEAT('z', 100) FROM seq_1_to_1000");
+        try (Connection holder = mariaConnection()) {
+            holder.setAutoCommit(false);
+            try (Statement st = holder.createStatement()) {
+                st.executeQuery("SELECT COUNT(*) FROM blocked").close(); // a shared metadata lock until the commit
+            }
+            // OPTIMIZE TABLE reports the lock wait timeout (maria's lock-timeout: 1 s) as a result row, not an error
+            String eventId = publish("maria", "mysql_table_fragmentation", maria.database() + ".blocked",
+                    Severity.WARNING);
+            UUID op = operationFor(eventId);
+            JsonNode deferred = last(op, "deferred");
+            assertTrue(deferred.path("reason").asText().contains("lock wait timeout on " + maria.database() + ".blocked"),
+                    deferred.toString());
+            assertTrue(states(op).contains("progress"), "each lock wait was retried with a progress event: " + states(op));
+            assertEquals("deferred", status(op));
+            given().header("X-API-Key", OPERATOR).post("/api/operations/" + op + "/cancel").then().statusCode(200);
+            holder.rollback();
+        }
+        assertEquals(1000L, ((Number) mariaValue("SELECT COUNT(*) FROM blocked")).longValue(), "nothing lost");
+    }
+
+    @Test
     void aSessionSleepingInATransactionPastTheLimitIsKilledAndRecorded() throws Exception {
         mariaExecute("CREATE TABLE held (id int PRIMARY KEY) ENGINE=InnoDB");
         try (Connection sleeper = mariaConnection()) {
