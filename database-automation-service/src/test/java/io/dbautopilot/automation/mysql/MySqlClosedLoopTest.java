@@ -177,6 +177,18 @@ class MySqlClosedLoopTest {
     }
 
     @Test
+    void anOptimizePastTheStatementTimeLimitFailsSayingSoAndLosesNothing() throws Exception {
+        mariaExecute("CREATE TABLE hurried (id int PRIMARY KEY, pad varchar(500)) ENGINE=InnoDB",
+                "INSERT INTO hurried SELECT seq, REPEAT('h', 400) FROM seq_1_to_200000");
+        // maria-hurried's statement-timeout is 300 ms: OPTIMIZE rebuilds 80 MB, and reports the interruption as a row
+        String eventId = publish("maria-hurried", "mysql_table_fragmentation", maria.database() + ".hurried",
+                Severity.WARNING);
+        JsonNode failed = last(operationFor(eventId), "failed");
+        assertTrue(failed.path("reason").asText().contains("statement time limit"), failed.toString());
+        assertEquals(200_000L, ((Number) mariaValue("SELECT COUNT(*) FROM hurried")).longValue(), "nothing lost");
+    }
+
+    @Test
     void aSessionSleepingInATransactionPastTheLimitIsKilledAndRecorded() throws Exception {
         mariaExecute("CREATE TABLE held (id int PRIMARY KEY) ENGINE=InnoDB");
         try (Connection sleeper = mariaConnection()) {

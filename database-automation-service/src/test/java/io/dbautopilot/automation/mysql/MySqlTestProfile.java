@@ -58,6 +58,12 @@ public class MySqlTestProfile implements QuarkusTestProfile {
                 Map.entry("autopilot.databases.maria.username", "${dbautopilot.test.mariadb.user}"),
                 Map.entry("autopilot.databases.maria.password", "${dbautopilot.test.mariadb.password}"),
                 Map.entry("autopilot.databases.maria.lock-timeout", "1s"),
+                // the same server with a 300 ms statement time limit (max_statement_time stops a long OPTIMIZE)
+                Map.entry("autopilot.databases.maria-hurried.url", "mariadb://${dbautopilot.test.mariadb.host}:"
+                        + "${dbautopilot.test.mariadb.port}/${dbautopilot.test.mariadb.database}"),
+                Map.entry("autopilot.databases.maria-hurried.username", "${dbautopilot.test.mariadb.user}"),
+                Map.entry("autopilot.databases.maria-hurried.password", "${dbautopilot.test.mariadb.password}"),
+                Map.entry("autopilot.databases.maria-hurried.statement-timeout", "300ms"),
                 Map.entry("autopilot.databases.maria-down.url", "mysql://127.0.0.1:1/nowhere"),
                 Map.entry("autopilot.databases.maria-down.username", "nobody"),
                 Map.entry("autopilot.databases.maria-down.canary", "on"));
