@@ -151,17 +151,9 @@ public class MySqlSessionExecutor implements OperationExecutor {
                 }
                 acted.add(session);
             }
-            long remaining = stillOver(c, find, limit, acted);
-            for (int i = 1; i < SETTLE_POLLS && remaining > 0 && Retry.sleep(SETTLE_POLL, ctx::stopRequested); i++) {
-                remaining = stillOver(c, find, limit, acted);
-            }
-            Map<String, Object> effect = new LinkedHashMap<>();
-            effect.put("limit_seconds", limit);
-            effect.put("sessions", acted);
-            effect.put("sessions_still_over_limit", remaining);
-            String what = kill ? "KILL CONNECTION of sessions sleeping in a transaction for over " + limit + " s"
-                    : "KILL QUERY of statements running for over " + limit + " s";
-            return verified(remaining == 0, what, effect, remaining + " session(s) are still over the limit");
+            return settled(c, ctx, find, limit, acted, kill
+                    ? "KILL CONNECTION of sessions sleeping in a transaction for over " + limit + " s"
+                    : "KILL QUERY of statements running for over " + limit + " s");
         });
     }
 
@@ -189,7 +181,18 @@ public class MySqlSessionExecutor implements OperationExecutor {
             }
             acted.add(session);
         }
-        String find = kill ? SLEEPING : RUNNING;
+        String ids = sessions.stream().map(r -> String.valueOf(r.id())).collect(java.util.stream.Collectors.joining(", "));
+        return settled(c, ctx, kill ? SLEEPING : RUNNING, limit, acted, kill
+                ? "KILL CONNECTION of session(s) " + ids + " sleeping in a transaction for over " + limit + " s"
+                : "KILL QUERY of the statement(s) of session(s) " + ids + " running for over " + limit + " s");
+    }
+
+    /**
+     * The outcome once the signalled sessions settled (polled until none is over the limit, at most
+     * {@code SETTLE_POLLS} times): what was done to each session and how many are still over the limit.
+     */
+    private Outcome settled(Connection c, ExecutionContext ctx, String find, long limit, List<Map<String, Object>> acted,
+                            String what) throws SQLException {
         long remaining = stillOver(c, find, limit, acted);
         for (int i = 1; i < SETTLE_POLLS && remaining > 0 && Retry.sleep(SETTLE_POLL, ctx::stopRequested); i++) {
             remaining = stillOver(c, find, limit, acted);
@@ -198,9 +201,6 @@ public class MySqlSessionExecutor implements OperationExecutor {
         effect.put("limit_seconds", limit);
         effect.put("sessions", acted);
         effect.put("sessions_still_over_limit", remaining);
-        String ids = sessions.stream().map(r -> String.valueOf(r.id())).collect(java.util.stream.Collectors.joining(", "));
-        String what = kill ? "KILL CONNECTION of session(s) " + ids + " sleeping in a transaction for over " + limit + " s"
-                : "KILL QUERY of the statement(s) of session(s) " + ids + " running for over " + limit + " s";
         return verified(remaining == 0, what, effect, remaining + " session(s) are still over the limit");
     }
 
