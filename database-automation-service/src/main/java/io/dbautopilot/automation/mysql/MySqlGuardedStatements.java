@@ -39,6 +39,8 @@ public class MySqlGuardedStatements {
     public static final int LOCK_WAIT_TIMEOUT = 1205;
     /** Error codes of a statement stopped by its time limit (MariaDB 1969, MySQL 3024). */
     private static final List<Integer> TIMED_OUT = List.of(1969, 3024);
+    /** Error code of a statement interrupted by {@code KILL QUERY} ({@code ER_QUERY_INTERRUPTED}). */
+    private static final int QUERY_INTERRUPTED = 1317;
 
     /** Work on the target in an open session; target-side problems are thrown and become the outcome. */
     @FunctionalInterface
@@ -261,8 +263,10 @@ public class MySqlGuardedStatements {
                 if (text.startsWith("Lock wait timeout exceeded")) {
                     throw new SQLException(text, "HY000", LOCK_WAIT_TIMEOUT);
                 }
-                if (text.startsWith("Query execution was interrupted") && !ctx.stopRequested()) {
-                    throw new SQLException(text + " (max_statement_time)", "70100", TIMED_OUT.get(0));
+                if (text.startsWith("Query execution was interrupted")) {
+                    // a cancel (KILL QUERY) reads the same: execute() reports it as cancelled when one was requested
+                    throw new SQLException(ctx.stopRequested() ? text : text + " (max_statement_time)", "70100",
+                            ctx.stopRequested() ? QUERY_INTERRUPTED : TIMED_OUT.get(0));
                 }
             }
         }
