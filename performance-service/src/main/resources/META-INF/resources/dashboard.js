@@ -369,7 +369,7 @@
   }
 
   // ---- benchmarks: the latest run's progress (live, from performance_benchmark events) and its comparison ----
-  // the value a step's bar shows, by category (every category of suites standard-v2 and mariadb-standard-v1)
+  // the value a step's bar shows, by category (every category of suites standard-v3 and mariadb-standard-v2)
   var MAIN_METRIC = {
     connection_latency: ['connections_per_second', 'conn/s'],
     simple_query_latency: ['latency_p95_ms', 'ms p95'],
@@ -413,7 +413,8 @@
       var max = Math.max(v || 0, bv || 0) || 1;
       var change = bv ? ((v - bv) / bv * 100) : null;
       var bad = regressed[s.name + '/' + mm[0]];
-      return '<div class="bench-row" data-step="' + esc(s.name) + '"><span class="bench-name">' + esc(s.name) + '</span>' +
+      return '<div class="bench-row" data-step="' + esc(s.name) + '"><span class="bench-name">' + esc(s.name) +
+        ((s.metrics || {}).remeasured ? ' <span class="muted" title="looked regressed, measured again">(2nd)</span>' : '') + '</span>' +
         '<span class="bench-bars">' +
         (bv != null ? '<span class="bench-bar bench-base" style="width:' + (bv / max * 100).toFixed(1) + '%" title="baseline ' + esc(num(bv)) + '"></span>' : '') +
         '<span class="bench-bar' + (bad ? ' bench-bad' : '') + '" style="width:' + ((v || 0) / max * 100).toFixed(1) + '%" title="' + esc(num(v)) + '"></span></span>' +

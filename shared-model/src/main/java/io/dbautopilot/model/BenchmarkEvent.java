@@ -17,7 +17,7 @@ import java.util.UUID;
  * @param runId         identity of the run
  * @param targetId      configured name of the benchmarked target
  * @param status        how it ended: {@code succeeded}, {@code failed}, {@code cancelled} or {@code timed_out}
- * @param suite         name and version of the suite, e.g. {@code standard-v2}
+ * @param suite         name and version of the suite, e.g. {@code standard-v3}
  * @param startedAt     when it started
  * @param finishedAt    when it ended (the scratch database dropped)
  * @param baselineRunId the run it was compared with; null when there was none

@@ -6,6 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Benchmarks of targets ({@code autopilot.benchmark.*}): step length, load, time limit and regression thresholds. */
 @ConfigMapping(prefix = "autopilot.benchmark")
@@ -19,9 +20,17 @@ public interface BenchmarkConfig {
     @WithDefault("5m")
     Duration maxStepDuration();
 
-    /** pgbench scale factor of the scratch database, MariaDB's too (100,000 accounts per unit; env {@code AUTOPILOT_BENCHMARK_SCALE}). */
-    @WithDefault("1")
-    int scale();
+    /**
+     * pgbench scale factor of the scratch database, MariaDB's too (100,000 accounts and one branch per unit; env
+     * {@code AUTOPILOT_BENCHMARK_SCALE}); unset, {@link #clients()}: pgbench's documentation advises a scale at least
+     * the client count, else the TPC-B-like steps mostly measure update contention on {@code pgbench_branches}.
+     */
+    Optional<Integer> scale();
+
+    /** The scale the scratch database is loaded at: {@link #scale()}, else {@link #clients()}. */
+    default int effectiveScale() {
+        return Math.max(1, scale().orElse(clients()));
+    }
 
     /** Client connections of the multi-client steps (env {@code AUTOPILOT_BENCHMARK_CLIENTS}). */
     @WithDefault("16")
@@ -73,6 +82,13 @@ public interface BenchmarkConfig {
      */
     @WithDefault("0.2")
     double regressionThreshold();
+
+    /**
+     * Whether a measured step worse than the baseline by more than its threshold is measured once more, the regression
+     * standing only when the second measurement is worse too (env {@code AUTOPILOT_BENCHMARK_CONFIRM_REGRESSIONS}).
+     */
+    @WithDefault("true")
+    boolean confirmRegressions();
 
     /** Per-metric overrides of the threshold, e.g. {@code metric-thresholds.latency_p99_ms=0.5} (env {@code AUTOPILOT_BENCHMARK_METRIC_THRESHOLDS_<METRIC>}). */
     Map<String, Double> metricThresholds();

@@ -50,7 +50,7 @@ public class BenchmarkResource {
             + "(autopilot_bench_<hex>) created and dropped on the target: connection latency, SELECT 1 latency "
             + "(p50/p95/p99), TPC-B-like TPS with 1 and 16 clients, select-only TPS at 1/4/16/64 clients (capped to the "
             + "server's free connections) with the knee, sustained vs peak, single-row and multi-row INSERT and a bulk "
-            + "load. PostgreSQL (suite standard-v2): pgbench and COPY; MariaDB (suite mariadb-standard-v1): client "
+            + "load. PostgreSQL (suite standard-v3): pgbench and COPY; MariaDB (suite mariadb-standard-v2): client "
             + "threads over JDBC and LOAD DATA LOCAL INFILE. Body (optional): {\"step_duration\": \"10s\", "
             + "\"baseline_run_id\": \"<run>\"}. 202 with the run; 409 when the target is not labelled "
             + "benchmark=allowed (checked before any connection), its engine has no benchmarks (e.g. redis), its "

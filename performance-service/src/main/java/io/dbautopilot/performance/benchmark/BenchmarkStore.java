@@ -147,17 +147,21 @@ public class BenchmarkStore {
     }
 
     /**
-     * The run a new run of the target is compared with: the requested one, else the target's named baseline, else its
-     * latest succeeded run before {@code before}.
+     * The run a new run of the target is compared with: the requested one (of any suite: the steps both have are
+     * compared), else the target's named baseline of the same {@code suite}, else its latest succeeded run of that
+     * suite other than {@code before}; a run of an earlier suite (other steps, another data set) is never chosen
+     * implicitly.
      */
-    public Optional<BenchmarkRun> baselineFor(String targetId, UUID requested, UUID before) {
+    public Optional<BenchmarkRun> baselineFor(String targetId, String suite, UUID requested, UUID before) {
         if (requested != null) {
             return get(requested).filter(r -> r.targetId().equals(targetId) && "succeeded".equals(r.status()));
         }
         Optional<BenchmarkRun> named = first("SELECT " + COLUMNS + " FROM performance.benchmark_run WHERE target_id = ? "
-                + "AND status = 'succeeded' AND baseline AND id <> ? ORDER BY started_at DESC LIMIT 1", targetId, before);
+                + "AND suite = ? AND status = 'succeeded' AND baseline AND id <> ? ORDER BY started_at DESC LIMIT 1",
+                targetId, suite, before);
         return named.isPresent() ? named : first("SELECT " + COLUMNS + " FROM performance.benchmark_run WHERE target_id = ? "
-                + "AND status = 'succeeded' AND id <> ? ORDER BY started_at DESC LIMIT 1", targetId, before);
+                + "AND suite = ? AND status = 'succeeded' AND id <> ? ORDER BY started_at DESC LIMIT 1", targetId, suite,
+                before);
     }
 
     /** One run. */

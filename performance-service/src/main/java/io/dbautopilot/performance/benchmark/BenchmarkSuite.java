@@ -18,10 +18,10 @@ import java.util.TreeSet;
 public final class BenchmarkSuite {
 
     /** Name and version of the suite, carried by every run and event. */
-    public static final String NAME = "standard-v2";
+    public static final String NAME = "standard-v3";
 
     /** Name and version of the MariaDB suite. */
-    public static final String MARIADB_NAME = "mariadb-standard-v1";
+    public static final String MARIADB_NAME = "mariadb-standard-v2";
 
     /** Steps of the suite: the ones pgbench runs, the one that runs over JDBC and the two computed from others. */
     public enum Kind {

@@ -29,6 +29,7 @@ public class CopyStep {
         long budgetMs = Math.max(1000, Duration.between(Instant.now(), deadline).toMillis());
         try (Connection c = target.connect(database, budgetMs)) {
             try (Statement st = c.createStatement()) {
+                st.execute("DROP TABLE IF EXISTS autopilot_bench_copy");
                 st.execute("CREATE TABLE autopilot_bench_copy (id bigint NOT NULL, payload text NOT NULL)");
             }
             Reader rows = new InputStreamReader(new GeneratedRows(Instant.now().plus(duration), stop, deadline),

@@ -85,7 +85,7 @@ public class MariaDbBenchmark implements BenchmarkEngine {
     @Override
     public StepMeasurement initialise(BenchmarkTarget target, String database, Path workDir, BooleanSupplier stop,
                                       Instant deadline) throws SQLException, InterruptedIOException {
-        int scale = config.scale();
+        int scale = config.effectiveScale();
         try (Connection c = MariaDbSessions.connect(target, database, DDL_TIMEOUT_MS, false);
              Statement st = c.createStatement()) {
             st.execute("CREATE TABLE pgbench_branches (bid int NOT NULL PRIMARY KEY, bbalance int NOT NULL, "
@@ -134,7 +134,7 @@ public class MariaDbBenchmark implements BenchmarkEngine {
         }
         int rows = config.multiRowInsertRows();
         ClientLoad.Result r = ClientLoad.run(step.name(), step.clients(),
-                MariaDbClients.of(step, target, database, budgetMs, config.scale(), rows), duration, progress, stop,
+                MariaDbClients.of(step, target, database, budgetMs, config.effectiveScale(), rows), duration, progress, stop,
                 deadline);
         if (r.transactions() == 0) {
             throw new java.io.IOException(step.name() + " completed no transaction in " + duration
@@ -156,6 +156,7 @@ public class MariaDbBenchmark implements BenchmarkEngine {
     private static StepMeasurement loadData(BenchmarkTarget target, String database, Duration duration, long budgetMs,
                                             BooleanSupplier stop, Instant deadline) throws SQLException {
         try (Connection c = MariaDbSessions.connect(target, database, budgetMs, true); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS autopilot_bench_load");
             st.execute("CREATE TABLE autopilot_bench_load (id bigint NOT NULL, payload varchar(100) NOT NULL) "
                     + "ENGINE=InnoDB");
             st.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(

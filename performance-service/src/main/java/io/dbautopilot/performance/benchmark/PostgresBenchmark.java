@@ -83,7 +83,7 @@ public class PostgresBenchmark implements BenchmarkEngine {
     @Override
     public StepMeasurement initialise(BenchmarkTarget target, String database, Path workDir, BooleanSupplier stop,
                                       Instant deadline) throws Exception {
-        PgbenchRunner.Outcome outcome = pgbench.initialise(target, database, config.scale(), workDir, stop, deadline);
+        PgbenchRunner.Outcome outcome = pgbench.initialise(target, database, config.effectiveScale(), workDir, stop, deadline);
         return outcome.result().ok() ? StepMeasurement.measured(0, java.util.Map.of())
                 : StepMeasurement.ended(outcome.result());
     }

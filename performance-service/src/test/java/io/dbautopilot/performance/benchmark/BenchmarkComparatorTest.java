@@ -18,10 +18,11 @@ class BenchmarkComparatorTest {
         return new BenchmarkConfig() {
             public Duration stepDuration() { return Duration.ofSeconds(10); }
             public Duration maxStepDuration() { return Duration.ofMinutes(5); }
-            public int scale() { return 1; }
+            public java.util.Optional<Integer> scale() { return java.util.Optional.of(1); }
             public int clients() { return 16; }
             public Duration timeout() { return Duration.ofMinutes(15); }
             public double regressionThreshold() { return 0.2; }
+            public boolean confirmRegressions() { return true; }
             public Map<String, Double> metricThresholds() { return overrides; }
             public Duration staleAfter() { return Duration.ofMinutes(2); }
             public int history() { return 20; }

@@ -114,6 +114,9 @@ class BenchmarkTest {
 
             assertEquals("succeeded", run.getString("status"), run.prettify());
             assertEquals(BenchmarkSuite.NAME, run.getString("suite"));
+            assertNull(run.get("compared_with"), "the target's first run has nothing to compare with");
+            assertEquals(List.of(), run.getList("steps.findAll { it.metrics.remeasured != null }.name"),
+                    "nothing measured twice without a baseline");
             assertEquals(Set.of("connection_latency", "simple_query_latency", "write_tps", "read_tps", "pool_scaling",
                             "sustained", "sustained_vs_peak", "single_row_insert", "multi_row_insert", "copy"),
                     Set.copyOf(run.getList("steps.category", String.class)));
@@ -194,7 +197,7 @@ class BenchmarkTest {
             RestAssured.post("/api/targets/bench-a/benchmarks/" + first + "/baseline").then().statusCode(200)
                     .body("baseline", org.hamcrest.Matchers.equalTo(true));
 
-            slowDownNewPgbenchDatabases();
+            slowDownNewPgbenchDatabases(null);
             String second;
             JsonPath slowed;
             try {
@@ -210,6 +213,8 @@ class BenchmarkTest {
             assertTrue(regressed.contains("tpcb_1"), "tpcb_1 regressed: " + slowed.prettify());
             assertTrue(metric(slowed, "tpcb_1", "tps") < metric(run, "tpcb_1", "tps") * 0.8,
                     "slowed TPS is more than 20 % lower");
+            assertEquals(1.0, metric(slowed, "tpcb_1", "remeasured"), "the regression was confirmed by a second "
+                    + "measurement, which the step reports: " + slowed.prettify());
 
             TopicReader.Seen regressionEvent = benchmarks.await(30, "for run " + second, s -> s.value().contains(second));
             assertEquals(List.of(), EventValidator.shared().validate(EventKind.BENCHMARK, regressionEvent.value()));
@@ -224,26 +229,38 @@ class BenchmarkTest {
             assertEquals(List.of(), EventValidator.shared().validate(EventKind.ANOMALY, opened.value()));
             assertTrue(opened.value().contains(second), "the summary names the run: " + opened.value());
 
-            // a later clean run naming no baseline is compared with the named baseline (not the previous, slowed run),
-            // shows no regression and resolves the anomaly. 1-second steps on a shared 2-core machine can drop by more
-            // than the test's 80 % threshold without any slowdown (select_only_64 3,656 -> 309 TPS in one CI run while
-            // other JVMs compiled): up to three clean runs, each compared with the named baseline, until one is clean
+            // a later run naming no baseline is compared with the named baseline (not the previous, slowed run). Its
+            // tpcb_1 is slowed only for its first 5 transactions (0.2 s each: the whole first 1-second measurement, a
+            // passing hiccup): the step looks regressed, is measured again, is not regressed then, and the run shows no
+            // regression and resolves the anomaly. The other steps may look regressed by the machine's noise too (1-second
+            // steps on a shared 2-core machine: select_only_64 3,656 -> 309 TPS and tpcb_16 -> 71 TPS in CI runs while
+            // other JVMs compiled) and are measured again the same way; a step noisy twice in a row is a regression of
+            // that run: up to three runs, each compared with the named baseline, until one is clean
             String third = null;
             JsonPath clean = null;
             List<String> noisy = new java.util.ArrayList<>();
-            for (int attempt = 0; attempt < 3; attempt++) {
-                third = start("bench-a", "{\"step_duration\": \"1s\"}");
-                clean = awaitEnd("bench-a", third);
-                assertEquals("succeeded", clean.getString("status"), clean.prettify());
-                assertEquals(first, clean.getString("compared_with"), "the named baseline, not the previous run " + second);
-                if (!clean.getBoolean("regression")) {
-                    break;
+            slowDownNewPgbenchDatabases(5);
+            try {
+                for (int attempt = 0; attempt < 3; attempt++) {
+                    third = start("bench-a", "{\"step_duration\": \"1s\"}");
+                    clean = awaitEnd("bench-a", third);
+                    assertEquals("succeeded", clean.getString("status"), clean.prettify());
+                    assertEquals(first, clean.getString("compared_with"), "the named baseline, not the previous run " + second);
+                    assertEquals(1.0, metric(clean, "tpcb_1", "remeasured"),
+                            "the hiccup of tpcb_1 looked like a regression and was measured again: " + clean.prettify());
+                    if (!clean.getBoolean("regression")) {
+                        break;
+                    }
+                    noisy.add(third);
+                    System.out.println("benchmark run " + third + " regressed twice by noise: " + clean.getList("regressions"));
                 }
-                noisy.add(third);
-                System.out.println("clean benchmark run " + third + " regressed by noise: " + clean.getList("regressions"));
+            } finally {
+                removeSlowDown();
             }
-            assertFalse(clean.getBoolean("regression"), "three clean runs regressed: " + clean.prettify());
+            assertFalse(clean.getBoolean("regression"), "three runs regressed: " + clean.prettify());
             assertEquals(List.of(), clean.getList("regressions"));
+            assertTrue(metric(clean, "tpcb_1", "tps") > metric(run, "tpcb_1", "tps") * 0.2,
+                    "tpcb_1 reports its second measurement, not the hiccup: " + clean.prettify());
             TopicReader.Seen resolved = anomalies.await(30, "benchmark_regression resolved for bench-a",
                     s -> "bench-a".equals(s.key()) && EventTypes.ANOMALY_RESOLVED.equals(s.type())
                             && s.value().contains("\"detector\":\"" + BenchmarkAnomalies.RULE + "\""));
@@ -271,13 +288,17 @@ class BenchmarkTest {
     }
 
     /**
-     * A trigger sleeping 50 ms per pgbench_history row (one per TPC-B-like transaction) in every database created from
-     * template1 from now on: far past the test profile's 80 % TPS threshold, whatever the machine's noise.
+     * A trigger sleeping per pgbench_history row (one per TPC-B-like transaction) in every database created from
+     * template1 from now on: 50 ms per row for every row (far past the test profile's 80 % TPS threshold, whatever the
+     * machine's noise) when {@code rows} is null, else 200 ms for the database's first {@code rows} rows only.
      */
-    private void slowDownNewPgbenchDatabases() {
+    private void slowDownNewPgbenchDatabases(Integer rows) {
+        String sleep = rows == null ? "PERFORM pg_sleep(0.05);"
+                : "IF nextval('autopilot_test_slow_budget') <= " + rows + " THEN PERFORM pg_sleep(0.2); END IF;";
         postgres.execute("template1",
+                "CREATE SEQUENCE IF NOT EXISTS autopilot_test_slow_budget",
                 "CREATE OR REPLACE FUNCTION autopilot_test_slow_row() RETURNS trigger LANGUAGE plpgsql AS "
-                        + "$$ BEGIN PERFORM pg_sleep(0.05); RETURN NEW; END $$",
+                        + "$$ BEGIN " + sleep + " RETURN NEW; END $$",
                 "CREATE OR REPLACE FUNCTION autopilot_test_slow_tables() RETURNS event_trigger LANGUAGE plpgsql AS $$ "
                         + "DECLARE r record; BEGIN FOR r IN SELECT * FROM pg_event_trigger_ddl_commands() "
                         + "WHERE command_tag = 'CREATE TABLE' AND object_identity = 'public.pgbench_history' LOOP "
@@ -290,7 +311,8 @@ class BenchmarkTest {
 
     private void removeSlowDown() {
         postgres.execute("template1", "DROP EVENT TRIGGER IF EXISTS autopilot_test_slow_tables",
-                "DROP FUNCTION IF EXISTS autopilot_test_slow_tables()", "DROP FUNCTION IF EXISTS autopilot_test_slow_row()");
+                "DROP FUNCTION IF EXISTS autopilot_test_slow_tables()", "DROP FUNCTION IF EXISTS autopilot_test_slow_row()",
+                "DROP SEQUENCE IF EXISTS autopilot_test_slow_budget");
     }
 
     @Test
