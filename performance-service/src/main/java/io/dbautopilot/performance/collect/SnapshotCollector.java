@@ -58,8 +58,7 @@ public class SnapshotCollector {
                         .chain(probe -> {
                             cycle.probe = probe;
                             target.learnDataDirectory(probe.dataDirectory());
-                            List<String> visited = probe.databases().stream()
-                                    .filter(DatabaseFilter.of(target.config())::accepts).toList();
+                            List<String> visited = probe.databases().stream().filter(cycle.filter::accepts).toList();
                             target.databases(visited);
                             target.expireIdle(cycle.start, MAX_IDLE);
                             cycle.busy = loadGate.busyReason(target, probe).orElse(null);
@@ -67,7 +66,7 @@ public class SnapshotCollector {
                             CollectionContext context = new CollectionContext(target.id(), probe.currentDatabase(),
                                     probe.serverVersion(), probe.inRecovery(),
                                     Double.toString(probe.postmasterStart()), cycle.start, target.counters(),
-                                    config.collection(), target.turns(), new DatabaseVisit());
+                                    config.collection(), target.turns(), new DatabaseVisit(), cycle.filter);
                             Uni<Void> main = runServerFamilies(cycle, context, conn)
                                     .chain(() -> visited.contains(probe.currentDatabase())
                                             ? runDatabaseFamilies(cycle, context, conn).replaceWithVoid()
@@ -194,7 +193,8 @@ public class SnapshotCollector {
                 .ifNoItem().after(guard).failWith(() -> new IllegalStateException(
                         "no answer within " + guard.toMillis() + " ms"))
                 .map(points -> {
-                    cycle.ran(family.name(), database, points, elapsedMs(t0));
+                    cycle.ran(family.name(), database, database == null && family.rowsPerDatabase()
+                            ? cycle.filter.ownRows(points) : points, elapsedMs(t0));
                     return true;
                 })
                 .onFailure(FamilyUnavailableException.class).recoverWithItem(e -> {
@@ -241,6 +241,7 @@ public class SnapshotCollector {
     /** One cycle in progress: results arrive from several connections, so every mutation is synchronized. */
     private static final class Cycle {
         final TargetRuntime target;
+        final DatabaseFilter filter;
         final Instant start;
         final long startNanos;
         final List<MetricPoint> points = new ArrayList<>();
@@ -255,6 +256,7 @@ public class SnapshotCollector {
 
         Cycle(TargetRuntime target, Instant start, long startNanos) {
             this.target = target;
+            this.filter = DatabaseFilter.of(target.config());
             this.start = start;
             this.startNanos = startNanos;
         }

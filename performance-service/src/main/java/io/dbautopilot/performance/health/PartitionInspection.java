@@ -41,11 +41,23 @@ public class PartitionInspection {
         this.latest = latest;
     }
 
-    /** The partitioned tables of each target in scope. Blocking (sessions on targets): call on a worker thread. */
+    /**
+     * The partitioned tables of each target in scope, in scope order; the targets are read side by side (each within
+     * its own connection cap), so the answer waits for the slowest target, not for all of them in turn. Blocking
+     * (sessions on targets): call on a worker thread.
+     */
     public List<PartitionSetHealth.TargetPartitions> read(List<HealthTargets.Scoped> targets) {
+        List<java.util.concurrent.CompletableFuture<PartitionSetHealth.TargetPartitions>> reads = targets.stream()
+                .map(t -> java.util.concurrent.CompletableFuture.supplyAsync(() -> read(t),
+                        io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool()))
+                .toList();
         List<PartitionSetHealth.TargetPartitions> out = new ArrayList<>();
-        for (HealthTargets.Scoped t : targets) {
-            out.add(read(t));
+        for (var read : reads) {
+            try {
+                out.add(read.join());
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
         }
         return out;
     }

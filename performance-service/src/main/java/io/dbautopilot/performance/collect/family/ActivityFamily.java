@@ -21,6 +21,11 @@ public class ActivityFamily extends SqlFamily {
         super("activity", FamilyScope.SERVER, Duration.ofSeconds(15), false);
     }
 
+    @Override
+    public boolean rowsPerDatabase() {
+        return true;
+    }
+
     static final String SQL = """
             SELECT coalesce(datname, '') AS datname, coalesce(state, 'unknown') AS state, count(*) AS n
               FROM pg_stat_activity

@@ -54,6 +54,11 @@ public class DatabaseFamily implements MetricFamily {
             + "d.sessions_abandoned, d.sessions_fatal, d.sessions_killed";
 
     @Override
+    public boolean rowsPerDatabase() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "database";
     }

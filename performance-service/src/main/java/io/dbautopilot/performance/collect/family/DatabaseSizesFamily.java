@@ -47,6 +47,11 @@ public class DatabaseSizesFamily extends SqlFamily {
     }
 
     @Override
+    public boolean rowsPerDatabase() {
+        return true;
+    }
+
+    @Override
     protected String sql(CollectionContext context) {
         return SQL_KEYS;
     }

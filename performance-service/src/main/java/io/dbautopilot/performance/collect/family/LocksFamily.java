@@ -19,6 +19,11 @@ public class LocksFamily extends SqlFamily {
         super("locks", FamilyScope.SERVER, Duration.ofSeconds(15), false);
     }
 
+    @Override
+    public boolean rowsPerDatabase() {
+        return true;
+    }
+
     static final List<String> MODES = List.of("AccessShareLock", "RowShareLock", "RowExclusiveLock",
             "ShareUpdateExclusiveLock", "ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock");
 

@@ -52,6 +52,11 @@ public class StatementsFamily implements MetricFamily {
     private static final String[] COUNTERS = {"calls", "total_ms", "rows", "blks_hit", "blks_read", "temp_written"};
 
     @Override
+    public boolean rowsPerDatabase() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "statements";
     }
@@ -108,6 +113,9 @@ public class StatementsFamily implements MetricFamily {
         Set<String> keys = new HashSet<>();
         CounterHistory counters = context.counters();
         for (Row r : result) {
+            if (!context.owns(r.getString("datname"))) {
+                continue; // another target's database of this server
+            }
             String id = "stmt/" + r.getString("datname") + "/" + r.getString("usename") + "/" + r.getString("queryid");
             double[] values = new double[COUNTERS.length];
             double[] deltas = new double[COUNTERS.length];

@@ -20,7 +20,7 @@ class RelationCacheTest {
     private final RelationCache<String> cache = new RelationCache<>();
 
     private static CollectionContext context(String database, String epoch) {
-        return new CollectionContext("t", database, 150000, false, epoch, T0, null, null, null, null);
+        return new CollectionContext("t", database, 150000, false, epoch, T0, null, null, null, null, null);
     }
 
     @Test
