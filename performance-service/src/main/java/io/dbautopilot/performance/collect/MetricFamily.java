@@ -26,9 +26,9 @@ public interface MetricFamily {
 
     /**
      * Whether this cluster-wide family has rows per database (the {@code datname} label) that belong to the target only
-     * when its include patterns name that database ({@link DatabaseFilter#ownRows}): a target including some databases of a server sees
-     * their statistics, statements, sessions and locks, not those of the server's other databases (which other targets
-     * may include). Rows without a database are kept.
+     * when its include patterns name that database ({@link DatabaseFilter#ownRows}): a target including some databases
+     * of a server sees their statistics, statements, sessions and locks, not those of the server's other databases
+     * (which other targets may include). Rows without a database are kept.
      */
     default boolean rowsPerDatabase() {
         return false;
