@@ -212,19 +212,34 @@ class ShippedRulesTest {
     @Test
     void manyRollbacksOpenRollbackRatioHigh() throws Exception {
         LifecycleDriver d = shipped("rollback_ratio_high");
-        try (Connection c = postgres.connect("demo_target")) {
-            c.setAutoCommit(false);
-            long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
-            while (System.nanoTime() < end) {
-                try (Statement st = c.createStatement()) {
-                    st.execute("SELECT 1");
+        // The ratio is per collection interval, and only cycles that began after awaitOpened was called count: the
+        // rollbacks go on while it evaluates (a burst that ended before it left those cycles' intervals without any,
+        // and the test then depended on one cycle straddling the burst's end)
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Future<Integer> rollbacks = pool.submit(() -> {
+            int n = 0;
+            try (Connection c = postgres.connect("demo_target")) {
+                c.setAutoCommit(false);
+                long end = System.nanoTime() + Duration.ofSeconds(70).toNanos();
+                while (!stop.get() && System.nanoTime() < end) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute("SELECT 1");
+                    }
+                    c.rollback();
+                    n++;
                 }
-                c.rollback();
             }
+            return n;
+        });
+        try {
+            LifecycleDriver.Published p = awaitOpened(d, latest, "rollback_ratio_high", "demo_target"::equals);
+            assertTrue(p.record().value() > 0.1, p.record().evidence().toString());
+        } finally {
+            stop.set(true);
+            pool.shutdown();
         }
-        // The ratio is per collection interval: evaluate the interval of the burst.
-        LifecycleDriver.Published p = awaitOpened(d, latest, "rollback_ratio_high", "demo_target"::equals);
-        assertTrue(p.record().value() > 0.1, p.record().evidence().toString());
+        assertTrue(rollbacks.get(10, TimeUnit.SECONDS) > 0, "the workload rolled back transactions");
     }
 
     @Test
