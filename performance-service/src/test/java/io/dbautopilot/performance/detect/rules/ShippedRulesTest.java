@@ -96,6 +96,36 @@ class ShippedRulesTest {
                 r.forDuration(), r.cooldown(), r.action(), r.object(), r.description(), r.enabled());
     }
 
+    /** A workload that repeats while {@code going} says so; how often it produced its condition. */
+    interface Workload {
+        int run(java.util.function.BooleanSupplier going) throws Exception;
+    }
+
+    /**
+     * Runs {@code workload} on a thread of its own (at most 70 s) while {@code evaluation} runs, then fails unless it
+     * produced its condition at least once: rules on per-interval values (ratios, rates) see only cycles begun after
+     * the evaluation started, so a condition made once before it can fall outside every interval that counts.
+     */
+    private static <T> T whileRepeating(String what, Workload workload, java.util.concurrent.Callable<T> evaluation)
+            throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        long end = System.nanoTime() + Duration.ofSeconds(70).toNanos();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> made = pool.submit(() -> workload.run(() -> !stop.get() && System.nanoTime() < end));
+            T result;
+            try {
+                result = evaluation.call();
+            } finally {
+                stop.set(true);
+            }
+            assertTrue(made.get(60, TimeUnit.SECONDS) > 0, what);
+            return result;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /**
      * Evaluates the demo target's current values every 300 ms until {@code rule} opened for a matching object; only
      * values of cycles that began after the call count (an earlier cycle may still show a previous test's sessions).
@@ -165,26 +195,19 @@ class ShippedRulesTest {
         LifecycleDriver d = shipped("deadlocks");
         // rate(deadlocks) is per evaluated interval and only cycles begun after awaitOpened was called count: real
         // deadlocks go on while it evaluates (one before it could fall outside every counted interval)
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        Future<Integer> deadlocks = pool.submit(() -> {
+        LifecycleDriver.Published p = whileRepeating("the workload ran into real deadlocks", going -> {
             int n = 0;
-            long end = System.nanoTime() + Duration.ofSeconds(70).toNanos();
-            while (!stop.get() && System.nanoTime() < end) {
-                if ("40P01".equals(deadlock(pool))) {
-                    n++;
+            ExecutorService other = Executors.newSingleThreadExecutor();
+            try {
+                while (going.getAsBoolean()) {
+                    n += "40P01".equals(deadlock(other)) ? 1 : 0;
                 }
+            } finally {
+                other.shutdownNow();
             }
             return n;
-        });
-        try {
-            LifecycleDriver.Published p = awaitOpened(d, latest, "deadlocks", "demo_target"::equals);
-            assertTrue(p.record().value() > 0.0833, p.record().evidence().toString());
-        } finally {
-            stop.set(true);
-        }
-        assertTrue(deadlocks.get(60, TimeUnit.SECONDS) > 0, "the workload ran into real deadlocks");
-        pool.shutdownNow();
+        }, () -> awaitOpened(d, latest, "deadlocks", "demo_target"::equals));
+        assertTrue(p.record().value() > 0.0833, p.record().evidence().toString());
     }
 
     /** Two sessions updating two rows in opposite orders; the SQLSTATE of the victim's error (40P01), or null. */
@@ -222,14 +245,11 @@ class ShippedRulesTest {
         // the rate is per evaluated interval and only cycles that began after awaitOpened was called count: the sorts
         // spill again and again while it evaluates (one sort before it left those intervals without a spill when a
         // loaded CI machine started the first counted cycle after the sort's statistics were flushed)
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        Future<Integer> sorts = pool.submit(() -> {
+        LifecycleDriver.Published p = whileRepeating("the workload sorted on disk", going -> {
             int n = 0;
             try (Connection c = postgres.connect("demo_target"); Statement st = c.createStatement()) {
                 st.execute("SET work_mem = '64kB'");
-                long end = System.nanoTime() + Duration.ofSeconds(70).toNanos();
-                while (!stop.get() && System.nanoTime() < end) {
+                while (going.getAsBoolean()) {
                     // wide rows: hundreds of MB spilled for few comparisons, so the spill rate stays high on a busy
                     // machine (the outer query reads pad, so the planner cannot drop it from the sorted rows)
                     st.execute("SELECT sum(length(pad)) FROM (SELECT g, repeat('x', 1000) AS pad "
@@ -238,15 +258,8 @@ class ShippedRulesTest {
                 }
             }
             return n;
-        });
-        try {
-            LifecycleDriver.Published p = awaitOpened(d, latest, "temp_file_spill", "demo_target"::equals);
-            assertTrue(p.record().value() > 10 * 1024 * 1024, p.record().evidence().toString());
-        } finally {
-            stop.set(true);
-            pool.shutdown();
-        }
-        assertTrue(sorts.get(60, TimeUnit.SECONDS) > 0, "the workload sorted on disk");
+        }, () -> awaitOpened(d, latest, "temp_file_spill", "demo_target"::equals));
+        assertTrue(p.record().value() > 10 * 1024 * 1024, p.record().evidence().toString());
     }
 
     @Test
@@ -255,14 +268,11 @@ class ShippedRulesTest {
         // The ratio is per collection interval, and only cycles that began after awaitOpened was called count: the
         // rollbacks go on while it evaluates (a burst that ended before it left those cycles' intervals without any,
         // and the test then depended on one cycle straddling the burst's end)
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        Future<Integer> rollbacks = pool.submit(() -> {
+        LifecycleDriver.Published p = whileRepeating("the workload rolled back transactions", going -> {
             int n = 0;
             try (Connection c = postgres.connect("demo_target")) {
                 c.setAutoCommit(false);
-                long end = System.nanoTime() + Duration.ofSeconds(70).toNanos();
-                while (!stop.get() && System.nanoTime() < end) {
+                while (going.getAsBoolean()) {
                     try (Statement st = c.createStatement()) {
                         st.execute("SELECT 1");
                     }
@@ -271,15 +281,8 @@ class ShippedRulesTest {
                 }
             }
             return n;
-        });
-        try {
-            LifecycleDriver.Published p = awaitOpened(d, latest, "rollback_ratio_high", "demo_target"::equals);
-            assertTrue(p.record().value() > 0.1, p.record().evidence().toString());
-        } finally {
-            stop.set(true);
-            pool.shutdown();
-        }
-        assertTrue(rollbacks.get(10, TimeUnit.SECONDS) > 0, "the workload rolled back transactions");
+        }, () -> awaitOpened(d, latest, "rollback_ratio_high", "demo_target"::equals));
+        assertTrue(p.record().value() > 0.1, p.record().evidence().toString());
     }
 
     @Test
