@@ -42,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  * owns every target and what it covers alone. Run through bench/scaleout.sh.
  *
  * <p>Usage: java -cp deploy/local-stack/target/classes:deploy/local-stack/target/lib/* bench/ScaleOutBench.java
- * --root . [--databases 1000] [--targets 10] [--window-seconds 180] [--out bench/results-scaleout]
+ * --root . [--databases 1000] [--targets 10] [--window-seconds 180] [--max-connections 3]
+ * [--server-setting 'shared_buffers = 2GB' ...] [--out bench/results-scaleout]
  */
 public class ScaleOutBench {
 
@@ -63,6 +64,8 @@ public class ScaleOutBench {
         int databases = 1000;
         int targets = 10;
         int window = 180;
+        Integer maxConnections = null;
+        List<String> serverSettings = new ArrayList<>();
         String outDir = "bench/results-scaleout";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -71,6 +74,8 @@ public class ScaleOutBench {
                 case "--targets" -> targets = Integer.parseInt(args[++i]);
                 case "--window-seconds" -> window = Integer.parseInt(args[++i]);
                 case "--out" -> outDir = args[++i];
+                case "--max-connections" -> maxConnections = Integer.parseInt(args[++i]);
+                case "--server-setting" -> serverSettings.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -82,7 +87,13 @@ public class ScaleOutBench {
 
         progress("starting Kafka and PostgreSQL");
         kafka = EmbeddedKafka.launch();
-        pg = ThrowawayPostgres.launch(PostgresBinaries.locate(), 0, List.of("max_connections = 300"));
+        // each target may hold max-connections (one server-wide, the rest kept per database); room above them so the
+        // collectors' kept connections stay under the busy threshold (90 %), plus the state database's pool
+        int serverConnections = Math.max(300, targets * (maxConnections == null ? 3 : maxConnections) * 3 / 2 + 100);
+        List<String> settings = new ArrayList<>(List.of("max_connections = " + serverConnections,
+                "pg_stat_statements.track_planning = on"));
+        settings.addAll(serverSettings);
+        pg = ThrowawayPostgres.launch(PostgresBinaries.locate(), 0, settings);
         pg.createDatabase("autopilot");
         pg.createDatabase("so_tpl");
         List<String> ddl = new ArrayList<>();
@@ -116,7 +127,8 @@ public class ScaleOutBench {
         for (int t = 0; t < targets; t++) {
             String body = String.format("{\"id\":\"so-%02d\",\"engine\":\"postgresql\",\"url\":\"%s\",\"username\":\"%s\","
                     + "\"credentials_ref\":\"env:BENCH_TARGET_PASSWORD\",\"labels\":{\"bench\":\"scaleout\"},"
-                    + "\"collection\":{\"include_databases\":[\"so_t%02d_*\"]}}", t, pg.uri("postgres"), pg.user(), t);
+                    + "\"collection\":{\"include_databases\":[\"so_t%02d_*\"]%s}}", t, pg.uri("postgres"), pg.user(), t,
+                    maxConnections == null ? "" : ",\"max_connections\":" + maxConnections);
             HttpResponse<String> r = instances.get("perf-a").send("POST", "/api/targets", OPERATOR_KEY, body);
             if (r.statusCode() != 201) {
                 throw new IllegalStateException("registering so-" + t + " answered " + r.statusCode() + ": " + r.body());
@@ -130,6 +142,8 @@ public class ScaleOutBench {
         result.put("databases", databases);
         result.put("targets", targets);
         result.put("window_seconds", window);
+        result.put("max_connections_per_target", maxConnections == null ? 3 : maxConnections);
+        result.set("server_settings", JSON.valueToTree(settings));
         result.put("covered_means", "table statistics (pg_stat_user_tables_*) of the database on the topic at least every "
                 + COVERED_GAP.toSeconds() + " s through the window (tables interval 60 s + one 15 s tick)");
 
@@ -162,6 +176,8 @@ public class ScaleOutBench {
         progress(phase + ": measuring for " + seconds + " s");
         Map<String, Double> cpu0 = new HashMap<>();
         instances.forEach((n, i) -> cpu0.put(n, cpuSeconds(i.process)));
+        double serverCpu0 = serverCpuSeconds();
+        long sessions0 = collectorSessions();
         Map<String, Long> rssMax = new HashMap<>();
         List<Double> loads = new ArrayList<>();
         Instant from = Instant.now();
@@ -174,6 +190,13 @@ public class ScaleOutBench {
         Instant to = Instant.now();
         ObjectNode r = JSON.createObjectNode();
         r.put("load_average_median", median(loads));
+        // the server's side: CPU of the postmaster and every backend (live and exited), and new sessions to so_* databases
+        double elapsed = Duration.between(from, to).toMillis() / 1000.0;
+        ObjectNode server = r.putObject("postgresql");
+        server.put("cpu_cores_avg", (serverCpuSeconds() - serverCpu0) / elapsed);
+        server.put("sessions_per_second", (collectorSessions() - sessions0) / elapsed);
+        progress(String.format("%s postgresql: %.2f cores, %.1f new sessions/s to the so_* databases", phase,
+                server.get("cpu_cores_avg").asDouble(), server.get("sessions_per_second").asDouble()));
         for (Map.Entry<String, Instance> e : instances.entrySet()) {
             String name = e.getKey();
             Set<String> own = new TreeSet<>();
@@ -398,6 +421,48 @@ public class ScaleOutBench {
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
+        }
+    }
+
+    /** CPU seconds of the PostgreSQL cluster: the postmaster, its exited children (reaped) and its live children. */
+    static double serverCpuSeconds() {
+        try {
+            long postmaster = Long.parseLong(Files.readAllLines(pg.dataDirectory().resolve("postmaster.pid")).get(0).trim());
+            long ticks = 0;
+            try (var procs = Files.list(Path.of("/proc"))) {
+                for (Path proc : (Iterable<Path>) procs::iterator) {
+                    String name = proc.getFileName().toString();
+                    if (!name.chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    try {
+                        String stat = Files.readString(proc.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        long pid = Long.parseLong(name);
+                        if (pid == postmaster) {
+                            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+                        } else if (Long.parseLong(f[1]) == postmaster) {
+                            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // exited meanwhile: counted in the postmaster's children time once reaped
+                    }
+                }
+            }
+            return ticks / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Sessions established so far to the benchmark's databases (pg_stat_database.sessions: client backends only). */
+    static long collectorSessions() {
+        try (Connection c = pg.connect("postgres"); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT coalesce(sum(sessions), 0) FROM pg_stat_database WHERE datname LIKE 'so\\_t%'")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (Exception e) {
+            return -1;
         }
     }
 

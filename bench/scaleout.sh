@@ -4,7 +4,10 @@
 # from autopilot.metrics.v1), CPU and RSS per instance; then SIGKILL of one and the survivor alone.
 # Results: bench/results-scaleout/scaleout.json; write-up: docs/benchmarks.md. Run on an otherwise idle machine.
 #
-# Usage: bench/scaleout.sh [--databases 1000] [--targets 10] [--window-seconds 180] [--out bench/results-scaleout] [--build]
+# Usage: bench/scaleout.sh [--databases 1000] [--targets 10] [--window-seconds 180] [--max-connections 3]
+#                          [--server-setting 'shared_buffers = 2GB' ...] [--out bench/results-scaleout] [--build]
+# --max-connections sets each target's collection.max_connections (one server-wide connection, the rest kept per database);
+# --server-setting adds a postgresql.conf line to the throwaway cluster (repeatable).
 # Needs: Java 17, PostgreSQL server binaries (15+), a 'postgres' OS user when run as root. Takes ~15 min.
 set -euo pipefail
 cd "$(dirname "$0")/.."

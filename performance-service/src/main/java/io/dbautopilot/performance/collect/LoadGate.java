@@ -17,12 +17,13 @@ public class LoadGate {
 
     /** The reason the target is busy, or empty when heavy families may run. */
     public Optional<String> busyReason(TargetRuntime target, TargetProbe probe) {
-        double utilization = probe.connectionUtilization();
-        double threshold = target.config().busyConnectionRatio().orElse(settings.busyConnectionRatio());
+        // the collector's own kept connections do not make a target busy: they are given back instead (releaseSlots)
+        double utilization = probe.othersUtilization();
+        double threshold = threshold(target);
         if (utilization >= threshold) {
             return Optional.of(String.format(Locale.ROOT,
-                    "target busy: %d of %d usable connections in use (%.0f%%, threshold %.0f%%)",
-                    probe.clientBackends() + 1, probe.usableConnections(), utilization * 100,
+                    "target busy: %d of %d usable connections in use by other sessions (%.0f%%, threshold %.0f%%)",
+                    probe.clientBackends() - probe.ownBackends() + 1, probe.usableConnections(), utilization * 100,
                     threshold * 100));
         }
         if (settings.busyActiveBackends() > 0 && probe.activeBackends() >= settings.busyActiveBackends()) {
@@ -30,6 +31,18 @@ public class LoadGate {
                     + settings.busyActiveBackends() + ")");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the collector should give back its idle per-database connections this cycle: all sessions, its own kept
+     * ones included, reach the busy threshold (kept connections must never be what keeps a client from connecting).
+     */
+    public boolean releaseSlots(TargetRuntime target, TargetProbe probe) {
+        return probe.connectionUtilization() >= threshold(target);
+    }
+
+    private double threshold(TargetRuntime target) {
+        return target.config().busyConnectionRatio().orElse(settings.busyConnectionRatio());
     }
 
     /**

@@ -35,6 +35,12 @@ public class SnapshotCollector {
     private static final Logger LOG = Logger.getLogger(SnapshotCollector.class);
     /** A per-database connection unused this long is closed (its database's families run less often than that). */
     static final Duration MAX_IDLE = Duration.ofMinutes(5);
+    /**
+     * At most this many databases of a target are visited at once, however high its {@code max-connections}: a higher
+     * cap keeps more connections for reuse (one per database), it does not open them all at the same moment (a cap of
+     * 101 over 100 databases ran 100 visits at once per target and saturated a 2-core server, docs/benchmarks.md).
+     */
+    static final int MAX_PARALLEL_VISITS = 4;
 
     private final TargetConnections connections;
     private final FamilyCatalog catalog;
@@ -61,6 +67,11 @@ public class SnapshotCollector {
                             List<String> visited = probe.databases().stream().filter(cycle.filter::accepts).toList();
                             target.databases(visited);
                             target.expireIdle(cycle.start, MAX_IDLE);
+                            if (loadGate.releaseSlots(target, probe) && target.idleConnections() > 0) {
+                                LOG.debugf("target %s near its connection limit: closing %d idle collector connections",
+                                        target.id(), target.idleConnections());
+                                target.closeIdleConnections();
+                            }
                             cycle.busy = loadGate.busyReason(target, probe).orElse(null);
                             cycle.overran = loadGate.overrunReason(target).orElse(null);
                             CollectionContext context = new CollectionContext(target.id(), probe.currentDatabase(),
@@ -123,11 +134,16 @@ public class SnapshotCollector {
         if (due.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        int concurrency = Math.max(1, cycle.target.config().maxConnections() - 1);
+        int concurrency = parallelVisits(cycle.target.config().maxConnections());
         return Multi.createFrom().iterable(due)
                 .onItem().transformToUni(db -> visit(cycle, context.forDatabase(db)))
                 .merge(concurrency)
                 .collect().last().replaceWithVoid();
+    }
+
+    /** How many databases of a target are visited at once: the connections beside the pooled one, at most 4. */
+    static int parallelVisits(int maxConnections) {
+        return Math.min(MAX_PARALLEL_VISITS, Math.max(1, maxConnections - 1));
     }
 
     private Uni<Void> visit(Cycle cycle, CollectionContext context) {

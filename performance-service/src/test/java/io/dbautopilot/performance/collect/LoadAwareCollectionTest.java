@@ -42,8 +42,10 @@ class LoadAwareCollectionTest {
         try {
             int usable = (int) query("SELECT current_setting('max_connections')::int "
                     + "- current_setting('superuser_reserved_connections')::int");
+            // the collector's own sessions do not count (ConnectionReuseTest): only other clients make a target busy
             int needed = (int) Math.ceil(usable * 0.25) + 2 - (int) query("SELECT count(*) FROM pg_stat_activity "
-                    + "WHERE backend_type = 'client backend'");
+                    + "WHERE backend_type = 'client backend' AND application_name <> '"
+                    + TargetConnections.APPLICATION_NAME + "'");
             for (int i = 0; i < needed; i++) {
                 crowd.add(postgres.connect("postgres"));
             }
