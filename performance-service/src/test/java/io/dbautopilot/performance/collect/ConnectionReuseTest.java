@@ -127,6 +127,9 @@ class ConnectionReuseTest {
             }
         } finally {
             RestAssured.delete("/api/targets/near").then().statusCode(204);
+            for (String db : databases) {
+                postgres.execute("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package io.dbautopilot.performance.collect.family;
 import io.dbautopilot.performance.collect.CollectionContext;
 import io.dbautopilot.performance.collect.FamilyScope;
 import io.dbautopilot.performance.collect.PointsBuilder;
+import io.dbautopilot.performance.collect.TargetConnections;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,9 +38,11 @@ public class ActivityFamily extends SqlFamily {
              GROUP BY 1;
             SELECT
               coalesce(max(extract(epoch FROM now() - query_start))
-                       FILTER (WHERE backend_type = 'client backend' AND state = 'active'), 0)::float8 AS max_query,
+                       FILTER (WHERE backend_type = 'client backend' AND state = 'active'
+                                 AND application_name IS DISTINCT FROM '{own}'), 0)::float8 AS max_query,
               coalesce(max(extract(epoch FROM now() - xact_start))
-                       FILTER (WHERE backend_type = 'client backend'), 0)::float8 AS max_xact,
+                       FILTER (WHERE backend_type = 'client backend'
+                                 AND application_name IS DISTINCT FROM '{own}'), 0)::float8 AS max_xact,
               count(*) FILTER (WHERE state LIKE 'idle in transaction%') AS idle_tx,
               coalesce(max(extract(epoch FROM now() - state_change))
                        FILTER (WHERE state LIKE 'idle in transaction%'), 0)::float8 AS idle_tx_age,
@@ -50,7 +53,7 @@ public class ActivityFamily extends SqlFamily {
               current_setting('max_connections')::int AS max_connections,
               current_setting('superuser_reserved_connections')::int AS reserved
               FROM pg_stat_activity
-             WHERE pid <> pg_backend_pid()""";
+             WHERE pid <> pg_backend_pid()""".replace("{own}", TargetConnections.APPLICATION_NAME);
 
     @Override
     protected String sql(CollectionContext context) {
