@@ -27,6 +27,7 @@ public class ActivityFamily extends SqlFamily {
         return true;
     }
 
+    /** The longest query and transaction leave out the collector's and its advisors' sessions (their application_name). */
     static final String SQL = """
             SELECT coalesce(datname, '') AS datname, coalesce(state, 'unknown') AS state, count(*) AS n
               FROM pg_stat_activity
@@ -39,10 +40,10 @@ public class ActivityFamily extends SqlFamily {
             SELECT
               coalesce(max(extract(epoch FROM now() - query_start))
                        FILTER (WHERE backend_type = 'client backend' AND state = 'active'
-                                 AND application_name IS DISTINCT FROM '{own}'), 0)::float8 AS max_query,
+                                 AND coalesce(application_name, '') NOT LIKE '{own}%'), 0)::float8 AS max_query,
               coalesce(max(extract(epoch FROM now() - xact_start))
                        FILTER (WHERE backend_type = 'client backend'
-                                 AND application_name IS DISTINCT FROM '{own}'), 0)::float8 AS max_xact,
+                                 AND coalesce(application_name, '') NOT LIKE '{own}%'), 0)::float8 AS max_xact,
               count(*) FILTER (WHERE state LIKE 'idle in transaction%') AS idle_tx,
               coalesce(max(extract(epoch FROM now() - state_change))
                        FILTER (WHERE state LIKE 'idle in transaction%'), 0)::float8 AS idle_tx_age,
