@@ -27,7 +27,7 @@ public class ActivityFamily extends SqlFamily {
         return true;
     }
 
-    /** The longest query and transaction leave out the collector's and its advisors' sessions (their application_name). */
+    /** The longest query and transaction leave out the collector's and its advisors' sessions (application_name). */
     static final String SQL = """
             SELECT coalesce(datname, '') AS datname, coalesce(state, 'unknown') AS state, count(*) AS n
               FROM pg_stat_activity
