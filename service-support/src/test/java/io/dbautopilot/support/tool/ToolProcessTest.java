@@ -89,27 +89,35 @@ class ToolProcessTest {
     @Test
     void secretsGoThroughTheEnvironmentOnly() throws IOException {
         String secret = "s3cr3t-Value-" + System.nanoTime();
+        AtomicLong pid = new AtomicLong();
         AtomicReference<String> cmdline = new AtomicReference<>();
         List<String> lines = new CopyOnWriteArrayList<>();
         ToolProcess tool = new ToolProcess(List.of("sh", "-c", "echo \"$$ ${#TOOL_SECRET}\"; exec sleep 30"),
                 Map.of("TOOL_SECRET", secret), Optional.empty(), null);
+        // the line comes before the exec: /proc/<pid>/cmdline reads as sh's, or empty while the exec runs, until sleep runs
         ToolProcess.Result r = tool.run(line -> {
             lines.add(line);
-            long pid = Long.parseLong(line.split(" ")[0]);
-            try {
-                cmdline.set(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                cmdline.set("unreadable: " + e);
-            }
-        }, () -> cmdline.get() != null, Instant.now().plus(PROMPT));
+            pid.set(Long.parseLong(line.split(" ")[0]));
+        }, () -> {
+            String running = pid.get() == 0 ? "" : readCmdline(pid.get());
+            cmdline.set(running);
+            return running.startsWith("sleep");
+        }, Instant.now().plus(PROMPT));
 
-        assertTrue(r.stopped(), r.toString());
+        assertTrue(r.stopped(), "sleep never showed on the command line, last read: '" + cmdline.get() + "', " + r);
         assertTrue(lines.get(0).endsWith(" " + secret.length()), "the program did not get the secret: " + lines);
-        assertTrue(cmdline.get().contains("sleep"), cmdline.get());
         assertFalse(cmdline.get().contains(secret), "secret in the running command line");
         assertFalse(String.join(" ", tool.effectiveCommand()).contains(secret));
         assertFalse(tool.toString().contains(secret), tool.toString());
         assertTrue(tool.toString().contains("TOOL_SECRET"), tool.toString());
+    }
+
+    private static String readCmdline(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     @Test
