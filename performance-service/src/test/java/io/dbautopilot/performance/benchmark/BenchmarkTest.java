@@ -235,13 +235,14 @@ class BenchmarkTest {
             // regression and resolves the anomaly. The other steps may look regressed by the machine's noise too (1-second
             // steps on a shared 2-core machine: select_only_64 3,656 -> 309 TPS and tpcb_16 -> 71 TPS in CI runs while
             // other JVMs compiled) and are measured again the same way; a step noisy twice in a row is a regression of
-            // that run: up to three runs, each compared with the named baseline, until one is clean
+            // that run: up to five runs (a full module run saw three in a row slowed 2-9x at every step while the machine was
+            // busy for a minute), each compared with the named baseline, until one is clean
             String third = null;
             JsonPath clean = null;
             List<String> noisy = new java.util.ArrayList<>();
             slowDownNewPgbenchDatabases(5);
             try {
-                for (int attempt = 0; attempt < 3; attempt++) {
+                for (int attempt = 0; attempt < 5; attempt++) {
                     third = start("bench-a", "{\"step_duration\": \"1s\"}");
                     clean = awaitEnd("bench-a", third);
                     assertEquals("succeeded", clean.getString("status"), clean.prettify());
@@ -257,7 +258,7 @@ class BenchmarkTest {
             } finally {
                 removeSlowDown();
             }
-            assertFalse(clean.getBoolean("regression"), "three runs regressed: " + clean.prettify());
+            assertFalse(clean.getBoolean("regression"), "five runs regressed: " + clean.prettify());
             assertEquals(List.of(), clean.getList("regressions"));
             assertTrue(metric(clean, "tpcb_1", "tps") > metric(run, "tpcb_1", "tps") * 0.2,
                     "tpcb_1 reports its second measurement, not the hiccup: " + clean.prettify());

@@ -202,7 +202,9 @@ class MariaDbCollectionTest {
     @Test
     void theTopTwoDigestsByTotalAndByMeanAreReported() throws Exception {
         MariaDbTarget.execute(mariadb, "TRUNCATE TABLE performance_schema.events_statements_summary_by_digest");
-        Map<String, Integer> calls = Map.of("SELECT SLEEP(0.3)", 8, "SELECT SLEEP(1.2), 'b'", 1, "SELECT 'c', SLEEP(0.15)", 2);
+        // the aliases make this test's digests its own: a plain SELECT SLEEP(?) is shared with other tests' sessions
+        Map<String, Integer> calls = Map.of("SELECT SLEEP(0.3) AS topn_a", 8, "SELECT SLEEP(1.2) AS topn_b", 1,
+                "SELECT SLEEP(0.15) AS topn_c", 2);
         try (java.sql.Connection c = MariaDbTarget.connect(mariadb, mariadb.database());
              java.sql.Statement st = c.createStatement()) {
             for (Map.Entry<String, Integer> e : calls.entrySet()) {
@@ -211,19 +213,22 @@ class MariaDbCollectionTest {
                 }
             }
         }
-        // each workload digest by its (distinct) number of calls
-        Map<Long, String> byCalls = new java.util.HashMap<>();
+        // each workload digest by its alias, with its number of calls
+        Map<String, String> byAlias = new java.util.HashMap<>();
+        Map<String, Long> callsByAlias = new java.util.HashMap<>();
         try (java.sql.Connection c = MariaDbTarget.connect(mariadb, mariadb.database());
-             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT COUNT_STAR, DIGEST FROM "
-                     + "performance_schema.events_statements_summary_by_digest WHERE DIGEST_TEXT LIKE '%SLEEP%'")) {
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT COUNT_STAR, DIGEST, DIGEST_TEXT FROM "
+                     + "performance_schema.events_statements_summary_by_digest WHERE DIGEST_TEXT LIKE '%topn\\_%'")) {
             while (rs.next()) {
-                byCalls.put(rs.getLong(1), rs.getString(2));
+                String alias = rs.getString(3).replaceAll("(?s).*(topn_[abc]).*", "$1");
+                byAlias.put(alias, rs.getString(2));
+                callsByAlias.put(alias, rs.getLong(1));
             }
         }
-        String a = byCalls.get(8L);
-        String b = byCalls.get(1L);
-        String cDigest = byCalls.get(2L);
-        assertTrue(a != null && b != null && cDigest != null, "three digests: " + byCalls);
+        assertEquals(Map.of("topn_a", 8L, "topn_b", 1L, "topn_c", 2L), callsByAlias, "the three digests: " + byAlias);
+        String a = byAlias.get("topn_a");
+        String b = byAlias.get("topn_b");
+        String cDigest = byAlias.get("topn_c");
 
         TargetsConfig.Collection two = topN(config.collection(), 2);
         MySqlProbe probe = new MySqlProbe("10.11", "MariaDB", true, false, 1000, 1, List.of(mariadb.database()));
