@@ -18,26 +18,37 @@ import oshi.software.os.OSFileStore;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@code host} family: CPU, load, memory, swap, the data directory's filesystem, disk I/O and network of the
  * machine this service runs on, read through OSHI on a worker thread (it reads /proc and /sys).
  *
  * <p>It is collected with a target only when that target runs on this machine (a loopback or local address) or
- * {@code autopilot.targets.<id>.host-metrics=true}.
+ * {@code autopilot.targets.<id>.host-metrics=true}. The machine is read once per {@link #SHARED_FOR} whatever the
+ * number of local targets (ten targets on one host read it once per tick, not ten times); each target gets its own
+ * CPU ratios (since its previous cycle) and its data directory's filesystem from that reading.
  */
 @ApplicationScoped
 public class HostCollector {
+
+    /** How long one reading of the machine serves the targets collected after it. */
+    static final Duration SHARED_FOR = Duration.ofSeconds(1);
 
     private final HardwareAbstractionLayer hardware;
     private final oshi.software.os.OperatingSystem os;
     private final Map<String, long[]> previousTicks = new ConcurrentHashMap<>();
     private final Map<String, Boolean> local = new ConcurrentHashMap<>();
+    private final AtomicLong reads = new AtomicLong();
+    private Machine latest;
 
     public HostCollector() {
         SystemInfo system = new SystemInfo();
@@ -47,8 +58,8 @@ public class HostCollector {
 
     /** Whether host metrics go with this target's snapshots. */
     public boolean enabledFor(TargetRuntime target) {
-        return target.config().hostMetrics().orElseGet(() -> local.computeIfAbsent(target.id(),
-                id -> isLocal(target.config().url())));
+        return target.config().hostMetrics().orElseGet(() -> local.computeIfAbsent(target.config().url().host(),
+                host -> isLocal(target.config().url())));
     }
 
     /** Reads the host family for one target's cycle. */
@@ -56,12 +67,31 @@ public class HostCollector {
         return Uni.createFrom().item(() -> read(target)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
+    /** How many times the machine was read (not how many targets were given host metrics). */
+    public long reads() {
+        return reads.get();
+    }
+
+    /** One reading of the machine: the CPU ticks, the file stores and the points that are the same for every target. */
+    private record Machine(Instant at, long[] ticks, List<OSFileStore> stores, List<MetricPoint> shared) {
+    }
+
+    /** The latest reading if recent and new to this target (its CPU ratios need new ticks), else a new one. */
+    private synchronized Machine machine(String targetId) {
+        Instant now = Instant.now();
+        if (latest == null || !now.isBefore(latest.at().plus(SHARED_FOR))
+                || previousTicks.get(targetId) == latest.ticks()) {
+            latest = readMachine(now);
+            reads.incrementAndGet();
+        }
+        return latest;
+    }
+
     private List<MetricPoint> read(TargetRuntime target) {
+        Machine machine = machine(target.id());
         PointsBuilder points = new PointsBuilder();
-        CentralProcessor cpu = hardware.getProcessor();
-        long[] ticks = cpu.getSystemCpuLoadTicks();
+        long[] ticks = machine.ticks();
         long[] before = previousTicks.put(target.id(), ticks);
-        points.add("host_cpu_count", cpu.getLogicalProcessorCount());
         if (before != null) {
             long total = 0;
             for (int i = 0; i < ticks.length; i++) {
@@ -76,6 +106,31 @@ public class HostCollector {
                 points.add("host_cpu_idle_ratio", ratio(ticks, before, total, TickType.IDLE));
             }
         }
+        Optional<OSFileStore> dataStore = dataFileStore(machine.stores(), target.dataDirectory());
+        for (OSFileStore store : dataStore.map(List::of).orElse(machine.stores())) {
+            String mount = store.getMount();
+            points.add("host_filesystem_size_bytes", store.getTotalSpace(), "mountpoint", mount);
+            points.add("host_filesystem_free_bytes", store.getUsableSpace(), "mountpoint", mount);
+            points.add("host_filesystem_files", store.getTotalInodes(), "mountpoint", mount);
+            points.add("host_filesystem_files_free", store.getFreeInodes(), "mountpoint", mount);
+            if (store.getTotalSpace() > 0) {
+                points.add("host_filesystem_used_ratio",
+                        1.0 - (double) store.getUsableSpace() / store.getTotalSpace(), "mountpoint", mount);
+            }
+        }
+        dataStore.ifPresent(s -> points.add("host_data_directory_filesystem_free_bytes", s.getUsableSpace()));
+        List<MetricPoint> own = points.build();
+        List<MetricPoint> all = new ArrayList<>(machine.shared().size() + own.size());
+        all.addAll(machine.shared());
+        all.addAll(own);
+        return all;
+    }
+
+    private Machine readMachine(Instant at) {
+        PointsBuilder points = new PointsBuilder();
+        CentralProcessor cpu = hardware.getProcessor();
+        long[] ticks = cpu.getSystemCpuLoadTicks();
+        points.add("host_cpu_count", cpu.getLogicalProcessorCount());
         double[] load = cpu.getSystemLoadAverage(3);
         String[] names = {"host_load1", "host_load5", "host_load15"};
         for (int i = 0; i < 3; i++) {
@@ -89,22 +144,6 @@ public class HostCollector {
         points.add("host_memory_available_bytes", memory.getAvailable());
         points.add("host_swap_total_bytes", memory.getVirtualMemory().getSwapTotal());
         points.add("host_swap_used_bytes", memory.getVirtualMemory().getSwapUsed());
-
-        List<OSFileStore> stores = os.getFileSystem().getFileStores(true);
-        Optional<OSFileStore> dataStore = dataFileStore(stores, target.dataDirectory());
-        List<OSFileStore> reported = dataStore.map(List::of).orElse(stores);
-        for (OSFileStore store : reported) {
-            String mount = store.getMount();
-            points.add("host_filesystem_size_bytes", store.getTotalSpace(), "mountpoint", mount);
-            points.add("host_filesystem_free_bytes", store.getUsableSpace(), "mountpoint", mount);
-            points.add("host_filesystem_files", store.getTotalInodes(), "mountpoint", mount);
-            points.add("host_filesystem_files_free", store.getFreeInodes(), "mountpoint", mount);
-            if (store.getTotalSpace() > 0) {
-                points.add("host_filesystem_used_ratio",
-                        1.0 - (double) store.getUsableSpace() / store.getTotalSpace(), "mountpoint", mount);
-            }
-        }
-        dataStore.ifPresent(s -> points.add("host_data_directory_filesystem_free_bytes", s.getUsableSpace()));
 
         for (HWDiskStore disk : hardware.getDiskStores()) {
             disk.updateAttributes();
@@ -124,7 +163,7 @@ public class HostCollector {
             points.add("host_network_receive_errors", net.getInErrors(), "interface", name);
             points.add("host_network_transmit_errors", net.getOutErrors(), "interface", name);
         }
-        return points.build();
+        return new Machine(at, ticks, List.copyOf(os.getFileSystem().getFileStores(true)), points.build());
     }
 
     private static double ratio(long[] now, long[] before, long total, TickType... types) {
