@@ -610,4 +610,48 @@ class MySqlShippedRulesTest {
         assertTrue(data.record().value() > 1048576, data.record().evidence().toString());
         MariaDbTarget.execute(mariadb, "DROP TABLE rules_growth");
     }
+
+    /**
+     * Backups of the target as the automation service publishes them on {@code autopilot.operations.v1}: a last
+     * successful backup 26 h old opens {@code backup_stale} (warning; the policy's backup-stale answers it with the
+     * engine's default backup), a failed one opens {@code backup_failed}, a fresh successful one resolves both.
+     */
+    @Test
+    void anOldLastBackupAndAFailedOne() throws Exception {
+        LifecycleDriver d = driver(shipped("backup_stale"), shipped("backup_failed"));
+        try (io.dbautopilot.performance.operations.OperationEvents events =
+                     new io.dbautopilot.performance.operations.OperationEvents(kafka.bootstrapServers())) {
+            events.publish(backup(io.dbautopilot.model.OperationState.SUCCEEDED, Instant.now().minus(Duration.ofHours(26))));
+            LifecycleDriver.Published stale = awaitOpened(d, "backup_stale", o -> true);
+            assertEquals(Severity.WARNING, stale.record().severity());
+            assertTrue(stale.record().value() > 26 * 3600 - 60, stale.record().evidence().toString());
+
+            events.publish(backup(io.dbautopilot.model.OperationState.FAILED, Instant.now()));
+            LifecycleDriver.Published failed = awaitOpened(d, "backup_failed", o -> true);
+            assertEquals("investigate", failed.record().suggestedAction(), failed.record().toString());
+
+            // leaves the target as other classes expect it: its latest backup recent and successful
+            events.publish(backup(io.dbautopilot.model.OperationState.SUCCEEDED, Instant.now()));
+            awaitResolved(d, "backup_stale");
+            awaitResolved(d, "backup_failed");
+        }
+    }
+
+    private static io.dbautopilot.model.OperationEvent backup(io.dbautopilot.model.OperationState state, Instant at) {
+        return new io.dbautopilot.model.OperationEvent(java.util.UUID.randomUUID(), null, TARGET, "backup", state, 1.0,
+                "test", at.minusSeconds(60), at.minusSeconds(50), at, at, java.util.Map.of("object", "full"));
+    }
+
+    /** Evaluates the target's current values every 300 ms until {@code rule} resolved. */
+    private void awaitResolved(LifecycleDriver d, String rule) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            d.cycle(latest.current(TARGET), Instant.now());
+            if (d.published.stream().anyMatch(p -> p.state() == AnomalyState.RESOLVED && p.record().rule().equals(rule))) {
+                return;
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError(rule + " did not resolve within 60 s; published: " + d.published);
+    }
 }

@@ -548,6 +548,41 @@ class RedisShippedRulesTest {
                 + sinceRestart + " s ago");
     }
 
+    /**
+     * Backups of the target as the automation service publishes them on {@code autopilot.operations.v1} (RDB copies,
+     * the engine's default): a last successful backup 26 h old opens {@code backup_stale} (the policy's backup-stale
+     * answers it), a failed one opens {@code backup_failed}, a fresh successful one resolves both.
+     */
+    @Test
+    @Order(12)
+    void anOldLastBackupAndAFailedOne() throws Exception {
+        LifecycleDriver d = driver(TARGET, shipped("backup_stale"), shipped("backup_failed"));
+        try (io.dbautopilot.performance.operations.OperationEvents events =
+                     new io.dbautopilot.performance.operations.OperationEvents(kafka.bootstrapServers())) {
+            events.publish(backup(io.dbautopilot.model.OperationState.SUCCEEDED, Instant.now().minus(Duration.ofHours(26))));
+            LifecycleDriver.Published stale = awaitOpened(d, "backup_stale");
+            assertEquals(Severity.WARNING, stale.record().severity());
+            assertTrue(stale.record().value() > 26 * 3600 - 60, stale.record().evidence().toString());
+
+            events.publish(backup(io.dbautopilot.model.OperationState.FAILED, Instant.now()));
+            LifecycleDriver.Published failed = awaitOpened(d, "backup_failed");
+            assertEquals("investigate", failed.record().suggestedAction(), failed.record().toString());
+
+            events.publish(backup(io.dbautopilot.model.OperationState.SUCCEEDED, Instant.now()));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                d.cycle(latest.current(TARGET), Instant.now());
+                return d.published.stream().filter(p -> p.state() == AnomalyState.RESOLVED)
+                        .map(p -> p.record().rule()).collect(java.util.stream.Collectors.toSet())
+                        .containsAll(Set.of("backup_stale", "backup_failed"));
+            });
+        }
+    }
+
+    private static io.dbautopilot.model.OperationEvent backup(io.dbautopilot.model.OperationState state, Instant at) {
+        return new io.dbautopilot.model.OperationEvent(java.util.UUID.randomUUID(), null, TARGET, "backup", state, 1.0,
+                "test", at.minusSeconds(60), at.minusSeconds(50), at, at, java.util.Map.of("object", "full"));
+    }
+
     /** Last: the target leaves the registry (later classes on the same broker must not see it). */
     @Test
     @Order(99)

@@ -404,6 +404,23 @@ class SqliteShippedRulesTest {
         assertTrue(p.record().value() > 26 * 3600 - 60, p.record().evidence().toString());
     }
 
+    /** A failed backup of the file, as the automation service publishes it, opens the rule. */
+    @Test
+    @Order(9)
+    void aFailedBackup() throws Exception {
+        LifecycleDriver d = driver(shipped("sqlite_backup_failed"));
+        Instant now = Instant.now();
+        try (io.dbautopilot.performance.operations.OperationEvents events =
+                     new io.dbautopilot.performance.operations.OperationEvents(kafka.bootstrapServers())) {
+            events.publish(new io.dbautopilot.model.OperationEvent(java.util.UUID.randomUUID(), null, TARGET, "backup",
+                    io.dbautopilot.model.OperationState.FAILED, 1.0, "test", now.minusSeconds(60), now.minusSeconds(50),
+                    now, now, java.util.Map.of("object", "full")));
+        }
+        LifecycleDriver.Published p = awaitOpened(TARGET, d, "sqlite_backup_failed", o -> true);
+        assertEquals(Severity.WARNING, p.record().severity());
+        assertEquals("investigate", p.record().suggestedAction());
+    }
+
     /**
      * A file with table and index pages overwritten: quick_check reports corruption, the shipped rule opens
      * (emergency), and the service itself publishes that emergency anomaly on the broker (the rule's {@code for} is 0).
