@@ -6,7 +6,6 @@ import io.dbautopilot.localstack.quarkus.InjectInfra;
 import io.dbautopilot.localstack.quarkus.KafkaTestResource;
 import io.dbautopilot.localstack.quarkus.PostgresTestResource;
 import io.dbautopilot.performance.detect.rules.ShippedRulesProfile;
-import io.dbautopilot.model.OperationEvent;
 import io.dbautopilot.model.OperationState;
 import io.dbautopilot.performance.operations.OperationEvents;
 import io.quarkus.test.common.WithTestResource;
@@ -68,7 +67,7 @@ class BackupStaleTest {
             assertTrue(points(target, "autopilot_backup_last_success_timestamp_seconds").isEmpty());
 
             Instant old = Instant.now().minus(26, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-            events.publish(finished(target, OperationState.SUCCEEDED, old));
+            events.publish(OperationEvents.backup(target, OperationState.SUCCEEDED, old));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                     assertEquals(List.of((double) old.getEpochSecond()),
                             points(target, "autopilot_backup_last_success_timestamp_seconds")));
@@ -77,20 +76,15 @@ class BackupStaleTest {
             assertEquals("backup", stale.getString("[0].suggested_action"));
             assertTrue(stale.getDouble("[0].value") > 26 * 3600 - 60, "the age the rule saw: " + stale.prettify());
 
-            events.publish(finished(target, OperationState.FAILED, Instant.now()));
+            events.publish(OperationEvents.backup(target, OperationState.FAILED, Instant.now()));
             awaitAnomaly(target, "backup_failed", "open");
 
-            events.publish(finished(target, OperationState.SUCCEEDED, Instant.now()));
+            events.publish(OperationEvents.backup(target, OperationState.SUCCEEDED, Instant.now()));
             awaitAnomaly(target, "backup_stale", "resolved");
             awaitAnomaly(target, "backup_failed", "resolved");
         } finally {
             RestAssured.delete("/api/targets/{id}", target);
         }
-    }
-
-    private static OperationEvent finished(String target, OperationState state, Instant at) {
-        return new OperationEvent(UUID.randomUUID(), null, target, "backup", state, 1.0, "test", at.minusSeconds(60),
-                at.minusSeconds(50), at, at, Map.of("object", "full"));
     }
 
     private static JsonPath snapshot(String target) {

@@ -35,6 +35,12 @@ public final class OperationEvents implements AutoCloseable {
                 state == OperationState.REQUESTED ? null : now.minusSeconds(2), state.terminal() ? now : null, now, details);
     }
 
+    /** A full backup of the target that ended (succeeded or failed) at {@code at}, having run for 50 s. */
+    public static OperationEvent backup(String target, OperationState state, Instant at) {
+        return new OperationEvent(UUID.randomUUID(), null, target, "backup", state, 1.0, "test", at.minusSeconds(60),
+                at.minusSeconds(50), at, at, Map.of("object", "full"));
+    }
+
     /** Publishes one event; returns its CloudEvents id. */
     public String publish(OperationEvent event) throws Exception {
         String id = UUID.randomUUID().toString();

@@ -10,10 +10,12 @@ import io.dbautopilot.localstack.quarkus.MariaDbTestResource;
 import io.dbautopilot.localstack.quarkus.PostgresTestResource;
 import io.dbautopilot.model.AnomalyEvent;
 import io.dbautopilot.model.AnomalyState;
+import io.dbautopilot.model.OperationState;
 import io.dbautopilot.model.Severity;
 import io.dbautopilot.performance.collect.LatestSnapshots;
-import io.dbautopilot.performance.detect.AnomalyEvents;
 import io.dbautopilot.performance.collect.mysql.MariaDbTarget;
+import io.dbautopilot.performance.detect.AnomalyEvents;
+import io.dbautopilot.performance.operations.OperationEvents;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -619,28 +621,23 @@ class MySqlShippedRulesTest {
     @Test
     void anOldLastBackupAndAFailedOne() throws Exception {
         LifecycleDriver d = driver(shipped("backup_stale"), shipped("backup_failed"));
-        try (io.dbautopilot.performance.operations.OperationEvents events =
-                     new io.dbautopilot.performance.operations.OperationEvents(kafka.bootstrapServers())) {
-            events.publish(backup(io.dbautopilot.model.OperationState.SUCCEEDED, Instant.now().minus(Duration.ofHours(26))));
+        try (OperationEvents events = new OperationEvents(kafka.bootstrapServers())) {
+            events.publish(OperationEvents.backup(TARGET, OperationState.SUCCEEDED, Instant.now().minus(Duration.ofHours(26))));
             LifecycleDriver.Published stale = awaitOpened(d, "backup_stale", o -> true);
             assertEquals(Severity.WARNING, stale.record().severity());
             assertTrue(stale.record().value() > 26 * 3600 - 60, stale.record().evidence().toString());
 
-            events.publish(backup(io.dbautopilot.model.OperationState.FAILED, Instant.now()));
+            events.publish(OperationEvents.backup(TARGET, OperationState.FAILED, Instant.now()));
             LifecycleDriver.Published failed = awaitOpened(d, "backup_failed", o -> true);
             assertEquals("investigate", failed.record().suggestedAction(), failed.record().toString());
 
             // leaves the target as other classes expect it: its latest backup recent and successful
-            events.publish(backup(io.dbautopilot.model.OperationState.SUCCEEDED, Instant.now()));
+            events.publish(OperationEvents.backup(TARGET, OperationState.SUCCEEDED, Instant.now()));
             awaitResolved(d, "backup_stale");
             awaitResolved(d, "backup_failed");
         }
     }
 
-    private static io.dbautopilot.model.OperationEvent backup(io.dbautopilot.model.OperationState state, Instant at) {
-        return new io.dbautopilot.model.OperationEvent(java.util.UUID.randomUUID(), null, TARGET, "backup", state, 1.0,
-                "test", at.minusSeconds(60), at.minusSeconds(50), at, at, java.util.Map.of("object", "full"));
-    }
 
     /** Evaluates the target's current values every 300 ms until {@code rule} resolved. */
     private void awaitResolved(LifecycleDriver d, String rule) throws InterruptedException {

@@ -10,9 +10,11 @@ import io.dbautopilot.localstack.redis.ThrowawayRedis;
 import io.dbautopilot.model.AnomalyState;
 import io.dbautopilot.model.MetricPoint;
 import io.dbautopilot.model.MetricSnapshot;
+import io.dbautopilot.model.OperationState;
 import io.dbautopilot.model.Severity;
 import io.dbautopilot.performance.collect.LatestSnapshots;
 import io.dbautopilot.performance.collect.redis.RedisTarget;
+import io.dbautopilot.performance.operations.OperationEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -557,18 +559,17 @@ class RedisShippedRulesTest {
     @Order(12)
     void anOldLastBackupAndAFailedOne() throws Exception {
         LifecycleDriver d = driver(TARGET, shipped("backup_stale"), shipped("backup_failed"));
-        try (io.dbautopilot.performance.operations.OperationEvents events =
-                     new io.dbautopilot.performance.operations.OperationEvents(kafka.bootstrapServers())) {
-            events.publish(backup(io.dbautopilot.model.OperationState.SUCCEEDED, Instant.now().minus(Duration.ofHours(26))));
+        try (OperationEvents events = new OperationEvents(kafka.bootstrapServers())) {
+            events.publish(OperationEvents.backup(TARGET, OperationState.SUCCEEDED, Instant.now().minus(Duration.ofHours(26))));
             LifecycleDriver.Published stale = awaitOpened(d, "backup_stale");
             assertEquals(Severity.WARNING, stale.record().severity());
             assertTrue(stale.record().value() > 26 * 3600 - 60, stale.record().evidence().toString());
 
-            events.publish(backup(io.dbautopilot.model.OperationState.FAILED, Instant.now()));
+            events.publish(OperationEvents.backup(TARGET, OperationState.FAILED, Instant.now()));
             LifecycleDriver.Published failed = awaitOpened(d, "backup_failed");
             assertEquals("investigate", failed.record().suggestedAction(), failed.record().toString());
 
-            events.publish(backup(io.dbautopilot.model.OperationState.SUCCEEDED, Instant.now()));
+            events.publish(OperationEvents.backup(TARGET, OperationState.SUCCEEDED, Instant.now()));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
                 d.cycle(latest.current(TARGET), Instant.now());
                 return d.published.stream().filter(p -> p.state() == AnomalyState.RESOLVED)
@@ -578,10 +579,6 @@ class RedisShippedRulesTest {
         }
     }
 
-    private static io.dbautopilot.model.OperationEvent backup(io.dbautopilot.model.OperationState state, Instant at) {
-        return new io.dbautopilot.model.OperationEvent(java.util.UUID.randomUUID(), null, TARGET, "backup", state, 1.0,
-                "test", at.minusSeconds(60), at.minusSeconds(50), at, at, java.util.Map.of("object", "full"));
-    }
 
     /** Last: the target leaves the registry (later classes on the same broker must not see it). */
     @Test

@@ -5,8 +5,10 @@ import io.dbautopilot.localstack.quarkus.PostgresTestResource;
 import io.dbautopilot.model.AnomalyState;
 import io.dbautopilot.model.MetricPoint;
 import io.dbautopilot.model.MetricSnapshot;
+import io.dbautopilot.model.OperationState;
 import io.dbautopilot.model.Severity;
 import io.dbautopilot.performance.collect.LatestSnapshots;
+import io.dbautopilot.performance.operations.OperationEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -393,11 +395,8 @@ class SqliteShippedRulesTest {
     void anOldLastBackup() throws Exception {
         LifecycleDriver d = driver(shipped("sqlite_backup_stale"));
         Instant old = Instant.now().minus(Duration.ofHours(26));
-        try (io.dbautopilot.performance.operations.OperationEvents events =
-                     new io.dbautopilot.performance.operations.OperationEvents(kafka.bootstrapServers())) {
-            events.publish(new io.dbautopilot.model.OperationEvent(java.util.UUID.randomUUID(), null, TARGET, "backup",
-                    io.dbautopilot.model.OperationState.SUCCEEDED, 1.0, "test", old.minusSeconds(60), old.minusSeconds(50),
-                    old, old, java.util.Map.of("object", "full")));
+        try (OperationEvents events = new OperationEvents(kafka.bootstrapServers())) {
+            events.publish(OperationEvents.backup(TARGET, OperationState.SUCCEEDED, old));
         }
         LifecycleDriver.Published p = awaitOpened(TARGET, d, "sqlite_backup_stale", o -> true);
         assertEquals(Severity.WARNING, p.record().severity());
@@ -409,12 +408,8 @@ class SqliteShippedRulesTest {
     @Order(9)
     void aFailedBackup() throws Exception {
         LifecycleDriver d = driver(shipped("sqlite_backup_failed"));
-        Instant now = Instant.now();
-        try (io.dbautopilot.performance.operations.OperationEvents events =
-                     new io.dbautopilot.performance.operations.OperationEvents(kafka.bootstrapServers())) {
-            events.publish(new io.dbautopilot.model.OperationEvent(java.util.UUID.randomUUID(), null, TARGET, "backup",
-                    io.dbautopilot.model.OperationState.FAILED, 1.0, "test", now.minusSeconds(60), now.minusSeconds(50),
-                    now, now, java.util.Map.of("object", "full")));
+        try (OperationEvents events = new OperationEvents(kafka.bootstrapServers())) {
+            events.publish(OperationEvents.backup(TARGET, OperationState.FAILED, Instant.now()));
         }
         LifecycleDriver.Published p = awaitOpened(TARGET, d, "sqlite_backup_failed", o -> true);
         assertEquals(Severity.WARNING, p.record().severity());
