@@ -73,6 +73,20 @@ class AnomalyIntakeTest {
         producer.close();
     }
 
+    /**
+     * Both dead-letter topics exist on the fresh broker of this class without any record dead-lettered on the
+     * recommendations channel: created at start, not left to auto-creation by the first dead-lettered record.
+     */
+    @Test
+    void theDeadLetterTopicsAreCreatedAtStart() {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> admin.listTopics()
+                    .names().get().containsAll(java.util.Set.of("autopilot.anomalies.v1.dlq",
+                            "autopilot.recommendations.v1.dlq")));
+        }
+    }
+
     @Test
     void aReplayedEventIsRecordedOnceAndRecognisedAsDuplicate() throws Exception {
         String target = "orders-" + UUID.randomUUID();
