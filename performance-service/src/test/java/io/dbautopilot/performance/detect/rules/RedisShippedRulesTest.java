@@ -579,7 +579,6 @@ class RedisShippedRulesTest {
         }
     }
 
-
     /** Last: the target leaves the registry (later classes on the same broker must not see it). */
     @Test
     @Order(99)
