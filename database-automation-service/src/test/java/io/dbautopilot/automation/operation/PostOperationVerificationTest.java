@@ -76,7 +76,7 @@ class PostOperationVerificationTest {
 
         JsonNode verified = support.last(id, "verified");
         assertEquals("confirmed", verified.path("details").path("verdict").asText(), verified.toString());
-        assertTrue(verified.path("details").path("measured").path("read_improvement").asDouble() >= 0.5,
+        assertTrue(verified.path("details").path("measured").path("read_improvement").asDouble() >= 0.8,
                 verified.toString());
         assertNotNull(indexOid(table + "_customer_idx"), "the index is kept");
         assertEquals("confirmed", support.stateValue(
