@@ -121,17 +121,17 @@ class PostOperationVerificationTest {
         String insert = "INSERT INTO public." + table + " SELECT g, g % 5000, md5(g::text) || md5((g + 1)::text) "
                 + "FROM generate_series(? * 1000 + 200000, ? * 1000 + 200999) g";
         run(lookup, 20);
-        runInserts(insert, 0, 30);
+        runInserts(insert, 0, 100); // a second or so of inserts on each side: a burst of noise cannot cover either
         // the index helps the lookups, but every insert now also maintains a wide index on random text
         UUID id = createIndexFor(table, List.of("customer", "pad"), queryid(table));
         run(lookup, 20);
-        runInserts(insert, 30, 30);
+        runInserts(insert, 100, 100);
 
         JsonNode verified = support.last(id, "verified");
         JsonNode details = verified.path("details");
         assertEquals("regressed", details.path("verdict").asText(), verified.toString());
         assertTrue(verified.path("reason").asText().contains("writes slowed past the threshold"), verified.toString());
-        assertTrue(details.path("measured").path("write_slowdown").asDouble() > 0.2, verified.toString());
+        assertTrue(details.path("measured").path("write_slowdown").asDouble() > 0.1, verified.toString());
         UUID rollback = UUID.fromString(details.path("rollback_operation_id").asText());
         support.last(rollback, "succeeded");
         assertNull(indexOid(table + "_customer_pad_idx"), "the index was dropped again");

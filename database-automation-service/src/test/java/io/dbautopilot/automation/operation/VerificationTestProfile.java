@@ -16,7 +16,9 @@ public class VerificationTestProfile implements QuarkusTestProfile {
                 // a helpful index cuts the lookups' mean time by over 90 % (index scan of 20 rows against a sequential
                 // scan of 100,000); an unhelpful one by noise only, and on a busy machine noise can halve a mean
                 Map.entry("autopilot.verification.min-improvement", "0.8"),
-                Map.entry("autopilot.verification.max-write-slowdown", "0.2"),
+                // the wide index slows the test's inserts by about half (+56 % measured): a low limit, so a slow burst on the
+                // side before the index cannot hide that
+                Map.entry("autopilot.verification.max-write-slowdown", "0.1"),
                 Map.entry("autopilot.verification.retry-delay", "1s"),
                 Map.entry("autopilot.tune.baseline-window", "4s"),
                 Map.entry("autopilot.tune.min-temp-bytes-per-second", "65536"),
